@@ -1,0 +1,53 @@
+# make run   — install, then extract the bundled samples and print their records
+# make test  — install, then run the whole test suite (CI runs this)
+# make bench — speed and memory figures;  make check — ruff + mypy;  make samples — remake samples/*.pdf
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+STAMP  := $(VENV)/.installed
+APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim
+
+.PHONY: install system-deps run test test-fast bench check samples clean
+
+install: system-deps $(STAMP)
+
+# tesseract and its Chinese data, from Debian, only when missing (no network at run time after this)
+system-deps:
+	@if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx chi_sim; then \
+		echo "installing $(APT_PACKAGES) with apt-get"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+run: install
+	@mkdir -p out
+	$(BIN)/extract run --pretty --csv out samples/*.pdf; code=$$?; \
+		echo "extract exit code $$code (0 clean, 1 some check failed or a field needs review); CSV in out/" >&2; \
+		[ $$code -le 1 ]
+
+test: install
+	$(BIN)/python -m pytest -q
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow"
+
+bench: install
+	$(BIN)/python bench/bench_text.py
+
+check: install
+	$(BIN)/ruff format --check extract tests bench samples
+	$(BIN)/ruff check extract tests bench samples
+	$(BIN)/mypy extract
+
+samples: install
+	$(BIN)/python samples/make_samples.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,42 @@
+"""extract: Chinese government performance self-evaluation forms (绩效自评表) in PDF → checked records.
+
+>>> import extract
+>>> records = extract.read_pdf("samples/jinzhong-2021-justice-bureau.pdf")
+>>> frames = extract.to_frames(records)      # forms, indicators, checks
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import ExitCode, ExtractError
+from .model import Record
+from .settings import Settings
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["ExitCode", "ExtractError", "Record", "Settings", "read_pdf", "to_dict", "to_frames"]
+__version__ = "0.1.0"
+
+
+def read_pdf(path: str | Path, settings: Settings | None = None) -> list[Record]:
+    """Every form in the PDF at ``path``, as checked records (one per form, in page order)."""
+    from .pipeline import extract_file
+
+    return extract_file(path, settings or Settings())
+
+
+def to_frames(records: list[Record]) -> dict[str, pd.DataFrame]:
+    """``{"forms", "indicators", "checks"}`` DataFrames: one row per form, indicator, check."""
+    from .export import to_frames as _to_frames
+
+    return _to_frames(records)
+
+
+def to_dict(record: Record) -> dict[str, object]:
+    """The record as JSON-ready data (field names are the contract)."""
+    from .record import to_dict as _to_dict
+
+    return _to_dict(record)

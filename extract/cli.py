@@ -1,0 +1,97 @@
+"""Command line: parse arguments, call the library, print, pick the exit code. Nothing else.
+
+Exit codes: 0 all clean; 1 some check failed or a field needs review; 2 usage error; 3 some file
+could not be read (the others are still processed).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import ExitCode, ExtractError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Turn 绩效自评表 PDFs into checked, structured records.",
+    pretty_exceptions_enable=False,
+)
+
+
+def _err(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+@app.command()
+def run(
+    files: Annotated[list[Path], typer.Argument(help="PDF files to read", show_default=False)],
+    csv: Annotated[Path | None, typer.Option("--csv", help="also write forms.csv, indicators.csv, checks.csv here")] = None,
+    templates: Annotated[
+        list[Path] | None, typer.Option("--templates", help="extra template folder (repeatable)")
+    ] = None,
+    pretty: Annotated[bool, typer.Option("--pretty", help="indented JSON instead of JSON Lines")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="tracebacks for unexpected errors")] = False,
+) -> None:
+    """Extract every form in FILES; print one JSON record per form (JSON Lines)."""
+    from .export import write_csv
+    from .pipeline import extract_file
+    from .record import to_json
+    from .settings import Settings
+
+    try:
+        settings = Settings(template_dirs=tuple(templates or ()))
+        from .pipeline import templates_for
+
+        templates_for(settings)  # a bad template is a usage error, before any file is read
+    except ExtractError as exc:
+        _err(exc.one_line())
+        raise typer.Exit(int(exc.exit_code)) from None
+    records = []
+    code = ExitCode.OK
+    for f in files:
+        try:
+            found = extract_file(f, settings)
+        except ExtractError as exc:
+            _err(exc.one_line())
+            code = max(code, exc.exit_code)
+            continue
+        except Exception as exc:  # a bug must not take the batch down; say which file
+            _err(f"{f}: internal error ({type(exc).__name__}: {exc})".replace("\n", " "))
+            if verbose:
+                import traceback
+
+                traceback.print_exc()
+            code = max(code, ExitCode.INPUT)
+            continue
+        for r in found:
+            print(to_json(r, indent=2 if pretty else None), flush=True)
+            if not r.clean:
+                code = max(code, ExitCode.FLAGGED)
+        records.extend(found)
+    if csv is not None:
+        try:
+            write_csv(records, csv)
+        except ExtractError as exc:
+            _err(exc.one_line())
+            raise typer.Exit(int(exc.exit_code)) from None
+    raise typer.Exit(int(code))
+
+
+@app.command()
+def schema(out: Annotated[Path | None, typer.Option("--out", "-o", help="write here instead of stdout")] = None) -> None:
+    """Print the JSON Schema of the record (generated from the code)."""
+    from .schema import record_schema_json
+
+    text = record_schema_json()
+    if out is None:
+        print(text)
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,154 @@
+"""Table grid and cells: ruled cells with their spans, and each string given back to its own cell.
+
+pdfplumber's table finder gives the cell rectangles of a ruled table (a merged cell is one
+rectangle). Here they get row/column indices and spans, and every block of text is given to the
+one cell it was drawn in — also where its glyphs run past the cell's borders, which pdfplumber's
+own ``extract()`` hands to the neighbouring cell:
+
+* a line that runs past a vertical border (a centred phone number in a narrow cell) stays whole
+  with the cell it is anchored in (centred on it, starting in it or ending in it);
+* the lines of a wrapped string that fall below the cell's bottom border are not shown on the page
+  (the border clips them): they go to the owner's ``hidden`` text, never to the cell below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .model import BBox, Cell, Grid, TextLine
+from .textlines import DEFAULT_LINE_SETTINGS, LineSettings, blocks
+
+
+@dataclass(frozen=True, slots=True)
+class GridSettings:
+    snap: float = 1.5  # border coordinates closer than this (pt) are one border
+    inside: float = 1.0  # tolerance (pt) for "a point lies inside a cell"
+    anchor_pad: float = 6.0  # max distance (pt) of left/right-aligned text from its cell border
+    lines: LineSettings = DEFAULT_LINE_SETTINGS
+
+
+DEFAULT_GRID_SETTINGS = GridSettings()
+
+
+def _cluster(values: Sequence[float], snap: float) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= snap:
+            continue
+        out.append(v)
+    return out
+
+
+def _index(bounds: Sequence[float], v: float, snap: float) -> int:
+    for i, b in enumerate(bounds):
+        if abs(b - v) <= snap:
+            return i
+    return min(range(len(bounds)), key=lambda i: abs(bounds[i] - v))
+
+
+@dataclass(slots=True)
+class _Slot:
+    bbox: BBox
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    visible: list[TextLine]
+    hidden: list[TextLine]
+
+
+def _contains(b: BBox, x: float, y: float, tol: float) -> bool:
+    return b[0] - tol <= x <= b[2] + tol and b[1] - tol <= y <= b[3] + tol
+
+
+def _owner(line: TextLine, slots: Sequence[_Slot], s: GridSettings) -> _Slot | None:
+    """The cell a line of text is anchored in: centred on it, starting in it, or ending in it."""
+    y = (line.bbox[1] + line.bbox[3]) / 2
+    x0, x1 = line.bbox[0], line.bbox[2]
+    row = [
+        sl
+        for sl in slots
+        if sl.bbox[1] - s.inside <= y <= sl.bbox[3] + s.inside and sl.bbox[0] < x1 and x0 < sl.bbox[2]
+    ]
+    if not row:
+        return None
+    if len(row) == 1:
+        return row[0]
+    inside = [sl for sl in row if sl.bbox[0] - s.inside <= x0 and x1 <= sl.bbox[2] + s.inside]
+    if inside:
+        return inside[0]
+    centre = (x0 + x1) / 2
+    for sl in row:  # centred text overflowing both borders
+        mid = (sl.bbox[0] + sl.bbox[2]) / 2
+        if abs(centre - mid) <= max(1.5, 0.04 * (sl.bbox[2] - sl.bbox[0])):
+            return sl
+    for sl in row:  # left-aligned, overflowing to the right
+        if sl.bbox[0] - s.inside <= x0 <= sl.bbox[0] + s.anchor_pad:
+            return sl
+    for sl in row:  # right-aligned, overflowing to the left
+        if sl.bbox[2] - s.anchor_pad <= x1 <= sl.bbox[2] + s.inside:
+            return sl
+    return next((sl for sl in row if sl.bbox[0] <= x0 <= sl.bbox[2]), row[0])
+
+
+def _inside_vertically(line: TextLine, b: BBox, tol: float) -> bool:
+    y = (line.bbox[1] + line.bbox[3]) / 2
+    return b[1] - tol <= y <= b[3] + tol
+
+
+def _join(lines: Sequence[TextLine]) -> str:
+    ordered = sorted(lines, key=lambda ln: (round(ln.bbox[1] / max(ln.size * 0.5, 1.0)), ln.bbox[0]))
+    out: list[str] = []
+    prev: TextLine | None = None
+    for ln in ordered:
+        same_line = prev is not None and abs(ln.bbox[1] - prev.bbox[1]) < 0.45 * ln.size
+        if same_line and prev is not None and ln.bbox[0] - prev.bbox[2] > 0.18 * ln.size:
+            out.append(" ")
+        out.append(ln.text)
+        prev = ln
+    return "".join(out).strip()
+
+
+def build_grid(
+    page: int, cell_boxes: Sequence[BBox], lines: Sequence[TextLine], settings: GridSettings = DEFAULT_GRID_SETTINGS
+) -> tuple[Grid, list[TextLine]]:
+    """One ruled table: cells with spans and their text. Returns the grid and the lines outside it."""
+    snap = settings.snap
+    xs = _cluster([b[0] for b in cell_boxes] + [b[2] for b in cell_boxes], snap)
+    ys = _cluster([b[1] for b in cell_boxes] + [b[3] for b in cell_boxes], snap)
+    slots = []
+    for b in cell_boxes:
+        c0, c1 = _index(xs, b[0], snap), _index(xs, b[2], snap)
+        r0, r1 = _index(ys, b[1], snap), _index(ys, b[3], snap)
+        slots.append(_Slot(b, r0, c0, max(r1 - r0, 1), max(c1 - c0, 1), [], []))
+    slots.sort(key=lambda sl: (sl.row, sl.col))
+    outside: list[TextLine] = []
+    for block in blocks(lines, settings.lines):
+        owner = _owner(block[0], slots, settings)
+        if owner is None:  # not drawn in this table: each line on its own
+            for ln in block:
+                own = _owner(ln, slots, settings)
+                (own.visible if own is not None else outside).append(ln)
+            continue
+        for ln in block:
+            if _inside_vertically(ln, owner.bbox, settings.inside):
+                owner.visible.append(ln)
+            else:
+                owner.hidden.append(ln)
+    cells = tuple(
+        Cell(
+            page=page,
+            row=sl.row,
+            col=sl.col,
+            row_span=sl.row_span,
+            col_span=sl.col_span,
+            bbox=sl.bbox,
+            text=_join(sl.visible),
+            lines=tuple(sl.visible),
+            hidden=_join(sl.hidden),
+        )
+        for sl in slots
+    )
+    bbox = (xs[0], ys[0], xs[-1], ys[-1])
+    return Grid(page=page, bbox=bbox, xs=tuple(xs), ys=tuple(ys), cells=cells), outside

@@ -1,0 +1,198 @@
+"""Tables of rows under a header: the indicator table and the evaluators.
+
+The header row is found by the anchor column's label; each column's position is taken from its
+header cell (the lowest header cell, under a merged group header such as 指标分值). Every row below,
+across page breaks, until an end label, gives one dict of Fields; merged cells fill names down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .fields import Extraction, cell_field
+from .model import Cell, Field
+from .sheet import Row, Sheet
+from .templates import ColumnSpec, TableSpec, Template, norm
+from .values import clean_text
+
+_POINTS = regex.compile(r"[(（]\s*(?P<points>\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    spec: ColumnSpec
+    x: float  # centre of the header cell
+
+
+def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
+    anchor = next(c for c in spec.columns if c.name == spec.anchor)
+    hit = sheet.find(anchor.labels)
+    if hit is None:
+        return None
+    first, _ = hit
+    last = first
+    found: dict[str, _Column] = {}
+    for i in range(first, min(first + 3, len(sheet.rows))):
+        row = sheet.rows[i]
+        hits = 0
+        for col in spec.columns:
+            for c in row.cells:
+                if row.starts(c) and c.text and any(norm(c.text).startswith(lb) for lb in col.labels):
+                    found[col.name] = _Column(col, (c.bbox[0] + c.bbox[2]) / 2)
+                    hits += 1
+        if hits:
+            last = i
+        elif i > first:
+            break
+    return last + 1, [found[c.name] for c in spec.columns if c.name in found]
+
+
+def _is_end(row: Row, spec: TableSpec) -> bool:
+    return any(
+        row.starts(c) and c.text and any(norm(c.text).startswith(lb) for lb in spec.end_labels) for c in row.cells
+    )
+
+
+def _table_rows(sheet: Sheet, spec: TableSpec) -> tuple[list[_Column], list[tuple[Row, dict[str, Cell | None]]]]:
+    head = _header(sheet, spec)
+    if head is None:
+        return [], []
+    start, columns = head
+    out: list[tuple[Row, dict[str, Cell | None]]] = []
+    for row in sheet.rows[start:]:
+        if _is_end(row, spec):
+            break
+        cells = {col.spec.name: row.at(col.x) for col in columns}
+        texts = [norm(c.text) for c in cells.values() if c is not None and c.text]
+        if any(t.startswith(lb) for t in texts for lb in spec.skip_labels):
+            continue
+        # a repeated header on the next page is not a data row
+        if cells.get(spec.anchor) is not None and any(
+            norm(cells[spec.anchor].text).startswith(lb)
+            for lb in columns[0].spec.labels  # type: ignore[union-attr]
+        ):
+            continue
+        out.append((row, cells))
+    return columns, out
+
+
+def _canonical(level3: Cell, names: tuple[str, ...]) -> str | None:
+    """The full name of a level-3 indicator the form prints cut: its hidden (clipped) rest, or the one
+    known name it is a prefix of."""
+    shown = clean_text(level3.text)
+    if level3.hidden:
+        return shown + clean_text(level3.hidden)
+    candidates = [n for n in names if n.startswith(shown) and n != shown]
+    return candidates[0] if len(candidates) == 1 and shown not in names else None
+
+
+def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extraction) -> None:
+    columns, rows = _table_rows(sheet, spec)
+    types = {c.spec.name: c.spec.type for c in columns}
+    indicators: list[dict[str, Field]] = []
+    subtotals: list[dict[str, Field]] = []
+    level1: Field | None = None
+    level2_prev: Field | None = None
+    for _row, cells in rows:
+        l3 = cells.get("level3")
+        l2 = cells.get("level2")
+        blank3 = l3 is None or not clean_text(l3.text)
+        if spec.level1 == "subtotal_rows" and blank3:
+            if l2 is None or not clean_text(l2.text):
+                continue
+            i = len(subtotals)
+            sub = {"level1": cell_field(f"indicator_subtotals[{i}].level1", l2)}
+            for name in ("reference_score", "set_score", "score"):
+                if name in cells:
+                    sub[name] = cell_field(f"indicator_subtotals[{i}].{name}", cells[name], types[name], None, ex)
+            subtotals.append(sub)
+            level1 = sub["level1"]
+            level2_prev = None
+            continue
+        if blank3:
+            continue
+        i = len(indicators)
+        ind: dict[str, Field] = {}
+        for name, cell in cells.items():
+            if name == "level1":
+                continue
+            ind[name] = cell_field(f"indicators[{i}].{name}", cell, types[name], None, ex)
+        if spec.level1 == "column" and "level1" in cells:
+            level1 = _level1_from_column(cells["level1"], i, subtotals, ex)
+        l2f = ind.get("level2")
+        if l2f is None or l2f.value is None:
+            if level2_prev is not None:
+                ind["level2"] = Field(
+                    f"indicators[{i}].level2",
+                    level2_prev.value,
+                    level2_prev.raw,
+                    level2_prev.page,
+                    level2_prev.bbox,
+                    level2_prev.confidence,
+                )
+        else:
+            level2_prev = l2f
+        if level1 is not None:
+            ind["level1"] = Field(
+                f"indicators[{i}].level1", level1.value, level1.raw, level1.page, level1.bbox, level1.confidence
+            )
+        else:
+            ex.flag(f"indicators[{i}].level1", "no level-1 name above this row")
+        assert l3 is not None
+        canon = _canonical(l3, template.canonical_names)
+        if canon:
+            ind["level3_canonical"] = Field(
+                f"indicators[{i}].level3_canonical", canon, l3.text + l3.hidden, l3.page, l3.bbox, l3.confidence
+            )
+        indicators.append(ind)
+    ex.rows["indicators"] = indicators
+    ex.rows["indicator_subtotals"] = subtotals
+
+
+def _level1_from_column(cell: Cell | None, i: int, subtotals: list[dict[str, Field]], ex: Extraction) -> Field | None:
+    """Level-1 name from its own column; a printed ``(50分)`` suffix becomes the subtotal's set score."""
+    if cell is None or not clean_text(cell.text):
+        return None
+    text = clean_text(cell.text)
+    m = _POINTS.search(text)
+    name = text[: m.start()].strip() if m else text
+    if not subtotals or subtotals[-1]["level1"].value != name:
+        j = len(subtotals)
+        sub = {
+            "level1": Field(f"indicator_subtotals[{j}].level1", name, cell.text, cell.page, cell.bbox, cell.confidence)
+        }
+        if m:
+            sub["set_score"] = cell_field(
+                f"indicator_subtotals[{j}].set_score",
+                Cell(cell.page, cell.row, cell.col, 1, 1, cell.bbox, m.group("points")),
+                "number",
+                None,
+                ex,
+            )
+        subtotals.append(sub)
+    return subtotals[-1]["level1"]
+
+
+def read_list(sheet: Sheet, spec: TableSpec, ex: Extraction) -> None:
+    columns, rows = _table_rows(sheet, spec)
+    types = {c.spec.name: c.spec.type for c in columns}
+    items: list[dict[str, Field]] = []
+    for _row, cells in rows:
+        anchor = cells.get(spec.anchor)
+        if anchor is None or not clean_text(anchor.text):
+            continue
+        i = len(items)
+        items.append(
+            {name: cell_field(f"{spec.name}[{i}].{name}", cell, types[name], None, ex) for name, cell in cells.items()}
+        )
+    ex.rows[spec.name] = items
+
+
+def read_tables(sheet: Sheet, template: Template, ex: Extraction) -> None:
+    for name, spec in template.tables.items():
+        if name == "indicators":
+            read_indicators(sheet, spec, template, ex)
+        else:
+            read_list(sheet, spec, ex)

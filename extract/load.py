@@ -1,0 +1,130 @@
+"""Open a PDF, or say in one line why it cannot be read. Backend errors are translated here only."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pdfminer.pdfparser import PDFException
+from pdfminer.psparser import PSException
+
+from .errors import (
+    CorruptPdfError,
+    EmptyFileError,
+    EncryptedPdfError,
+    InputError,
+    MissingFileError,
+    NotAPdfError,
+)
+from .model import BBox
+
+if TYPE_CHECKING:
+    import pdfplumber
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedPdf:
+    path: str
+    sha256: str
+    size: int
+    pdf: pdfplumber.PDF
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pdf.pages)
+
+    def close(self) -> None:
+        self.pdf.close()
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _check_bytes(path: Path, name: str) -> int:
+    if not path.exists():
+        raise MissingFileError("no such file", path=name)
+    if not path.is_file():
+        raise MissingFileError("not a regular file", path=name)
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyFileError("empty file (0 bytes)", path=name)
+    with path.open("rb") as f:
+        head = f.read(1024)
+    if b"%PDF-" not in head:
+        kind = "an HTML page" if b"<html" in head.lower() or b"<!doctype" in head.lower() else "not a PDF"
+        raise NotAPdfError(
+            f"not a PDF ({kind}; no %PDF header)" if kind != "not a PDF" else "not a PDF (no %PDF header)", path=name
+        )
+    return size
+
+
+def _translate(exc: Exception, name: str) -> InputError:
+    text = f"{type(exc).__name__}: {exc}"
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else None
+    if inner is not None:
+        text += f" {type(inner).__name__}: {inner}"
+    lowered = text.lower()
+    if "password" in lowered or "encrypt" in lowered:
+        return EncryptedPdfError(path=name)
+    detail = str(inner or exc).strip() or type(inner or exc).__name__
+    return CorruptPdfError(f"corrupt or truncated PDF ({detail[:120]})", path=name)
+
+
+def load(path: str | Path) -> LoadedPdf:
+    """Open ``path`` with pdfplumber; raise an ``InputError`` naming the file and the reason."""
+    import pdfplumber
+
+    p = Path(path)
+    name = str(path)
+    size = _check_bytes(p, name)
+    try:
+        pdf = pdfplumber.open(p)
+    except Exception as exc:  # pdfminer raises many unrelated types for damaged files
+        raise _translate(exc, name) from exc
+    try:
+        n = len(pdf.pages)
+    except Exception as exc:
+        pdf.close()
+        raise _translate(exc, name) from exc
+    if n == 0:
+        pdf.close()
+        raise EmptyFileError("PDF has no pages", path=name)
+    return LoadedPdf(path=name, sha256=sha256_of(p), size=size, pdf=pdf)
+
+
+_BACKEND_ERRORS = (
+    PDFException,
+    PSException,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    ZeroDivisionError,
+    OSError,
+    AssertionError,
+)
+
+
+def page_objects(
+    page: Any, table_settings: dict[str, Any], path: str, number: int
+) -> tuple[list[Any], list[list[BBox]]]:
+    """A pdfplumber page's characters (in stream order) and its ruled tables' cell boxes.
+
+    pdfminer fails on damaged content streams with many unrelated exception types; they become a
+    ``CorruptPdfError`` naming the file and page."""
+    try:
+        chars = list(page.chars)
+        tables = page.find_tables(table_settings) if chars else []
+        boxes = [
+            [tuple(float(v) for v in c) for c in t.cells] for t in sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0]))
+        ]
+    except _BACKEND_ERRORS as exc:
+        raise CorruptPdfError(f"corrupt page ({type(exc).__name__}: {str(exc)[:100]})", path=path, page=number) from exc
+    return chars, boxes  # type: ignore[return-value]

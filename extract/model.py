@@ -1,0 +1,232 @@
+"""Plain data passed between the stages, and the record they produce.
+
+One bbox convention everywhere: PDF points, top-left origin, ``(x0, top, x1, bottom)``.
+The record's field names are a contract (see ``shared/reference/*.record.json``): add fields, never
+rename or drop one. ``schemas/record.schema.json`` is generated from the dataclasses below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+BBox = tuple[float, float, float, float]
+SCHEMA_VERSION = "1"
+OMIT_NONE = {"omit_none": True}
+
+
+def _opt(**kw: Any) -> Any:
+    """A field left out of the JSON when it is None (template-specific extras)."""
+    return field(default=None, metadata=OMIT_NONE, **kw)
+
+
+# ---------------------------------------------------------------- page level
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    """One line of one string as drawn on the page (text layer) or read by OCR."""
+
+    text: str
+    bbox: BBox
+    size: float
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A table cell; a merged cell is one cell with its spans. ``text`` is what the page shows;
+    ``hidden`` holds lines of the cell's own text that its border clipped (wrapped overflow)."""
+
+    page: int
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    bbox: BBox
+    text: str
+    lines: tuple[TextLine, ...] = ()
+    hidden: str = ""
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """A ruled table on one page: its column and row boundaries and its cells."""
+
+    page: int
+    bbox: BBox
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PageContent:
+    """What the pages stage found on one page."""
+
+    number: int  # 1-based
+    width: float
+    height: float
+    method: str  # "text" | "ocr" | "empty"
+    grids: tuple[Grid, ...]
+    free_lines: tuple[TextLine, ...]  # text outside every grid (titles, notes)
+    text: str  # the page's plain text, for template screening
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A value read from the form, with where it came from."""
+
+    name: str  # record path, e.g. "budget.carryover" or "indicators[3].score"
+    value: Decimal | int | str | None
+    raw: str
+    page: int | None
+    bbox: BBox | None
+    confidence: float = 1.0
+    source: str = "text"
+
+
+# ---------------------------------------------------------------- the record
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    path: str
+    sha256: str
+    page_count: int
+    form_pages: list[int]
+    method: str  # text | ocr | mixed
+    ocr_engine: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    template_kind: str  # department | project
+    title: str | None = None
+    region: str | None = None
+    fiscal_year: int | None = None
+    unit_name: str | None = _opt()
+    unit_head: str | None = _opt()
+    unit_phone: str | None = _opt()
+    project_name: str | None = _opt()
+    department: str | None = _opt()
+    implementing_unit: str | None = _opt()
+    report_no: str | None = _opt()
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """The header's budget block (Shanxi department form), in ``unit`` (万元)."""
+
+    unit: str = "万元"
+    carryover: Decimal | None = None
+    initial_budget: Decimal | None = None
+    budget_adjustment: Decimal | None = None
+    other_adjustment: Decimal | None = None
+    execution: Decimal | None = None
+    year_end_balance: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Narratives:
+    functions_overview: str | None = _opt()
+    staffing: str | None = _opt()
+    budget_execution: str | None = _opt()
+    performance_analysis: str | None = _opt()
+    other: str | None = _opt()
+
+
+@dataclass(frozen=True, slots=True)
+class AmountInText:
+    field: str
+    label: str
+    amount: Decimal
+    unit: str
+    role: str | None = _opt()  # total | part, where a rule gave the amount a role
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorSubtotal:
+    level1: str
+    reference_score: Decimal | None = _opt()
+    set_score: Decimal | None = None
+    score: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    level1: str | None
+    level2: str | None
+    level3: str | None
+    reference_score: Decimal | None = _opt()
+    set_score: Decimal | None = None
+    score: Decimal | None = None
+    level3_canonical: str | None = _opt()
+    analysis: str | None = _opt()
+    target: str | None = _opt()
+    actual: str | None = _opt()
+    deviation_reason: str | None = _opt()
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    total_set: Decimal | None = None
+    total: Decimal | None = None
+    grade: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluator:
+    name: str
+    title: str | None = None
+    department: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    id: str
+    status: str  # pass | fail | skipped
+    rule: str
+    expected: Decimal | None = _opt()
+    actual: Decimal | None = _opt()
+    difference: Decimal | None = _opt()
+    unit: str | None = _opt()
+    tolerance: Decimal | None = _opt()
+    fields: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    page: int | None
+    bbox: list[float] | None
+    raw: str
+    confidence: float
+    source: str = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    source: Source
+    template: str
+    form: Form
+    budget: Budget | None = _opt()
+    narratives: Narratives = field(default_factory=Narratives)
+    amounts_in_text: list[AmountInText] = field(default_factory=list)
+    indicator_subtotals: list[IndicatorSubtotal] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    score: Score = field(default_factory=Score)
+    evaluators: list[Evaluator] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    review: list[str] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+    schema_version: str = SCHEMA_VERSION
+
+    @property
+    def clean(self) -> bool:
+        """No failed check and nothing to review."""
+        return not self.review and all(c.status != "fail" for c in self.checks)

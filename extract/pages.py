@@ -1,0 +1,50 @@
+"""Pages: per page, the text lines of its text layer and the ruled tables found on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .grid import build_grid
+from .load import LoadedPdf, page_objects
+from .model import Grid, PageContent, TextLine
+from .settings import PageSettings
+from .textlines import text_lines
+
+
+def page_text(lines: list[TextLine]) -> str:
+    return "\n".join(ln.text for ln in lines)
+
+
+def read_page(page: Any, number: int, path: str, settings: PageSettings | None = None) -> PageContent:
+    """Read one pdfplumber page: text lines, then each ruled table as a ``Grid``."""
+    s = settings or PageSettings()
+    chars, tables = page_objects(page, s.table, path, number)
+    lines = text_lines(chars, s.grid.lines)
+    if not lines:
+        return PageContent(number, float(page.width), float(page.height), "empty", (), (), "")
+    grids: list[Grid] = []
+    rest = lines
+    for boxes in tables:
+        if len(boxes) < s.min_cells:
+            continue
+        grid, rest = build_grid(number, boxes, rest, s.grid)
+        grids.append(grid)
+    return PageContent(
+        number=number,
+        width=float(page.width),
+        height=float(page.height),
+        method="text",
+        grids=tuple(grids),
+        free_lines=tuple(rest),
+        text=page_text(lines),
+    )
+
+
+def read_pages(loaded: LoadedPdf, settings: PageSettings | None = None) -> list[PageContent]:
+    out = []
+    for i, page in enumerate(loaded.pdf.pages, start=1):
+        try:
+            out.append(read_page(page, i, loaded.path, settings))
+        finally:
+            page.close()
+    return out

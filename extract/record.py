@@ -1,0 +1,102 @@
+"""Records: assemble the typed record from the fields, and turn it into plain JSON data."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from decimal import Decimal
+from typing import Any
+
+from .fields import Extraction
+from .model import (
+    AmountInText,
+    Budget,
+    Check,
+    Evaluator,
+    Field,
+    Form,
+    Indicator,
+    IndicatorSubtotal,
+    Narratives,
+    Provenance,
+    Record,
+    Score,
+    Source,
+)
+from .templates import Template
+
+
+def _section(cls: type, prefix: str, ex: Extraction, **fixed: Any) -> Any:
+    names = {f.name for f in dataclasses.fields(cls)}
+    kwargs = {k[len(prefix) + 1 :]: f.value for k, f in ex.fields.items() if k.startswith(prefix + ".")}
+    kwargs = {k: v for k, v in kwargs.items() if k in names}
+    return cls(**{**kwargs, **fixed})
+
+
+def _rows(cls: type, rows: list[dict[str, Field]]) -> list[Any]:
+    names = {f.name for f in dataclasses.fields(cls)}
+    return [cls(**{k: f.value for k, f in row.items() if k in names}) for row in rows]
+
+
+def _provenance(ex: Extraction) -> dict[str, Provenance]:
+    out: dict[str, Provenance] = {}
+    everything = list(ex.fields.values()) + [f for rows in ex.rows.values() for row in rows for f in row.values()]
+    for f in everything:
+        bbox = None if f.bbox is None else [round(v, 2) for v in f.bbox]
+        out[f.name] = Provenance(f.page, bbox, f.raw, round(f.confidence, 3), f.source)
+    return out
+
+
+def build_record(
+    template: Template, source: Source, ex: Extraction, amounts: list[AmountInText], checks: list[Check]
+) -> Record:
+    has_budget = any(k.startswith("budget.") for k in ex.fields) or any(
+        f.path.startswith("budget.") for f in template.fields
+    )
+    review = list(ex.review)
+    return Record(
+        source=source,
+        template=template.id,
+        form=_section(Form, "form", ex, template_kind=template.kind),
+        budget=_section(Budget, "budget", ex) if has_budget else None,
+        narratives=_section(Narratives, "narratives", ex),
+        amounts_in_text=amounts,
+        indicator_subtotals=_rows(IndicatorSubtotal, ex.rows.get("indicator_subtotals", [])),
+        indicators=_rows(Indicator, ex.rows.get("indicators", [])),
+        score=_section(Score, "score", ex),
+        evaluators=_rows(Evaluator, ex.rows.get("evaluators", [])),
+        checks=checks,
+        provenance=_provenance(ex),
+        review=review,
+        gaps=list(dict.fromkeys(ex.gaps)),
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value() and value.as_tuple().exponent >= 0:  # type: ignore[operator]
+            return int(value)
+        return float(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {}
+        for f in dataclasses.fields(value):
+            v = getattr(value, f.name)
+            if v is None and f.metadata.get("omit_none"):
+                continue
+            out[f.name] = _plain(v)
+        return out
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def to_dict(record: Record) -> dict[str, Any]:
+    """The record as JSON-ready data; key order follows the record model, ``schema_version`` first."""
+    data = _plain(record)
+    return {"schema_version": data.pop("schema_version"), **data}
+
+
+def to_json(record: Record, indent: int | None = None) -> str:
+    return json.dumps(to_dict(record), ensure_ascii=False, indent=indent)

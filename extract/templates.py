@@ -1,0 +1,280 @@
+"""Form templates: load and validate ``schemas/templates/*.yaml``, and match a form's text to one.
+
+A template is data (see ``schemas/template.schema.json``). Loading validates it against that schema
+and against the record model (every field path must be a record field), and compiles its patterns;
+any problem is a ``TemplateError`` naming the file and the key path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from . import model
+from .errors import TemplateError
+
+SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+TEMPLATES_DIR = SCHEMAS_DIR / "templates"
+
+_RULE_PARAMS: dict[str, tuple[str, ...]] = {
+    "sum_equal": ("lhs", "rhs", "unit"),
+    "text_parts_sum": ("field", "total", "parts", "unit"),
+    "text_matches_field": ("field", "amount", "rhs", "unit"),
+    "indicator_subtotals": (),
+    "total_score": (),
+    "score_within_weight": (),
+    "grade_band": ("bands",),
+}
+_SECTIONS: dict[str, type] = {
+    "form": model.Form,
+    "budget": model.Budget,
+    "narratives": model.Narratives,
+    "score": model.Score,
+}
+_TABLE_ROWS: dict[str, type] = {"indicators": model.Indicator, "evaluators": model.Evaluator}
+
+
+def norm(text: str) -> str:
+    """Text for label and keyword matching: NFKC, no whitespace."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderSpec:
+    path: str
+    pattern: regex.Pattern[str]
+    source: str | None
+    type: str
+    required: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    path: str
+    labels: tuple[str, ...]
+    type: str
+    unit: str | None
+    take: str
+    required: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    name: str
+    labels: tuple[str, ...]
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    name: str
+    columns: tuple[ColumnSpec, ...]
+    anchor: str
+    level1: str
+    end_labels: tuple[str, ...]
+    skip_labels: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    id: str
+    kind: str
+    rule: str
+    unit: str | None
+    tolerance: Decimal
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    id: str
+    kind: str
+    path: str
+    description: str
+    keywords: tuple[str, ...]
+    exclude_keywords: tuple[str, ...]
+    priority: int
+    header: tuple[HeaderSpec, ...]
+    fields: tuple[FieldSpec, ...]
+    tables: dict[str, TableSpec]
+    amount_fields: tuple[str, ...]
+    strip_label_prefixes: tuple[str, ...]
+    canonical_names: tuple[str, ...]
+    rules: tuple[RuleSpec, ...]
+
+    def matches(self, text: str) -> bool:
+        """All keywords present and no exclude keyword (``text`` already ``norm``-ed)."""
+        return all(k in text for k in self.keywords) and not any(k in text for k in self.exclude_keywords)
+
+
+def _fail(path: Path, where: str, message: str) -> TemplateError:
+    return TemplateError(f"invalid template at {where or '<top>'}: {message}", path=str(path))
+
+
+def _check_path(path: Path, where: str, field_path: str) -> None:
+    section, _, name = field_path.partition(".")
+    cls = _SECTIONS.get(section)
+    if cls is None or name not in {f.name for f in dataclasses.fields(cls)}:
+        raise _fail(path, where, f"{field_path!r} is not a record field (see extract/model.py)")
+
+
+def _compile(path: Path, where: str, pattern: str) -> regex.Pattern[str]:
+    try:
+        return regex.compile(pattern)
+    except regex.error as exc:
+        raise _fail(path, where, f"bad regex {pattern!r}: {exc}") from exc
+
+
+@cache
+def _schema_validator() -> Any:
+    import jsonschema
+
+    schema = json.loads((SCHEMAS_DIR / "template.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _validate(path: Path, data: Any) -> None:
+    errors = sorted(_schema_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        where = ".".join(str(p) for p in err.absolute_path)
+        raise _fail(path, where, err.message)
+
+
+def _header(path: Path, data: dict[str, Any]) -> tuple[HeaderSpec, ...]:
+    out = []
+    for fp, spec in data.get("header", {}).items():
+        _check_path(path, f"header.{fp}", fp)
+        pat = _compile(path, f"header.{fp}.pattern", spec["pattern"])
+        if "value" not in pat.groupindex:
+            raise _fail(path, f"header.{fp}.pattern", "needs a named group (?P<value>…)")
+        out.append(HeaderSpec(fp, pat, spec.get("from"), spec.get("type", "text"), spec.get("required", False)))
+    return tuple(out)
+
+
+def _fields(path: Path, data: dict[str, Any]) -> tuple[FieldSpec, ...]:
+    out = []
+    for fp, spec in data["fields"].items():
+        _check_path(path, f"fields.{fp}", fp)
+        labels = tuple(norm(lb) for lb in spec["labels"])
+        out.append(
+            FieldSpec(
+                fp,
+                labels,
+                spec.get("type", "text"),
+                spec.get("unit"),
+                spec.get("take", "next"),
+                spec.get("required", False),
+            )
+        )
+    return tuple(out)
+
+
+def _tables(path: Path, data: dict[str, Any]) -> dict[str, TableSpec]:
+    out = {}
+    for name, spec in data.get("tables", {}).items():
+        allowed = {f.name for f in dataclasses.fields(_TABLE_ROWS[name])}
+        cols = []
+        for cname, cspec in spec["columns"].items():
+            if cname not in allowed:
+                raise _fail(path, f"tables.{name}.columns.{cname}", f"{cname!r} is not a field of {name}")
+            cols.append(ColumnSpec(cname, tuple(norm(lb) for lb in cspec["labels"]), cspec.get("type", "text")))
+        anchor = spec.get("anchor", cols[0].name)
+        if anchor not in {c.name for c in cols}:
+            raise _fail(path, f"tables.{name}.anchor", f"{anchor!r} is not one of the columns")
+        out[name] = TableSpec(
+            name,
+            tuple(cols),
+            anchor,
+            spec.get("level1", "column"),
+            tuple(norm(x) for x in spec.get("end_labels", [])),
+            tuple(norm(x) for x in spec.get("skip_labels", [])),
+        )
+    return out
+
+
+def _rules(path: Path, data: dict[str, Any]) -> tuple[RuleSpec, ...]:
+    out = []
+    seen: set[str] = set()
+    for i, spec in enumerate(data.get("rules", [])):
+        where = f"rules.{i}"
+        if spec["id"] in seen:
+            raise _fail(path, f"{where}.id", f"duplicate rule id {spec['id']!r}")
+        seen.add(spec["id"])
+        for key in _RULE_PARAMS[spec["kind"]]:
+            if key not in spec:
+                raise _fail(path, where, f"rule kind {spec['kind']!r} needs {key!r}")
+        for key in ("lhs", "rhs"):
+            for fp in spec.get(key, []):
+                _check_path(path, f"{where}.{key}", fp)
+        for key in ("total", "amount", "exclude"):
+            if key in spec:
+                _compile(path, f"{where}.{key}", spec[key])
+        for j, p in enumerate(spec.get("parts", [])):
+            _compile(path, f"{where}.parts.{j}", p)
+        params = {k: v for k, v in spec.items() if k not in {"id", "kind", "rule", "unit", "tolerance"}}
+        tol = Decimal(str(spec.get("tolerance", "0")))
+        out.append(RuleSpec(spec["id"], spec["kind"], spec["rule"], spec.get("unit"), tol, params))
+    return tuple(out)
+
+
+def load_template(path: Path) -> Template:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise TemplateError(f"cannot read template: {exc}".replace("\n", " "), path=str(path)) from exc
+    _validate(path, data)
+    for fp in data.get("amounts_in_text", {}).get("fields", []):
+        _check_path(path, "amounts_in_text.fields", fp)
+    return Template(
+        id=data["id"],
+        kind=data["kind"],
+        path=str(path),
+        description=data.get("description", ""),
+        keywords=tuple(norm(k) for k in data["keywords"]),
+        exclude_keywords=tuple(norm(k) for k in data.get("exclude_keywords", [])),
+        priority=int(data.get("priority", 0)),
+        header=_header(path, data),
+        fields=_fields(path, data),
+        tables=_tables(path, data),
+        amount_fields=tuple(data.get("amounts_in_text", {}).get("fields", [])),
+        strip_label_prefixes=tuple(data.get("amounts_in_text", {}).get("strip_label_prefixes", [])),
+        canonical_names=tuple(data.get("canonical_names", [])),
+        rules=_rules(path, data),
+    )
+
+
+def load_templates(dirs: tuple[Path, ...] = (TEMPLATES_DIR,)) -> tuple[Template, ...]:
+    """All templates of the given folders; a template id used twice is an error."""
+    out: dict[str, Template] = {}
+    for d in dirs:
+        if not d.is_dir():
+            raise TemplateError("template folder not found", path=str(d))
+        for p in sorted(d.glob("*.y*ml")):
+            t = load_template(p)
+            if t.id in out:
+                raise TemplateError(f"template id {t.id!r} also defined in {out[t.id].path}", path=str(p))
+            out[t.id] = t
+    return tuple(out.values())
+
+
+@cache
+def default_templates() -> tuple[Template, ...]:
+    return load_templates()
+
+
+def match(templates: tuple[Template, ...], text: str) -> list[Template]:
+    """Templates whose keywords match ``text``, best first; several at the top priority is a tie."""
+    t = norm(text)
+    hits = [tp for tp in templates if tp.matches(t)]
+    return sorted(hits, key=lambda tp: -tp.priority)
