@@ -24,6 +24,7 @@ from .textlines import DEFAULT_LINE_SETTINGS, LineSettings, blocks
 class GridSettings:
     snap: float = 1.5  # border coordinates closer than this (pt) are one border
     inside: float = 1.0  # tolerance (pt) for "a point lies inside a cell"
+    clip_reach: float = 0.6  # a clipped line starts at most this (× size) past its cell's border
     anchor_pad: float = 6.0  # max distance (pt) of left/right-aligned text from its cell border
     lines: LineSettings = DEFAULT_LINE_SETTINGS
 
@@ -97,6 +98,12 @@ def _inside_vertically(line: TextLine, b: BBox, tol: float) -> bool:
     return b[1] - tol <= y <= b[3] + tol
 
 
+def _clipped(line: TextLine, b: BBox, s: GridSettings) -> bool:
+    """A line of the cell's own string that the border cuts through (partly outside the cell)."""
+    reach = s.clip_reach * line.size
+    return b[1] - reach <= line.bbox[3] and line.bbox[1] <= b[3] + reach
+
+
 def _join(lines: Sequence[TextLine]) -> str:
     ordered = sorted(lines, key=lambda ln: (round(ln.bbox[1] / max(ln.size * 0.5, 1.0)), ln.bbox[0]))
     out: list[str] = []
@@ -124,18 +131,23 @@ def build_grid(
         slots.append(_Slot(b, r0, c0, max(r1 - r0, 1), max(c1 - c0, 1), [], []))
     slots.sort(key=lambda sl: (sl.row, sl.col))
     outside: list[TextLine] = []
-    for block in blocks(lines, settings.lines):
+    pending = [list(b) for b in blocks(lines, settings.lines)]
+    while pending:
+        block = pending.pop(0)
         owner = _owner(block[0], slots, settings)
         if owner is None:  # not drawn in this table: each line on its own
             for ln in block:
                 own = _owner(ln, slots, settings)
                 (own.visible if own is not None else outside).append(ln)
             continue
-        for ln in block:
+        for k, ln in enumerate(block):
             if _inside_vertically(ln, owner.bbox, settings.inside):
                 owner.visible.append(ln)
-            else:
+            elif _clipped(ln, owner.bbox, settings):
                 owner.hidden.append(ln)
+            else:  # wholly outside its owner: not a clipped line of it, but another cell's string
+                pending.insert(0, block[k:])
+                break
     cells = tuple(
         Cell(
             page=page,

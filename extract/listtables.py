@@ -13,7 +13,7 @@ import regex
 
 from .fields import Extraction, cell_field
 from .model import Cell, Field
-from .sheet import Row, Sheet
+from .sheet import Row, Sheet, label_matches
 from .templates import ColumnSpec, TableSpec, Template, norm
 from .values import clean_text
 
@@ -39,7 +39,7 @@ def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
         hits = 0
         for col in spec.columns:
             for c in row.cells:
-                if row.starts(c) and c.text and any(norm(c.text).startswith(lb) for lb in col.labels):
+                if row.starts(c) and c.text and label_matches(c.text, col.labels):
                     found[col.name] = _Column(col, (c.bbox[0] + c.bbox[2]) / 2)
                     hits += 1
         if hits:

@@ -112,6 +112,18 @@ _BACKEND_ERRORS = (
 )
 
 
+def _closed(page: Any, table_settings: dict[str, Any]) -> dict[str, Any]:
+    """Table settings that also close the grid at the ends of the vertical rulings: where a table
+    breaks across pages, its cells lack the border at the page break, and pdfplumber would drop them."""
+    verticals = [e for e in page.edges if e["orientation"] == "v"]
+    if not verticals:
+        return table_settings
+    top = min(float(e["top"]) for e in verticals)
+    bottom = max(float(e["bottom"]) for e in verticals)
+    extra = [*table_settings.get("explicit_horizontal_lines", []), top, bottom]
+    return {**table_settings, "explicit_horizontal_lines": extra}
+
+
 def page_objects(
     page: Any, table_settings: dict[str, Any], path: str, number: int
 ) -> tuple[list[Any], list[list[BBox]]]:
@@ -121,7 +133,7 @@ def page_objects(
     ``CorruptPdfError`` naming the file and page."""
     try:
         chars = list(page.chars)
-        tables = page.find_tables(table_settings) if chars else []
+        tables = page.find_tables(_closed(page, table_settings)) if chars else []
         boxes = [
             [tuple(float(v) for v in c) for c in t.cells] for t in sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0]))
         ]

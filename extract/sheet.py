@@ -9,8 +9,22 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+import regex
+
 from .model import Cell, Grid, PageContent
 from .templates import norm
+
+
+def label_matches(text: str, labels: Sequence[str]) -> bool:
+    """The cell's text is one of ``labels``, possibly followed by a unit, colon or note: ``上年结转金额
+    (万元)`` is 上年结转金额, but ``其他调整资金`` is not 其他 (the label must not run on into more words)."""
+    t = norm(text)
+    for lb in labels:
+        if t.startswith(lb):
+            rest = t[len(lb):]
+            if not rest or not regex.match(r"[\p{Han}A-Za-z0-9]", rest):
+                return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +68,6 @@ class Sheet:
         for i in range(start, len(self.rows)):
             row = self.rows[i]
             for c in row.cells:
-                if row.starts(c) and c.text and any(norm(c.text).startswith(lb) for lb in labels):
+                if row.starts(c) and c.text and label_matches(c.text, labels):
                     return i, c
         return None

@@ -20,7 +20,7 @@ Char = Mapping[str, Any]
 @dataclass(frozen=True, slots=True)
 class LineSettings:
     same_line: float = 0.45  # max |Δtop| / size for two chars to be on one line
-    join_gap: float = 1.2  # max forward gap / size inside one line
+    join_gap: float = 0.35  # max forward gap / size inside one string (cells' strings are further apart)
     space_gap: float = 0.18  # a gap wider than this (× size) becomes a space
     block_step_min: float = 0.8  # next line of a wrapped string: Δtop / size in [min, max]
     block_step_max: float = 2.2

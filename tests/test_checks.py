@@ -1,0 +1,128 @@
+"""Each check of the Shanxi template: pass, fail, skipped, and Decimal edge cases."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from extract.amounts import find_amounts
+from extract.checks import Facts, run_checks
+from extract.model import Check
+from extract.templates import RuleSpec, default_templates
+
+TEMPLATE = next(t for t in default_templates() if t.id == "dept-overall-shanxi")
+RULES = {r.id: r for r in TEMPLATE.rules}
+
+BUDGET = {
+    "budget.carryover": D("71.39"),
+    "budget.initial_budget": D("965.40"),
+    "budget.budget_adjustment": D("84.90"),
+    "budget.other_adjustment": D("0.00"),
+    "budget.execution": D("1121.69"),
+    "budget.year_end_balance": D("0.00"),
+}
+JINZHONG_TEXT = (
+    "一般公共预算财政拨款收入10502980.56元。公共安全支出8953203.17元，社会保障和就业支出1175258.54元，"
+    "卫生健康支出274091.63元，农林水支出56142元，住房保障支出755248.22元，本年支出合计11216943.56元，"
+    "基本支出经费8112057.02元，项目支出3104886.54元。"
+)
+
+
+def run(rule_id: str, facts: Facts) -> Check:
+    (check,) = run_checks([RULES[rule_id]], facts)
+    return check
+
+
+def text_facts(text: str, values: dict | None = None) -> Facts:
+    return Facts(values or dict(BUDGET), find_amounts("narratives.budget_execution", text))
+
+
+def test_budget_balance_pass_fail_skipped() -> None:
+    ok = run("budget_balance", Facts(dict(BUDGET)))
+    assert (ok.status, ok.expected, ok.actual, ok.difference, ok.unit) == ("pass", D("1121.69"), D("1121.69"), 0, "万元")
+    off = run("budget_balance", Facts({**BUDGET, "budget.execution": D("1131.69")}))
+    assert off.status == "fail" and off.difference == D("10.00")
+    assert "budget.execution" in off.fields
+    missing = run("budget_balance", Facts({**BUDGET, "budget.carryover": None}))
+    assert missing.status == "skipped" and "budget.carryover" in missing.details[0]
+
+
+def test_budget_balance_tolerance_is_inclusive_and_exact() -> None:
+    at_tol = run("budget_balance", Facts({**BUDGET, "budget.execution": D("1121.70")}))
+    assert at_tol.status == "pass" and at_tol.difference == D("0.01")
+    over = run("budget_balance", Facts({**BUDGET, "budget.execution": D("1121.701")}))
+    assert over.status == "fail"  # 0.011 > 0.01: no float fuzz lets it through
+
+
+def test_jinzhong_functional_expenditures_fail_by_exactly_3000() -> None:
+    c = run("text_expenditure_by_function", text_facts(JINZHONG_TEXT))
+    assert c.status == "fail"
+    assert (c.expected, c.actual, c.difference, c.unit) == (D("11216943.56"), D("11213943.56"), D("3000.00"), "元")
+    assert len(c.fields) == 6  # the total and five functional lines; not 基本支出/项目支出
+
+
+def test_basic_plus_project_and_total_vs_execution() -> None:
+    facts = text_facts(JINZHONG_TEXT)
+    assert run("text_basic_plus_project", facts).status == "pass"
+    m = run("text_total_matches_execution", facts)
+    assert (m.status, m.expected, m.actual, m.difference, m.unit) == (
+        "pass", D("1121.69"), D("1121.694356"), D("0.004356"), "万元")
+    far = run("text_total_matches_execution", text_facts(JINZHONG_TEXT, {**BUDGET, "budget.execution": D("1121.68")}))
+    assert far.status == "fail"
+
+
+def test_text_checks_skip_without_amounts() -> None:
+    empty = text_facts("无")
+    for rid in ("text_expenditure_by_function", "text_basic_plus_project", "text_total_matches_execution"):
+        assert run(rid, empty).status == "skipped"
+
+
+def _ind(level1: str, set_score: str, score: str) -> dict:
+    return {"level1": level1, "set_score": D(set_score), "score": D(score), "reference_score": D(set_score)}
+
+
+def score_facts(total: str = "96.00", grade: str = "优", scores: tuple[str, str] = ("16.00", "80.00")) -> Facts:
+    inds = [_ind("投入", "16", scores[0]), _ind("过程", "84", scores[1])]
+    subs = [{"level1": "投入", "set_score": D("16"), "score": D("16.00"), "reference_score": D("16")},
+            {"level1": "过程", "set_score": D("84"), "score": D("80.00"), "reference_score": D("84")}]
+    return Facts({"score.total": D(total), "score.total_set": D("100"), "score.grade": grade}, (), inds, subs)
+
+
+def test_indicator_subtotals() -> None:
+    assert run("indicator_subtotals", score_facts()).status == "pass"
+    bad = run("indicator_subtotals", score_facts(scores=("15.00", "80.00")))
+    assert bad.status == "fail" and "indicator_subtotals[0].score" in bad.fields
+    assert run("indicator_subtotals", Facts({})).status == "skipped"
+
+
+def test_total_score() -> None:
+    assert run("total_score", score_facts()).status == "pass"
+    bad = run("total_score", score_facts(total="95.00"))
+    assert bad.status == "fail" and bad.difference == D("1.00")
+    assert run("total_score", Facts({})).status == "skipped"
+
+
+def test_score_within_weight() -> None:
+    assert run("score_within_weight", score_facts()).status == "pass"
+    over = run("score_within_weight", score_facts(scores=("17.00", "80.00")))
+    assert over.status == "fail" and over.fields == ["indicators[0].score", "indicators[0].set_score"]
+    assert run("score_within_weight", Facts({})).status == "skipped"
+
+
+@pytest.mark.parametrize(
+    ("total", "grade", "status"),
+    [("96.00", "优", "pass"), ("90.00", "优", "pass"), ("89.99", "优", "fail"), ("89.99", "良", "pass"),
+     ("80", "良", "pass"), ("79.5", "中", "pass"), ("60", "中", "pass"), ("59.99", "差", "pass"), ("96", "良", "fail")],
+)
+def test_grade_band(total: str, grade: str, status: str) -> None:
+    assert run("grade_band", Facts({"score.total": D(total), "score.grade": grade})).status == status
+
+
+def test_grade_band_skipped_without_grade() -> None:
+    assert run("grade_band", Facts({"score.total": D("96")})).status == "skipped"
+
+
+def test_rule_spec_is_data() -> None:
+    assert isinstance(RULES["budget_balance"], RuleSpec)
+    assert RULES["budget_balance"].tolerance == D("0.01")
