@@ -98,6 +98,10 @@ def _inside_vertically(line: TextLine, b: BBox, tol: float) -> bool:
     return b[1] - tol <= y <= b[3] + tol
 
 
+def _within_columns(line: TextLine, b: BBox, s: GridSettings) -> bool:
+    return b[0] - s.inside <= line.bbox[0] and line.bbox[2] <= b[2] + s.inside
+
+
 def _clipped(line: TextLine, b: BBox, s: GridSettings) -> bool:
     """A line of the cell's own string that the border cuts through (partly outside the cell)."""
     reach = s.clip_reach * line.size
@@ -141,6 +145,9 @@ def build_grid(
                 (own.visible if own is not None else outside).append(ln)
             continue
         for k, ln in enumerate(block):
+            if k and not _within_columns(ln, owner.bbox, settings):
+                pending.insert(0, block[k:])  # wrapped lines never run wider than their cell
+                break
             if _inside_vertically(ln, owner.bbox, settings.inside):
                 owner.visible.append(ln)
             elif _clipped(ln, owner.bbox, settings):

@@ -1,0 +1,132 @@
+"""Every sample PDF against (1) its reviewed golden record and (2) the data file it was rendered from.
+
+The second comparison is independent of the pipeline's own output: it checks each printed value the
+sample generator put on the page (samples/data/<stem>.yaml) against what came out of the PDF.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import extract
+
+from .conftest import GOLDEN, JINZHONG, ROOT, SAMPLES, sample_pdfs
+from .update_golden import golden_dict
+
+DEPT_SAMPLES = [p for p in sample_pdfs() if (SAMPLES / "data" / f"{p.stem}.yaml").exists()]
+
+# the number-formats sample prints its budget in awkward ways; these are the values it means
+AWKWARD_BUDGET = {"carryover": "18.64", "initial_budget": "1203.50", "budget_adjustment": "56.20",
+                  "other_adjustment": "0.00", "execution": "1256.03", "year_end_balance": "22.31"}
+
+
+@pytest.mark.parametrize("pdf", sample_pdfs(), ids=lambda p: p.stem)
+def test_record_equals_golden(pdf: Path) -> None:
+    golden = json.loads((GOLDEN / f"{pdf.stem}.record.json").read_text(encoding="utf-8"))
+    got = golden_dict(pdf)
+    assert (got[0] if len(got) == 1 else got) == golden
+
+
+def _dec(text: str) -> Decimal:
+    return Decimal(text.replace(",", "").strip())
+
+
+@pytest.mark.parametrize("pdf", DEPT_SAMPLES, ids=lambda p: p.stem)
+def test_record_matches_the_data_the_pdf_was_made_from(pdf: Path) -> None:
+    data: dict[str, Any] = yaml.safe_load((SAMPLES / "data" / f"{pdf.stem}.yaml").read_text(encoding="utf-8"))
+    (rec,) = extract.read_pdf(pdf)
+    assert rec.form.title == data["title"]
+    assert str(rec.form.fiscal_year) in data["year_line"]
+    assert (rec.form.unit_name, rec.form.unit_head, rec.form.unit_phone) == (
+        data["unit_name"], data["unit_head"], data["unit_phone"])
+    assert rec.budget is not None
+    for key, printed in data["budget"].items():
+        want = AWKWARD_BUDGET[key] if pdf.stem.endswith("number-formats") else printed
+        want = want["text"] if isinstance(want, dict) else want
+        got = getattr(rec.budget, key)
+        assert isinstance(got, Decimal) and got == _dec(want), key
+    for key, text in data["narratives"].items():
+        assert getattr(rec.narratives, key) == " ".join(text.split()) or getattr(rec.narratives, key) == text, key
+    expected_rows = [
+        (g["name"], l2["name"], row)
+        for g in data["indicators"] for l2 in g["level2"] for row in l2["rows"]
+    ]
+    assert len(rec.indicators) == len(expected_rows)
+    for i, (ind, (l1, l2, row)) in enumerate(zip(rec.indicators, expected_rows, strict=True)):
+        where = f"indicators[{i}]"
+        assert (ind.level1, ind.level2, ind.level3) == (l1, l2, row["level3"]), where
+        assert ind.analysis == row["analysis"], where
+        assert ind.reference_score == _dec(row["reference_score"]), where
+        assert ind.set_score == _dec(row["set_score"]), where
+        assert ind.score == _dec(row["score"]), where
+        if row.get("level3_hidden"):
+            assert ind.level3_canonical == row["level3"] + row["level3_hidden"], where
+    subs = [(s.level1, s.reference_score, s.set_score, s.score) for s in rec.indicator_subtotals]
+    assert subs == [(g["name"], _dec(g["reference_score"]), _dec(g["set_score"]), _dec(g["score"]))
+                    for g in data["indicators"]]
+    assert rec.score.total == _dec(str(data["total_score"]))
+    assert rec.score.total_set == _dec(str(data["total_set"]))
+    assert rec.score.grade == data["grade"]
+    assert [(e.name, e.title, e.department, e.phone) for e in rec.evaluators] == [
+        (e["name"], e["title"], e["department"], e["phone"]) for e in data["evaluators"]]
+    assert rec.review == [] and rec.gaps == []
+
+
+EXPECTED_FAILS = {
+    "jinzhong-2021-justice-bureau": ["text_expenditure_by_function"],
+    "jinzhong-2022-audit-bureau": [],
+    "jinzhong-2021-unbalanced-budget": ["budget_balance"],
+    "jinzhong-2021-number-formats": [],
+}
+
+
+@pytest.mark.parametrize("pdf", DEPT_SAMPLES, ids=lambda p: p.stem)
+def test_checks_fail_exactly_where_the_form_is_wrong(pdf: Path) -> None:
+    (rec,) = extract.read_pdf(pdf)
+    assert [c.id for c in rec.checks if c.status == "fail"] == EXPECTED_FAILS[pdf.stem]
+    assert not [c.id for c in rec.checks if c.status == "skipped"]
+
+
+def test_jinzhong_matches_the_shared_reference_record() -> None:
+    """Every field the published text shows is exactly right (the reference abbreviates narratives)."""
+    ref = json.loads((ROOT / "tests/reference/jinzhong-2021-justice-bureau.record.json").read_text("utf-8"))
+    (rec,) = extract.read_pdf(JINZHONG)
+    got = extract.to_dict(rec)
+    for key in ("form", "budget", "amounts_in_text", "indicator_subtotals", "indicators", "score", "evaluators"):
+        assert got[key] == ref[key], key
+    assert got["source"]["page_count"] == 2 and got["source"]["form_pages"] == [1, 2]
+    assert got["source"]["method"] == "text" and got["template"] == "dept-overall-shanxi"
+    for check, want in zip(got["checks"], ref["checks"], strict=True):
+        assert {k: check[k] for k in want} == want
+    for key, abbreviated in ref["narratives"].items():
+        assert got["narratives"][key].startswith(abbreviated.rstrip("……")), key
+    fn = next(c for c in rec.checks if c.id == "text_expenditure_by_function")
+    assert fn.difference == Decimal("3000.00") and fn.unit == "元"
+    assert got["provenance"]["budget.carryover"]["raw"] == "71.39"
+    assert got["provenance"]["form.unit_name"]["page"] == 1
+
+
+def test_published_text_matches_narratives_exactly() -> None:
+    txt = (ROOT / "tests/reference/jinzhong-2021-justice-bureau.txt").read_text(encoding="utf-8")
+    rows = {ln.split("\t")[0]: ln.split("\t")[1] for ln in txt.splitlines() if "\t" in ln}
+    (rec,) = extract.read_pdf(JINZHONG)
+    labels = {"functions_overview": "单位职能概况", "staffing": "单位人员情况", "budget_execution": "预算执行情况",
+              "performance_analysis": "部门整体支出绩效评价分析", "other": "其他"}
+    for key, label in labels.items():
+        assert getattr(rec.narratives, key) == rows[label].replace("<p>", "").replace("</p>", "").strip()
+
+
+def test_records_validate_against_the_committed_schema() -> None:
+    import jsonschema
+
+    schema = json.loads((ROOT / "schemas/record.schema.json").read_text(encoding="utf-8"))
+    for golden in GOLDEN.glob("*.record.json"):
+        data = json.loads(golden.read_text(encoding="utf-8"))
+        for rec in data if isinstance(data, list) else [data]:
+            jsonschema.validate(rec, schema)
