@@ -82,6 +82,28 @@ def run(
 
 
 @app.command()
+def debug(
+    file: Annotated[Path, typer.Argument(help="PDF file")],
+    page: Annotated[int, typer.Option("--page", "-p", help="page number, from 1")] = 1,
+    out: Annotated[Path, typer.Option("--out", "-o", help="PNG to write")] = Path("page.png"),
+    resolution: Annotated[int, typer.Option(help="dots per inch")] = 110,
+) -> None:
+    """Draw what the pipeline found on one page: cells, text lines, clipped text, fields."""
+    from .debug import render
+
+    try:
+        image = render(file, page, resolution=resolution)
+    except ExtractError as exc:
+        _err(exc.one_line())
+        raise typer.Exit(int(exc.exit_code)) from None
+    if out.exists() and not out.is_file():
+        _err(f"{out}: not a file")
+        raise typer.Exit(int(ExitCode.USAGE))
+    image.save(out)
+    _err(f"wrote {out}")
+
+
+@app.command()
 def schema(out: Annotated[Path | None, typer.Option("--out", "-o", help="write here instead of stdout")] = None) -> None:
     """Print the JSON Schema of the record (generated from the code)."""
     from .schema import record_schema_json
