@@ -83,7 +83,10 @@ def render(path: str | Path, page: int, kinds: Sequence[str] = KINDS, resolution
 
     drawn = shapes(path, page, kinds, settings)
     with pdfplumber.open(path) as pdf:
-        image = pdf.pages[page - 1].to_image(resolution=resolution).original.convert("RGB")
+        pl_page = pdf.pages[page - 1]
+        image = pl_page.to_image(resolution=resolution).original.convert("RGB")
+        if pl_page.rotation:  # shapes are in the unrotated page's coordinates (see load.upright)
+            image = image.rotate(pl_page.rotation, expand=True)
     scale = resolution / 72
     draw = ImageDraw.Draw(image)
     for s in drawn:

@@ -124,6 +124,20 @@ def _closed(page: Any, table_settings: dict[str, Any]) -> dict[str, Any]:
     return {**table_settings, "explicit_horizontal_lines": extra}
 
 
+def upright(page: Any) -> Any:
+    """The page as authored: a page with /Rotate 90/180/270 (shown sideways or upside down by a
+    viewer) is read without that rotation, so a spreadsheet's text is upright again. Boxes are then
+    in the unrotated page's coordinates."""
+    if not page.rotation:
+        return page
+    from pdfplumber.page import Page
+
+    obj = page.page_obj
+    obj.attrs = {**obj.attrs, "Rotate": 0}
+    obj.rotate = 0
+    return Page(page.pdf, obj, page_number=page.page_number, initial_doctop=page.initial_doctop)
+
+
 def page_objects(
     page: Any, table_settings: dict[str, Any], path: str, number: int
 ) -> tuple[list[Any], list[list[BBox]]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .grid import build_grid
-from .load import LoadedPdf, page_objects
+from .load import LoadedPdf, page_objects, upright
 from .model import Grid, PageContent, TextLine
 from .settings import PageSettings
 from .textlines import text_lines
@@ -18,10 +18,12 @@ def page_text(lines: list[TextLine]) -> str:
 def read_page(page: Any, number: int, path: str, settings: PageSettings | None = None) -> PageContent:
     """Read one pdfplumber page: text lines, then each ruled table as a ``Grid``."""
     s = settings or PageSettings()
+    page = upright(page)
     chars, tables = page_objects(page, s.table, path, number)
     lines = text_lines(chars, s.grid.lines)
     if not lines:
-        return PageContent(number, float(page.width), float(page.height), "empty", (), (), "")
+        sideways = sum(1 for c in chars if not c.get("upright", True)) > len(chars) / 2
+        return PageContent(number, float(page.width), float(page.height), "sideways" if sideways else "empty", (), (), "")
     grids: list[Grid] = []
     rest = lines
     for boxes in tables:

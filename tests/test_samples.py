@@ -130,3 +130,16 @@ def test_records_validate_against_the_committed_schema() -> None:
         data = json.loads(golden.read_text(encoding="utf-8"))
         for rec in data if isinstance(data, list) else [data]:
             jsonschema.validate(rec, schema)
+
+
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_pages_saved_sideways_or_upside_down_read_the_same(tmp_path: Path, degrees: int) -> None:
+    from .pdfs import rotate
+
+    turned = rotate(JINZHONG, tmp_path / f"turned-{degrees}.pdf", degrees)
+    (want,) = extract.read_pdf(JINZHONG)
+    (got,) = extract.read_pdf(turned)
+    a, b = extract.to_dict(want), extract.to_dict(got)
+    for key in ("form", "budget", "narratives", "amounts_in_text", "indicators", "indicator_subtotals", "score",
+                "evaluators", "checks", "review"):
+        assert a[key] == b[key], key
