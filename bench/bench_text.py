@@ -72,19 +72,24 @@ def main() -> None:
     for mode in ("pdfplumber", "extract"):
         out = subprocess.run(
             [sys.executable, __file__, "--worker", mode, "--repeat", str(args.repeat), *map(str, files)],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         results[mode] = json.loads(out.stdout.strip().splitlines()[-1])
     t0 = time.perf_counter()
     cli = subprocess.run([sys.executable, "-m", "extract", "run", *map(str, files)], capture_output=True, check=False)
     cli_s = time.perf_counter() - t0
-    print(f"text-layer benchmark: {len(files)} files, {results['extract']['pages'] // args.repeat} pages, "
-          f"{args.repeat} repeats after a warm-up")
+    print(
+        f"text-layer benchmark: {len(files)} files, {results['extract']['pages'] // args.repeat} pages, "
+        f"{args.repeat} repeats after a warm-up"
+    )
     print(f"{'mode':<12} {'s/page':>8} {'peak MB':>8}")
     for mode, r in results.items():
         print(f"{mode:<12} {r['seconds'] / r['pages']:>8.4f} {r['peak_mb']:>8.1f}")
     ratio = (results["extract"]["seconds"] / results["extract"]["pages"]) / (
-        results["pdfplumber"]["seconds"] / results["pdfplumber"]["pages"])
+        results["pdfplumber"]["seconds"] / results["pdfplumber"]["pages"]
+    )
     print(f"extract / pdfplumber per page: {ratio:.2f}x (target <= 1.5x)")
     print(f"`extract run` on all files, one process, start-up included: {cli_s:.2f} s (exit {cli.returncode})")
 

@@ -93,7 +93,7 @@ def check_text_matches_field(rule: RuleSpec, facts: Facts) -> Check:
     fp = rule.params["field"]
     hits = _amounts(facts, fp, rule.params["amount"])
     target = rule.params["rhs"][0]
-    fields = _amount_paths(hits) + [target]
+    fields = [*_amount_paths(hits), target]
     value = facts.number(target)
     if len(hits) != 1 or value is None:
         return _skipped(

@@ -29,7 +29,9 @@ def _err(line: str) -> None:
 @app.command()
 def run(
     files: Annotated[list[Path], typer.Argument(help="PDF files to read", show_default=False)],
-    csv: Annotated[Path | None, typer.Option("--csv", help="also write forms.csv, indicators.csv, checks.csv here")] = None,
+    csv: Annotated[
+        Path | None, typer.Option("--csv", help="also write forms.csv, indicators.csv, checks.csv here")
+    ] = None,
     templates: Annotated[
         list[Path] | None, typer.Option("--templates", help="extra template folder (repeatable)")
     ] = None,
@@ -104,7 +106,9 @@ def debug(
 
 
 @app.command()
-def schema(out: Annotated[Path | None, typer.Option("--out", "-o", help="write here instead of stdout")] = None) -> None:
+def schema(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="write here instead of stdout")] = None,
+) -> None:
     """Print the JSON Schema of the record (generated from the code)."""
     from .schema import record_schema_json
 

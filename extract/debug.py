@@ -16,8 +16,13 @@ from .model import BBox, Record
 from .settings import DEFAULT_SETTINGS, Settings
 
 KINDS = ("cells", "lines", "hidden", "fields")
-COLOURS = {"cell": (40, 90, 220), "line": (150, 150, 150), "hidden": (255, 140, 0), "field": (0, 160, 60),
-           "flagged": (220, 0, 0)}
+COLOURS = {
+    "cell": (40, 90, 220),
+    "line": (150, 150, 150),
+    "hidden": (255, 140, 0),
+    "field": (0, 160, 60),
+    "flagged": (220, 0, 0),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +40,29 @@ def _flagged_paths(record: Record) -> set[str]:
     return out
 
 
-def shapes(path: str | Path, page: int, kinds: Sequence[str] = KINDS, settings: Settings = DEFAULT_SETTINGS
-           ) -> list[Shape]:
+def _field_shapes(path: str | Path, page: int, settings: Settings) -> list[Shape]:
+    from .errors import ExtractError
+    from .pipeline import extract_file
+
+    try:
+        records = extract_file(path, settings)
+    except ExtractError:  # the picture is still useful when no form is found
+        return []
+    out = []
+    for rec in records:
+        flagged = _flagged_paths(rec)
+        for name, prov in rec.provenance.items():
+            if prov.page == page and prov.bbox:
+                kind = "flagged" if name in flagged else "field"
+                out.append(Shape(kind, (prov.bbox[0], prov.bbox[1], prov.bbox[2], prov.bbox[3]), name))
+    return out
+
+
+def shapes(
+    path: str | Path, page: int, kinds: Sequence[str] = KINDS, settings: Settings = DEFAULT_SETTINGS
+) -> list[Shape]:
     from .load import load
     from .pages import read_page
-    from .pipeline import extract_file
 
     loaded = load(path)
     try:
@@ -62,21 +85,17 @@ def shapes(path: str | Path, page: int, kinds: Sequence[str] = KINDS, settings: 
     if "lines" in kinds:
         out.extend(Shape("line", ln.bbox, ln.text) for ln in content.free_lines)
     if "fields" in kinds:
-        try:
-            records = extract_file(path, settings)
-        except Exception:  # the picture is still useful when no form is found
-            records = []
-        for rec in records:
-            flagged = _flagged_paths(rec)
-            for name, prov in rec.provenance.items():
-                if prov.page == page and prov.bbox:
-                    kind = "flagged" if name in flagged else "field"
-                    out.append(Shape(kind, (prov.bbox[0], prov.bbox[1], prov.bbox[2], prov.bbox[3]), name))
+        out.extend(_field_shapes(path, page, settings))
     return out
 
 
-def render(path: str | Path, page: int, kinds: Sequence[str] = KINDS, resolution: int = 110,
-           settings: Settings = DEFAULT_SETTINGS) -> Any:
+def render(
+    path: str | Path,
+    page: int,
+    kinds: Sequence[str] = KINDS,
+    resolution: int = 110,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> Any:
     """The page image with the shapes drawn on it (a PIL image)."""
     import pdfplumber
     from PIL import ImageDraw

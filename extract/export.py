@@ -46,8 +46,11 @@ def form_row(record: Record) -> dict[str, Any]:
 
 
 def _key(record: Record) -> dict[str, Any]:
-    return {"source.path": record.source.path, "source.sha256": record.source.sha256,
-            "form_first_page": record.source.form_pages[0] if record.source.form_pages else None}
+    return {
+        "source.path": record.source.path,
+        "source.sha256": record.source.sha256,
+        "form_first_page": record.source.form_pages[0] if record.source.form_pages else None,
+    }
 
 
 def indicator_rows(record: Record) -> list[dict[str, Any]]:
@@ -67,10 +70,14 @@ def check_rows(record: Record) -> list[dict[str, Any]]:
 def to_frames(records: Sequence[Record]) -> dict[str, pd.DataFrame]:
     import pandas as pd
 
-    ind_cols = ["source.path", "source.sha256", "form_first_page", "index",
-                *(f.name for f in dataclasses.fields(_indicator_type()))]
-    chk_cols = ["source.path", "source.sha256", "form_first_page",
-                *(f.name for f in dataclasses.fields(_check_type()))]
+    ind_cols = [
+        "source.path",
+        "source.sha256",
+        "form_first_page",
+        "index",
+        *(f.name for f in dataclasses.fields(_indicator_type())),
+    ]
+    chk_cols = ["source.path", "source.sha256", "form_first_page", *(f.name for f in dataclasses.fields(_check_type()))]
     return {
         "forms": pd.DataFrame([form_row(r) for r in records]),
         "indicators": pd.DataFrame([row for r in records for row in indicator_rows(r)], columns=ind_cols),

@@ -7,7 +7,7 @@ across page breaks, until an end label, gives one dict of Fields; merged cells f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 
@@ -69,10 +69,9 @@ def _table_rows(sheet: Sheet, spec: TableSpec) -> tuple[list[_Column], list[tupl
         if any(t.startswith(lb) for t in texts for lb in spec.skip_labels):
             continue
         # a repeated header on the next page is not a data row
-        if cells.get(spec.anchor) is not None and any(
-            norm(cells[spec.anchor].text).startswith(lb)
-            for lb in columns[0].spec.labels  # type: ignore[union-attr]
-        ):
+        anchor = cells.get(spec.anchor)
+        anchor_labels = next(c.spec.labels for c in columns if c.spec.name == spec.anchor)
+        if anchor is not None and label_matches(anchor.text, anchor_labels):
             continue
         out.append((row, cells))
     return columns, out
@@ -88,70 +87,76 @@ def _canonical(level3: Cell, names: tuple[str, ...]) -> str | None:
     return candidates[0] if len(candidates) == 1 and shown not in names else None
 
 
-def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extraction) -> None:
-    columns, rows = _table_rows(sheet, spec)
-    types = {c.spec.name: c.spec.type for c in columns}
-    indicators: list[dict[str, Field]] = []
-    subtotals: list[dict[str, Field]] = []
+def _blank(cell: Cell | None) -> bool:
+    return cell is None or not clean_text(cell.text)
+
+
+def _copy(f: Field, name: str) -> Field:
+    return Field(name, f.value, f.raw, f.page, f.bbox, f.confidence, f.source)
+
+
+@dataclass(slots=True)
+class _Indicators:
+    """Walks the indicator table's rows, filling level names down across merged cells."""
+
+    types: dict[str, str]
+    template: Template
+    ex: Extraction
+    rows: list[dict[str, Field]] = field(default_factory=list)
+    subtotals: list[dict[str, Field]] = field(default_factory=list)
     level1: Field | None = None
-    level2_prev: Field | None = None
-    for _row, cells in rows:
-        l3 = cells.get("level3")
-        l2 = cells.get("level2")
-        blank3 = l3 is None or not clean_text(l3.text)
-        if spec.level1 == "subtotal_rows" and blank3:
-            if l2 is None or not clean_text(l2.text):
-                continue
-            i = len(subtotals)
-            sub = {"level1": cell_field(f"indicator_subtotals[{i}].level1", l2)}
-            for name in ("reference_score", "set_score", "score"):
-                if name in cells:
-                    sub[name] = cell_field(f"indicator_subtotals[{i}].{name}", cells[name], types[name], None, ex)
-            subtotals.append(sub)
-            level1 = sub["level1"]
-            level2_prev = None
-            continue
-        if blank3:
-            continue
-        i = len(indicators)
-        ind: dict[str, Field] = {}
-        for name, cell in cells.items():
-            if name == "level1":
-                continue
-            ind[name] = cell_field(f"indicators[{i}].{name}", cell, types[name], None, ex)
-        if spec.level1 == "column" and "level1" in cells:
-            level1 = _level1_from_column(cells["level1"], i, subtotals, ex)
-        l2f = ind.get("level2")
-        if l2f is None or l2f.value is None:
-            if level2_prev is not None:
-                ind["level2"] = Field(
-                    f"indicators[{i}].level2",
-                    level2_prev.value,
-                    level2_prev.raw,
-                    level2_prev.page,
-                    level2_prev.bbox,
-                    level2_prev.confidence,
-                )
+    level2: Field | None = None
+
+    def subtotal_row(self, cells: dict[str, Cell | None]) -> None:
+        """A row whose level-3 cell is blank and whose level-2 cell names a level-1 group (投入 …)."""
+        i = len(self.subtotals)
+        sub = {"level1": cell_field(f"indicator_subtotals[{i}].level1", cells.get("level2"))}
+        for name in ("reference_score", "set_score", "score"):
+            if name in cells:
+                sub[name] = cell_field(f"indicator_subtotals[{i}].{name}", cells[name], self.types[name], None, self.ex)
+        self.subtotals.append(sub)
+        self.level1, self.level2 = sub["level1"], None
+
+    def indicator_row(self, cells: dict[str, Cell | None], level1_column: bool) -> None:
+        i = len(self.rows)
+        ind = {
+            name: cell_field(f"indicators[{i}].{name}", cell, self.types[name], None, self.ex)
+            for name, cell in cells.items()
+            if name != "level1"
+        }
+        if level1_column:
+            self.level1 = _level1_from_column(cells.get("level1"), self.subtotals, self.ex) or self.level1
+        l2 = ind.get("level2")
+        if l2 is not None and l2.value is not None:
+            self.level2 = l2
+        elif self.level2 is not None:
+            ind["level2"] = _copy(self.level2, f"indicators[{i}].level2")
+        if self.level1 is not None:
+            ind["level1"] = _copy(self.level1, f"indicators[{i}].level1")
         else:
-            level2_prev = l2f
-        if level1 is not None:
-            ind["level1"] = Field(
-                f"indicators[{i}].level1", level1.value, level1.raw, level1.page, level1.bbox, level1.confidence
-            )
-        else:
-            ex.flag(f"indicators[{i}].level1", "no level-1 name above this row")
-        assert l3 is not None
-        canon = _canonical(l3, template.canonical_names)
-        if canon:
+            self.ex.flag(f"indicators[{i}].level1", "no level-1 name above this row")
+        l3 = cells["level3"]
+        canon = _canonical(l3, self.template.canonical_names) if l3 is not None else None
+        if l3 is not None and canon:
             ind["level3_canonical"] = Field(
                 f"indicators[{i}].level3_canonical", canon, l3.text + l3.hidden, l3.page, l3.bbox, l3.confidence
             )
-        indicators.append(ind)
-    ex.rows["indicators"] = indicators
-    ex.rows["indicator_subtotals"] = subtotals
+        self.rows.append(ind)
 
 
-def _level1_from_column(cell: Cell | None, i: int, subtotals: list[dict[str, Field]], ex: Extraction) -> Field | None:
+def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extraction) -> None:
+    columns, rows = _table_rows(sheet, spec)
+    walk = _Indicators({c.spec.name: c.spec.type for c in columns}, template, ex)
+    for _row, cells in rows:
+        if not _blank(cells.get("level3")):
+            walk.indicator_row(cells, spec.level1 == "column")
+        elif spec.level1 == "subtotal_rows" and not _blank(cells.get("level2")):
+            walk.subtotal_row(cells)
+    ex.rows["indicators"] = walk.rows
+    ex.rows["indicator_subtotals"] = walk.subtotals
+
+
+def _level1_from_column(cell: Cell | None, subtotals: list[dict[str, Field]], ex: Extraction) -> Field | None:
     """Level-1 name from its own column; a printed ``(50分)`` suffix becomes the subtotal's set score."""
     if cell is None or not clean_text(cell.text):
         return None

@@ -205,7 +205,7 @@ class Provenance:
     bbox: list[float] | None
     raw: str
     confidence: float
-    source: str = "text"
+    method: str = "text"  # text | ocr
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,9 @@ def read_page(page: Any, number: int, path: str, settings: PageSettings | None =
     lines = text_lines(chars, s.grid.lines)
     if not lines:
         sideways = sum(1 for c in chars if not c.get("upright", True)) > len(chars) / 2
-        return PageContent(number, float(page.width), float(page.height), "sideways" if sideways else "empty", (), (), "")
+        return PageContent(
+            number, float(page.width), float(page.height), "sideways" if sideways else "empty", (), (), ""
+        )
     grids: list[Grid] = []
     rest = lines
     for boxes in tables:

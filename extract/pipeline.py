@@ -101,8 +101,11 @@ def extract_file(path: str | Path, settings: Settings = DEFAULT_SETTINGS) -> lis
     if not forms:
         sideways = [str(p.number) for p in pages if p.method == "sideways"]
         if sideways:
-            raise UnknownFormError(f"no known form found; text runs sideways on page {', '.join(sideways)} "
-                                   "(rotated content is read once OCR handles it)", path=loaded.path)
+            raise UnknownFormError(
+                f"no known form found; text runs sideways on page {', '.join(sideways)} "
+                "(rotated content is read once OCR handles it)",
+                path=loaded.path,
+            )
         if not any(p.text for p in pages):
             raise UnknownFormError("no text layer on any page (scanned PDF? OCR is not enabled)", path=loaded.path)
         raise UnknownFormError(path=loaded.path)

@@ -21,7 +21,7 @@ def label_matches(text: str, labels: Sequence[str]) -> bool:
     t = norm(text)
     for lb in labels:
         if t.startswith(lb):
-            rest = t[len(lb):]
+            rest = t[len(lb) :]
             if not rest or not regex.match(r"[\p{Han}A-Za-z0-9]", rest):
                 return True
     return False

@@ -40,7 +40,13 @@ def text_facts(text: str, values: dict | None = None) -> Facts:
 
 def test_budget_balance_pass_fail_skipped() -> None:
     ok = run("budget_balance", Facts(dict(BUDGET)))
-    assert (ok.status, ok.expected, ok.actual, ok.difference, ok.unit) == ("pass", D("1121.69"), D("1121.69"), 0, "万元")
+    assert (ok.status, ok.expected, ok.actual, ok.difference, ok.unit) == (
+        "pass",
+        D("1121.69"),
+        D("1121.69"),
+        0,
+        "万元",
+    )
     off = run("budget_balance", Facts({**BUDGET, "budget.execution": D("1131.69")}))
     assert off.status == "fail" and off.difference == D("10.00")
     assert "budget.execution" in off.fields
@@ -67,7 +73,12 @@ def test_basic_plus_project_and_total_vs_execution() -> None:
     assert run("text_basic_plus_project", facts).status == "pass"
     m = run("text_total_matches_execution", facts)
     assert (m.status, m.expected, m.actual, m.difference, m.unit) == (
-        "pass", D("1121.69"), D("1121.694356"), D("0.004356"), "万元")
+        "pass",
+        D("1121.69"),
+        D("1121.694356"),
+        D("0.004356"),
+        "万元",
+    )
     far = run("text_total_matches_execution", text_facts(JINZHONG_TEXT, {**BUDGET, "budget.execution": D("1121.68")}))
     assert far.status == "fail"
 
@@ -84,8 +95,10 @@ def _ind(level1: str, set_score: str, score: str) -> dict:
 
 def score_facts(total: str = "96.00", grade: str = "优", scores: tuple[str, str] = ("16.00", "80.00")) -> Facts:
     inds = [_ind("投入", "16", scores[0]), _ind("过程", "84", scores[1])]
-    subs = [{"level1": "投入", "set_score": D("16"), "score": D("16.00"), "reference_score": D("16")},
-            {"level1": "过程", "set_score": D("84"), "score": D("80.00"), "reference_score": D("84")}]
+    subs = [
+        {"level1": "投入", "set_score": D("16"), "score": D("16.00"), "reference_score": D("16")},
+        {"level1": "过程", "set_score": D("84"), "score": D("80.00"), "reference_score": D("84")},
+    ]
     return Facts({"score.total": D(total), "score.total_set": D("100"), "score.grade": grade}, (), inds, subs)
 
 
@@ -112,8 +125,17 @@ def test_score_within_weight() -> None:
 
 @pytest.mark.parametrize(
     ("total", "grade", "status"),
-    [("96.00", "优", "pass"), ("90.00", "优", "pass"), ("89.99", "优", "fail"), ("89.99", "良", "pass"),
-     ("80", "良", "pass"), ("79.5", "中", "pass"), ("60", "中", "pass"), ("59.99", "差", "pass"), ("96", "良", "fail")],
+    [
+        ("96.00", "优", "pass"),
+        ("90.00", "优", "pass"),
+        ("89.99", "优", "fail"),
+        ("89.99", "良", "pass"),
+        ("80", "良", "pass"),
+        ("79.5", "中", "pass"),
+        ("60", "中", "pass"),
+        ("59.99", "差", "pass"),
+        ("96", "良", "fail"),
+    ],
 )
 def test_grade_band(total: str, grade: str, status: str) -> None:
     assert run("grade_band", Facts({"score.total": D(total), "score.grade": grade})).status == status

@@ -93,7 +93,10 @@ def test_encrypted_pdf(tmp_path: Path) -> None:
     enc = encrypt(JINZHONG, tmp_path / "locked.pdf", "secret")
     r = invoke("run", str(enc))
     assert r.exit_code == 3
-    assert r.stderr.strip() == f"{enc}: encrypted PDF: it needs a password; decrypt it first (e.g. qpdf --decrypt in.pdf out.pdf)"
+    assert (
+        r.stderr.strip()
+        == f"{enc}: encrypted PDF: it needs a password; decrypt it first (e.g. qpdf --decrypt in.pdf out.pdf)"
+    )
 
 
 def test_pdf_without_a_form(tmp_path: Path) -> None:
@@ -156,7 +159,12 @@ def test_input_files_untouched(tmp_path: Path) -> None:
 
 
 def test_subprocess_smoke() -> None:
-    r = subprocess.run([sys.executable, "-m", "extract", "run", str(JINZHONG)], capture_output=True, text=True,
-                       timeout=120, check=False)
+    r = subprocess.run(
+        [sys.executable, "-m", "extract", "run", str(JINZHONG)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert r.returncode == 1
     assert json.loads(r.stdout)["budget"]["execution"] == 1121.69

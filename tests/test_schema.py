@@ -20,8 +20,14 @@ def test_schema_is_valid_and_names_the_contract_fields() -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     assert set(schema["required"]) >= {"source", "template", "form", "checks", "provenance", "review"}
     budget = schema["$defs"]["Budget"]["properties"]
-    assert set(budget) >= {"carryover", "initial_budget", "budget_adjustment", "other_adjustment", "execution",
-                           "year_end_balance"}
+    assert set(budget) >= {
+        "carryover",
+        "initial_budget",
+        "budget_adjustment",
+        "other_adjustment",
+        "execution",
+        "year_end_balance",
+    }
     ind = schema["$defs"]["Indicator"]["properties"]
     assert set(ind) >= {"level1", "level2", "level3", "reference_score", "set_score", "score", "analysis"}
 
@@ -33,8 +39,11 @@ def test_reference_record_fields_exist_in_schema() -> None:
 
     def walk(data: object, node: dict, where: str) -> None:
         while "$ref" in node or "anyOf" in node:
-            node = schema["$defs"][node["$ref"].split("/")[-1]] if "$ref" in node else next(
-                n for n in node["anyOf"] if n.get("type") != "null")
+            node = (
+                schema["$defs"][node["$ref"].split("/")[-1]]
+                if "$ref" in node
+                else next(n for n in node["anyOf"] if n.get("type") != "null")
+            )
         if isinstance(data, dict) and "properties" in node:
             for k, v in data.items():
                 assert k in node["properties"], f"{where}.{k} missing from the record model"

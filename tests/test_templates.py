@@ -38,8 +38,10 @@ def _base() -> dict:
         (lambda d: d["rules"][0].pop("lhs"), "rules.0"),
         (lambda d: d["rules"][1].update({"total": "(unclosed"}), "rules.1.total"),
         (lambda d: d["header"]["form.title"].update({"pattern": "no group"}), "header.form.title.pattern"),
-        (lambda d: d["tables"]["indicators"]["columns"].update({"weight": {"labels": ["权重"]}}),
-         "tables.indicators.columns.weight"),
+        (
+            lambda d: d["tables"]["indicators"]["columns"].update({"weight": {"labels": ["权重"]}}),
+            "tables.indicators.columns.weight",
+        ),
         (lambda d: d.update({"kind": "other"}), "kind"),
     ],
 )

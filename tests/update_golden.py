@@ -30,8 +30,9 @@ def main(stems: list[str]) -> None:
             continue
         records = golden_dict(pdf)
         data = records[0] if len(records) == 1 else records
-        (GOLDEN / f"{pdf.stem}.record.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n",
-                                                         encoding="utf-8")
+        (GOLDEN / f"{pdf.stem}.record.json").write_text(
+            json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
         print("wrote", pdf.stem)
 
 
