@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from .errors import ValueParseError
 from .model import Cell, Field, PageContent, TextLine
-from .sheet import Row, Sheet
-from .templates import FieldSpec, HeaderSpec, Template
-from .values import clean_text, is_placeholder, parse_int, parse_number, parse_phone
+from .sheet import Sheet
+from .templates import FieldSpec, HeaderSpec, Template, norm
+from .values import Value, clean_text, is_placeholder, parse_typed
 
 LOW_CONFIDENCE = 0.9
 
@@ -25,36 +23,24 @@ class Extraction:
     """What the field stage found: values by record path, and what needs a look."""
 
     fields: dict[str, Field] = field(default_factory=dict)
+    declared: set[str] = field(default_factory=set)  # every path the template reads (for sections and gaps)
     review: dict[str, str] = field(default_factory=dict)  # path -> why
     gaps: list[str] = field(default_factory=list)
     rows: dict[str, list[dict[str, Field]]] = field(default_factory=dict)  # table name -> rows
 
-    def value(self, path: str) -> Decimal | int | str | None:
+    def value(self, path: str) -> Value:
         f = self.fields.get(path)
         return None if f is None else f.value
 
     def flag(self, path: str, why: str) -> None:
         self.review.setdefault(path, why)
 
-
-def parse_value(text: str, type_: str, unit: str | None) -> tuple[Decimal | int | str | None, str | None]:
-    """Parse ``text`` as ``type_``; returns (value, problem). Only ``ValueParseError`` is caught."""
-    try:
-        if type_ in ("money", "number", "percent"):
-            number = parse_number(text, type_)
-            if number is None:
-                return None, None
-            if unit and number.unit and number.unit != unit and not (unit == "%" and number.unit == "%"):
-                return number.value, f"printed in {number.unit}, expected {unit}"
-            return number.value, None
-        if type_ == "integer":
-            return parse_int(text), None
-        if type_ == "phone":
-            return parse_phone(text), None
-    except ValueParseError as exc:
-        return None, str(exc)
-    value = clean_text(text)
-    return (value or None), None
+    def put(self, f: Field, cell: Cell | None = None) -> None:
+        """Store a field; a cell the form leaves empty (not ``——``) is a gap."""
+        self.fields[f.name] = f
+        self.declared.add(f.name)
+        if f.value is None and f.name not in self.review and (cell is None or not clean_text(cell.text)):
+            self.gaps.append(f.name)
 
 
 def cell_field(
@@ -64,7 +50,7 @@ def cell_field(
     if cell is None:
         return Field(path, None, "", None, None, 0.0)
     raw = cell.text
-    value, problem = parse_value(raw, type_, unit)
+    value, problem = parse_typed(raw, type_, unit)
     f = Field(path, value, raw, cell.page, cell.bbox, cell.confidence)
     if ex is not None:
         if problem:
@@ -76,29 +62,59 @@ def cell_field(
     return f
 
 
-def _value_cell(row: Row, label: Cell, take: str) -> Cell | None:
+def _value_cell(sheet: Sheet, i: int, label: Cell, spec: FieldSpec, columns: dict[str, float]) -> Cell | None:
+    row = sheet.rows[i]
+    if spec.column is not None:
+        x = columns.get(spec.column)
+        return None if x is None else row.at(x)
+    if spec.take == "inline":
+        rest = after_label(label.text, spec.labels)
+        return Cell(
+            label.page,
+            label.row,
+            label.col,
+            label.row_span,
+            label.col_span,
+            label.bbox,
+            rest,
+            label.lines,
+            "",
+            label.confidence,
+        )
+    if spec.take == "below":
+        j = i + label.row_span
+        return sheet.rows[j].at((label.bbox[0] + label.bbox[2]) / 2) if j < len(sheet.rows) else None
     right = row.right_of(label)
-    if take == "next":
+    if spec.take == "next":
         return right[0] if right else None
     filled = [c for c in right if clean_text(c.text)]
     if not filled:
         return right[0] if right else None
-    return filled[0] if take == "first_value" else filled[-1]
+    return filled[0] if spec.take == "first_value" else filled[-1]
 
 
-def read_label_fields(sheet: Sheet, specs: Sequence[FieldSpec], ex: Extraction) -> None:
+def after_label(text: str, labels: Sequence[str]) -> str:
+    """The text of a cell after its label: ``按收入性质分：1,250.00`` → ``1,250.00``."""
+    for lb in labels:
+        for k in range(1, len(text) + 1):
+            if norm(text[:k]) == lb:
+                return text[k:].strip().lstrip(":：").strip()
+    return ""
+
+
+def read_label_fields(
+    sheet: Sheet, specs: Sequence[FieldSpec], ex: Extraction, columns: dict[str, float] | None = None
+) -> None:
     for spec in specs:
+        ex.declared.add(spec.path)
         hit = sheet.find(spec.labels)
         if hit is None:
             if spec.required:
                 ex.flag(spec.path, "label not found")
             continue
         i, label = hit
-        cell = _value_cell(sheet.rows[i], label, spec.take)
-        f = cell_field(spec.path, cell, spec.type, spec.unit, ex)
-        ex.fields[spec.path] = f
-        if f.value is None and spec.path not in ex.review:
-            ex.gaps.append(spec.path)
+        cell = _value_cell(sheet, i, label, spec, columns or {})
+        ex.put(cell_field(spec.path, cell, spec.type, spec.unit, ex), cell)
 
 
 def _search_lines(spec: HeaderSpec, lines: Sequence[TextLine]) -> Field | None:
@@ -130,8 +146,9 @@ def read_header_fields(pages: Sequence[PageContent], sheet: Sheet, specs: Sequen
             if spec.required:
                 ex.flag(spec.path, "not found")
             continue
-        if spec.type == "integer":
-            value, problem = parse_value(str(found.value), "integer", None)
+        ex.declared.add(spec.path)
+        if spec.type != "text":
+            value, problem = parse_typed(str(found.value), spec.type, None)
             found = Field(found.name, value, found.raw, found.page, found.bbox, found.confidence)
             if problem:
                 ex.flag(spec.path, problem)
@@ -139,11 +156,13 @@ def read_header_fields(pages: Sequence[PageContent], sheet: Sheet, specs: Sequen
 
 
 def extract_fields(template: Template, pages: Sequence[PageContent]) -> tuple[Extraction, Sheet]:
-    from .listtables import read_tables
+    from .listtables import indicator_columns, read_tables
+    from .matrix import read_matrices
 
     sheet = Sheet.from_pages(pages)
     ex = Extraction()
-    read_label_fields(sheet, template.fields, ex)
+    read_label_fields(sheet, template.fields, ex, indicator_columns(sheet, template))
+    read_matrices(sheet, template.matrices, ex)
     read_header_fields(pages, sheet, template.header, ex)
     read_tables(sheet, template, ex)
     return ex, sheet

@@ -8,6 +8,7 @@ across page breaks, until an end label, gives one dict of Fields; merged cells f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import regex
 
@@ -49,6 +50,13 @@ def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
     return last + 1, [found[c.name] for c in spec.columns if c.name in found]
 
 
+def indicator_columns(sheet: Sheet, template: Template) -> dict[str, float]:
+    """The x-centre of each indicator-table column (for label fields read under a column, e.g. 总分)."""
+    spec = template.tables.get("indicators")
+    head = _header(sheet, spec) if spec is not None else None
+    return {} if head is None else {c.spec.name: c.x for c in head[1]}
+
+
 def _is_end(row: Row, spec: TableSpec) -> bool:
     return any(
         row.starts(c) and c.text and any(norm(c.text).startswith(lb) for lb in spec.end_labels) for c in row.cells
@@ -68,6 +76,9 @@ def _table_rows(sheet: Sheet, spec: TableSpec) -> tuple[list[_Column], list[tupl
         texts = [norm(c.text) for c in cells.values() if c is not None and c.text]
         if any(t.startswith(lb) for t in texts for lb in spec.skip_labels):
             continue
+        key = cells.get(spec.anchor)
+        if key is not None and any(p.search(clean_text(key.text)) for p in spec.skip_rows):
+            continue  # a blank template row (指标2, ……), not an indicator
         # a repeated header on the next page is not a data row
         anchor = cells.get(spec.anchor)
         anchor_labels = next(c.spec.labels for c in columns if c.spec.name == spec.anchor)
@@ -127,6 +138,8 @@ class _Indicators:
         if level1_column:
             self.level1 = _level1_from_column(cells.get("level1"), self.subtotals, self.ex) or self.level1
         l2 = ind.get("level2")
+        if l2 is not None and isinstance(l2.value, str) and level1_column:
+            ind["level2"] = l2 = _without_points(l2)
         if l2 is not None and l2.value is not None:
             self.level2 = l2
         elif self.level2 is not None:
@@ -152,8 +165,28 @@ def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extra
             walk.indicator_row(cells, spec.level1 == "column")
         elif spec.level1 == "subtotal_rows" and not _blank(cells.get("level2")):
             walk.subtotal_row(cells)
+    if spec.level1 == "column":
+        _sum_subtotal_scores(walk.rows, walk.subtotals)
     ex.rows["indicators"] = walk.rows
     ex.rows["indicator_subtotals"] = walk.subtotals
+
+
+def _sum_subtotal_scores(rows: list[dict[str, Field]], subtotals: list[dict[str, Field]]) -> None:
+    """Forms that print the level-1 points in the name (产出指标(50分)) print no subtotal score: it is the
+    sum of the group's scores (raw ``"computed"``), or left out when a score is missing."""
+    for i, sub in enumerate(subtotals):
+        group = [r for r in rows if r.get("level1") is not None and r["level1"].value == sub["level1"].value]
+        scores = [r["score"].value for r in group if "score" in r]
+        if group and len(scores) == len(group) and all(isinstance(v, Decimal) for v in scores):
+            total = sum((v for v in scores if isinstance(v, Decimal)), Decimal(0))
+            sub["score"] = Field(f"indicator_subtotals[{i}].score", total, "computed", None, None, 1.0, "computed")
+
+
+def _without_points(f: Field) -> Field:
+    """``数量指标(10分)`` → ``数量指标`` (the points are the form's, not the name's)."""
+    text = str(f.value)
+    m = _POINTS.search(text)
+    return f if m is None else Field(f.name, text[: m.start()].strip(), f.raw, f.page, f.bbox, f.confidence, f.source)
 
 
 def _level1_from_column(cell: Cell | None, subtotals: list[dict[str, Field]], ex: Extraction) -> Field | None:

@@ -114,6 +114,13 @@ class Form:
     department: str | None = _opt()
     implementing_unit: str | None = _opt()
     report_no: str | None = _opt()
+    fill_date: str | None = _opt()
+    project_category: str | None = _opt()
+    project_attribute: str | None = _opt()
+    project_type: str | None = _opt()
+    finance_office: str | None = _opt()
+    contact: str | None = _opt()
+    contact_phone: str | None = _opt()
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +134,76 @@ class Budget:
     other_adjustment: Decimal | None = None
     execution: Decimal | None = None
     year_end_balance: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FundsRow:
+    """One row of a funds block; ``execution_rate`` is a number in percent (86.19 for 86.19%)."""
+
+    initial_budget: Decimal | None = None
+    full_year_budget: Decimal | None = None
+    executed: Decimal | None = None
+    set_score: Decimal | None = None
+    execution_rate: Decimal | None = None
+    score: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FundsRows:
+    total: FundsRow | None = _opt()
+    fiscal_appropriation: FundsRow | None = _opt()
+    carryover: FundsRow | None = _opt()
+    other: FundsRow | None = _opt()
+    special_account: FundsRow | None = _opt()
+    unit_funds: FundsRow | None = _opt()
+
+
+@dataclass(frozen=True, slots=True)
+class ByIncome:
+    total: Decimal | None = None
+    general_public_budget: Decimal | None = None
+    government_fund: Decimal | None = None
+    special_account_nontax: Decimal | None = None
+    other: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ByExpenditure:
+    total: Decimal | None = None
+    basic: Decimal | None = None
+    project: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Funds:
+    """The funds block of project and national department forms (项目资金 / 年度预算申请)."""
+
+    unit: str = "万元"
+    rows: FundsRows = field(default_factory=FundsRows)
+    reason: str | None = _opt()
+    by_income: ByIncome | None = _opt()
+    by_expenditure: ByExpenditure | None = _opt()
+
+
+@dataclass(frozen=True, slots=True)
+class Goals:
+    expected: str | None = None
+    achieved: str | None = None
+    adjusted: str | None = _opt()
+    implementation_overview: str | None = _opt()
+
+
+@dataclass(frozen=True, slots=True)
+class Conclusion:
+    evaluation: str | None = None
+    problems: str | None = None
+    improvements: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Signatures:
+    project_leader: str | None = None
+    finance_leader: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +221,7 @@ class AmountInText:
     label: str
     amount: Decimal
     unit: str
-    role: str | None = _opt()  # total | part, where a rule gave the amount a role
+    role: str | None = _opt()  # total | part: "共…元，其中…元" statements
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,8 +243,13 @@ class Indicator:
     level3_canonical: str | None = _opt()
     analysis: str | None = _opt()
     target: str | None = _opt()
+    target_adjusted: str | None = _opt()
     actual: str | None = _opt()
     deviation_reason: str | None = _opt()
+    nature: str | None = _opt()
+    unit: str | None = _opt()
+    score_ratio: Decimal | None = _opt()
+    is_core: bool | None = _opt()
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +274,8 @@ class Check:
     rule: str
     expected: Decimal | None = _opt()
     actual: Decimal | None = _opt()
-    difference: Decimal | None = _opt()
+    difference: Decimal | None = _opt()  # |expected - actual|
+    signed_difference: Decimal | None = _opt()  # actual - expected
     unit: str | None = _opt()
     tolerance: Decimal | None = _opt()
     fields: list[str] = field(default_factory=list)
@@ -214,12 +297,16 @@ class Record:
     template: str
     form: Form
     budget: Budget | None = _opt()
+    funds: Funds | None = _opt()
+    goals: Goals | None = _opt()
     narratives: Narratives = field(default_factory=Narratives)
     amounts_in_text: list[AmountInText] = field(default_factory=list)
     indicator_subtotals: list[IndicatorSubtotal] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     score: Score = field(default_factory=Score)
     evaluators: list[Evaluator] = field(default_factory=list)
+    conclusion: Conclusion | None = _opt()
+    signatures: Signatures | None = _opt()
     checks: list[Check] = field(default_factory=list)
     provenance: dict[str, Provenance] = field(default_factory=dict)
     review: list[str] = field(default_factory=list)

@@ -77,6 +77,7 @@ def _amounts(template: Template, ex: Extraction) -> list[AmountInText]:
 
 
 def _facts(ex: Extraction, amounts: list[AmountInText]) -> Facts:
+    """What the checks read."""
     values = {k: f.value for k, f in ex.fields.items()}
     rows = {name: [{k: f.value for k, f in row.items()} for row in rows] for name, rows in ex.rows.items()}
     return Facts(values, amounts, rows.get("indicators", []), rows.get("indicator_subtotals", []))

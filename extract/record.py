@@ -12,25 +12,23 @@ from .model import (
     AmountInText,
     Budget,
     Check,
+    Conclusion,
     Evaluator,
     Field,
     Form,
+    Funds,
+    Goals,
     Indicator,
     IndicatorSubtotal,
     Narratives,
     Provenance,
     Record,
     Score,
+    Signatures,
     Source,
 )
+from .paths import build
 from .templates import Template
-
-
-def _section(cls: type, prefix: str, ex: Extraction, **fixed: Any) -> Any:
-    names = {f.name for f in dataclasses.fields(cls)}
-    kwargs = {k[len(prefix) + 1 :]: f.value for k, f in ex.fields.items() if k.startswith(prefix + ".")}
-    kwargs = {k: v for k, v in kwargs.items() if k in names}
-    return cls(**{**kwargs, **fixed})
 
 
 def _rows(cls: type, rows: list[dict[str, Field]]) -> list[Any]:
@@ -50,24 +48,32 @@ def _provenance(ex: Extraction) -> dict[str, Provenance]:
 def build_record(
     template: Template, source: Source, ex: Extraction, amounts: list[AmountInText], checks: list[Check]
 ) -> Record:
-    has_budget = any(k.startswith("budget.") for k in ex.fields) or any(
-        f.path.startswith("budget.") for f in template.fields
-    )
-    review = list(ex.review)
+    values = {k: f.value for k, f in ex.fields.items()}
+    declared = ex.declared | set(values)
+
+    def section(cls: type, name: str, **fixed: Any) -> Any:
+        if not fixed and not any(p.startswith(name + ".") for p in declared):
+            return None
+        return build(cls, name, values, declared, **fixed)
+
     return Record(
         source=source,
         template=template.id,
-        form=_section(Form, "form", ex, template_kind=template.kind),
-        budget=_section(Budget, "budget", ex) if has_budget else None,
-        narratives=_section(Narratives, "narratives", ex),
+        form=section(Form, "form", template_kind=template.kind),
+        budget=section(Budget, "budget"),
+        funds=section(Funds, "funds"),
+        goals=section(Goals, "goals"),
+        narratives=section(Narratives, "narratives") or Narratives(),
         amounts_in_text=amounts,
         indicator_subtotals=_rows(IndicatorSubtotal, ex.rows.get("indicator_subtotals", [])),
         indicators=_rows(Indicator, ex.rows.get("indicators", [])),
-        score=_section(Score, "score", ex),
+        score=section(Score, "score") or Score(),
         evaluators=_rows(Evaluator, ex.rows.get("evaluators", [])),
+        conclusion=section(Conclusion, "conclusion"),
+        signatures=section(Signatures, "signatures"),
         checks=checks,
         provenance=_provenance(ex),
-        review=review,
+        review=list(ex.review),
         gaps=list(dict.fromkeys(ex.gaps)),
     )
 

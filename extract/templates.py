@@ -20,6 +20,7 @@ import regex
 
 from . import model
 from .errors import TemplateError
+from .paths import leaf_type
 
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
 TEMPLATES_DIR = SCHEMAS_DIR / "templates"
@@ -27,17 +28,15 @@ TEMPLATES_DIR = SCHEMAS_DIR / "templates"
 _RULE_PARAMS: dict[str, tuple[str, ...]] = {
     "sum_equal": ("lhs", "rhs", "unit"),
     "text_parts_sum": ("field", "total", "parts", "unit"),
-    "text_matches_field": ("field", "amount", "rhs", "unit"),
+    "text_matches_field": ("field", "rhs", "unit"),
     "indicator_subtotals": (),
     "total_score": (),
     "score_within_weight": (),
     "grade_band": ("bands",),
-}
-_SECTIONS: dict[str, type] = {
-    "form": model.Form,
-    "budget": model.Budget,
-    "narratives": model.Narratives,
-    "score": model.Score,
+    "columns_sum": ("matrix", "total_row", "part_rows", "columns", "unit"),
+    "ratio": ("matrix", "rows"),
+    "score_formula": ("matrix", "rows"),
+    "text_total_parts": ("fields", "unit"),
 }
 _TABLE_ROWS: dict[str, type] = {"indicators": model.Indicator, "evaluators": model.Evaluator}
 
@@ -57,6 +56,13 @@ class HeaderSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    name: str
+    labels: tuple[str, ...]
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
 class FieldSpec:
     path: str
     labels: tuple[str, ...]
@@ -64,13 +70,18 @@ class FieldSpec:
     unit: str | None
     take: str
     required: bool
+    column: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class ColumnSpec:
-    name: str
-    labels: tuple[str, ...]
-    type: str
+class MatrixSpec:
+    """A block of row labels × column labels; values go to ``<path>.<row>.<column>``."""
+
+    path: str
+    anchor: tuple[str, ...]
+    rows: dict[str, tuple[str, ...]]
+    columns: tuple[ColumnSpec, ...]
+    unit: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +92,7 @@ class TableSpec:
     level1: str
     end_labels: tuple[str, ...]
     skip_labels: tuple[str, ...]
+    skip_rows: tuple[regex.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +116,7 @@ class Template:
     priority: int
     header: tuple[HeaderSpec, ...]
     fields: tuple[FieldSpec, ...]
+    matrices: tuple[MatrixSpec, ...]
     tables: dict[str, TableSpec]
     amount_fields: tuple[str, ...]
     strip_label_prefixes: tuple[str, ...]
@@ -120,9 +133,7 @@ def _fail(path: Path, where: str, message: str) -> TemplateError:
 
 
 def _check_path(path: Path, where: str, field_path: str) -> None:
-    section, _, name = field_path.partition(".")
-    cls = _SECTIONS.get(section)
-    if cls is None or name not in {f.name for f in dataclasses.fields(cls)}:
+    if leaf_type(field_path) is None:
         raise _fail(path, where, f"{field_path!r} is not a record field (see extract/model.py)")
 
 
@@ -173,7 +184,26 @@ def _fields(path: Path, data: dict[str, Any]) -> tuple[FieldSpec, ...]:
                 spec.get("unit"),
                 spec.get("take", "next"),
                 spec.get("required", False),
+                spec.get("column"),
             )
+        )
+    return tuple(out)
+
+
+def _matrices(path: Path, data: dict[str, Any]) -> tuple[MatrixSpec, ...]:
+    out = []
+    for i, spec in enumerate(data.get("matrices", [])):
+        where = f"matrices.{i}"
+        for row in spec["rows"]:
+            for col in spec["columns"]:
+                _check_path(path, f"{where}.rows.{row}", f"{spec['path']}.{row}.{col}")
+        cols = tuple(
+            ColumnSpec(name, tuple(norm(lb) for lb in c["labels"]), c.get("type", "money"))
+            for name, c in spec["columns"].items()
+        )
+        rows = {name: tuple(norm(lb) for lb in labels) for name, labels in spec["rows"].items()}
+        out.append(
+            MatrixSpec(spec["path"], tuple(norm(a) for a in spec.get("anchor", [])), rows, cols, spec.get("unit"))
         )
     return tuple(out)
 
@@ -197,6 +227,7 @@ def _tables(path: Path, data: dict[str, Any]) -> dict[str, TableSpec]:
             spec.get("level1", "column"),
             tuple(norm(x) for x in spec.get("end_labels", [])),
             tuple(norm(x) for x in spec.get("skip_labels", [])),
+            tuple(_compile(path, f"tables.{name}.skip_rows", p) for p in spec.get("skip_rows", [])),
         )
     return out
 
@@ -212,7 +243,7 @@ def _rules(path: Path, data: dict[str, Any]) -> tuple[RuleSpec, ...]:
         for key in _RULE_PARAMS[spec["kind"]]:
             if key not in spec:
                 raise _fail(path, where, f"rule kind {spec['kind']!r} needs {key!r}")
-        for key in ("lhs", "rhs"):
+        for key in ("lhs", "rhs", "set_parts", "score_parts", "fields"):
             for fp in spec.get(key, []):
                 _check_path(path, f"{where}.{key}", fp)
         for key in ("total", "amount", "exclude"):
@@ -221,7 +252,8 @@ def _rules(path: Path, data: dict[str, Any]) -> tuple[RuleSpec, ...]:
         for j, p in enumerate(spec.get("parts", [])):
             _compile(path, f"{where}.parts.{j}", p)
         params = {k: v for k, v in spec.items() if k not in {"id", "kind", "rule", "unit", "tolerance"}}
-        tol = Decimal(str(spec.get("tolerance", "0")))
+        raw_tol = str(spec.get("tolerance", "0"))
+        tol = Decimal(-1) if raw_tol == "half_unit" else Decimal(raw_tol)  # -1: half a unit, see checks
         out.append(RuleSpec(spec["id"], spec["kind"], spec["rule"], spec.get("unit"), tol, params))
     return tuple(out)
 
@@ -246,6 +278,7 @@ def load_template(path: Path) -> Template:
         priority=int(data.get("priority", 0)),
         header=_header(path, data),
         fields=_fields(path, data),
+        matrices=_matrices(path, data),
         tables=_tables(path, data),
         amount_fields=tuple(data.get("amounts_in_text", {}).get("fields", [])),
         strip_label_prefixes=tuple(data.get("amounts_in_text", {}).get("strip_label_prefixes", [])),

@@ -118,3 +118,89 @@ def to_wan(amount: Decimal, unit: str) -> Decimal:
     if unit == "元":
         return amount / Decimal(10000)
     raise ValueParseError(f"{amount}{unit}", "money unit")
+
+
+_CHECKED = "☑✓√■☒✔▣"
+_UNCHECKED = "□☐"
+_MARKS = _CHECKED + _UNCHECKED
+_OPTION_NO = regex.compile(r"^\s*\d+\s*[、.．]\s*")
+
+
+def parse_checkbox(text: str | None) -> str | None:
+    """The ticked option of a checkbox line: ``1、部门预算项目☑ 2、财政专项□`` → ``部门预算项目``.
+    Marks may follow or precede the option's name. No tick → None; several ticks → ValueParseError."""
+    raw = clean_text(text)
+    if not raw or not any(m in raw for m in _MARKS):
+        if raw and raw not in PLACEHOLDERS:
+            raise ValueParseError(raw, "checkbox line")
+        return None
+    marks_first = raw.lstrip("0123456789、.． ")[:1] in _MARKS
+    pieces = regex.split(f"([{_MARKS}])", raw)
+    options: list[tuple[str, bool]] = []
+    if marks_first:  # ☑A □B
+        for i in range(1, len(pieces) - 1, 2):
+            options.append((pieces[i + 1], pieces[i] in _CHECKED))
+    else:  # A☑ B□
+        for i in range(0, len(pieces) - 1, 2):
+            options.append((pieces[i], pieces[i + 1] in _CHECKED))
+    ticked = [_OPTION_NO.sub("", name).strip() for name, on in options if on]
+    if len(ticked) > 1:
+        raise ValueParseError(raw, "checkbox line with one tick")
+    return ticked[0] if ticked else None
+
+
+_DATE = regex.compile(r"(?P<y>\d{4})\s*[年\-./]\s*(?P<m>\d{1,2})\s*[月\-./]\s*(?P<d>\d{1,2})\s*日?")
+
+
+def parse_date(text: str | None) -> str | None:
+    """``2022年3月18日`` → ``2022-03-18`` (ISO); blank → None."""
+    raw = fold_digits(clean_text(text))
+    if raw in PLACEHOLDERS:
+        return None
+    m = _DATE.search(raw)
+    if not m:
+        raise ValueParseError(raw, "date")
+    y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        raise ValueParseError(raw, "date")
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def parse_bool(text: str | None) -> bool | None:
+    raw = clean_text(text)
+    if raw in PLACEHOLDERS:
+        return None
+    if raw in ("是", "√", "✓", "Y", "y", "yes"):
+        return True
+    if raw in ("否", "×", "N", "n", "no"):
+        return False
+    raise ValueParseError(raw, "yes/no")
+
+
+Value = Decimal | int | str | bool | None
+
+
+def parse_typed(text: str, type_: str, unit: str | None) -> tuple[Value, str | None]:
+    """Parse ``text`` as the template type ``type_``; returns (value, problem). Only
+    ``ValueParseError`` is caught: its message becomes the problem."""
+    try:
+        if type_ in ("money", "number", "percent"):
+            number = parse_number(text, type_)
+            if number is None:
+                return None, None
+            if unit and number.unit and number.unit != unit:
+                return number.value, f"printed in {number.unit}, expected {unit}"
+            return number.value, None
+        parsers = {
+            "integer": parse_int,
+            "phone": parse_phone,
+            "checkbox": parse_checkbox,
+            "date": parse_date,
+            "boolean": parse_bool,
+        }
+        if type_ in parsers:
+            return parsers[type_](text), None
+    except ValueParseError as exc:
+        return None, str(exc)
+    value = clean_text(text)
+    return (value or None), None

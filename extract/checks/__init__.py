@@ -1,0 +1,37 @@
+"""Arithmetic checks, as data: each template rule gives one ``Check`` in the record.
+
+All arithmetic is ``Decimal``; each comparison has an explicit tolerance and unit. A check whose
+inputs are missing is ``skipped``, never passed. ``difference`` is ``|expected - actual|`` and
+``signed_difference`` is ``actual - expected``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from ..model import Check
+from ..templates import RuleSpec
+from .base import Facts
+from .money import check_columns_sum, check_ratio, check_score_formula, check_sum_equal
+from .scores import check_grade_band, check_indicator_subtotals, check_score_within_weight, check_total_score
+from .text import check_text_matches_field, check_text_parts_sum, check_text_total_parts
+
+CHECKS: dict[str, Callable[[RuleSpec, Facts], Check]] = {
+    "sum_equal": check_sum_equal,
+    "columns_sum": check_columns_sum,
+    "ratio": check_ratio,
+    "score_formula": check_score_formula,
+    "text_parts_sum": check_text_parts_sum,
+    "text_total_parts": check_text_total_parts,
+    "text_matches_field": check_text_matches_field,
+    "indicator_subtotals": check_indicator_subtotals,
+    "total_score": check_total_score,
+    "score_within_weight": check_score_within_weight,
+    "grade_band": check_grade_band,
+}
+
+__all__ = ["CHECKS", "Facts", "run_checks"]
+
+
+def run_checks(rules: Sequence[RuleSpec], facts: Facts) -> list[Check]:
+    return [CHECKS[r.kind](r, facts) for r in rules]

@@ -1,0 +1,104 @@
+"""What every check needs: the facts it reads, and how a comparison becomes a ``Check``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..model import AmountInText, Check
+from ..templates import RuleSpec
+
+Row = dict[str, Decimal | int | str | bool | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """The values the checks read: scalars by record path, amounts in text, table rows, and the texts
+    of the narrative fields (for statements such as 共…元，其中…元)."""
+
+    values: dict[str, Decimal | int | str | bool | None]
+    amounts: Sequence[AmountInText] = ()
+    indicators: Sequence[Row] = ()
+    subtotals: Sequence[Row] = ()
+
+    def number(self, path: str) -> Decimal | None:
+        v = self.values.get(path)
+        if isinstance(v, bool):
+            return None
+        return v if isinstance(v, Decimal) else (Decimal(v) if isinstance(v, int) else None)
+
+
+def half_unit(value: Decimal) -> Decimal:
+    """Half a unit of the printed precision: 86.19 → 0.005, 132.912 → 0.0005, 20 → 0.5."""
+    exponent = value.as_tuple().exponent
+    return Decimal(5).scaleb(int(exponent) - 1) if isinstance(exponent, int) else Decimal(0)
+
+
+def compare(
+    rule: RuleSpec,
+    expected: Decimal,
+    actual: Decimal,
+    fields: list[str],
+    *,
+    tolerance: Decimal | None = None,
+    unit: str | None = None,
+    details: list[str] | None = None,
+) -> Check:
+    tol = rule.tolerance if tolerance is None else tolerance
+    diff = actual - expected
+    return Check(
+        id=rule.id,
+        status="pass" if abs(diff) <= tol else "fail",
+        rule=rule.rule,
+        expected=expected,
+        actual=actual,
+        difference=abs(diff),
+        signed_difference=diff,
+        unit=unit or rule.unit,
+        tolerance=tol,
+        fields=fields,
+        details=details or [],
+    )
+
+
+def skipped(rule: RuleSpec, fields: list[str], why: str) -> Check:
+    return Check(
+        id=rule.id,
+        status="skipped",
+        rule=rule.rule,
+        unit=rule.unit,
+        tolerance=None if rule.tolerance < 0 else rule.tolerance,
+        fields=fields,
+        details=[why],
+    )
+
+
+def verdict(rule: RuleSpec, failures: list[str], fields: list[str], checked: int) -> Check:
+    """A check over many items (rows, indicators) with no single expected/actual pair."""
+    if not checked:
+        return skipped(rule, fields, "nothing to check")
+    return Check(id=rule.id, status="fail" if failures else "pass", rule=rule.rule, fields=fields, details=failures)
+
+
+def first_failure(rule: RuleSpec, results: list[Check], fields: list[str]) -> Check:
+    """Fold per-item comparisons into one check: the first failing item (else the first item) gives
+    expected/actual; details name every failing item."""
+    if not results:
+        return skipped(rule, fields, "nothing to check")
+    failing = [c for c in results if c.status == "fail"]
+    head = failing[0] if failing else results[0]
+    details = [d for c in failing for d in c.details]
+    return Check(
+        id=rule.id,
+        status=head.status,
+        rule=rule.rule,
+        expected=head.expected,
+        actual=head.actual,
+        difference=head.difference,
+        signed_difference=head.signed_difference,
+        unit=head.unit,
+        tolerance=head.tolerance,
+        fields=fields,
+        details=details,
+    )

@@ -1,0 +1,99 @@
+"""Score checks: subtotals, the total, scores within their weights, the grade band."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..model import Check
+from ..templates import RuleSpec
+from .base import Facts, compare, skipped, verdict
+
+
+def _dec(v: object) -> Decimal | None:
+    return v if isinstance(v, Decimal) else None
+
+
+def check_indicator_subtotals(rule: RuleSpec, facts: Facts) -> Check:
+    """Each level-1 subtotal (printed row, or the ``(50分)`` of its name) = the sum of its rows."""
+    if not facts.subtotals or not facts.indicators:
+        return skipped(rule, [], "no indicator subtotals")
+    details: list[str] = []
+    fields: list[str] = []
+    for i, sub in enumerate(facts.subtotals):
+        rows = [(j, r) for j, r in enumerate(facts.indicators) if r.get("level1") == sub.get("level1")]
+        for key in ("reference_score", "set_score", "score"):
+            printed = _dec(sub.get(key))
+            vals = [_dec(r.get(key)) for _, r in rows]
+            if printed is None or not rows or any(v is None for v in vals):
+                continue
+            total = sum((v for v in vals if v is not None), Decimal(0))
+            if abs(total - printed) > rule.tolerance:
+                details.append(f"{sub.get('level1')} {key}: printed {printed}, rows sum to {total}")
+                fields.append(f"indicator_subtotals[{i}].{key}")
+                fields.extend(f"indicators[{j}].{key}" for j, _ in rows)
+    return verdict(rule, details, fields, len(facts.subtotals))
+
+
+def check_total_score(rule: RuleSpec, facts: Facts) -> Check:
+    """总分 = Σ level-1 scores (+ the funds score where the form scores its funds); set scores sum to 100."""
+    total = facts.number("score.total")
+    rows = facts.subtotals or facts.indicators
+    extra_scores = [facts.number(p) for p in rule.params.get("score_parts", [])]
+    extra_sets = [facts.number(p) for p in rule.params.get("set_parts", [])]
+    scores = [_dec(r.get("score")) for r in rows] + extra_scores
+    fields = ["score.total", "score.total_set", *rule.params.get("score_parts", []), *rule.params.get("set_parts", [])]
+    if total is None or not rows or any(s is None for s in scores):
+        return skipped(rule, fields, "missing total or scores")
+    actual = sum((s for s in scores if s is not None), Decimal(0))
+    check = compare(rule, total, actual, fields, unit=rule.unit or "分")
+    details = list(check.details)
+    status = check.status
+    want = rule.params.get("total_set")
+    sets = [_dec(r.get("set_score")) for r in rows] + extra_sets
+    if want is not None and all(s is not None for s in sets):
+        set_sum = sum((s for s in sets if s is not None), Decimal(0))
+        printed = facts.number("score.total_set")
+        if set_sum != Decimal(str(want)) or (printed is not None and printed != set_sum):
+            status = "fail"
+            details.append(f"set scores sum to {set_sum}, printed {printed}, expected {want}")
+    return Check(
+        id=check.id,
+        status=status,
+        rule=check.rule,
+        expected=check.expected,
+        actual=check.actual,
+        difference=check.difference,
+        signed_difference=check.signed_difference,
+        unit=check.unit,
+        tolerance=check.tolerance,
+        fields=fields,
+        details=details,
+    )
+
+
+def check_score_within_weight(rule: RuleSpec, facts: Facts) -> Check:
+    details, fields = [], []
+    checked = 0
+    for j, r in enumerate(facts.indicators):
+        s, w = _dec(r.get("score")), _dec(r.get("set_score"))
+        if s is not None and w is not None:
+            checked += 1
+            if s < 0 or s > w:
+                details.append(f"indicators[{j}] score {s} outside 0..{w}")
+                fields += [f"indicators[{j}].score", f"indicators[{j}].set_score"]
+    return verdict(rule, details, fields, checked)
+
+
+def check_grade_band(rule: RuleSpec, facts: Facts) -> Check:
+    total, grade = facts.number("score.total"), facts.values.get("score.grade")
+    fields = ["score.total", "score.grade"]
+    if total is None or not grade:
+        return skipped(rule, fields, "missing total or grade")
+    for band in rule.params["bands"]:
+        lo = Decimal(str(band["min"])) if "min" in band else None
+        hi = Decimal(str(band["max"])) if "max" in band else None
+        if (lo is None or total >= lo) and (hi is None or total < hi):
+            ok = band["grade"] == grade
+            detail = [] if ok else [f"score {total} is in band {band['grade']}, printed {grade}"]
+            return Check(id=rule.id, status="pass" if ok else "fail", rule=rule.rule, fields=fields, details=detail)
+    return Check(id=rule.id, status="fail", rule=rule.rule, fields=fields, details=[f"score {total} in no band"])
