@@ -35,11 +35,11 @@ class Extraction:
     def flag(self, path: str, why: str) -> None:
         self.review.setdefault(path, why)
 
-    def put(self, f: Field, cell: Cell | None = None) -> None:
-        """Store a field; a cell the form leaves empty (not ``——``) is a gap."""
+    def put(self, f: Field, cell: Cell | None = None, gap: bool = True) -> None:
+        """Store a field; a cell the form leaves empty (not ``——``) where a value belongs is a gap."""
         self.fields[f.name] = f
         self.declared.add(f.name)
-        if f.value is None and f.name not in self.review and (cell is None or not clean_text(cell.text)):
+        if gap and f.value is None and f.name not in self.review and (cell is None or not clean_text(cell.text)):
             self.gaps.append(f.name)
 
 

@@ -25,6 +25,7 @@ class GridSettings:
     snap: float = 1.5  # border coordinates closer than this (pt) are one border
     inside: float = 1.0  # tolerance (pt) for "a point lies inside a cell"
     clip_reach: float = 0.6  # a clipped line starts at most this (× size) past its cell's border
+    clip_gap: float = 1.0  # ... and, over a cell with no text of its own, at most this (pt) past it
     anchor_pad: float = 6.0  # max distance (pt) of left/right-aligned text from its cell border
     lines: LineSettings = DEFAULT_LINE_SETTINGS
 
@@ -108,6 +109,28 @@ def _clipped(line: TextLine, b: BBox, s: GridSettings) -> bool:
     return b[1] - reach <= line.bbox[3] and line.bbox[1] <= b[3] + reach
 
 
+def _overlaps(a: TextLine, b: TextLine) -> bool:
+    return a.bbox[1] < b.bbox[3] and b.bbox[1] < a.bbox[3]
+
+
+def _settle_hidden(slots: Sequence[_Slot], s: GridSettings) -> None:
+    """A line taken as clipped overflow of the cell above is certain where it lies over that cell's
+    neighbour's own text (both cannot show). Over a cell with no text of its own it is that cell's
+    own string drawn next in the stream, unless it starts right at the border, where overflow does."""
+    for owner in slots:
+        keep = []
+        for ln in owner.hidden:
+            y, x = (ln.bbox[1] + ln.bbox[3]) / 2, (ln.bbox[0] + ln.bbox[2]) / 2
+            below = next((sl for sl in slots if sl is not owner and _contains(sl.bbox, x, y, 0.0)), None)
+            if below is None or any(_overlaps(ln, other) for other in below.visible):
+                keep.append(ln)
+            elif ln.bbox[1] - owner.bbox[3] <= s.clip_gap and not below.visible:
+                keep.append(ln)
+            else:
+                below.visible.append(ln)
+        owner.hidden = keep
+
+
 def _join(lines: Sequence[TextLine]) -> str:
     ordered = sorted(lines, key=lambda ln: (round(ln.bbox[1] / max(ln.size * 0.5, 1.0)), ln.bbox[0]))
     out: list[str] = []
@@ -155,6 +178,7 @@ def build_grid(
             else:  # wholly outside its owner: not a clipped line of it, but another cell's string
                 pending.insert(0, block[k:])
                 break
+    _settle_hidden(slots, settings)
     cells = tuple(
         Cell(
             page=page,

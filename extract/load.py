@@ -38,6 +38,29 @@ class LoadedPdf:
     def close(self) -> None:
         self.pdf.close()
 
+    def page_texts(self) -> list[str]:
+        """Every page's plain text, cheaply (pdfium: a few ms a page against ~40 ms for pdfplumber's
+        layout), for screening pages before any table extraction."""
+        import pypdfium2 as pdfium
+
+        texts = []
+        try:
+            doc = pdfium.PdfDocument(self.path)
+        except pdfium.PdfiumError as exc:
+            raise CorruptPdfError(f"corrupt or truncated PDF ({exc})", path=self.path) from exc
+        try:
+            for i in range(len(doc)):
+                page = doc[i]
+                textpage = page.get_textpage()
+                texts.append(textpage.get_text_range())
+                textpage.close()
+                page.close()
+        except pdfium.PdfiumError as exc:
+            raise CorruptPdfError(f"corrupt page ({exc})", path=self.path, page=len(texts) + 1) from exc
+        finally:
+            doc.close()
+        return texts
+
 
 def sha256_of(path: Path) -> str:
     h = hashlib.sha256()

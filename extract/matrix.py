@@ -66,7 +66,8 @@ def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
                 path = f"{spec.path}.{name}.{col.name}"
                 cell = row.at(xs[col.name]) if col.name in xs else None
                 unit = spec.unit if col.type == "money" else ("%" if col.type == "percent" else None)
-                ex.put(cell_field(path, cell, col.type, unit, ex), cell)
+                f = cell_field(path, cell, col.type, unit, ex)
+                ex.put(f, cell if spec.expected(name, col.name) else None, gap=spec.expected(name, col.name))
     for name in spec.rows:
         if name not in found:
             ex.flag(f"{spec.path}.{name}", "row label not found")

@@ -312,6 +312,8 @@ class Record:
     review: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
     schema_version: str = SCHEMA_VERSION
+    # the columns each table's template declares: they appear in the JSON even when null
+    row_keys: dict[str, list[str]] = field(default_factory=dict, metadata={"internal": True})
 
     @property
     def clean(self) -> bool:

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,16 +16,9 @@ from .load import load
 from .model import AmountInText, PageContent, Record, Source
 from .pages import read_pages
 from .record import build_record
+from .segment import FormPages, PageScreen, Unmatched, candidates, screen, split_forms
 from .settings import DEFAULT_SETTINGS, Settings
-from .templates import TEMPLATES_DIR, Template, load_templates, match, norm
-
-
-@dataclass(frozen=True, slots=True)
-class FormPages:
-    """One form found in a document: its template and its pages."""
-
-    template: Template
-    pages: tuple[PageContent, ...]
+from .templates import TEMPLATES_DIR, Template, load_templates
 
 
 def templates_for(settings: Settings) -> tuple[Template, ...]:
@@ -37,35 +29,13 @@ def templates_for(settings: Settings) -> tuple[Template, ...]:
     return load_templates((TEMPLATES_DIR, *settings.template_dirs))
 
 
-def _pick(templates: tuple[Template, ...], text: str, path: str, page: int) -> Template | None:
-    hits = match(templates, text)
-    if not hits:
-        return None
-    tied = [t.id for t in hits if t.priority == hits[0].priority]
-    if len(tied) > 1:
-        raise UnknownFormError(f"ambiguous form: templates {', '.join(tied)} all match", path=path, page=page)
-    return hits[0]
+@dataclass(frozen=True, slots=True)
+class Document:
+    """Everything found in one PDF: a record per form, and form-like pages no template matched."""
 
-
-def find_forms(pages: Sequence[PageContent], templates: tuple[Template, ...], path: str) -> list[FormPages]:
-    """Split the document into forms: a form starts on a page that carries its title keyword and
-    matches its template (alone or with the next page), and runs on while the following pages hold
-    tables and start no new form."""
-    forms: list[FormPages] = []
-    i = 0
-    while i < len(pages):
-        text = pages[i].text
-        nxt = pages[i + 1].text if i + 1 < len(pages) else ""
-        template = _pick(templates, text, path, pages[i].number) or _pick(templates, text + nxt, path, pages[i].number)
-        if template is None or template.keywords[0] not in norm(text):
-            i += 1
-            continue
-        j = i + 1
-        while j < len(pages) and pages[j].grids and not any(t.keywords[0] in norm(pages[j].text) for t in templates):
-            j += 1
-        forms.append(FormPages(template, tuple(pages[i:j])))
-        i = j
-    return forms
+    records: list[Record]
+    unmatched: list[Unmatched]
+    page_count: int
 
 
 def _amounts(template: Template, ex: Extraction) -> list[AmountInText]:
@@ -90,36 +60,50 @@ def extract_form(form: FormPages, source: Source) -> Record:
     return build_record(form.template, source, ex, amounts, checks)
 
 
-def extract_file(path: str | Path, settings: Settings = DEFAULT_SETTINGS) -> list[Record]:
-    """Every form in one PDF, in page order. Raises an ``ExtractError`` naming the file and reason."""
+def extract_document(path: str | Path, settings: Settings = DEFAULT_SETTINGS) -> Document:
+    """Every form in one PDF, in page order. Raises an ``ExtractError`` naming the file and reason
+    when the file cannot be read or holds no form at all."""
     templates = templates_for(settings)
     loaded = load(path)
     try:
-        pages = read_pages(loaded, settings.page)
+        screens = screen(loaded.page_texts(), templates)
+        pages = {p.number: p for p in read_pages(loaded, settings.page, candidates(screens))}
     finally:
         loaded.close()
-    forms = find_forms(pages, templates, loaded.path)
+    forms, unmatched = split_forms(pages, screens, templates, loaded.path)
     if not forms:
-        sideways = [str(p.number) for p in pages if p.method == "sideways"]
-        if sideways:
-            raise UnknownFormError(
-                f"no known form found; text runs sideways on page {', '.join(sideways)} "
-                "(rotated content is read once OCR handles it)",
-                path=loaded.path,
-            )
-        if not any(p.text for p in pages):
-            raise UnknownFormError("no text layer on any page (scanned PDF? OCR is not enabled)", path=loaded.path)
-        raise UnknownFormError(path=loaded.path)
+        _no_form(loaded.path, pages, screens, unmatched)
     records = []
     for form in forms:
         methods = {p.method for p in form.pages}
         source = Source(
             path=loaded.path,
             sha256=loaded.sha256,
-            page_count=len(pages),
+            page_count=len(screens),
             form_pages=[p.number for p in form.pages],
             method="mixed" if len(methods) > 1 else methods.pop(),
             ocr_engine=None,
         )
         records.append(extract_form(form, source))
-    return records
+    return Document(records, unmatched, len(screens))
+
+
+def _no_form(path: str, pages: dict[int, PageContent], screens: list[PageScreen], unmatched: list[Unmatched]) -> None:
+    if unmatched:
+        u = unmatched[0]
+        raise UnknownFormError(f"page titled {u.title!r} matches no template", path=path, page=u.page)
+    sideways = [str(p.number) for p in pages.values() if p.method == "sideways"]
+    if sideways:
+        raise UnknownFormError(
+            f"no known form found; text runs sideways on page {', '.join(sideways)} "
+            "(rotated content is read once OCR handles it)",
+            path=path,
+        )
+    if not any(s.text for s in screens):
+        raise UnknownFormError("no text layer on any page (scanned PDF? OCR is not enabled)", path=path)
+    raise UnknownFormError(path=path)
+
+
+def extract_file(path: str | Path, settings: Settings = DEFAULT_SETTINGS) -> list[Record]:
+    """The records of every form in one PDF (see ``extract_document``)."""
+    return extract_document(path, settings).records

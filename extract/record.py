@@ -75,6 +75,7 @@ def build_record(
         provenance=_provenance(ex),
         review=list(ex.review),
         gaps=list(dict.fromkeys(ex.gaps)),
+        row_keys={name: sorted(set.intersection(*(set(r) for r in rows))) for name, rows in ex.rows.items() if rows},
     )
 
 
@@ -87,7 +88,7 @@ def _plain(value: Any) -> Any:
         out = {}
         for f in dataclasses.fields(value):
             v = getattr(value, f.name)
-            if v is None and f.metadata.get("omit_none"):
+            if (v is None and f.metadata.get("omit_none")) or f.metadata.get("internal"):
                 continue
             out[f.name] = _plain(v)
         return out
@@ -101,6 +102,10 @@ def _plain(value: Any) -> Any:
 def to_dict(record: Record) -> dict[str, Any]:
     """The record as JSON-ready data; key order follows the record model, ``schema_version`` first."""
     data = _plain(record)
+    for table, keys in record.row_keys.items():
+        for row in data.get(table, []):
+            for k in keys:
+                row.setdefault(k, None)
     return {"schema_version": data.pop("schema_version"), **data}
 
 

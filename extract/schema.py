@@ -42,6 +42,8 @@ def _dataclass_schema(cls: Any, defs: dict[str, Any]) -> dict[str, Any]:
     props: dict[str, Any] = {}
     required: list[str] = []
     for f in dataclasses.fields(cls):
+        if f.metadata.get("internal"):
+            continue
         props[f.name] = _type_schema(hints[f.name], defs)
         if not f.metadata.get("omit_none"):
             required.append(f.name)

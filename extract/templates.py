@@ -82,6 +82,11 @@ class MatrixSpec:
     rows: dict[str, tuple[str, ...]]
     columns: tuple[ColumnSpec, ...]
     unit: str | None
+    expect: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+
+    def expected(self, row: str, column: str) -> bool:
+        cols = self.expect.get(row, self.expect.get("*"))
+        return cols is None or column in cols
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +208,14 @@ def _matrices(path: Path, data: dict[str, Any]) -> tuple[MatrixSpec, ...]:
         )
         rows = {name: tuple(norm(lb) for lb in labels) for name, labels in spec["rows"].items()}
         out.append(
-            MatrixSpec(spec["path"], tuple(norm(a) for a in spec.get("anchor", [])), rows, cols, spec.get("unit"))
+            MatrixSpec(
+                spec["path"],
+                tuple(norm(a) for a in spec.get("anchor", [])),
+                rows,
+                cols,
+                spec.get("unit"),
+                {r: tuple(c) for r, c in spec.get("expect", {}).items()},
+            )
         )
     return tuple(out)
 

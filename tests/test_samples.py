@@ -19,7 +19,14 @@ import extract
 from .conftest import GOLDEN, JINZHONG, ROOT, SAMPLES, sample_pdfs
 from .update_golden import golden_dict
 
-DEPT_SAMPLES = [p for p in sample_pdfs() if (SAMPLES / "data" / f"{p.stem}.yaml").exists()]
+def _data(pdf: Path) -> dict[str, Any]:
+    path = SAMPLES / "data" / f"{pdf.stem}.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+DEPT_SAMPLES = [p for p in sample_pdfs() if _data(p) and _data(p).get("kind", "shanxi-dept") == "shanxi-dept"]
+EXPECTED_SAMPLES = [p for p in sample_pdfs() if "expected" in _data(p)]
+CHECK_ALIASES = {"total_set": "total_score"}
 
 # the number-formats sample prints its budget in awkward ways; these are the values it means
 AWKWARD_BUDGET = {
@@ -168,3 +175,55 @@ def test_pages_saved_sideways_or_upside_down_read_the_same(tmp_path: Path, degre
         "review",
     ):
         assert a[key] == b[key], key
+
+
+def _same(got: Any, want: Any, where: str) -> None:
+    if isinstance(want, dict):
+        assert isinstance(got, dict), where
+        for k, v in want.items():
+            assert k in got, f"{where}.{k} missing"
+            _same(got[k], v, f"{where}.{k}")
+    elif isinstance(want, list):
+        assert isinstance(got, list) and len(got) == len(want), f"{where}: {got!r} != {want!r}"
+        for i, (g, w) in enumerate(zip(got, want, strict=True)):
+            _same(g, w, f"{where}[{i}]")
+    elif isinstance(want, (int, float)) and not isinstance(want, bool):
+        assert isinstance(got, (int, float)) and not isinstance(got, bool), f"{where}: {got!r} != {want!r}"
+        assert Decimal(str(got)) == Decimal(str(want)), f"{where}: {got!r} != {want!r}"
+    else:
+        assert got == want, f"{where}: {got!r} != {want!r}"
+
+
+@pytest.mark.parametrize("pdf", EXPECTED_SAMPLES, ids=lambda p: p.stem)
+def test_record_matches_the_expected_section_of_its_data_file(pdf: Path) -> None:
+    """Forms beyond the Shanxi kind: every value the data file says the form shows, and its gaps."""
+    data = _data(pdf)
+    records = [extract.to_dict(r) for r in extract.read_pdf(pdf)]
+    assert len(records) == 1
+    rec = records[0]
+    expected = dict(data["expected"])
+    gaps = expected.pop("gaps", [])
+    _same(rec, expected, "record")
+    assert sorted(rec["gaps"]) == sorted(gaps)
+    assert rec["review"] == []
+
+
+@pytest.mark.parametrize("pdf", [p for p in EXPECTED_SAMPLES if "checks_expected" in _data(p)], ids=lambda p: p.stem)
+def test_checks_pass_fail_or_skip_as_the_data_file_says(pdf: Path) -> None:
+    (rec,) = extract.read_pdf(pdf)
+    checks = {c.id: c for c in rec.checks}
+    by_id: dict[str, list[dict[str, Any]]] = {}
+    for e in _data(pdf)["checks_expected"]:
+        by_id.setdefault(CHECK_ALIASES.get(e["id"], e["id"]), []).append(e)
+    status = {"pass": "pass", "fail": "fail", "skip": "skipped", "skipped": "skipped"}
+    for cid, entries in by_id.items():
+        assert cid in checks, f"no check {cid}"
+        c = checks[cid]
+        wants = {status[e["status"]] for e in entries}
+        want = "fail" if "fail" in wants else ("pass" if "pass" in wants else "skipped")
+        assert c.status == want, f"{cid}: {c.status} != {want} ({c.details})"
+        for e in entries:
+            if "field" in e and e["status"] == "fail":
+                assert e["field"] in c.fields, (cid, e["field"], c.fields)
+            elif "field" in e and want == "fail":
+                assert e["field"] not in c.fields, (cid, e["field"], c.fields)

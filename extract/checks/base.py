@@ -89,6 +89,8 @@ def first_failure(rule: RuleSpec, results: list[Check], fields: list[str]) -> Ch
     failing = [c for c in results if c.status == "fail"]
     head = failing[0] if failing else results[0]
     details = [d for c in failing for d in c.details]
+    if failing:  # the fields of the failing items
+        fields = list(dict.fromkeys(f for c in failing for f in c.fields))
     return Check(
         id=rule.id,
         status=head.status,

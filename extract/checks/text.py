@@ -74,7 +74,7 @@ def check_text_matches_field(rule: RuleSpec, facts: Facts) -> Check:
     else:  # the stated total of the field's 共…其中 statement
         totals = [t for t, _ in statements(fp, _text(facts, fp))]
         hits = [(i, a) for i, a in enumerate(facts.amounts) if a in totals]
-    fields = [*_paths(hits), target]
+    fields = [fp, *_paths(hits), target]
     value = facts.number(target)
     if value is None:
         return skipped(rule, fields, f"missing: {target}")

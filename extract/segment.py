@@ -1,0 +1,124 @@
+"""Forms anywhere in a document: screen every page's plain text cheaply, parse only the candidate
+pages, and split them into forms (a form may continue on the next page; several forms may share a
+document). A page titled like a self-evaluation form that no template matches is reported, never
+skipped silently and never forced into the nearest template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex
+
+from .errors import UnknownFormError
+from .model import PageContent
+from .templates import Template, match, norm
+
+# a title line: short, ends with 自评表 (optionally a year in brackets); not a table-of-contents line
+_TITLE = regex.compile(r"^\s*(?P<title>[^\s.…·]{0,40}?自评表)\s*(?:[(（]\s*\d{4}\s*年度?\s*[)）])?\s*$", regex.M)
+CONTINUATION_OVERLAP = 0.6  # share of column borders a continuation page's table has in common
+
+
+@dataclass(frozen=True, slots=True)
+class FormPages:
+    """One form found in a document: its template and its pages."""
+
+    template: Template
+    pages: tuple[PageContent, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    """A page titled like a self-evaluation form that no template matches."""
+
+    page: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageScreen:
+    """What the cheap text screen says about one page."""
+
+    number: int
+    text: str  # norm-ed
+    title: str | None  # a 自评表 title line, if any
+    hits: tuple[str, ...]  # ids of templates matching this page (alone, or with the next page's text)
+
+
+def title_of(raw_text: str) -> str | None:
+    m = _TITLE.search(raw_text)
+    return m.group("title").strip() if m else None
+
+
+def screen(raw_texts: Sequence[str], templates: tuple[Template, ...]) -> list[PageScreen]:
+    normed = [norm(t) for t in raw_texts]
+    out = []
+    for i, text in enumerate(normed):
+        alone = match(templates, text)
+        both = alone or match(templates, text + (normed[i + 1] if i + 1 < len(normed) else ""))
+        hits = [t for t in both if t.keywords[0] in text]  # the title keyword on this page
+        out.append(PageScreen(i + 1, text, title_of(raw_texts[i]), tuple(t.id for t in hits)))
+    return out
+
+
+def candidates(screens: Sequence[PageScreen]) -> list[int]:
+    """Pages worth parsing: form starts, pages titled like a form, and the page after each (a table
+    may continue there)."""
+    wanted: set[int] = set()
+    for s in screens:
+        if s.hits or s.title:
+            wanted.update({s.number, s.number + 1})
+    return sorted(n for n in wanted if n <= len(screens))
+
+
+def _pick(templates: tuple[Template, ...], ids: tuple[str, ...], path: str, page: int) -> Template | None:
+    hits = [t for t in templates if t.id in ids]
+    if not hits:
+        return None
+    best = max(t.priority for t in hits)
+    tied = [t.id for t in hits if t.priority == best]
+    if len(tied) > 1:
+        raise UnknownFormError(f"ambiguous form: templates {', '.join(tied)} all match", path=path, page=page)
+    return next(t for t in hits if t.priority == best)
+
+
+def _borders(page: PageContent, last: bool) -> tuple[float, ...]:
+    if not page.grids:
+        return ()
+    return (page.grids[-1] if last else page.grids[0]).xs
+
+
+def continues(prev: PageContent, page: PageContent, screen_: PageScreen, templates: tuple[Template, ...]) -> bool:
+    """``page`` carries on ``prev``'s table: it has a table, starts no new form, and its first table
+    shares most column borders with the last table of ``prev``."""
+    if page.number != prev.number + 1 or not page.grids or screen_.hits or screen_.title:
+        return False
+    a, b = _borders(prev, last=True), _borders(page, last=False)
+    if not a or not b:
+        return False
+    shared = sum(1 for x in b if any(abs(x - y) <= 2.0 for y in a))
+    return shared / len(b) >= CONTINUATION_OVERLAP
+
+
+def split_forms(pages: dict[int, PageContent], screens: Sequence[PageScreen], templates: tuple[Template, ...],
+                path: str) -> tuple[list[FormPages], list[Unmatched]]:
+    forms: list[FormPages] = []
+    unmatched: list[Unmatched] = []
+    n = 1
+    while n <= len(screens):
+        s = screens[n - 1]
+        page = pages.get(n)
+        template = _pick(templates, s.hits, path, n) if page is not None and page.grids else None
+        if template is None:
+            if s.title and page is not None and page.grids:
+                unmatched.append(Unmatched(n, s.title))
+            n += 1
+            continue
+        members = [page]
+        while (nxt := pages.get(members[-1].number + 1)) is not None and continues(
+                members[-1], nxt, screens[nxt.number - 1], templates):
+            members.append(nxt)
+        forms.append(FormPages(template, tuple(p for p in members if p is not None)))
+        n = members[-1].number + 1
+    return forms, unmatched
