@@ -62,9 +62,11 @@ def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
             if name is None:
                 continue
             found.add(name)
+            # a row label merged down beside the header (年度资金总额 over two rows) has its values below
+            values = sheet.rows[i + 1] if i == header_row and i + 1 < len(sheet.rows) else row
             for col in spec.columns:
                 path = f"{spec.path}.{name}.{col.name}"
-                cell = row.at(xs[col.name]) if col.name in xs else None
+                cell = values.at(xs[col.name]) if col.name in xs else None
                 unit = spec.unit if col.type == "money" else ("%" if col.type == "percent" else None)
                 f = cell_field(path, cell, col.type, unit, ex)
                 ex.put(f, cell if spec.expected(name, col.name) else None, gap=spec.expected(name, col.name))

@@ -257,6 +257,7 @@ class Score:
     total_set: Decimal | None = None
     total: Decimal | None = None
     grade: str | None = None
+    stated: Decimal | None = _opt()  # the total stated in the header (自评得分, 自评总分)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ import regex
 
 from .errors import ValueParseError
 
+DASHES = frozenset({"—", "——", "———", "-", "--", "/", "／", "－", "–", "…", "……"})
 PLACEHOLDERS = frozenset({"", "—", "——", "———", "-", "--", "/", "／", "－", "–", "…", "……", "无"})
 
 _NUMBER_CHARS = str.maketrans(
@@ -203,4 +204,6 @@ def parse_typed(text: str, type_: str, unit: str | None) -> tuple[Value, str | N
     except ValueParseError as exc:
         return None, str(exc)
     value = clean_text(text)
+    if value.replace(" ", "") in DASHES:  # a dash or slash says "nothing here"; 无 is kept as printed
+        return None, None
     return (value or None), None

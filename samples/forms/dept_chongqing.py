@@ -12,7 +12,7 @@ One ruled table of eleven columns A–K on A4 portrait, across two pages:
   是否核心指标`` in B–K. Equal 指标性质 of consecutive rows are one merged cell, which may cross the page break.
 
 No year line and no total row: the total is the header's 自评总分, the total set score (100) is the
-执行率权重 plus the 指标权重. The data format is described in samples/README.md.
+执行率权重 plus the 指标权重. The data format is described in the comments of its data file.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ One ruled table of nine columns A–I on A4 portrait:
   template rows (``{template: 指标2}``) left blank.
 - ``总分`` (A:F), the total set score (G) and the total score (H).
 
-The data format is described in samples/README.md.
+The data format is described in the comments of its data file.
 """
 
 from __future__ import annotations

@@ -127,6 +127,7 @@ def fit_rows(ws: Worksheet, widths: dict[str, float], fixed: Iterable[int] = ())
     """Raise row heights so that every wrapped (or stacked) text is shown whole; merged cells share rows."""
     spans = {(r.min_row, r.min_col): (r.max_row, r.max_col) for r in ws.merged_cells.ranges}
     needs: list[tuple[int, int, float]] = []
+    frozen = set(fixed)
     for line in ws.iter_rows():
         for cell in line:
             if not isinstance(cell.value, str) or not cell.value or cell.alignment.vertical == "top":
@@ -136,8 +137,9 @@ def fit_rows(ws: Worksheet, widths: dict[str, float], fixed: Iterable[int] = ())
             width = column_points(_columns(cell.column, last_col), widths) - INNER_MARGIN
             size = float(cell.font.sz or BODY_SIZE)
             lines = _lines(cell.value, cell.alignment, width, size)
+            if lines == 1 and all(r in frozen for r in range(cell.row, last_row + 1)):
+                continue  # one line fits a one-line (clipped-cell) row
             needs.append((cell.row, last_row, lines * line_pitch(size) + 2 * PADDING))
-    frozen = set(fixed)
 
     def height(row: int) -> float:
         return float(ws.row_dimensions[row].height or ROW)
@@ -222,6 +224,12 @@ def _value(key: str, value: Any) -> Any:
         return None if found is None else _plain(found)
     text = text_of(value)
     return None if text is None or text.strip() in PLACEHOLDERS else text
+
+
+def plain_number(value: Any) -> int | float | None:
+    """A printed value as the record's JSON number (None for blanks and placeholders)."""
+    found = number(value)
+    return None if found is None else _plain(found)
 
 
 def _plain(value: Decimal) -> int | float:

@@ -16,15 +16,18 @@ from openpyxl import Workbook
 
 from samples.forms.common import BOX, CENTER, LEFT, NO_BORDER, STACKED, font, new_workbook, setup_page
 from samples.forms.project_common import (
+    FUND_FIELDS,
     ROW,
     Sheet,
     check_expected,
     check_pdf,
+    derive_funds,
     derive_indicators,
     derive_subtotals,
     fit_rows,
     iter_rows,
     level3_of,
+    plain_number,
     title_font,
     write_indicators,
 )
@@ -123,7 +126,16 @@ def check(pdf_path: Path, data: dict[str, Any]) -> list[str]:
     texts += [data["goals"]["expected"], data["goals"]["achieved"], "绩效指标", "总分"]
     texts += [level3_of(row).visible + level3_of(row).hidden for row in rows]
     problems = check_pdf(pdf_path, pages=int(data.get("pages", 1)), texts=texts)
+    funds = [(label, dict(zip(FUND_FIELDS, values, strict=True))) for label, *values in data["funds"]["rows"]]
     derived = {
+        "form.title": data["title"],
+        "form.project_name": data["project_name"],
+        "form.department": data["department"],
+        "form.implementing_unit": data["implementing_unit"],
+        "funds.rows": derive_funds(funds),
+        "goals": dict(data["goals"]),
+        "score.total_set": plain_number(data["total"]["set_score"]),
+        "score.total": plain_number(data["total"]["score"]),
         "indicators": derive_indicators(data["indicators"]),
         "indicator_subtotals": derive_subtotals(data["indicators"]),
     }

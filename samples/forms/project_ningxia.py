@@ -28,6 +28,7 @@ from samples.forms.project_common import (
     fit_rows,
     iter_rows,
     level3_of,
+    plain_number,
     text_of,
     title_font,
     write_indicators,
@@ -127,7 +128,11 @@ def check(pdf_path: Path, data: dict[str, Any]) -> list[str]:
         "form.implementing_unit": header["实施单位"],
         "funds.rows": derive_funds([(data["funds"]["row_label"], values)]),
         "goals": {"expected": data["goals"]["expected"], "achieved": data["goals"]["achieved"]},
+        "score.total": plain_number(data["total"]["score"]),
+        "score.total_set": plain_number(data["total"]["set_score"]),
         "indicators": derive_indicators(data["indicators"]),
         "indicator_subtotals": derive_subtotals(data["indicators"]),
     }
+    if plain_number(header["自评得分"]) != plain_number(data["total"]["score"]):
+        problems.append("自评得分 differs from the 合计 得分")
     return problems + check_expected(data, derived)

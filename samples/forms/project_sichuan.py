@@ -30,6 +30,7 @@ from samples.forms.project_common import (
     fit_rows,
     iter_rows,
     level3_of,
+    plain_number,
     text_of,
     title_font,
     write_indicators,
@@ -165,7 +166,19 @@ def check(pdf_path: Path, data: dict[str, Any]) -> list[str]:
     for _, values in funds:  # columns: 年初预算, 调整后预算数, 预算执行数, 预算执行率, 权重, 得分
         values["execution_rate"], values["set_score"] = values["set_score"], values["execution_rate"]
     basics, conclusion = data["basics"], data["conclusion"]
+    header = {row[0]: row[1] for row in data["header"]} | {row[2]: row[3] for row in data["header"] if len(row) == 4}
     derived = {
+        "form.title": data["title"],
+        "form.report_no": data["report_no_line"].split("：", 1)[1],
+        "form.project_name": header["项目名称"],
+        "form.department": header["主管部门"],
+        "form.implementing_unit": header["实施单位"],
+        "signatures": {
+            "project_leader": data["signatures"][0].split("：", 1)[1],
+            "finance_leader": data["signatures"][1].split("：", 1)[1],
+        },
+        "score.total_set": plain_number(data["total"]["set_score"]),
+        "score.total": plain_number(data["total"]["score"]),
         "funds.rows": derive_funds(funds),
         "funds.reason": data["funds"]["reason"],
         "goals": {
