@@ -131,7 +131,9 @@ def read_header_fields(pages: Sequence[PageContent], sheet: Sheet, specs: Sequen
     cells = [(c.page, TextLine(c.text, c.bbox, 0.0, c.confidence)) for r in sheet.rows for c in r.cells if r.starts(c)]
     for spec in specs:
         found: Field | None = None
-        if spec.source:
+        if spec.value is not None:
+            found = Field(spec.path, spec.value, "", None, None, 1.0, "template")
+        elif spec.source:
             src = ex.fields.get(spec.source)
             m = spec.pattern.search(str(src.value)) if src and src.value is not None else None
             if src and m:
@@ -143,8 +145,11 @@ def read_header_fields(pages: Sequence[PageContent], sheet: Sheet, specs: Sequen
                     found = Field(f.name, f.value, f.raw, page_no, f.bbox, f.confidence)
                     break
         if found is None:
+            ex.declared.add(spec.path)
             if spec.required:
                 ex.flag(spec.path, "not found")
+            elif spec.source is None:
+                ex.gaps.append(spec.path)  # the form does not print it
             continue
         ex.declared.add(spec.path)
         if spec.type != "text":

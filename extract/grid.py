@@ -122,11 +122,11 @@ def _settle_hidden(slots: Sequence[_Slot], s: GridSettings) -> None:
         for ln in owner.hidden:
             y, x = (ln.bbox[1] + ln.bbox[3]) / 2, (ln.bbox[0] + ln.bbox[2]) / 2
             below = next((sl for sl in slots if sl is not owner and _contains(sl.bbox, x, y, 0.0)), None)
-            if below is None or any(_overlaps(ln, other) for other in below.visible):
+            certain = below is None or any(_overlaps(ln, other) for other in below.visible)
+            at_border = below is not None and not below.visible and ln.bbox[1] - owner.bbox[3] <= s.clip_gap
+            if certain or at_border:
                 keep.append(ln)
-            elif ln.bbox[1] - owner.bbox[3] <= s.clip_gap and not below.visible:
-                keep.append(ln)
-            else:
+            elif below is not None:
                 below.visible.append(ln)
         owner.hidden = keep
 

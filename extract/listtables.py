@@ -128,13 +128,17 @@ class _Indicators:
         self.subtotals.append(sub)
         self.level1, self.level2 = sub["level1"], None
 
-    def indicator_row(self, cells: dict[str, Cell | None], level1_column: bool) -> None:
+    def indicator_row(self, cells: dict[str, Cell | None], spec: TableSpec) -> None:
         i = len(self.rows)
-        ind = {
-            name: cell_field(f"indicators[{i}].{name}", cell, self.types[name], None, self.ex)
-            for name, cell in cells.items()
-            if name != "level1"
-        }
+        level1_column = spec.level1 == "column"
+        ind = {}
+        for name, cell in cells.items():
+            if name == "level1":
+                continue
+            f = cell_field(f"indicators[{i}].{name}", cell, self.types[name], None, self.ex)
+            ind[name] = f
+            if name in spec.expect and f.value is None and (cell is None or not clean_text(cell.text)):
+                self.ex.gaps.append(f.name)
         if level1_column:
             self.level1 = _level1_from_column(cells.get("level1"), self.subtotals, self.ex) or self.level1
         l2 = ind.get("level2")
@@ -146,7 +150,7 @@ class _Indicators:
             ind["level2"] = _copy(self.level2, f"indicators[{i}].level2")
         if self.level1 is not None:
             ind["level1"] = _copy(self.level1, f"indicators[{i}].level1")
-        else:
+        elif spec.level1 != "none":
             self.ex.flag(f"indicators[{i}].level1", "no level-1 name above this row")
         l3 = cells["level3"]
         canon = _canonical(l3, self.template.canonical_names) if l3 is not None else None
@@ -162,7 +166,7 @@ def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extra
     walk = _Indicators({c.spec.name: c.spec.type for c in columns}, template, ex)
     for _row, cells in rows:
         if not _blank(cells.get("level3")):
-            walk.indicator_row(cells, spec.level1 == "column")
+            walk.indicator_row(cells, spec)
         elif spec.level1 == "subtotal_rows" and not _blank(cells.get("level2")):
             walk.subtotal_row(cells)
     if spec.level1 == "column":

@@ -234,9 +234,9 @@ class IndicatorSubtotal:
 
 @dataclass(frozen=True, slots=True)
 class Indicator:
-    level1: str | None
-    level2: str | None
-    level3: str | None
+    level1: str | None = None
+    level2: str | None = None
+    level3: str | None = None
     reference_score: Decimal | None = _opt()
     set_score: Decimal | None = None
     score: Decimal | None = None

@@ -7,12 +7,13 @@ that continues on the next page simply continues the sheet.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
 from .model import Cell, Grid, PageContent
 from .templates import norm
+from .values import clean_text
 
 
 def label_matches(text: str, labels: Sequence[str]) -> bool:
@@ -55,13 +56,37 @@ def _rows(grid: Grid) -> Iterator[Row]:
             yield Row(grid.page, r, tuple(covering))
 
 
+def _join_split_cells(upper: Grid, lower: Grid) -> tuple[Grid, Grid]:
+    """A merged cell cut by a page break shows part of its text on each page: the part the first page
+    clips (its hidden line) is what the next page shows. Both halves get the whole text."""
+    if lower.page != upper.page + 1:
+        return upper, lower
+    bottom = [c for c in upper.cells if c.hidden and abs(c.bbox[3] - upper.bbox[3]) < 1.5]
+    top = [c for c in lower.cells if c.text and abs(c.bbox[1] - lower.bbox[1]) < 1.5]
+    joined: dict[int, Cell] = {}
+    for a in bottom:
+        for b in top:
+            same_column = abs(a.bbox[0] - b.bbox[0]) < 2 and abs(a.bbox[2] - b.bbox[2]) < 2
+            if same_column and clean_text(a.hidden) == clean_text(b.text):
+                whole = clean_text(a.text) + clean_text(b.text)
+                joined[id(a)] = replace(a, text=whole, hidden="")
+                joined[id(b)] = replace(b, text=whole)
+    if not joined:
+        return upper, lower
+    return (replace(upper, cells=tuple(joined.get(id(c), c) for c in upper.cells)),
+            replace(lower, cells=tuple(joined.get(id(c), c) for c in lower.cells)))
+
+
 @dataclass(frozen=True, slots=True)
 class Sheet:
     rows: tuple[Row, ...]
 
     @classmethod
     def from_pages(cls, pages: Sequence[PageContent]) -> Sheet:
-        return cls(tuple(row for p in pages for g in p.grids for row in _rows(g)))
+        grids = [g for p in pages for g in p.grids]
+        for k in range(1, len(grids)):
+            grids[k - 1], grids[k] = _join_split_cells(grids[k - 1], grids[k])
+        return cls(tuple(row for g in grids for row in _rows(g)))
 
     def find(self, labels: Sequence[str], start: int = 0) -> tuple[int, Cell] | None:
         """First cell (in reading order, from row ``start``) whose text begins with one of ``labels``."""

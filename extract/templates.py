@@ -53,6 +53,7 @@ class HeaderSpec:
     source: str | None
     type: str
     required: bool
+    value: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,7 @@ class TableSpec:
     end_labels: tuple[str, ...]
     skip_labels: tuple[str, ...]
     skip_rows: tuple[regex.Pattern[str], ...] = ()
+    expect: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,10 +171,13 @@ def _header(path: Path, data: dict[str, Any]) -> tuple[HeaderSpec, ...]:
     out = []
     for fp, spec in data.get("header", {}).items():
         _check_path(path, f"header.{fp}", fp)
-        pat = _compile(path, f"header.{fp}.pattern", spec["pattern"])
+        pat = _compile(path, f"header.{fp}.pattern", spec.get("pattern", "(?P<value>)"))
         if "value" not in pat.groupindex:
             raise _fail(path, f"header.{fp}.pattern", "needs a named group (?P<value>…)")
-        out.append(HeaderSpec(fp, pat, spec.get("from"), spec.get("type", "text"), spec.get("required", False)))
+        out.append(
+            HeaderSpec(fp, pat, spec.get("from"), spec.get("type", "text"), spec.get("required", False),
+                       spec.get("value"))
+        )
     return tuple(out)
 
 
@@ -240,6 +245,7 @@ def _tables(path: Path, data: dict[str, Any]) -> dict[str, TableSpec]:
             tuple(norm(x) for x in spec.get("end_labels", [])),
             tuple(norm(x) for x in spec.get("skip_labels", [])),
             tuple(_compile(path, f"tables.{name}.skip_rows", p) for p in spec.get("skip_rows", [])),
+            tuple(spec.get("expect", [])),
         )
     return out
 
