@@ -44,8 +44,9 @@ def read_page(page: Any, number: int, path: str, settings: PageSettings | None =
     )
 
 
-def read_pages(loaded: LoadedPdf, settings: PageSettings | None = None,
-               numbers: list[int] | None = None) -> list[PageContent]:
+def read_pages(
+    loaded: LoadedPdf, settings: PageSettings | None = None, numbers: list[int] | None = None
+) -> list[PageContent]:
     """Pages ``numbers`` (1-based; default all) in full: lines and grids."""
     out = []
     for i in numbers if numbers is not None else range(1, loaded.page_count + 1):

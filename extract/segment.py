@@ -89,7 +89,7 @@ def _borders(page: PageContent, last: bool) -> tuple[float, ...]:
     return (page.grids[-1] if last else page.grids[0]).xs
 
 
-def continues(prev: PageContent, page: PageContent, screen_: PageScreen, templates: tuple[Template, ...]) -> bool:
+def continues(prev: PageContent, page: PageContent, screen_: PageScreen) -> bool:
     """``page`` carries on ``prev``'s table: it has a table, starts no new form, and its first table
     shares most column borders with the last table of ``prev``."""
     if page.number != prev.number + 1 or not page.grids or screen_.hits or screen_.title:
@@ -101,24 +101,29 @@ def continues(prev: PageContent, page: PageContent, screen_: PageScreen, templat
     return shared / len(b) >= CONTINUATION_OVERLAP
 
 
-def split_forms(pages: dict[int, PageContent], screens: Sequence[PageScreen], templates: tuple[Template, ...],
-                path: str) -> tuple[list[FormPages], list[Unmatched]]:
+def split_forms(
+    pages: dict[int, PageContent], screens: Sequence[PageScreen], templates: tuple[Template, ...], path: str
+) -> tuple[list[FormPages], list[Unmatched]]:
     forms: list[FormPages] = []
     unmatched: list[Unmatched] = []
     n = 1
     while n <= len(screens):
         s = screens[n - 1]
         page = pages.get(n)
-        template = _pick(templates, s.hits, path, n) if page is not None and page.grids else None
+        if page is None or not page.grids:
+            n += 1
+            continue
+        template = _pick(templates, s.hits, path, n)
         if template is None:
-            if s.title and page is not None and page.grids:
+            if s.title:
                 unmatched.append(Unmatched(n, s.title))
             n += 1
             continue
         members = [page]
         while (nxt := pages.get(members[-1].number + 1)) is not None and continues(
-                members[-1], nxt, screens[nxt.number - 1], templates):
+            members[-1], nxt, screens[nxt.number - 1]
+        ):
             members.append(nxt)
-        forms.append(FormPages(template, tuple(p for p in members if p is not None)))
+        forms.append(FormPages(template, tuple(members)))
         n = members[-1].number + 1
     return forms, unmatched

@@ -73,8 +73,10 @@ def _join_split_cells(upper: Grid, lower: Grid) -> tuple[Grid, Grid]:
                 joined[id(b)] = replace(b, text=whole)
     if not joined:
         return upper, lower
-    return (replace(upper, cells=tuple(joined.get(id(c), c) for c in upper.cells)),
-            replace(lower, cells=tuple(joined.get(id(c), c) for c in lower.cells)))
+    return (
+        replace(upper, cells=tuple(joined.get(id(c), c) for c in upper.cells)),
+        replace(lower, cells=tuple(joined.get(id(c), c) for c in lower.cells)),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -175,8 +175,9 @@ def _header(path: Path, data: dict[str, Any]) -> tuple[HeaderSpec, ...]:
         if "value" not in pat.groupindex:
             raise _fail(path, f"header.{fp}.pattern", "needs a named group (?P<value>…)")
         out.append(
-            HeaderSpec(fp, pat, spec.get("from"), spec.get("type", "text"), spec.get("required", False),
-                       spec.get("value"))
+            HeaderSpec(
+                fp, pat, spec.get("from"), spec.get("type", "text"), spec.get("required", False), spec.get("value")
+            )
         )
     return tuple(out)
 

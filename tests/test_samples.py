@@ -19,6 +19,7 @@ import extract
 from .conftest import GOLDEN, JINZHONG, ROOT, SAMPLES, sample_pdfs
 from .update_golden import golden_dict
 
+
 def _data(pdf: Path) -> dict[str, Any]:
     path = SAMPLES / "data" / f"{pdf.stem}.yaml"
     return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
