@@ -40,7 +40,7 @@ def run(
 ) -> None:
     """Extract every form in FILES; print one JSON record per form (JSON Lines)."""
     from .export import write_csv
-    from .pipeline import extract_file
+    from .pipeline import extract_document
     from .record import to_json
     from .settings import Settings
 
@@ -56,7 +56,7 @@ def run(
     code = ExitCode.OK
     for f in files:
         try:
-            found = extract_file(f, settings)
+            doc = extract_document(f, settings)
         except ExtractError as exc:
             _err(exc.one_line())
             code = max(code, exc.exit_code)
@@ -69,11 +69,14 @@ def run(
                 traceback.print_exc()
             code = max(code, ExitCode.INPUT)
             continue
-        for r in found:
+        for r in doc.records:
             print(to_json(r, indent=2 if pretty else None), flush=True)
             if not r.clean:
                 code = max(code, ExitCode.FLAGGED)
-        records.extend(found)
+        for u in doc.unmatched:  # a form no template knows: say so, never skip it silently
+            _err(f"{f} p{u.page}: page titled {u.title!r} matches no template; not extracted")
+            code = max(code, ExitCode.FLAGGED)
+        records.extend(doc.records)
     if csv is not None:
         try:
             write_csv(records, csv)
@@ -103,6 +106,26 @@ def debug(
         raise typer.Exit(int(ExitCode.USAGE))
     image.save(out)
     _err(f"wrote {out}")
+
+
+@app.command()
+def explain(
+    file: Annotated[Path, typer.Argument(help="PDF file")],
+    page: Annotated[int | None, typer.Option("--page", "-p", help="only this page (from 1)")] = None,
+    templates: Annotated[
+        list[Path] | None, typer.Option("--templates", help="extra template folder (repeatable)")
+    ] = None,
+) -> None:
+    """Show per page which templates matched, why it is or is not a form, and what each form yielded."""
+    from .explain import explain as run_explain
+    from .settings import Settings
+
+    try:
+        for line in run_explain(file, page, Settings(template_dirs=tuple(templates or ()))):
+            print(line)
+    except ExtractError as exc:
+        _err(exc.one_line())
+        raise typer.Exit(int(exc.exit_code)) from None
 
 
 @app.command()

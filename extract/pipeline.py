@@ -60,32 +60,54 @@ def extract_form(form: FormPages, source: Source) -> Record:
     return build_record(form.template, source, ex, amounts, checks)
 
 
-def extract_document(path: str | Path, settings: Settings = DEFAULT_SETTINGS) -> Document:
-    """Every form in one PDF, in page order. Raises an ``ExtractError`` naming the file and reason
-    when the file cannot be read or holds no form at all."""
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The intermediates of one file: the page screen, the pages parsed in full, the forms found."""
+
+    path: str
+    sha256: str
+    templates: tuple[Template, ...]
+    screens: list[PageScreen]
+    pages: dict[int, PageContent]
+    forms: list[FormPages]
+    unmatched: list[Unmatched]
+
+
+def analyse(path: str | Path, settings: Settings = DEFAULT_SETTINGS, also: tuple[int, ...] = ()) -> Analysis:
+    """Load, screen every page, parse the candidate pages (and pages ``also``), split into forms."""
     templates = templates_for(settings)
     loaded = load(path)
     try:
         screens = screen(loaded.page_texts(), templates)
-        pages = {p.number: p for p in read_pages(loaded, settings.page, candidates(screens))}
+        wanted = sorted(set(candidates(screens)) | {n for n in also if 1 <= n <= len(screens)})
+        pages = {p.number: p for p in read_pages(loaded, settings.page, wanted)}
     finally:
         loaded.close()
     forms, unmatched = split_forms(pages, screens, templates, loaded.path)
-    if not forms:
-        _no_form(loaded.path, pages, screens, unmatched)
-    records = []
-    for form in forms:
-        methods = {p.method for p in form.pages}
-        source = Source(
-            path=loaded.path,
-            sha256=loaded.sha256,
-            page_count=len(screens),
-            form_pages=[p.number for p in form.pages],
-            method="mixed" if len(methods) > 1 else methods.pop(),
-            ocr_engine=None,
-        )
-        records.append(extract_form(form, source))
-    return Document(records, unmatched, len(screens))
+    return Analysis(loaded.path, loaded.sha256, templates, screens, pages, forms, unmatched)
+
+
+def extract_document(path: str | Path, settings: Settings = DEFAULT_SETTINGS) -> Document:
+    """Every form in one PDF, in page order. Raises an ``ExtractError`` naming the file and reason
+    when the file cannot be read or holds no form at all."""
+    a = analyse(path, settings)
+    if not a.forms:
+        _no_form(a.path, a.pages, a.screens, a.unmatched)
+    return Document([record_of(a, form) for form in a.forms], a.unmatched, len(a.screens))
+
+
+def record_of(a: Analysis, form: FormPages) -> Record:
+    """The checked record of one form found by ``analyse``."""
+    methods = {p.method for p in form.pages}
+    source = Source(
+        path=a.path,
+        sha256=a.sha256,
+        page_count=len(a.screens),
+        form_pages=[p.number for p in form.pages],
+        method="mixed" if len(methods) > 1 else methods.pop(),
+        ocr_engine=None,
+    )
+    return extract_form(form, source)
 
 
 def _no_form(path: str, pages: dict[int, PageContent], screens: list[PageScreen], unmatched: list[Unmatched]) -> None:
