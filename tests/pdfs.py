@@ -54,3 +54,41 @@ def blank_pdf(dst: Path, pages: int = 1) -> Path:
     with dst.open("wb") as f:
         writer.write(f)
     return dst
+
+
+def ruled_form_pdf(dst: Path, title: str, rows: list[list[str]], widths: list[float], *, pages: int = 1) -> Path:
+    """A one-table form drawn with ruled lines and a CID-font text layer (reportlab): each row a list of
+    cell texts, an empty string for a blank cell, ``"<"`` for a cell merged into its left neighbour."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(dst), pagesize=A4, invariant=True)
+    page_w, page_h = A4
+    for _ in range(pages):
+        c.setFont("STSong-Light", 15)
+        c.drawCentredString(page_w / 2, page_h - 60, title)
+        c.setFont("STSong-Light", 9)
+        x0, top, row_h = 50.0, page_h - 90, 20.0
+        xs = [x0]
+        for w in widths:
+            xs.append(xs[-1] + w)
+        for r, row in enumerate(rows):
+            y_top = top - r * row_h
+            c.line(xs[0], y_top, xs[-1], y_top)
+            c.line(xs[0], y_top - row_h, xs[-1], y_top - row_h)
+            start = 0
+            for k in range(len(row) + 1):
+                if k == len(row) or row[k] != "<":
+                    if k > 0:
+                        c.line(xs[start], y_top, xs[start], y_top - row_h)
+                        text = row[start]
+                        if text:
+                            c.drawString(xs[start] + 3, y_top - row_h + 6, text)
+                    start = k
+            c.line(xs[-1], y_top, xs[-1], y_top - row_h)
+        c.showPage()
+    c.save()
+    return dst

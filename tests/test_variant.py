@@ -1,0 +1,95 @@
+"""A form kind the bundled templates do not know: reported, never forced into the nearest template;
+then supported by adding one template file with --templates — no code."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from extract.cli import app
+
+from .pdfs import ruled_form_pdf
+
+runner = CliRunner()
+
+ROWS = [
+    ["项目名称", "城区老旧小区改造", "<", "<"],
+    ["主管单位", "某某县住房和城乡建设局", "<", "<"],
+    ["资金总额(万元)", "350.00", "执行数(万元)", "340.00"],
+    ["指标内容", "目标值", "完成值", "得分"],
+    ["改造小区数量", "5个", "5个", "40"],
+    ["居民满意度", "≥90%", "94%", "38"],
+    ["自评总分", "<", "<", "78"],
+]
+TEMPLATE = """\
+    id: project-county-housing
+    kind: project
+    description: a county's own project form (项目绩效自评表 with 主管单位 and 指标内容)
+    keywords: [县级项目绩效自评表, 主管单位, 指标内容]
+    header:
+      form.title: {pattern: '^(?P<value>\\S*县级项目绩效自评表)$', required: true}
+      form.fiscal_year: {pattern: '(?P<value>\\d{4})年', type: integer}
+    fields:
+      form.project_name: {labels: [项目名称], required: true}
+      form.department: {labels: [主管单位], required: true}
+      funds.rows.total.full_year_budget: {labels: [资金总额], type: money, unit: 万元}
+      funds.rows.total.executed: {labels: [执行数], type: money, unit: 万元}
+      score.total: {labels: [自评总分], type: number, take: last_value}
+    tables:
+      indicators:
+        anchor: level3
+        level1: none
+        columns:
+          level3: {labels: [指标内容]}
+          target: {labels: [目标值]}
+          actual: {labels: [完成值]}
+          score: {labels: [得分], type: number}
+        end_labels: [自评总分]
+    rules:
+      - id: total_score
+        kind: total_score
+        rule: 自评总分 = Σ 得分
+"""
+
+
+@pytest.fixture
+def variant(tmp_path: Path) -> Path:
+    return ruled_form_pdf(tmp_path / "county-housing.pdf", "2023年县级项目绩效自评表", ROWS, [120, 150, 120, 100])
+
+
+def test_unknown_form_is_reported_with_page_and_title(variant: Path) -> None:
+    r = runner.invoke(app, ["run", str(variant)])
+    assert r.exit_code == 3
+    assert r.stderr.strip() == f"{variant} p1: page titled '2023年县级项目绩效自评表' matches no template"
+
+
+def test_explain_says_why(variant: Path) -> None:
+    r = runner.invoke(app, ["explain", str(variant)])
+    assert r.exit_code == 0
+    assert "NOT a known form: titled '2023年县级项目绩效自评表' and has a ruled table, but no template matches" in r.stdout
+    assert "project-national       keywords 1/4 — missing 项目支出绩效自评表, 年度指标值, 实际完成值" in r.stdout
+
+
+def test_a_template_file_alone_adds_the_variant(variant: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "my-templates"
+    folder.mkdir()
+    (folder / "project-county-housing.yaml").write_text(textwrap.dedent(TEMPLATE), encoding="utf-8")
+    r = runner.invoke(app, ["run", "--templates", str(folder), str(variant)])
+    assert r.exit_code == 0, r.stderr
+    rec = json.loads(r.stdout)
+    assert rec["template"] == "project-county-housing"
+    assert rec["form"] == {"template_kind": "project", "title": "2023年县级项目绩效自评表", "fiscal_year": 2023,
+                           "region": None, "project_name": "城区老旧小区改造", "department": "某某县住房和城乡建设局"}
+    assert rec["funds"]["rows"]["total"]["full_year_budget"] == 350.0
+    assert rec["funds"]["rows"]["total"]["executed"] == 340.0
+    assert [(i["level3"], i["target"], i["actual"], i["score"]) for i in rec["indicators"]] == [
+        ("改造小区数量", "5个", "5个", 40), ("居民满意度", "≥90%", "94%", 38)]
+    assert rec["score"]["total"] == 78
+    assert [(c["id"], c["status"]) for c in rec["checks"]] == [("total_score", "pass")]
+    e = runner.invoke(app, ["explain", "--templates", str(folder), str(variant)])
+    assert "→ form 1 starts here: template project-county-housing" in e.stdout
+    assert "found   form.project_name" in e.stdout
