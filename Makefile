@@ -40,6 +40,7 @@ test-fast: install
 
 bench: install
 	$(BIN)/python bench/bench_text.py
+	$(BIN)/python bench/bench_screen.py
 
 check: install
 	$(BIN)/ruff format --check extract tests bench samples

@@ -24,6 +24,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout, installed or not
 
 
+def single_form_samples() -> list[Path]:
+    """The samples that hold one form each (the composite documents are for bench_screen)."""
+    import yaml
+
+    out = []
+    for pdf in sorted((ROOT / "samples").glob("*.pdf")):
+        data = ROOT / "samples" / "data" / f"{pdf.stem}.yaml"
+        if data.exists() and yaml.safe_load(data.read_text(encoding="utf-8")).get("kind") != "document":
+            out.append(pdf)
+    return out
+
+
 def _pdfplumber_pass(files: list[Path]) -> int:
     import pdfplumber
 
@@ -64,7 +76,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--worker", choices=["pdfplumber", "extract"])
     args = ap.parse_args()
-    files = args.files or sorted((ROOT / "samples").glob("*.pdf"))
+    files = args.files or single_form_samples()
     if args.worker:
         worker(args.worker, files, args.repeat)
         return

@@ -5,6 +5,8 @@ Layout (10 columns A–J, A4 portrait, one page): title and year line; 项目名
 ``年度总体目标`` label merged over two rows (预期目标 | 实际完成情况 headers, then the two texts); a stacked
 ``绩效指标`` label down column A beside the indicator table (level-1 cells merged over their rows, level-2
 over theirs, blank template rows included); the ``总分`` row (分值 under 分值, 得分 under 得分).
+An optional ``page_break_after`` (the level3 of an indicator row) puts a manual page break after that row, so
+the indicator table continues on page 2 (set ``pages: 2``); the stacked ``绩效指标`` crosses the break.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from samples.forms.common import BOX, CENTER, LEFT, NO_BORDER, STACKED, font, new_workbook, setup_page
+from samples.forms.common import BOX, CENTER, LEFT, NO_BORDER, STACKED, DataError, font, new_workbook, setup_page
 from samples.forms.project_common import (
     FUND_FIELDS,
     ROW,
@@ -103,7 +105,10 @@ def build(data: dict[str, Any], stem: str) -> Workbook:
     top = sheet.row
     for span, header in INDICATOR_HEADERS.items():
         sheet.cell(span, header)
-    write_indicators(sheet, data["indicators"], INDICATOR_COLUMNS)
+    break_after = data.get("page_break_after")
+    write_indicators(sheet, data["indicators"], INDICATOR_COLUMNS, break_after=break_after)
+    if break_after is not None and len(ws.row_breaks.brk) != 1:
+        raise DataError(f"{stem}: page_break_after {break_after!r} names no indicator row")
     ws.cell(top, 1).value = "绩效指标"
     for (cell,) in ws[f"A{top}:A{sheet.row}"]:
         cell.border, cell.font, cell.alignment = BOX, font(), STACKED
