@@ -17,15 +17,19 @@ from .model import Record
 if TYPE_CHECKING:
     import pandas as pd
 
-FORM_SECTIONS = ("source", "form", "budget", "score", "narratives")
+FORM_SECTIONS = ("source", "form", "budget", "funds", "goals", "score", "narratives", "conclusion", "signatures")
 
 
 def _scalars(prefix: str, obj: Any) -> dict[str, Any]:
+    """Every scalar under a record section, flattened: ``funds.rows.total.executed``."""
     if obj is None:
         return {}
     out: dict[str, Any] = {}
     for f in dataclasses.fields(obj):
         v = getattr(obj, f.name)
+        if dataclasses.is_dataclass(v) and not isinstance(v, type):
+            out.update(_scalars(f"{prefix}.{f.name}", v))
+            continue
         if isinstance(v, list):
             v = ";".join(str(x) for x in v)
         out[f"{prefix}.{f.name}"] = v

@@ -6,7 +6,9 @@ the builder: the module ``samples/forms/<kind with - as _>.py``, which exposes
 ``check(pdf_path: Path, data: dict) -> list[str]`` (problems; empty when the PDF is as intended). The form is
 made the way real ones are: written as an .xlsx with openpyxl, then printed to PDF by LibreOffice headless.
 The PDF's date and ID are then made reproducible, and the result is checked with the builder's ``check``.
-The data formats are described in samples/README.md.
+The data formats are described in samples/README.md. A builder may instead expose
+``render(data: dict, stem: str, workdir: Path) -> (pdf bytes, [xlsx paths])``: kind ``document`` does, to print
+several workbooks and join them into one composite PDF.
 
 Usage: python samples/make_samples.py [STEM ...] [--keep-xlsx] [--no-check]
    or: python -m samples.make_samples [STEM ...]
@@ -55,6 +57,13 @@ def load(stem: str) -> dict[str, Any]:
 
 def render(stem: str, data: dict[str, Any], workdir: Path, *, keep_xlsx: bool) -> Path:
     module = builder(str(data.get("kind", DEFAULT_KIND)))
+    if hasattr(module, "render"):  # a composite (kind document): several workbooks printed and joined
+        joined, workbooks = module.render(data, stem, workdir)
+        target = SAMPLES_DIR / f"{stem}.pdf"
+        target.write_bytes(joined)
+        for xlsx in workbooks if keep_xlsx else []:
+            shutil.copy(xlsx, SAMPLES_DIR / xlsx.name)
+        return target
     xlsx = workdir / f"{stem}.xlsx"
     module.build(data, stem).save(xlsx)
     pdf = common.print_to_pdf(xlsx, workdir)
