@@ -132,22 +132,38 @@ def _settle_hidden(slots: Sequence[_Slot], s: GridSettings) -> None:
 
 
 def _join(lines: Sequence[TextLine]) -> str:
-    ordered = sorted(lines, key=lambda ln: (round(ln.bbox[1] / max(ln.size * 0.5, 1.0)), ln.bbox[0]))
+    """The lines of a cell in reading order: rows top to bottom (lines overlapping vertically share a
+    row), each row left to right; rows are joined without a separator (Chinese text wraps anywhere)."""
+    rows: list[list[TextLine]] = []
+    for ln in sorted(lines, key=lambda ln: (ln.bbox[1] + ln.bbox[3]) / 2):
+        if rows:
+            last = rows[-1][-1]
+            overlap = min(ln.bbox[3], last.bbox[3]) - max(ln.bbox[1], last.bbox[1])
+            if overlap > 0.5 * min(ln.bbox[3] - ln.bbox[1], last.bbox[3] - last.bbox[1]):
+                rows[-1].append(ln)
+                continue
+        rows.append([ln])
     out: list[str] = []
-    prev: TextLine | None = None
-    for ln in ordered:
-        same_line = prev is not None and abs(ln.bbox[1] - prev.bbox[1]) < 0.45 * ln.size
-        if same_line and prev is not None and ln.bbox[0] - prev.bbox[2] > 0.18 * ln.size:
-            out.append(" ")
-        out.append(ln.text)
-        prev = ln
+    for row in rows:
+        prev: TextLine | None = None
+        for ln in sorted(row, key=lambda ln: ln.bbox[0]):
+            if prev is not None and ln.bbox[0] - prev.bbox[2] > 0.18 * ln.size:
+                out.append(" ")
+            out.append(ln.text)
+            prev = ln
     return "".join(out).strip()
 
 
 def build_grid(
-    page: int, cell_boxes: Sequence[BBox], lines: Sequence[TextLine], settings: GridSettings = DEFAULT_GRID_SETTINGS
+    page: int,
+    cell_boxes: Sequence[BBox],
+    lines: Sequence[TextLine],
+    settings: GridSettings = DEFAULT_GRID_SETTINGS,
+    drawn: bool = True,
 ) -> tuple[Grid, list[TextLine]]:
-    """One ruled table: cells with spans and their text. Returns the grid and the lines outside it."""
+    """One ruled table: cells with spans and their text. Returns the grid and the lines outside it.
+    ``drawn``: the lines come from a text layer in drawing order (wrapped strings are grouped); OCR
+    lines have no order and are placed one by one."""
     snap = settings.snap
     xs = _cluster([b[0] for b in cell_boxes] + [b[2] for b in cell_boxes], snap)
     ys = _cluster([b[1] for b in cell_boxes] + [b[3] for b in cell_boxes], snap)
@@ -158,7 +174,7 @@ def build_grid(
         slots.append(_Slot(b, r0, c0, max(r1 - r0, 1), max(c1 - c0, 1), [], []))
     slots.sort(key=lambda sl: (sl.row, sl.col))
     outside: list[TextLine] = []
-    pending = [list(b) for b in blocks(lines, settings.lines)]
+    pending = [list(b) for b in blocks(lines, settings.lines)] if drawn else [[ln] for ln in lines]
     while pending:
         block = pending.pop(0)
         owner = _owner(block[0], slots, settings)
@@ -190,6 +206,7 @@ def build_grid(
             text=_join(sl.visible),
             lines=tuple(sl.visible),
             hidden=_join(sl.hidden),
+            confidence=min((ln.confidence for ln in sl.visible), default=1.0),
         )
         for sl in slots
     )

@@ -38,12 +38,13 @@ class LoadedPdf:
     def close(self) -> None:
         self.pdf.close()
 
-    def page_texts(self) -> list[str]:
-        """Every page's plain text, cheaply (pdfium: a few ms a page against ~40 ms for pdfplumber's
-        layout), for screening pages before any table extraction."""
+    def page_texts(self) -> list[tuple[str, bool]]:
+        """Every page's plain text and whether it carries an image, cheaply (pdfium: a few ms a page
+        against ~40 ms for pdfplumber's layout), for screening pages before any table extraction."""
         import pypdfium2 as pdfium
+        import pypdfium2.raw as pdfium_c
 
-        texts = []
+        texts: list[tuple[str, bool]] = []
         try:
             doc = pdfium.PdfDocument(self.path)
         except pdfium.PdfiumError as exc:
@@ -52,8 +53,10 @@ class LoadedPdf:
             for i in range(len(doc)):
                 page = doc[i]
                 textpage = page.get_textpage()
-                texts.append(textpage.get_text_range())
+                text = textpage.get_text_range()
                 textpage.close()
+                has_image = next(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2), None)
+                texts.append((text, has_image is not None))
                 page.close()
         except pdfium.PdfiumError as exc:
             raise CorruptPdfError(f"corrupt page ({exc})", path=self.path, page=len(texts) + 1) from exc

@@ -7,7 +7,7 @@ from typing import Any
 from .grid import build_grid
 from .load import LoadedPdf, page_objects, upright
 from .model import Grid, PageContent, TextLine
-from .settings import PageSettings
+from .settings import OcrSettings, PageSettings
 from .textlines import text_lines
 
 
@@ -45,14 +45,44 @@ def read_page(page: Any, number: int, path: str, settings: PageSettings | None =
 
 
 def read_pages(
-    loaded: LoadedPdf, settings: PageSettings | None = None, numbers: list[int] | None = None
+    loaded: LoadedPdf,
+    settings: PageSettings | None = None,
+    numbers: list[int] | None = None,
+    ocr: set[int] | None = None,
+    ocr_settings: OcrSettings | None = None,
 ) -> list[PageContent]:
-    """Pages ``numbers`` (1-based; default all) in full: lines and grids."""
+    """Pages ``numbers`` (1-based; default all) in full: lines and grids; pages ``ocr`` by OCR."""
     out = []
+    scans = _ScanReader(loaded, ocr_settings or OcrSettings()) if ocr else None
     for i in numbers if numbers is not None else range(1, loaded.page_count + 1):
+        if scans is not None and i in (ocr or set()):
+            out.append(scans.read(i))
+            continue
         page = loaded.pdf.pages[i - 1]
         try:
             out.append(read_page(page, i, loaded.path, settings))
         finally:
             page.close()
     return out
+
+
+class _ScanReader:
+    """Reads image pages through pdfium (rendering) and the OCR stage; the document is opened once."""
+
+    def __init__(self, loaded: LoadedPdf, settings: OcrSettings) -> None:
+        self.loaded = loaded
+        self.settings = settings
+        self.doc: Any = None
+
+    def read(self, number: int) -> PageContent:
+        from .ocrpage import read_scanned_page
+
+        if self.doc is None:
+            import pypdfium2 as pdfium
+
+            self.doc = pdfium.PdfDocument(self.loaded.path)
+        page = self.doc[number - 1]
+        try:
+            return read_scanned_page(page, number, self.settings)
+        finally:
+            page.close()

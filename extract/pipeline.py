@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,6 +72,7 @@ class Analysis:
     pages: dict[int, PageContent]
     forms: list[FormPages]
     unmatched: list[Unmatched]
+    ocr_engine: str | None = None
 
 
 def analyse(path: str | Path, settings: Settings = DEFAULT_SETTINGS, also: tuple[int, ...] = ()) -> Analysis:
@@ -78,13 +80,22 @@ def analyse(path: str | Path, settings: Settings = DEFAULT_SETTINGS, also: tuple
     templates = templates_for(settings)
     loaded = load(path)
     try:
-        screens = screen(loaded.page_texts(), templates)
+        texts = loaded.page_texts()
+        screens = screen([t for t, _ in texts], templates, [img for _, img in texts])
         wanted = sorted(set(candidates(screens)) | {n for n in also if 1 <= n <= len(screens)})
-        pages = {p.number: p for p in read_pages(loaded, settings.page, wanted)}
+        scanned = {s.number for s in screens if s.needs_ocr}
+        pages = {p.number: p for p in read_pages(loaded, settings.page, wanted, scanned, settings.ocr)}
     finally:
         loaded.close()
+    if scanned:  # screen the scanned pages again, from what OCR read
+        redone = screen([pages[n].text if n in scanned else t for n, (t, _) in enumerate(texts, 1)], templates)
+        screens = [
+            dataclasses.replace(r, needs_ocr=True) if r.number in scanned else s
+            for s, r in zip(screens, redone, strict=True)
+        ]
     forms, unmatched = split_forms(pages, screens, templates, loaded.path)
-    return Analysis(loaded.path, loaded.sha256, templates, screens, pages, forms, unmatched)
+    engine = settings.ocr.engine if scanned else None
+    return Analysis(loaded.path, loaded.sha256, templates, screens, pages, forms, unmatched, engine)
 
 
 def extract_document(path: str | Path, settings: Settings = DEFAULT_SETTINGS) -> Document:
@@ -98,14 +109,14 @@ def extract_document(path: str | Path, settings: Settings = DEFAULT_SETTINGS) ->
 
 def record_of(a: Analysis, form: FormPages) -> Record:
     """The checked record of one form found by ``analyse``."""
-    methods = {p.method for p in form.pages}
+    methods = {"ocr" if p.method == "ocr" else "text" for p in form.pages}
     source = Source(
         path=a.path,
         sha256=a.sha256,
         page_count=len(a.screens),
         form_pages=[p.number for p in form.pages],
-        method="mixed" if len(methods) > 1 else methods.pop(),
-        ocr_engine=None,
+        method="mixed" if len(methods) > 1 else next(iter(methods)),
+        ocr_engine=a.ocr_engine if "ocr" in methods else None,
     )
     return extract_form(form, source)
 

@@ -44,6 +44,19 @@ class PageScreen:
     text: str  # norm-ed
     title: str | None  # a 自评表 title line, if any
     hits: tuple[str, ...]  # ids of templates matching this page (alone, or with the next page's text)
+    needs_ocr: bool = False  # an image page without a usable text layer
+
+
+_READABLE = regex.compile(r"[\p{Han}A-Za-z0-9，。、：；（）()%.,:;\-—\s]")
+MIN_TEXT = 20  # a page with an image and fewer readable characters than this is a scan
+
+
+def needs_ocr(text: str, has_image: bool) -> bool:
+    """No usable text layer: an image page whose text is missing, tiny (a scanner's wrapper) or garbage."""
+    if not has_image:
+        return False
+    readable = len(_READABLE.findall(text))
+    return readable < MIN_TEXT or readable < 0.6 * len(text.strip())
 
 
 def title_of(raw_text: str) -> str | None:
@@ -51,14 +64,18 @@ def title_of(raw_text: str) -> str | None:
     return m.group("title").strip() if m else None
 
 
-def screen(raw_texts: Sequence[str], templates: tuple[Template, ...]) -> list[PageScreen]:
-    normed = [norm(t) for t in raw_texts]
+def screen(raw_texts: Sequence[str], templates: tuple[Template, ...], images: Sequence[bool] = ()) -> list[PageScreen]:
+    """Template hits and titles per page, from plain text; pages without a usable text layer are
+    marked for OCR (their screen is redone from the OCR text)."""
+    flags = [needs_ocr(t, bool(images[i]) if i < len(images) else False) for i, t in enumerate(raw_texts)]
+    texts = ["" if flags[i] else t for i, t in enumerate(raw_texts)]
+    normed = [norm(t) for t in texts]
     out = []
     for i, text in enumerate(normed):
         alone = match(templates, text)
         both = alone or match(templates, text + (normed[i + 1] if i + 1 < len(normed) else ""))
         hits = [t for t in both if t.keywords[0] in text]  # the title keyword on this page
-        out.append(PageScreen(i + 1, text, title_of(raw_texts[i]), tuple(t.id for t in hits)))
+        out.append(PageScreen(i + 1, text, title_of(texts[i]), tuple(t.id for t in hits), flags[i]))
     return out
 
 
@@ -69,6 +86,8 @@ def candidates(screens: Sequence[PageScreen]) -> list[int]:
     for s in screens:
         if s.hits or s.title:
             wanted.update({s.number, s.number + 1})
+        if s.needs_ocr:
+            wanted.add(s.number)
     return sorted(n for n in wanted if n <= len(screens))
 
 

@@ -24,9 +24,37 @@ class PageSettings:
     min_cells: int = 4  # a "table" with fewer cells is a box around text, not a form table
 
 
+DEFAULT_DPI = 300
+MAX_SKEW = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class PrepSettings:
+    dpi: int = DEFAULT_DPI
+    max_skew: float = MAX_SKEW
+    seal: bool = True  # paint red seal pixels white before reading text
+
+
+@dataclass(frozen=True, slots=True)
+class ImageGridSettings:
+    h_min_pt: float = 24.0  # a horizontal ruling is at least this long (a dash —— is 18 pt)
+    v_min_pt: float = 12.0  # a vertical ruling at least this (a one-line row is 15 pt, a glyph's stroke < 9 pt)
+    close_px: int = 9  # breaks up to this many pixels in a ruling are closed
+    merge_px: int = 6  # rulings closer than this are one
+    coverage: float = 0.6  # share of a slot's side a ruling must cover to separate two slots
+
+
+@dataclass(frozen=True, slots=True)
+class OcrSettings:
+    engine: str = "rapidocr"
+    prep: PrepSettings = field(default_factory=PrepSettings)
+    grid: ImageGridSettings = field(default_factory=ImageGridSettings)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     page: PageSettings = field(default_factory=PageSettings)
+    ocr: OcrSettings = field(default_factory=OcrSettings)
     template_dirs: tuple[Path, ...] = ()  # extra template folders, after the bundled ones
 
     def __post_init__(self) -> None:

@@ -12,7 +12,8 @@ that looks at the part's pages of the final PDF. The data keys of each kind are 
   and page breaks. A row cannot be split across pages, so a paragraph that does not fit moves to the next page.
 - ``budget-table``: a ruled final-accounts table: number (``公开01表``), title, department and unit line,
   header rows built from ``/``-separated column paths (merged where they share a prefix, a short path merged
-  down), body rows, manual page breaks, header rows repeated on every page (print titles) or not, notes. Its
+  down), body rows, manual page breaks, header rows repeated on every page (print titles) or not, notes. ``breaks_after`` names rows by a cell
+  that only they hold (``2130101``, ``事业运行``): a manual page break follows each. Its
   ``sums`` rules (column sums, the 功能分类科目编码 tree, labelled row sums) are checked on the data.
 """
 
@@ -131,7 +132,7 @@ def write_cover(wb: Workbook, part: Mapping[str, Any], where: str) -> Worksheet:
 def leader_line(text: str, indent: int, width: float) -> str:
     """``text`` indented by ``indent`` ideographic spaces and filled with dotted leaders to ``width`` pt."""
     head = "\u3000" * indent + text + " "
-    room = width - text_width(head, TOC_SIZE) - TOC_SIZE  # keep an em free before the page number
+    room = width - text_width(head, TOC_SIZE)
     count = int(room // text_width(LEADER, TOC_SIZE))
     if count < 2:
         raise DataError(f"contents entry {text!r} is too long for its line")
@@ -141,14 +142,14 @@ def leader_line(text: str, indent: int, width: float) -> str:
 def write_contents(wb: Workbook, part: Mapping[str, Any], where: str) -> Worksheet:
     """``title``, ``entries``: ``{text, page, level?, find?}``; the page numbers in column B, right-aligned."""
     ws = wb.create_sheet("目录")
-    widths = {"A": 80.0, "B": 8.0}
+    widths = {"A": 83.0, "B": 4.0}
     for column, width in widths.items():
         ws.column_dimensions[column].width = width
     sheet = FormSheet(ws)
     sheet.next_row(60.0)
     sheet.put("A:B", need(part, "title", str, where), CENTER, border=NO_BORDER, font=sans(20, bold=True))
     sheet.next_row(12.0)
-    line_width = column_points("A", widths) - 6
+    line_width = column_points("A", widths) - 4  # the leaders stop short of the cell's end, never past it
     for index, entry in enumerate(need(part, "entries", list, where)):
         text = entry.get("text")
         if not isinstance(text, str) or not isinstance(entry.get("page"), int):
@@ -198,7 +199,7 @@ def write_narrative(wb: Workbook, part: Mapping[str, Any], where: str) -> Worksh
         ws.column_dimensions[column].width = width
     sheet = FormSheet(ws)
     full = f"A:{NARRATIVE_COLUMNS[-1]}"
-    line_width = column_points(NARRATIVE_COLUMNS, widths) - 8  # LibreOffice wraps a little early
+    line_width = column_points(NARRATIVE_COLUMNS, widths) - 24  # LibreOffice wraps earlier than the estimate
     for index, block in enumerate(need(part, "blocks", list, where)):
         here = f"{where}.blocks[{index}]"
         kind = block_kind(block, here)
@@ -327,24 +328,30 @@ def write_budget_table(wb: Workbook, part: Mapping[str, Any], where: str) -> Wor
     sheet.row = first_header + depth - 1
     if part.get("repeat_header"):
         ws.print_title_rows = f"{first_header}:{sheet.row}"
-    breaks = [str(b) for b in part.get("breaks_after") or []]
+    rows = need(part, "rows", list, where)
+    breaks = set()
+    for name in part.get("breaks_after") or []:
+        found = [i for i, row in enumerate(rows) if str(name) in (str(v) for v in row)]
+        if len(found) != 1:
+            raise DataError(f"{where}.breaks_after: {name!r} must be a cell of exactly one row, not {len(found)}")
+        breaks.add(found[0])
     height = float(part.get("row_height", 18.0))
-    for number, row in enumerate(need(part, "rows", list, where)):
+    for number, row in enumerate(rows):
         if len(row) != len(columns):
             raise DataError(f"{where}.rows[{number}]: {len(row)} cells for {len(columns)} columns")
         sheet.next_row(height)
         for index, (column, value) in enumerate(zip(columns, row, strict=True)):
             align = {"left": TABLE_LEFT, "center": CENTER, "right": TABLE_RIGHT}[column["align"]]
             sheet.put(letter(index), body_value(value, column["align"]), align, font=serif(TABLE_SIZE))
-        if first_cell(row) in breaks:
+        if number in breaks:
             ws.row_breaks.append(Break(id=sheet.row))
-    if len(ws.row_breaks.brk) != len(breaks):
-        raise DataError(f"{where}.breaks_after: {breaks} do not all name a row (by its first non-blank cell)")
     for note in part.get("notes") or []:
         sheet.next_row(18.0)
         sheet.put(f"A:{last}", note, TABLE_LEFT, border=NO_BORDER, font=serif(TABLE_SIZE))
     fit_rows(ws, widths)
     page_setup(ws, last, sheet.row, landscape=bool(part.get("landscape")))
+    if part.get("fit_page"):  # scaled down to one page, as a long table often is
+        ws.page_setup.fitToHeight = 1
     return ws
 
 
@@ -373,7 +380,9 @@ def table_sums(part: Mapping[str, Any], where: str) -> list[str]:
             if amount(row[total]) != sum((amount(row[p]) for p in parts), Decimal(0)):
                 problems.append(f"{where}: row {first_cell(row)!r}: column {total} is not the sum of {parts}")
     if "tree" in rules:
-        problems += tree_sums(rows, int(rules["tree"]), amounts, rules.get("total_label", "合计"), where)
+        tree = rules["tree"]
+        codes = [int(tree)] if isinstance(tree, int) else [int(c) for c in tree]
+        problems += tree_sums(rows, codes, amounts, rules.get("total_label", "合计"), where)
     for rule in rules.get("rows", []):
         label_column, column = int(rule["label_column"]), int(rule["column"])
         by_label = {str(r[label_column]): r for r in rows if r[label_column] not in (None, "")}
@@ -387,16 +396,23 @@ def table_sums(part: Mapping[str, Any], where: str) -> list[str]:
     return problems
 
 
-def tree_sums(rows: list[list[Any]], code: int, amounts: list[int], total_label: str, where: str) -> list[str]:
-    """Each 类 (3 digits) is the sum of its 款 (5), each 款 of its 项 (7); the total row of the 类."""
-    coded = [(str(r[code]), r) for r in rows if str(r[code] or "").isdigit()]
+def tree_sums(rows: list[list[Any]], codes: list[int], amounts: list[int], total_label: str, where: str) -> list[str]:
+    """Each 类 (3 digits) is the sum of its 款 (5), each 款 of its 项 (7); the total row is the sum of the 类.
+
+    ``codes`` is the code column, or the 类, 款 and 项 columns of a table that splits the code (``213 | 01 | 01``).
+    """
+    coded = []
+    for row in rows:
+        key = "".join(str(row[c] or "") for c in codes)
+        if key.isdigit():
+            coded.append((key, row))
     problems = []
     for key, row in coded:
         children = [r for k, r in coded if len(k) == len(key) + 2 and k.startswith(key)]
         if not children:
             continue
         for column in amounts:
-            if column == code:
+            if column in codes:
                 continue
             if amount(row[column]) != sum((amount(c[column]) for c in children), Decimal(0)):
                 problems.append(f"{where}: {key} column {column} is not the sum of its children")
@@ -404,7 +420,7 @@ def tree_sums(rows: list[list[Any]], code: int, amounts: list[int], total_label:
     tops = [r for k, r in coded if len(k) == 3]
     for row in totals[:1]:
         for column in amounts:
-            if column != code and amount(row[column]) != sum((amount(t[column]) for t in tops), Decimal(0)):
+            if column not in codes and amount(row[column]) != sum((amount(t[column]) for t in tops), Decimal(0)):
                 problems.append(f"{where}: {total_label} column {column} is not the sum of the 类 rows")
     return problems
 

@@ -1,0 +1,137 @@
+"""The table grid of a scanned page: ruling lines by morphology → cells with their spans, in points.
+
+Lines are found as long thin runs of ink (a morphological opening with a long kernel), short breaks in
+a faint or broken ruling are closed, and the grid of all line positions is merged back into the
+form's cells wherever the ruling between two grid slots is absent (a merged cell). The result is the
+list of cell boxes the text path also starts from, so cells, fields and checks run unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .model import BBox
+from .settings import ImageGridSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    pos: float  # y of a horizontal ruling, x of a vertical one (pixels)
+    start: float
+    end: float
+
+
+def _segments(mask: Any, horizontal: bool, merge_px: int) -> list[Segment]:
+    import cv2
+
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    segs = []
+    for i in range(1, n):
+        x, y, w, h, _area = stats[i]
+        if horizontal:
+            segs.append(Segment(y + h / 2, float(x), float(x + w)))
+        else:
+            segs.append(Segment(x + w / 2, float(y), float(y + h)))
+    segs.sort(key=lambda s: s.pos)
+    return segs
+
+
+def _positions(segs: list[Segment], merge_px: int) -> list[float]:
+    out: list[list[float]] = []
+    for s in segs:
+        if out and s.pos - out[-1][-1] <= merge_px:
+            out[-1].append(s.pos)
+        else:
+            out.append([s.pos])
+    return [float(np.mean(g)) for g in out]
+
+
+def _covered(segs: list[Segment], pos: float, lo: float, hi: float, s: ImageGridSettings) -> bool:
+    """Whether rulings at ``pos`` cover the span lo..hi (enough of it)."""
+    covered = 0.0
+    for seg in segs:
+        if abs(seg.pos - pos) <= s.merge_px:
+            covered += max(0.0, min(seg.end, hi) - max(seg.start, lo))
+    return covered >= s.coverage * (hi - lo)
+
+
+def ruling_masks(gray: Any, scale: float, s: ImageGridSettings) -> tuple[Any, Any]:
+    import cv2
+
+    binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    hk = cv2.getStructuringElement(cv2.MORPH_RECT, (max(int(s.h_min_pt * scale), 10), 1))
+    vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(int(s.v_min_pt * scale), 10)))
+    horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, hk)
+    vert = cv2.morphologyEx(binary, cv2.MORPH_OPEN, vk)
+    horiz = cv2.morphologyEx(horiz, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (s.close_px, 1)))
+    vert = cv2.morphologyEx(vert, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, s.close_px)))
+    return horiz, vert
+
+
+def cell_boxes(gray: Any, scale: float, s: ImageGridSettings | None = None) -> list[BBox]:
+    """Cell rectangles (PDF points of the prepared page) of the ruled table(s) on the image."""
+    s = s or ImageGridSettings()
+    horiz, vert = ruling_masks(gray, scale, s)
+    hsegs = _segments(horiz, True, s.merge_px)
+    vsegs = _segments(vert, False, s.merge_px)
+    ys, xs = _positions(hsegs, s.merge_px), _positions(vsegs, s.merge_px)
+    if len(ys) < 2 or len(xs) < 2:
+        return []
+    nr, nc = len(ys) - 1, len(xs) - 1
+    # a slot exists where rulings bound it; slots join where the ruling between them is missing
+    parent = list(range(nr * nc))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    inside = np.zeros((nr, nc), dtype=bool)
+    for r in range(nr):
+        for c in range(nc):
+            left = _covered(vsegs, xs[c], ys[r], ys[r + 1], s)
+            top = _covered(hsegs, ys[r], xs[c], xs[c + 1], s)
+            inside[r, c] = left or top or _covered(vsegs, xs[c + 1], ys[r], ys[r + 1], s)
+            if c + 1 < nc and not _covered(vsegs, xs[c + 1], ys[r], ys[r + 1], s):
+                parent[find(r * nc + c + 1)] = find(r * nc + c)
+            if r + 1 < nr and not _covered(hsegs, ys[r + 1], xs[c], xs[c + 1], s):
+                parent[find((r + 1) * nc + c)] = find(r * nc + c)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(nr):
+        for c in range(nc):
+            groups.setdefault(find(r * nc + c), []).append((r, c))
+    boxes: list[BBox] = []
+    for slots in groups.values():
+        rs = [r for r, _ in slots]
+        cs = [c for _, c in slots]
+        r0, r1, c0, c1 = min(rs), max(rs) + 1, min(cs), max(cs) + 1
+        if len(slots) != (r1 - r0) * (c1 - c0):
+            continue  # not a rectangle: open space outside the table, not a cell
+        if not _closed(hsegs, vsegs, xs, ys, r0, r1, c0, c1, s):
+            continue
+        boxes.append((xs[c0] / scale, ys[r0] / scale, xs[c1] / scale, ys[r1] / scale))
+    return sorted(boxes, key=lambda b: (b[1], b[0]))
+
+
+def _closed(
+    hsegs: list[Segment],
+    vsegs: list[Segment],
+    xs: list[float],
+    ys: list[float],
+    r0: int,
+    r1: int,
+    c0: int,
+    c1: int,
+    s: ImageGridSettings,
+) -> bool:
+    """A cell is ruled on all four sides."""
+    return (
+        _covered(hsegs, ys[r0], xs[c0], xs[c1], s)
+        and _covered(hsegs, ys[r1], xs[c0], xs[c1], s)
+        and _covered(vsegs, xs[c0], ys[r0], ys[r1], s)
+        and _covered(vsegs, xs[c1], ys[r0], ys[r1], s)
+    )

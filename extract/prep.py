@@ -1,0 +1,135 @@
+"""Image preparation for scanned pages: render, turn upright (90/180/270), deskew (±5°), suppress the
+red seal's colour. The transform is kept, so boxes found on the prepared image map back to the page.
+
+Coordinates: the prepared image's pixels ↔ PDF points of the *upright, deskewed* page by ``scale``;
+``to_page`` maps a box back to the page as stored in the PDF (its own rotation and skew undone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .model import BBox
+from .settings import MAX_SKEW, PrepSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    gray: Any  # np.ndarray uint8, upright, deskewed, seal removed
+    colour: Any  # np.ndarray uint8 RGB, upright and deskewed (for the debug picture)
+    scale: float  # pixels per PDF point
+    rotation: int  # degrees turned clockwise to make the page upright (0/90/180/270)
+    skew: float  # degrees rotated to level the rulings
+    matrix: Any  # 2x3 affine: prepared pixels -> rendered page pixels
+    page_size: tuple[float, float]  # points, as rendered (width, height)
+
+    def to_page(self, box: BBox) -> BBox:
+        """A box in upright-page points → the stored page's points (its bounding box there)."""
+        x0, y0, x1, y1 = (v * self.scale for v in box)
+        pts = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=float)
+        mapped = pts @ np.asarray(self.matrix).T
+        xs, ys = mapped[:, 0] / self.scale, mapped[:, 1] / self.scale
+        return (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
+
+
+def render(page: Any, dpi: int) -> Any:
+    """A pdfium page as an RGB array at ``dpi``."""
+    bitmap = page.render(scale=dpi / 72)
+    return np.asarray(bitmap.to_pil().convert("RGB"))
+
+
+def _ink(gray: Any) -> Any:
+    import cv2
+
+    _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return binary
+
+
+def _line_score(binary: Any, angle: float) -> float:
+    """How sharply rows of ink line up when the image is turned by ``angle`` (rulings → high peaks)."""
+    import cv2
+
+    h, w = binary.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    turned = cv2.warpAffine(binary, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
+    rows = turned.sum(axis=1, dtype=np.float64)
+    return float(np.square(np.diff(rows)).sum())
+
+
+def estimate_skew(gray: Any, max_skew: float = MAX_SKEW) -> float:
+    """The angle (degrees, counter-clockwise positive as in OpenCV) that levels the table's rulings."""
+    import cv2
+
+    small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    binary = _ink(small)
+    best, step = 0.0, 0.5
+    candidates = np.arange(-max_skew, max_skew + 1e-9, step)
+    for _ in range(3):  # coarse to fine: 0.5°, 0.1°, 0.02°
+        best = max((_line_score(binary, float(a)), float(a)) for a in candidates)[1]
+        previous, step = step, step / 5
+        candidates = np.arange(best - previous, best + previous + 1e-9, step)
+    return round(best, 3)
+
+
+def estimate_rotation(gray: Any) -> int:
+    """Clockwise degrees (0/90/180/270) that turn the page upright, from tesseract's orientation
+    detection (script-independent), on a reduced image."""
+    import cv2
+    import pytesseract
+
+    small = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    try:
+        osd = pytesseract.image_to_osd(
+            small, config="--psm 0 -c min_characters_to_try=20", output_type=pytesseract.Output.DICT
+        )
+    except pytesseract.TesseractError:
+        return 0
+    return int(osd.get("rotate", 0)) % 360
+
+
+def suppress_seal(rgb: Any) -> Any:
+    """Grayscale with red/pink ink (the seal, red stamps) painted white; black ink under it stays."""
+    import cv2
+
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    red = ((h <= 12) | (h >= 165)) & (s >= 60) & (v >= 90)
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    gray = gray.copy()
+    gray[red] = 255
+    return gray
+
+
+def _turn(rgb: Any, rotation: int) -> Any:
+    k = {0: 0, 90: 3, 180: 2, 270: 1}[rotation]  # np.rot90 turns counter-clockwise
+    return np.ascontiguousarray(np.rot90(rgb, k))
+
+
+def prepare(page: Any, settings: PrepSettings | None = None) -> Prepared:
+    import cv2
+
+    settings = settings or PrepSettings()
+    rgb = render(page, settings.dpi)
+    scale = settings.dpi / 72
+    h0, w0 = rgb.shape[:2]
+    rotation = estimate_rotation(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
+    upright = _turn(rgb, rotation)
+    skew = estimate_skew(suppress_seal(upright), settings.max_skew)
+    h, w = upright.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
+    level = cv2.warpAffine(upright, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+    gray = suppress_seal(level) if settings.seal else cv2.cvtColor(level, cv2.COLOR_RGB2GRAY)
+    # prepared pixel -> upright pixel (inverse of the deskew) -> stored page pixel (inverse of the turn)
+    inv = cv2.invertAffineTransform(m)
+    back = np.vstack([inv, [0, 0, 1]])
+    unturn = {
+        0: np.eye(3),
+        90: np.array([[0, 1, 0], [-1, 0, w - 1], [0, 0, 1]], dtype=float),
+        180: np.array([[-1, 0, w - 1], [0, -1, h - 1], [0, 0, 1]], dtype=float),
+        270: np.array([[0, -1, h - 1], [1, 0, 0], [0, 0, 1]], dtype=float),
+    }[rotation]
+    matrix = (unturn @ back)[:2]
+    return Prepared(gray, level, scale, rotation, skew, matrix, (w0 / scale, h0 / scale))
