@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP  := $(VENV)/.installed
-APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim
+APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim libgl1 libglib2.0-0
 
 .PHONY: install system-deps run test test-fast bench check samples clean
 
@@ -15,7 +15,8 @@ install: system-deps $(STAMP)
 
 # tesseract and its Chinese data, from Debian, only when missing (no network at run time after this)
 system-deps:
-	@if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx chi_sim; then \
+	@if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx chi_sim \
+		|| ! ldconfig -p | grep -q libGL.so.1; then \
 		echo "installing $(APT_PACKAGES) with apt-get"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
 	fi

@@ -71,6 +71,31 @@ def ruling_masks(gray: Any, scale: float, s: ImageGridSettings) -> tuple[Any, An
     return horiz, vert
 
 
+def _slots(hsegs: list[Segment], vsegs: list[Segment], xs: list[float], ys: list[float],
+           s: ImageGridSettings) -> dict[int, list[tuple[int, int]]]:
+    """Grid slots grouped into cells: two neighbouring slots join where no ruling separates them."""
+    nr, nc = len(ys) - 1, len(xs) - 1
+    parent = list(range(nr * nc))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for r in range(nr):
+        for c in range(nc):
+            if c + 1 < nc and not _covered(vsegs, xs[c + 1], ys[r], ys[r + 1], s):
+                parent[find(r * nc + c + 1)] = find(r * nc + c)
+            if r + 1 < nr and not _covered(hsegs, ys[r + 1], xs[c], xs[c + 1], s):
+                parent[find((r + 1) * nc + c)] = find(r * nc + c)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(nr):
+        for c in range(nc):
+            groups.setdefault(find(r * nc + c), []).append((r, c))
+    return groups
+
+
 def cell_boxes(gray: Any, scale: float, s: ImageGridSettings | None = None) -> list[BBox]:
     """Cell rectangles (PDF points of the prepared page) of the ruled table(s) on the image."""
     s = s or ImageGridSettings()
@@ -80,40 +105,15 @@ def cell_boxes(gray: Any, scale: float, s: ImageGridSettings | None = None) -> l
     ys, xs = _positions(hsegs, s.merge_px), _positions(vsegs, s.merge_px)
     if len(ys) < 2 or len(xs) < 2:
         return []
-    nr, nc = len(ys) - 1, len(xs) - 1
-    # a slot exists where rulings bound it; slots join where the ruling between them is missing
-    parent = list(range(nr * nc))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    inside = np.zeros((nr, nc), dtype=bool)
-    for r in range(nr):
-        for c in range(nc):
-            left = _covered(vsegs, xs[c], ys[r], ys[r + 1], s)
-            top = _covered(hsegs, ys[r], xs[c], xs[c + 1], s)
-            inside[r, c] = left or top or _covered(vsegs, xs[c + 1], ys[r], ys[r + 1], s)
-            if c + 1 < nc and not _covered(vsegs, xs[c + 1], ys[r], ys[r + 1], s):
-                parent[find(r * nc + c + 1)] = find(r * nc + c)
-            if r + 1 < nr and not _covered(hsegs, ys[r + 1], xs[c], xs[c + 1], s):
-                parent[find((r + 1) * nc + c)] = find(r * nc + c)
-    groups: dict[int, list[tuple[int, int]]] = {}
-    for r in range(nr):
-        for c in range(nc):
-            groups.setdefault(find(r * nc + c), []).append((r, c))
     boxes: list[BBox] = []
-    for slots in groups.values():
+    for slots in _slots(hsegs, vsegs, xs, ys, s).values():
         rs = [r for r, _ in slots]
         cs = [c for _, c in slots]
         r0, r1, c0, c1 = min(rs), max(rs) + 1, min(cs), max(cs) + 1
         if len(slots) != (r1 - r0) * (c1 - c0):
             continue  # not a rectangle: open space outside the table, not a cell
-        if not _closed(hsegs, vsegs, xs, ys, r0, r1, c0, c1, s):
-            continue
-        boxes.append((xs[c0] / scale, ys[r0] / scale, xs[c1] / scale, ys[r1] / scale))
+        if _closed(hsegs, vsegs, xs, ys, r0, r1, c0, c1, s):
+            boxes.append((xs[c0] / scale, ys[r0] / scale, xs[c1] / scale, ys[r1] / scale))
     return sorted(boxes, key=lambda b: (b[1], b[0]))
 
 

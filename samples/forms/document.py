@@ -62,10 +62,10 @@ def resolve(part: Mapping[str, Any], where: str) -> tuple[str, dict[str, Any]]:
         if not path.exists():
             raise DataError(f"{where}.sample: no data file {path}")
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        kind = str(data.get("kind", "shanxi-dept"))
-        if kind == "document":
+        sample_kind = str(data.get("kind", "shanxi-dept"))
+        if sample_kind == "document":
             raise DataError(f"{where}.sample: a document cannot hold another document")
-        return kind, data
+        return sample_kind, data
     kind = part.get("kind")
     if not isinstance(kind, str):
         raise DataError(f"{where}: a part needs a kind or a sample")

@@ -12,9 +12,10 @@ that looks at the part's pages of the final PDF. The data keys of each kind are 
   and page breaks. A row cannot be split across pages, so a paragraph that does not fit moves to the next page.
 - ``budget-table``: a ruled final-accounts table: number (``公开01表``), title, department and unit line,
   header rows built from ``/``-separated column paths (merged where they share a prefix, a short path merged
-  down), body rows, manual page breaks, header rows repeated on every page (print titles) or not, notes. ``breaks_after`` names rows by a cell
-  that only they hold (``2130101``, ``事业运行``): a manual page break follows each. Its
-  ``sums`` rules (column sums, the 功能分类科目编码 tree, labelled row sums) are checked on the data.
+  down), body rows, manual page breaks (``breaks_after`` names each row by a cell only it holds, such as
+  ``2130101`` or ``事业运行``), header rows repeated on every page (print titles) or not, notes, and
+  optionally scaled to fit one page. Its ``sums`` rules (column sums, the 功能分类科目编码 tree, labelled row
+  sums) are checked on the data.
 """
 
 from __future__ import annotations
@@ -309,40 +310,17 @@ def write_budget_table(wb: Workbook, part: Mapping[str, Any], where: str) -> Wor
     for column, width in widths.items():
         ws.column_dimensions[column].width = width
     sheet = FormSheet(ws)
-    sheet.next_row(16.0)
-    sheet.put(f"A:{last}", need(part, "number", str, where), RIGHT_ONE, border=NO_BORDER, font=serif(10))
-    sheet.next_row(34.0)
-    sheet.put(f"A:{last}", need(part, "title", str, where), CENTER, border=NO_BORDER, font=sans(16, bold=True))
-    sheet.next_row(18.0)
-    middle = letter(len(columns) // 2)
-    sheet.put(f"A:{middle}", part.get("department"), LEFT_ONE, border=NO_BORDER, font=serif(10))
-    sheet.put(f"{letter(len(columns) // 2 + 1)}:{last}", part.get("unit"), RIGHT_ONE, border=NO_BORDER, font=serif(10))
-    depth = max(len(c["path"]) for c in columns)
-    first_header = sheet.row + 1
-    for _ in range(depth):
-        sheet.next_row(float(part.get("header_height", 20.0)))
-    for top, bottom, left, right, text in header_grid([c["path"] for c in columns]):
-        sheet.row = first_header + top
-        span = f"{letter(left)}:{letter(right)}" if right > left else letter(left)
-        sheet.put(span, text, CENTER, rows=bottom - top + 1, font=sans(TABLE_SIZE))
-    sheet.row = first_header + depth - 1
-    if part.get("repeat_header"):
-        ws.print_title_rows = f"{first_header}:{sheet.row}"
-    rows = need(part, "rows", list, where)
-    breaks = set()
-    for name in part.get("breaks_after") or []:
-        found = [i for i, row in enumerate(rows) if str(name) in (str(v) for v in row)]
-        if len(found) != 1:
-            raise DataError(f"{where}.breaks_after: {name!r} must be a cell of exactly one row, not {len(found)}")
-        breaks.add(found[0])
+    write_table_heading(sheet, part, columns, where)
+    breaks = break_rows(part, where)
     height = float(part.get("row_height", 18.0))
-    for number, row in enumerate(rows):
+    aligns = {"left": TABLE_LEFT, "center": CENTER, "right": TABLE_RIGHT}
+    for number, row in enumerate(need(part, "rows", list, where)):
         if len(row) != len(columns):
             raise DataError(f"{where}.rows[{number}]: {len(row)} cells for {len(columns)} columns")
         sheet.next_row(height)
-        for index, (column, value) in enumerate(zip(columns, row, strict=True)):
-            align = {"left": TABLE_LEFT, "center": CENTER, "right": TABLE_RIGHT}[column["align"]]
-            sheet.put(letter(index), body_value(value, column["align"]), align, font=serif(TABLE_SIZE))
+        for index, (spec, value) in enumerate(zip(columns, row, strict=True)):
+            align = aligns[spec["align"]]
+            sheet.put(letter(index), body_value(value, spec["align"]), align, font=serif(TABLE_SIZE))
         if number in breaks:
             ws.row_breaks.append(Break(id=sheet.row))
     for note in part.get("notes") or []:
@@ -353,6 +331,42 @@ def write_budget_table(wb: Workbook, part: Mapping[str, Any], where: str) -> Wor
     if part.get("fit_page"):  # scaled down to one page, as a long table often is
         ws.page_setup.fitToHeight = 1
     return ws
+
+
+def write_table_heading(sheet: FormSheet, part: Mapping[str, Any], columns: list[dict[str, Any]], where: str) -> None:
+    """Number, title, department and unit lines, then the merged header rows (print titles if repeated)."""
+    last = letter(len(columns) - 1)
+    sheet.next_row(16.0)
+    sheet.put(f"A:{last}", need(part, "number", str, where), RIGHT_ONE, border=NO_BORDER, font=serif(10))
+    sheet.next_row(34.0)
+    sheet.put(f"A:{last}", need(part, "title", str, where), CENTER, border=NO_BORDER, font=sans(16, bold=True))
+    sheet.next_row(18.0)
+    half = len(columns) // 2
+    sheet.put(f"A:{letter(half)}", part.get("department"), LEFT_ONE, border=NO_BORDER, font=serif(10))
+    sheet.put(f"{letter(half + 1)}:{last}", part.get("unit"), RIGHT_ONE, border=NO_BORDER, font=serif(10))
+    depth = max(len(c["path"]) for c in columns)
+    first_header = sheet.row + 1
+    for _ in range(depth):
+        sheet.next_row(float(part.get("header_height", 20.0)))
+    for top, bottom, left, right, text in header_grid([c["path"] for c in columns]):
+        sheet.row = first_header + top
+        span = f"{letter(left)}:{letter(right)}" if right > left else letter(left)
+        sheet.put(span, text, CENTER, rows=bottom - top + 1, font=sans(TABLE_SIZE))
+    sheet.row = first_header + depth - 1
+    if part.get("repeat_header"):
+        sheet.ws.print_title_rows = f"{first_header}:{sheet.row}"
+
+
+def break_rows(part: Mapping[str, Any], where: str) -> set[int]:
+    """Indexes of the body rows named by ``breaks_after`` (each by a cell that only that row holds)."""
+    rows = need(part, "rows", list, where)
+    found_rows = set()
+    for name in part.get("breaks_after") or []:
+        found = [i for i, row in enumerate(rows) if str(name) in (str(v) for v in row)]
+        if len(found) != 1:
+            raise DataError(f"{where}.breaks_after: {name!r} must be a cell of exactly one row, not {len(found)}")
+        found_rows.add(found[0])
+    return found_rows
 
 
 def first_cell(row: Sequence[Any]) -> str:
