@@ -228,3 +228,43 @@ def test_checks_pass_fail_or_skip_as_the_data_file_says(pdf: Path) -> None:
                 assert e["field"] in c.fields, (cid, e["field"], c.fields)
             elif "field" in e and want == "fail":
                 assert e["field"] not in c.fields, (cid, e["field"], c.fields)
+
+
+DOCUMENTS = [p for p in sample_pdfs() if _data(p).get("kind") == "document"]
+
+
+def _form_expectations(data: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]]:
+    """Per expected form: its summary, its full ``expected:`` record and its checks_expected."""
+    parts = [p for p in data["parts"] if p.get("sample") or "expected" in p]
+    out = []
+    for summary, part in zip(data["expected_forms"], parts, strict=True):
+        source = _data(SAMPLES / f"{part['sample']}.pdf") if part.get("sample") else part
+        out.append((summary, source["expected"], source.get("checks_expected", [])))
+    return out
+
+
+@pytest.mark.parametrize("pdf", DOCUMENTS, ids=lambda p: p.stem)
+def test_forms_found_anywhere_in_a_document(pdf: Path) -> None:
+    """A final-accounts document or a bundle: every form, in page order, on exactly its pages; the
+    contents page and the narrative pages that name 自评表 are not forms; nothing is unmatched."""
+    from extract.pipeline import extract_document
+
+    data = _data(pdf)
+    doc = extract_document(pdf)
+    assert doc.unmatched == []
+    assert doc.page_count == data["pages"]
+    expectations = _form_expectations(data)
+    assert [r.source.form_pages for r in doc.records] == [s["pages"] for s, _, _ in expectations]
+    for rec, (summary, expected, checks_expected) in zip(doc.records, expectations, strict=True):
+        got = extract.to_dict(rec)
+        assert got["template"] == summary["template"]
+        assert len(got["indicators"]) == summary["indicator_count"]
+        want = {k: v for k, v in expected.items() if k != "gaps"}
+        _same(got, want, f"{pdf.stem} p{summary['pages'][0]}")
+        assert sorted(got["gaps"]) == sorted(expected.get("gaps", []))
+        assert got["review"] == []
+        statuses = {c["id"]: c["status"] for c in got["checks"]}
+        for e in checks_expected:
+            cid = CHECK_ALIASES.get(e["id"], e["id"])
+            if e["status"] == "fail":
+                assert statuses[cid] == "fail", (summary["pages"], cid)
