@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import regex
 
 from .grid import build_grid
 from .imagegrid import cell_boxes
@@ -64,16 +63,10 @@ def text_pieces(gray: Any, detected: list[PixelBox], cells: list[PixelBox]) -> l
     return pieces
 
 
-_FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"})
-_HAN_PUNCT = regex.compile(r"(?<=\p{Han})[,;:!?()]|[,;:!?()](?=\p{Han})")
-
-
 def tidy(text: str) -> str:
-    """OCR text as a Chinese form prints it: ASCII punctuation next to Han characters becomes full-width
-    (``计划,`` → ``计划，``; ``1,121.69`` keeps its comma); a stray mark before a line's first character
-    (a speck read as ``。``) is dropped."""
-    text = _HAN_PUNCT.sub(lambda m: m.group(0).translate(_FULL_WIDTH), text.strip())
-    return text.lstrip("。，、.·'`").strip()
+    """OCR text without a stray mark before a line's first character (a speck read as ``。``). The
+    width of punctuation (``,`` or ``，``) is as the engine read it: forms print both."""
+    return text.strip().lstrip("。，、.·'`").strip()
 
 
 def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageContent:
