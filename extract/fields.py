@@ -51,7 +51,7 @@ def cell_field(
         return Field(path, None, "", None, None, 0.0)
     raw = cell.text
     value, problem = parse_typed(raw, type_, unit)
-    f = Field(path, value, raw, cell.page, cell.bbox, cell.confidence)
+    f = Field(path, value, raw, cell.page, cell.bbox, cell.confidence, cell.source)
     if ex is not None:
         if problem:
             ex.flag(path, problem)

@@ -207,6 +207,7 @@ def build_grid(
             lines=tuple(sl.visible),
             hidden=_join(sl.hidden),
             confidence=min((ln.confidence for ln in sl.visible), default=1.0),
+            source="text" if drawn else "ocr",
         )
         for sl in slots
     )

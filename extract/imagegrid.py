@@ -71,8 +71,9 @@ def ruling_masks(gray: Any, scale: float, s: ImageGridSettings) -> tuple[Any, An
     return horiz, vert
 
 
-def _slots(hsegs: list[Segment], vsegs: list[Segment], xs: list[float], ys: list[float],
-           s: ImageGridSettings) -> dict[int, list[tuple[int, int]]]:
+def _slots(
+    hsegs: list[Segment], vsegs: list[Segment], xs: list[float], ys: list[float], s: ImageGridSettings
+) -> dict[int, list[tuple[int, int]]]:
     """Grid slots grouped into cells: two neighbouring slots join where no ruling separates them."""
     nr, nc = len(ys) - 1, len(xs) - 1
     parent = list(range(nr * nc))

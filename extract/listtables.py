@@ -58,9 +58,8 @@ def indicator_columns(sheet: Sheet, template: Template) -> dict[str, float]:
 
 
 def _is_end(row: Row, spec: TableSpec) -> bool:
-    return any(
-        row.starts(c) and c.text and any(norm(c.text).startswith(lb) for lb in spec.end_labels) for c in row.cells
-    )
+    """A row holding an end label (also after a scanned signature's scribble: ``18单位负责人（签章）``)."""
+    return any(row.starts(c) and c.text and any(lb in norm(c.text) for lb in spec.end_labels) for c in row.cells)
 
 
 def _table_rows(sheet: Sheet, spec: TableSpec) -> tuple[list[_Column], list[tuple[Row, dict[str, Cell | None]]]]:

@@ -49,6 +49,7 @@ class Cell:
     lines: tuple[TextLine, ...] = ()
     hidden: str = ""
     confidence: float = 1.0
+    source: str = "text"  # text | ocr
 
 
 @dataclass(frozen=True, slots=True)

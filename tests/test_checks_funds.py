@@ -29,19 +29,28 @@ def funds(**rows: dict[str, str | None]) -> dict[str, D | None]:
 
 
 def test_funds_total_sum_fails_like_the_anhui_form() -> None:
-    values = funds(total={"initial_budget": "0", "full_year_budget": "0", "executed": "0"},
-                   fiscal_appropriation={"initial_budget": "202.64", "full_year_budget": "132.912",
-                                         "executed": "132.912"})
+    values = funds(
+        total={"initial_budget": "0", "full_year_budget": "0", "executed": "0"},
+        fiscal_appropriation={"initial_budget": "202.64", "full_year_budget": "132.912", "executed": "132.912"},
+    )
     c = run("project-national", "funds_total_sum", Facts(values))
     assert (c.status, c.expected, c.actual, c.difference, c.signed_difference, c.unit) == (
-        "fail", D("202.64"), D("0"), D("202.64"), D("-202.64"), "万元")
+        "fail",
+        D("202.64"),
+        D("0"),
+        D("202.64"),
+        D("-202.64"),
+        "万元",
+    )
     assert len(c.details) == 3 and "funds.rows.total.initial_budget" in c.fields
 
 
 def test_funds_total_sum_passes_and_skips_blank_columns() -> None:
-    values = funds(total={"initial_budget": "100.00", "full_year_budget": "120.00", "executed": None},
-                   fiscal_appropriation={"initial_budget": "80.00", "full_year_budget": "100.00", "executed": None},
-                   other={"initial_budget": "20.00", "full_year_budget": "20.00", "executed": None})
+    values = funds(
+        total={"initial_budget": "100.00", "full_year_budget": "120.00", "executed": None},
+        fiscal_appropriation={"initial_budget": "80.00", "full_year_budget": "100.00", "executed": None},
+        other={"initial_budget": "20.00", "full_year_budget": "20.00", "executed": None},
+    )
     assert run("project-national", "funds_total_sum", Facts(values)).status == "pass"
     assert run("project-national", "funds_total_sum", Facts({})).status == "skipped"
 
@@ -77,14 +86,21 @@ def test_funds_score_caps_the_rate_at_100() -> None:
 
 
 def test_text_total_parts_fails_like_the_anhui_goal() -> None:
-    expected = ("本项目共申请预算资金2026400元,其中村级组织运转400000元,村民组长,党小组长基本报酬252000元,"
-                "村民监督委员会 工资28000元,村级事务补助960000元,村级工作目标奖励100000元。")
+    expected = (
+        "本项目共申请预算资金2026400元,其中村级组织运转400000元,村民组长,党小组长基本报酬252000元,"
+        "村民监督委员会 工资28000元,村级事务补助960000元,村级工作目标奖励100000元。"
+    )
     achieved = "本项目共完成预算资金1329120.67元,其中村级组织运转439120.67元,村级事务补助890000元。"
     values = {"goals.expected": expected, "goals.achieved": achieved}
     amounts = find_amounts("goals.expected", expected) + find_amounts("goals.achieved", achieved)
     c = run("project-national", "text_parts_sum", Facts(values, amounts))
     assert (c.status, c.expected, c.actual, c.signed_difference, c.unit) == (
-        "fail", D("2026400"), D("1740000"), D("-286400"), "元")
+        "fail",
+        D("2026400"),
+        D("1740000"),
+        D("-286400"),
+        "元",
+    )
     assert c.fields == ["goals.expected"]  # the achieved statement adds up
     assert [a.role for a in amounts[:2]] == ["total", "part"]
 
@@ -95,7 +111,13 @@ def test_text_total_matches_funds_within_the_printed_rounding() -> None:
     facts = Facts({"goals.achieved": achieved, "funds.rows.fiscal_appropriation.executed": D("132.912")}, amounts)
     c = run("project-national", "text_total_matches_funds", facts)
     assert (c.status, c.expected, c.actual, c.signed_difference, c.tolerance, c.unit) == (
-        "pass", D("1329120.67"), D("1329120.000"), D("-0.670"), D("5.0000"), "元")
+        "pass",
+        D("1329120.67"),
+        D("1329120.000"),
+        D("-0.670"),
+        D("5.0000"),
+        "元",
+    )
     far = Facts({**facts.values, "funds.rows.fiscal_appropriation.executed": D("132.911")}, amounts)
     assert run("project-national", "text_total_matches_funds", far).status == "fail"
     assert run("project-national", "text_total_matches_funds", Facts({"goals.achieved": "无"})).status == "skipped"
@@ -103,10 +125,14 @@ def test_text_total_matches_funds_within_the_printed_rounding() -> None:
 
 def test_by_income_and_by_expenditure() -> None:
     values = {
-        "funds.by_income.total": D("2436.58"), "funds.by_income.general_public_budget": D("1826.42"),
-        "funds.by_income.government_fund": D("412.00"), "funds.by_income.special_account_nontax": D("63.16"),
-        "funds.by_income.other": D("135.00"), "funds.by_expenditure.total": D("2436.58"),
-        "funds.by_expenditure.basic": D("1064.27"), "funds.by_expenditure.project": D("1371.81"),
+        "funds.by_income.total": D("2436.58"),
+        "funds.by_income.general_public_budget": D("1826.42"),
+        "funds.by_income.government_fund": D("412.00"),
+        "funds.by_income.special_account_nontax": D("63.16"),
+        "funds.by_income.other": D("135.00"),
+        "funds.by_expenditure.total": D("2436.58"),
+        "funds.by_expenditure.basic": D("1064.27"),
+        "funds.by_expenditure.project": D("1371.81"),
     }
     assert run("dept-national", "by_income_sum", Facts(values)).status == "pass"
     off = run("dept-national", "by_expenditure_sum", Facts(values))
@@ -117,10 +143,16 @@ def test_by_income_and_by_expenditure() -> None:
 
 
 def test_total_score_counts_the_funds_score() -> None:
-    inds = [{"level1": "产出指标", "set_score": D("50"), "score": D("49.7")},
-            {"level1": "效益指标", "set_score": D("40"), "score": D("38.8")}]
-    values = {"score.total": D("98.18"), "score.total_set": D("100"),
-              "funds.rows.total.set_score": D("10"), "funds.rows.total.score": D("9.68")}
+    inds = [
+        {"level1": "产出指标", "set_score": D("50"), "score": D("49.7")},
+        {"level1": "效益指标", "set_score": D("40"), "score": D("38.8")},
+    ]
+    values = {
+        "score.total": D("98.18"),
+        "score.total_set": D("100"),
+        "funds.rows.total.set_score": D("10"),
+        "funds.rows.total.score": D("9.68"),
+    }
     c = run("dept-national", "total_score", Facts(values, (), inds, inds))
     assert c.status == "pass" and c.actual == D("98.18")
     bad = run("dept-national", "total_score", Facts({**values, "funds.rows.total.set_score": D("20")}, (), inds, inds))

@@ -70,7 +70,9 @@ def test_unknown_form_is_reported_with_page_and_title(variant: Path) -> None:
 def test_explain_says_why(variant: Path) -> None:
     r = runner.invoke(app, ["explain", str(variant)])
     assert r.exit_code == 0
-    assert "NOT a known form: titled '2023年县级项目绩效自评表' and has a ruled table, but no template matches" in r.stdout
+    assert (
+        "NOT a known form: titled '2023年县级项目绩效自评表' and has a ruled table, but no template matches" in r.stdout
+    )
     assert "project-national       keywords 1/4 — missing 项目支出绩效自评表, 年度指标值, 实际完成值" in r.stdout
 
 
@@ -82,12 +84,20 @@ def test_a_template_file_alone_adds_the_variant(variant: Path, tmp_path: Path) -
     assert r.exit_code == 0, r.stderr
     rec = json.loads(r.stdout)
     assert rec["template"] == "project-county-housing"
-    assert rec["form"] == {"template_kind": "project", "title": "2023年县级项目绩效自评表", "fiscal_year": 2023,
-                           "region": None, "project_name": "城区老旧小区改造", "department": "某某县住房和城乡建设局"}
+    assert rec["form"] == {
+        "template_kind": "project",
+        "title": "2023年县级项目绩效自评表",
+        "fiscal_year": 2023,
+        "region": None,
+        "project_name": "城区老旧小区改造",
+        "department": "某某县住房和城乡建设局",
+    }
     assert rec["funds"]["rows"]["total"]["full_year_budget"] == 350.0
     assert rec["funds"]["rows"]["total"]["executed"] == 340.0
     assert [(i["level3"], i["target"], i["actual"], i["score"]) for i in rec["indicators"]] == [
-        ("改造小区数量", "5个", "5个", 40), ("居民满意度", "≥90%", "94%", 38)]
+        ("改造小区数量", "5个", "5个", 40),
+        ("居民满意度", "≥90%", "94%", 38),
+    ]
     assert rec["score"]["total"] == 78
     assert [(c["id"], c["status"]) for c in rec["checks"]] == [("total_score", "pass")]
     e = runner.invoke(app, ["explain", "--templates", str(folder), str(variant)])
