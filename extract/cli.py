@@ -36,6 +36,7 @@ def run(
         list[Path] | None, typer.Option("--templates", help="extra template folder (repeatable)")
     ] = None,
     pretty: Annotated[bool, typer.Option("--pretty", help="indented JSON instead of JSON Lines")] = False,
+    ocr: Annotated[str, typer.Option("--ocr", help="OCR engine for scanned pages: rapidocr or tesseract")] = "rapidocr",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="tracebacks for unexpected errors")] = False,
 ) -> None:
     """Extract every form in FILES; print one JSON record per form (JSON Lines)."""
@@ -44,8 +45,13 @@ def run(
     from .record import to_json
     from .settings import Settings
 
+    from .ocr import ENGINES
+    from .settings import OcrSettings
+
+    if ocr not in ENGINES:
+        raise typer.BadParameter(f"unknown OCR engine {ocr!r} (choose from {', '.join(ENGINES)})", param_hint="--ocr")
     try:
-        settings = Settings(template_dirs=tuple(templates or ()))
+        settings = Settings(template_dirs=tuple(templates or ()), ocr=OcrSettings(engine=ocr))
         from .pipeline import templates_for
 
         templates_for(settings)  # a bad template is a usage error, before any file is read

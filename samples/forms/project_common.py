@@ -236,20 +236,28 @@ def _plain(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def derive_indicators(groups: Sequence[Mapping[str, Any]], extra: Sequence[str] = ()) -> list[dict[str, Any]]:
-    """The ``indicators`` of the record as the printed data implies them (template rows left out)."""
+def derive_indicators(
+    groups: Sequence[Mapping[str, Any]], extra: Sequence[str] = (), *, reasons: bool = True
+) -> list[dict[str, Any]]:
+    """The ``indicators`` of the record as the printed data implies them (template rows left out). A
+    clipped level-3 name is what the page shows, its whole name ``level3_canonical``; ``reasons``:
+    whether the form has a deviation-reason column."""
     found = []
     for level1, level2, row in iter_rows(groups):
         if "template" in row:
             continue
+        clipped = level3_of(row)
         item: dict[str, Any] = {
             "level1": split_points(level1)[0],
             "level2": split_points(level2)[0],
-            "level3": level3_of(row).visible + level3_of(row).hidden,
+            "level3": clipped.visible,
         }
+        if clipped.hidden:
+            item["level3_canonical"] = clipped.visible + clipped.hidden
         for key in ("target", "actual", *extra, "set_score", "score"):
             item[key] = _value(key, row.get(key))
-        item["deviation_reason"] = _value("reason", row.get("reason"))
+        if reasons:
+            item["deviation_reason"] = _value("reason", row.get("reason"))
         found.append(item)
     return found
 
