@@ -41,12 +41,10 @@ def run(
 ) -> None:
     """Extract every form in FILES; print one JSON record per form (JSON Lines)."""
     from .export import write_csv
+    from .ocr import ENGINES
     from .pipeline import extract_document
     from .record import to_json
-    from .settings import Settings
-
-    from .ocr import ENGINES
-    from .settings import OcrSettings
+    from .settings import OcrSettings, Settings
 
     if ocr not in ENGINES:
         raise typer.BadParameter(f"unknown OCR engine {ocr!r} (choose from {', '.join(ENGINES)})", param_hint="--ocr")
