@@ -42,6 +42,7 @@ test-fast: install
 bench: install
 	$(BIN)/python bench/bench_text.py
 	$(BIN)/python bench/bench_screen.py
+	$(BIN)/python bench/bench_ocr.py
 
 check: install
 	$(BIN)/ruff format --check extract tests bench samples

@@ -10,7 +10,8 @@ ExtractError                      base; carries ``path``, ``page`` and an ``exit
 ├── UnknownFormError              a readable PDF, but no template matches a page (exit 3)
 ├── TemplateError                 a template or rule file is invalid (exit 2); names file and key path
 ├── OutputError                   an output file cannot be written (exit 2)
-└── MissingDependencyError        an external program (tesseract, its chi_sim data) is missing (exit 3)
+├── MissingDependencyError        an external program (tesseract, its chi_sim data) is missing (exit 3)
+└── OcrError                      an OCR engine failed on a page (exit 3)
 
 ValueParseError is separate: it is raised by ``values`` when a cell's text is not a value of the
 expected type; the field mapper catches it and lists the field under ``review``.
@@ -90,6 +91,10 @@ class OutputError(ExtractError):
 
 class MissingDependencyError(ExtractError):
     reason = "a required program is missing"
+
+
+class OcrError(ExtractError):
+    reason = "OCR failed"
 
 
 class ValueParseError(ValueError):

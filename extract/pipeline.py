@@ -88,7 +88,9 @@ def analyse(path: str | Path, settings: Settings = DEFAULT_SETTINGS, also: tuple
     finally:
         loaded.close()
     if scanned:  # screen the scanned pages again, from what OCR read
-        redone = screen([pages[n].text if n in scanned else t for n, (t, _) in enumerate(texts, 1)], templates)
+        redone = screen(
+            [pages[n].text if n in scanned else t for n, (t, _) in enumerate(texts, 1)], templates, fuzzy=True
+        )
         screens = [
             dataclasses.replace(r, needs_ocr=True) if r.number in scanned else s
             for s, r in zip(screens, redone, strict=True)

@@ -35,6 +35,9 @@ class Prepared:
         return (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
 
 
+SEAL_GHOST = 185  # red-channel values above this are paper or seal, not black ink
+
+
 def render(page: Any, dpi: int) -> Any:
     """A pdfium page as an RGB array at ``dpi``."""
     bitmap = page.render(scale=dpi / 72)
@@ -91,9 +94,11 @@ def estimate_rotation(gray: Any) -> int:
 
 
 def suppress_seal(rgb: Any) -> Any:
-    """Grayscale without the red seal: the red channel, in which red ink is as light as the paper while
-    black ink (also where the seal covers it) stays dark."""
-    return np.ascontiguousarray(rgb[..., 0])
+    """Grayscale without the red seal: the red channel, in which red ink is nearly as light as the paper
+    while black ink (also where the seal covers it) stays dark; what is left of the seal (a light grey
+    ghost) is lifted to white."""
+    red = rgb[..., 0]
+    return np.ascontiguousarray(np.where(red > SEAL_GHOST, 255, red).astype(np.uint8))
 
 
 def _turn(rgb: Any, rotation: int) -> Any:

@@ -13,7 +13,7 @@ import regex
 
 from .errors import UnknownFormError
 from .model import PageContent
-from .templates import Template, match, norm
+from .templates import Template, contains, match, norm
 
 # a title line: short, ends with 自评表 (optionally a year in brackets); not a table-of-contents line
 _TITLE = regex.compile(r"^\s*(?P<title>[^\s.…·]{0,40}?自评表)\s*(?:[(（]\s*\d{4}\s*年度?\s*[)）])?\s*$", regex.M)
@@ -64,17 +64,19 @@ def title_of(raw_text: str) -> str | None:
     return m.group("title").strip() if m else None
 
 
-def screen(raw_texts: Sequence[str], templates: tuple[Template, ...], images: Sequence[bool] = ()) -> list[PageScreen]:
+def screen(
+    raw_texts: Sequence[str], templates: tuple[Template, ...], images: Sequence[bool] = (), fuzzy: bool = False
+) -> list[PageScreen]:
     """Template hits and titles per page, from plain text; pages without a usable text layer are
-    marked for OCR (their screen is redone from the OCR text)."""
+    marked for OCR (their screen is redone from the OCR text, with ``fuzzy`` keyword matching)."""
     flags = [needs_ocr(t, bool(images[i]) if i < len(images) else False) for i, t in enumerate(raw_texts)]
     texts = ["" if flags[i] else t for i, t in enumerate(raw_texts)]
     normed = [norm(t) for t in texts]
     out = []
     for i, text in enumerate(normed):
-        alone = match(templates, text)
-        both = alone or match(templates, text + (normed[i + 1] if i + 1 < len(normed) else ""))
-        hits = [t for t in both if t.keywords[0] in text]  # the title keyword on this page
+        alone = match(templates, text, fuzzy)
+        both = alone or match(templates, text + (normed[i + 1] if i + 1 < len(normed) else ""), fuzzy)
+        hits = [t for t in both if contains(text, t.keywords[0], fuzzy)]  # the title keyword on this page
         out.append(PageScreen(i + 1, text, title_of(texts[i]), tuple(t.id for t in hits), flags[i]))
     return out
 

@@ -130,9 +130,12 @@ class Template:
     canonical_names: tuple[str, ...]
     rules: tuple[RuleSpec, ...]
 
-    def matches(self, text: str) -> bool:
-        """All keywords present and no exclude keyword (``text`` already ``norm``-ed)."""
-        return all(k in text for k in self.keywords) and not any(k in text for k in self.exclude_keywords)
+    def matches(self, text: str, fuzzy: bool = False) -> bool:
+        """All keywords present and no exclude keyword (``text`` already ``norm``-ed). ``fuzzy`` (OCR
+        text): a keyword of 6 or more characters may have one character missing or misread."""
+        return all(contains(text, k, fuzzy) for k in self.keywords) and not any(
+            k in text for k in self.exclude_keywords
+        )
 
 
 def _fail(path: Path, where: str, message: str) -> TemplateError:
@@ -325,8 +328,16 @@ def default_templates() -> tuple[Template, ...]:
     return load_templates()
 
 
-def match(templates: tuple[Template, ...], text: str) -> list[Template]:
+def contains(text: str, keyword: str, fuzzy: bool = False) -> bool:
+    if keyword in text:
+        return True
+    if not fuzzy or len(keyword) < 6:
+        return False
+    return regex.search(f"(?:{regex.escape(keyword)}){{e<=1}}", text) is not None
+
+
+def match(templates: tuple[Template, ...], text: str, fuzzy: bool = False) -> list[Template]:
     """Templates whose keywords match ``text``, best first; several at the top priority is a tie."""
     t = norm(text)
-    hits = [tp for tp in templates if tp.matches(t)]
+    hits = [tp for tp in templates if tp.matches(t, fuzzy)]
     return sorted(hits, key=lambda tp: -tp.priority)
