@@ -74,6 +74,8 @@ class PageContent:
     grids: tuple[Grid, ...]
     free_lines: tuple[TextLine, ...]  # text outside every grid (titles, notes)
     text: str  # the page's plain text, for template screening
+    image: Any = field(default=None, compare=False, repr=False)  # OCR pages: the prepared grayscale image
+    scale: float = 1.0  # OCR pages: image pixels per point
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,9 @@ class Field:
     bbox: BBox | None
     confidence: float = 1.0
     source: str = "text"
+    readings: tuple[str, ...] = ()
+    repaired_from: str | None = None
+    repair: str | None = None
 
 
 # ---------------------------------------------------------------- the record
@@ -291,6 +296,9 @@ class Provenance:
     raw: str
     confidence: float
     method: str = "text"  # text | ocr
+    readings: list[str] | None = _opt()  # OCR: every reading of the cell (engines, preprocessing)
+    repaired_from: str | None = _opt()  # OCR: the first reading, where an arithmetic repair replaced it
+    repair: str | None = _opt()  # why: the check that the repaired value makes pass
 
 
 @dataclass(frozen=True, slots=True)

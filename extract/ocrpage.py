@@ -89,9 +89,8 @@ def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageCont
     ]
     lines.sort(key=lambda ln: (round(ln.bbox[1] / 4), ln.bbox[0]))
     w, h = prepared.gray.shape[1] / scale, prepared.gray.shape[0] / scale
-    if not boxes:
-        text = "\n".join(ln.text for ln in lines)
-        return PageContent(number, w, h, "ocr", (), tuple(lines), text)
-    grid, free = build_grid(number, boxes, lines, drawn=False)
     text = "\n".join(ln.text for ln in lines)
-    return PageContent(number, w, h, "ocr", (grid,), tuple(free), text)
+    if not boxes:
+        return PageContent(number, w, h, "ocr", (), tuple(lines), text, prepared.gray, scale)
+    grid, free = build_grid(number, boxes, lines, drawn=False)
+    return PageContent(number, w, h, "ocr", (grid,), tuple(free), text, prepared.gray, scale)

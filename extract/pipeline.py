@@ -14,7 +14,7 @@ from .checks import Facts, run_checks
 from .errors import UnknownFormError
 from .fields import Extraction, extract_fields
 from .load import load
-from .model import AmountInText, PageContent, Record, Source
+from .model import AmountInText, Check, PageContent, Record, Source
 from .pages import read_pages
 from .record import build_record
 from .segment import FormPages, PageScreen, Unmatched, candidates, screen, split_forms
@@ -57,7 +57,18 @@ def _facts(ex: Extraction, amounts: list[AmountInText]) -> Facts:
 def extract_form(form: FormPages, source: Source) -> Record:
     ex, _sheet = extract_fields(form.template, form.pages)
     amounts = _amounts(form.template, ex)
-    checks = run_checks(form.template.rules, _facts(ex, amounts))
+
+    def run() -> list[Check]:
+        return run_checks(form.template.rules, _facts(ex, amounts))
+
+    checks = run()
+    if source.ocr_engine is not None:  # uncertain OCR numbers: read again, repair only where arithmetic decides
+        from .reread import repair, reread
+
+        suspects = {f for c in checks if c.status == "fail" for f in c.fields}
+        pages = {p.number: p for p in form.pages}
+        alternatives = reread(ex, pages, source.ocr_engine, suspects)
+        checks = repair(ex, alternatives, run) if alternatives else run()
     return build_record(form.template, source, ex, amounts, checks)
 
 

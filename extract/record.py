@@ -41,7 +41,9 @@ def _provenance(ex: Extraction) -> dict[str, Provenance]:
     everything = list(ex.fields.values()) + [f for rows in ex.rows.values() for row in rows for f in row.values()]
     for f in everything:
         bbox = None if f.bbox is None else [round(v, 2) for v in f.bbox]
-        out[f.name] = Provenance(f.page, bbox, f.raw, round(f.confidence, 3), f.source)
+        out[f.name] = Provenance(
+            f.page, bbox, f.raw, round(f.confidence, 3), f.source, list(f.readings) or None, f.repaired_from, f.repair
+        )
     return out
 
 

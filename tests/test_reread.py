@@ -1,0 +1,64 @@
+"""Arithmetic-aware repair of OCR readings: taken only when exactly one alternative reading makes every
+check pass; otherwise the fields go to review. A form's own inconsistency is never repaired."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from extract.checks import Facts, run_checks
+from extract.fields import Extraction
+from extract.model import Check, Field
+from extract.reread import repair
+from extract.templates import default_templates
+
+T = next(t for t in default_templates() if t.id == "dept-overall-shanxi")
+RULES = [r for r in T.rules if r.id == "budget_balance"]
+BUDGET = {"carryover": "71.39", "initial_budget": "965.40", "budget_adjustment": "84.90", "other_adjustment": "0.00",
+          "execution": "1121.69", "year_end_balance": "0.00"}
+
+
+def extraction(**read: str) -> Extraction:
+    ex = Extraction()
+    for key, text in {**BUDGET, **read}.items():
+        path = f"budget.{key}"
+        ex.fields[path] = Field(path, D(text), text, 1, (0, 0, 10, 10), 0.8, "ocr")
+    return ex
+
+
+def runner(ex: Extraction):  # type: ignore[no-untyped-def]
+    def run() -> list[Check]:
+        return run_checks(RULES, Facts({k: f.value for k, f in ex.fields.items()}))
+
+    return run
+
+
+def test_the_one_reading_that_balances_the_budget_is_taken() -> None:
+    ex = extraction(execution="1121.09")  # a 6 read as 0
+    checks = repair(ex, {"budget.execution": D("1121.69")}, runner(ex))
+    assert [c.status for c in checks] == ["pass"]
+    f = ex.fields["budget.execution"]
+    assert f.value == D("1121.69") and f.repaired_from == "1121.09" and "budget_balance" in (f.repair or "")
+    assert ex.review == {}
+
+
+def test_a_reading_that_does_not_balance_is_not_taken() -> None:
+    ex = extraction(execution="1121.09")
+    checks = repair(ex, {"budget.execution": D("1127.09")}, runner(ex))
+    assert [c.status for c in checks] == ["fail"]
+    assert ex.fields["budget.execution"].value == D("1121.09")
+    assert "budget.execution" in ex.review
+
+
+def test_two_readings_that_both_fit_are_not_guessed() -> None:
+    ex = extraction(carryover="71.99")  # off by 0.60: either field's other reading would balance
+    checks = repair(ex, {"budget.carryover": D("71.39"), "budget.execution": D("1122.29")}, runner(ex))
+    assert [c.status for c in checks] == ["fail"]
+    assert ex.review["budget.carryover"].endswith("(several repairs fit)")
+    assert ex.fields["budget.carryover"].value == D("71.99")
+
+
+def test_disagreeing_readings_with_passing_checks_go_to_review() -> None:
+    ex = extraction()
+    checks = repair(ex, {"budget.carryover": D("71.89")}, runner(ex))
+    assert [c.status for c in checks] == ["pass"]
+    assert ex.review == {"budget.carryover": "OCR readings disagree"}
