@@ -95,10 +95,9 @@ def estimate_rotation(gray: Any) -> int:
 
 def suppress_seal(rgb: Any) -> Any:
     """Grayscale without the red seal: the red channel, in which red ink is nearly as light as the paper
-    while black ink (also where the seal covers it) stays dark; what is left of the seal (a light grey
-    ghost) is lifted to white."""
-    red = rgb[..., 0]
-    return np.ascontiguousarray(np.where(red > SEAL_GHOST, 255, red).astype(np.uint8))
+    while black ink (also where the seal covers it) stays dark. What is left of the seal is a light grey
+    ghost (see ``SEAL_GHOST``), which recognisers ignore and line finding lifts to white."""
+    return np.ascontiguousarray(rgb[..., 0])
 
 
 def _turn(rgb: Any, rotation: int) -> Any:

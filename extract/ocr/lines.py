@@ -35,6 +35,9 @@ def ink_lines(gray: Any) -> list[PixelBox]:
     from ..imagegrid import ruling_masks
     from ..settings import ImageGridSettings
 
+    from ..prep import SEAL_GHOST
+
+    gray = np.where(gray > SEAL_GHOST, 255, gray).astype(np.uint8)  # the seal's ghost is not text
     binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
     horiz, vert = ruling_masks(gray, 300 / 72, ImageGridSettings())
     rulings = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((5, 5), np.uint8))
