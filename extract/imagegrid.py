@@ -64,8 +64,12 @@ def ruling_masks(gray: Any, scale: float, s: ImageGridSettings) -> tuple[Any, An
     binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
     hk = cv2.getStructuringElement(cv2.MORPH_RECT, (max(int(s.h_min_pt * scale), 10), 1))
     vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(int(s.v_min_pt * scale), 10)))
+    # long runs of ink are rulings; pieces of the same ruling cut short by a break are taken back where
+    # they continue a long run (the run grown along its own direction, kept only on ink)
     horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, hk)
     vert = cv2.morphologyEx(binary, cv2.MORPH_OPEN, vk)
+    horiz = cv2.bitwise_and(cv2.dilate(horiz, hk), binary)
+    vert = cv2.bitwise_and(cv2.dilate(vert, vk), binary)
     horiz = cv2.morphologyEx(horiz, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (s.close_px, 1)))
     vert = cv2.morphologyEx(vert, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, s.close_px)))
     return horiz, vert

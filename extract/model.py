@@ -76,6 +76,8 @@ class PageContent:
     text: str  # the page's plain text, for template screening
     image: Any = field(default=None, compare=False, repr=False)  # OCR pages: the prepared grayscale image
     scale: float = 1.0  # OCR pages: image pixels per point
+    # OCR pages: boxes are in the upright, deskewed page; this maps them back to the page as stored
+    to_page: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

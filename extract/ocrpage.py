@@ -91,6 +91,6 @@ def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageCont
     w, h = prepared.gray.shape[1] / scale, prepared.gray.shape[0] / scale
     text = "\n".join(ln.text for ln in lines)
     if not boxes:
-        return PageContent(number, w, h, "ocr", (), tuple(lines), text, prepared.gray, scale)
+        return PageContent(number, w, h, "ocr", (), tuple(lines), text, prepared.gray, scale, prepared.to_page)
     grid, free = build_grid(number, boxes, lines, drawn=False)
-    return PageContent(number, w, h, "ocr", (grid,), tuple(free), text, prepared.gray, scale)
+    return PageContent(number, w, h, "ocr", (grid,), tuple(free), text, prepared.gray, scale, prepared.to_page)

@@ -69,7 +69,8 @@ def extract_form(form: FormPages, source: Source) -> Record:
         pages = {p.number: p for p in form.pages}
         alternatives = reread(ex, pages, source.ocr_engine, suspects)
         checks = repair(ex, alternatives, run) if alternatives else run()
-    return build_record(form.template, source, ex, amounts, checks)
+    to_page = {p.number: p.to_page for p in form.pages if p.to_page is not None}
+    return build_record(form.template, source, ex, amounts, checks, to_page)
 
 
 @dataclass(frozen=True, slots=True)

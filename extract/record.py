@@ -36,11 +36,17 @@ def _rows(cls: type, rows: list[dict[str, Field]]) -> list[Any]:
     return [cls(**{k: f.value for k, f in row.items() if k in names}) for row in rows]
 
 
-def _provenance(ex: Extraction) -> dict[str, Provenance]:
+def _provenance(ex: Extraction, to_page: dict[int, Any] | None = None) -> dict[str, Provenance]:
+    """Per field: where it was read. Boxes of scanned pages are mapped back to the page as stored in the
+    PDF (its rotation and skew undone)."""
     out: dict[str, Provenance] = {}
     everything = list(ex.fields.values()) + [f for rows in ex.rows.values() for row in rows for f in row.values()]
     for f in everything:
-        bbox = None if f.bbox is None else [round(v, 2) for v in f.bbox]
+        box = f.bbox
+        mapping = (to_page or {}).get(f.page) if f.page is not None else None
+        if box is not None and mapping is not None:
+            box = mapping(box)
+        bbox = None if box is None else [round(v, 2) for v in box]
         out[f.name] = Provenance(
             f.page, bbox, f.raw, round(f.confidence, 3), f.source, list(f.readings) or None, f.repaired_from, f.repair
         )
@@ -48,7 +54,12 @@ def _provenance(ex: Extraction) -> dict[str, Provenance]:
 
 
 def build_record(
-    template: Template, source: Source, ex: Extraction, amounts: list[AmountInText], checks: list[Check]
+    template: Template,
+    source: Source,
+    ex: Extraction,
+    amounts: list[AmountInText],
+    checks: list[Check],
+    to_page: dict[int, Any] | None = None,
 ) -> Record:
     values = {k: f.value for k, f in ex.fields.items()}
     declared = ex.declared | set(values)
@@ -74,7 +85,7 @@ def build_record(
         conclusion=section(Conclusion, "conclusion"),
         signatures=section(Signatures, "signatures"),
         checks=checks,
-        provenance=_provenance(ex),
+        provenance=_provenance(ex, to_page),
         review=list(ex.review),
         gaps=list(dict.fromkeys(ex.gaps)),
         row_keys={name: sorted(set.intersection(*(set(r) for r in rows))) for name, rows in ex.rows.items() if rows},

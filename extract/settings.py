@@ -37,7 +37,7 @@ class PrepSettings:
 
 @dataclass(frozen=True, slots=True)
 class ImageGridSettings:
-    h_min_pt: float = 24.0  # a horizontal ruling is at least this long (a dash —— is 18 pt)
+    h_min_pt: float = 14.0  # a horizontal ruling piece is at least this long (pieces add up across breaks)
     v_min_pt: float = 12.0  # a vertical ruling at least this (a one-line row is 15 pt, a glyph's stroke < 9 pt)
     close_px: int = 9  # breaks up to this many pixels in a ruling are closed
     merge_px: int = 6  # rulings closer than this are one

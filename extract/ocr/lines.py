@@ -33,9 +33,8 @@ def ink_lines(gray: Any) -> list[PixelBox]:
     import cv2
 
     from ..imagegrid import ruling_masks
-    from ..settings import ImageGridSettings
-
     from ..prep import SEAL_GHOST
+    from ..settings import ImageGridSettings
 
     gray = np.where(gray > SEAL_GHOST, 255, gray).astype(np.uint8)  # the seal's ghost is not text
     binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
