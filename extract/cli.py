@@ -132,6 +132,92 @@ def explain(
         raise typer.Exit(int(exc.exit_code)) from None
 
 
+def _progress(done: int, total: int, counts: dict[str, int], elapsed: float) -> None:
+    rate = done / elapsed if elapsed > 0 else 0.0
+    eta = (total - done) / rate if rate > 0 else 0.0
+    bar = "#" * int(20 * done / total) if total else ""
+    line = (f"[{bar:<20}] {done}/{total} files  {rate:.2f} files/s  left {int(eta // 60)}:{int(eta % 60):02d}  "
+            + "  ".join(f"{k} {v}" for k, v in counts.items()))
+    end = "\r" if sys.stderr.isatty() and done < total else "\n"
+    if sys.stderr.isatty() or done == total or done % 25 == 0:
+        print(line, end=end, file=sys.stderr, flush=True)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="folders, files and globs of PDFs", show_default=False)],
+    db: Annotated[Path, typer.Option("--db", help="the ledger (SQLite)")] = Path("extract.sqlite"),
+    workers: Annotated[int | None, typer.Option("--workers", help="worker processes (default: the cores)")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="seconds one file may take")] = 600.0,
+    force: Annotated[bool, typer.Option("--force", help="read again files the ledger already holds")] = False,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="run on a Dask cluster: tcp://HOST:PORT")
+    ] = None,
+    ocr: Annotated[str, typer.Option("--ocr", help="OCR engine: rapidocr or tesseract")] = "rapidocr",
+) -> None:
+    """Read every PDF under PATHS into the ledger DB; resumable: a rerun reads only what is new."""
+    import os
+
+    from .ingest.runner import IngestSettings
+    from .ingest.runner import ingest as run_ingest
+    from .settings import OcrSettings, Settings
+
+    settings = Settings(ocr=OcrSettings(engine=ocr))
+    opts = IngestSettings(workers=workers or os.cpu_count() or 1, timeout=timeout, force=force, scheduler=scheduler)
+    try:
+        counts, missing = run_ingest(paths, db, settings, opts, _progress)
+    except ExtractError as exc:
+        _err(exc.one_line())
+        raise typer.Exit(int(exc.exit_code)) from None
+    for arg in missing:
+        _err(f"{arg}: no such file or folder, or no PDF in it")
+    _err(f"{db}: this run " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    code = ExitCode.INPUT if counts["failed"] or missing else (
+        ExitCode.FLAGGED if counts["flagged"] or counts["not_a_form"] else ExitCode.OK)
+    raise typer.Exit(int(code))
+
+
+@app.command()
+def export(
+    db: Annotated[Path, typer.Option("--db", help="the ledger (SQLite)")] = Path("extract.sqlite"),
+    to: Annotated[Path, typer.Option("--to", help="folder to write the tables into")] = Path("out"),
+    fmt: Annotated[str, typer.Option("--format", help="csv, xlsx, parquet or jsonl")] = "csv",
+) -> None:
+    """Write the tables forms, indicators, checks and files (the ledger) for analysts."""
+    from .ingest.ledger import Ledger
+    from .ingest.tables import write
+
+    if not db.is_file():
+        _err(f"{db}: no such ledger")
+        raise typer.Exit(int(ExitCode.USAGE))
+    ledger = Ledger(db)
+    try:
+        for path in write(ledger, to, fmt):
+            _err(f"wrote {path}")
+    except ExtractError as exc:
+        _err(exc.one_line())
+        raise typer.Exit(int(exc.exit_code)) from None
+    finally:
+        ledger.close()
+
+
+@app.command()
+def status(db: Annotated[Path, typer.Option("--db", help="the ledger (SQLite)")] = Path("extract.sqlite")) -> None:
+    """Counts by status, the files not read with their errors, the checks that fail most often."""
+    from .ingest.ledger import Ledger
+    from .ingest.tables import status_lines
+
+    if not db.is_file():
+        _err(f"{db}: no such ledger")
+        raise typer.Exit(int(ExitCode.USAGE))
+    ledger = Ledger(db)
+    try:
+        for line in status_lines(ledger):
+            print(line)
+    finally:
+        ledger.close()
+
+
 @app.command()
 def schema(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="write here instead of stdout")] = None,

@@ -22,7 +22,8 @@ from .model import Check, Field, PageContent
 from .ocr import get_engine
 from .values import parse_number
 
-REREAD_BELOW = 0.97  # OCR confidence under which a number is read a second time
+REREAD_BELOW = {"rapidocr": 0.97, "tesseract": 1.01}  # confidence under which a number is read again:
+# tesseract's confidences do not tell right from wrong digits here, so each of its numbers is checked
 INSET = 3
 
 
@@ -48,7 +49,8 @@ def _put(ex: Extraction, f: Field) -> None:
 
 def reread(ex: Extraction, pages: dict[int, PageContent], primary: str, suspects: set[str]) -> dict[str, Decimal]:
     """Second readings; returns the fields whose readings disagree, with the other reading."""
-    todo = [f for f in _numeric(ex) if f.confidence < REREAD_BELOW or f.name in suspects]
+    below = REREAD_BELOW.get(primary, 1.01)
+    todo = [f for f in _numeric(ex) if f.confidence < below or f.name in suspects]
     if not todo:
         return {}
     other = "tesseract" if primary == "rapidocr" else "rapidocr"

@@ -1,0 +1,151 @@
+"""The ledger: one SQLite database (WAL) that records every file an ingest has seen — by content
+(sha256), with every path it was found under — its status, error, timings and records. Each file's
+result is written in one transaction, so a crash loses at most the files in flight, never half a file.
+
+Schema changes are named migrations, each applied once, in a transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+STATUSES = ("ok", "flagged", "failed", "not_a_form")
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_files_paths_records",
+        """
+        CREATE TABLE files (
+            sha256 TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            pages INTEGER,
+            status TEXT NOT NULL CHECK (status IN ('ok', 'flagged', 'failed', 'not_a_form')),
+            error TEXT,
+            method TEXT,
+            ocr_engine TEXT,
+            forms INTEGER NOT NULL DEFAULT 0,
+            seconds REAL,
+            finished_at REAL NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE paths (
+            path TEXT PRIMARY KEY,
+            sha256 TEXT NOT NULL,
+            first_seen REAL NOT NULL,
+            last_seen REAL NOT NULL
+        );
+        CREATE INDEX paths_sha ON paths(sha256);
+        CREATE TABLE records (
+            sha256 TEXT NOT NULL REFERENCES files(sha256) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            template TEXT NOT NULL,
+            clean INTEGER NOT NULL,
+            record TEXT NOT NULL,
+            PRIMARY KEY (sha256, idx)
+        );
+        """,
+    ),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What reading one file gave: the worker's answer, written by the parent in one transaction."""
+
+    sha256: str
+    size: int
+    status: str
+    error: str | None = None
+    pages: int | None = None
+    method: str | None = None
+    ocr_engine: str | None = None
+    seconds: float | None = None
+    records: tuple[dict[str, Any], ...] = ()
+
+
+class Ledger:
+    def __init__(self, path: str | Path, timeout: float = 60.0) -> None:
+        self.path = Path(path)
+        self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self.transaction() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
+            done = {row[0] for row in db.execute("SELECT name FROM migrations")}
+            for name, sql in MIGRATIONS:
+                if name in done:
+                    continue
+                for statement in filter(None, (s.strip() for s in sql.split(";"))):
+                    db.execute(statement)
+                db.execute("INSERT INTO migrations VALUES (?, ?)", (name, time.time()))
+
+    # ------------------------------------------------------------ reading
+
+    def done(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT sha256 FROM files")}
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(STATUSES, 0)
+        out.update(dict(self.db.execute("SELECT status, COUNT(*) FROM files GROUP BY status").fetchall()))
+        return out
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        for (text,) in self.db.execute("SELECT record FROM records ORDER BY sha256, idx"):
+            yield json.loads(text)
+
+    # ------------------------------------------------------------ writing
+
+    def see(self, paths: Iterable[tuple[str, str]]) -> None:
+        """Note every (path, sha256) found, in one transaction."""
+        now = time.time()
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO paths VALUES (?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET sha256=excluded.sha256,"
+                " last_seen=excluded.last_seen",
+                [(p, s, now, now) for p, s in paths],
+            )
+
+    def write(self, r: FileResult) -> None:
+        """One file's result and its records, replacing an earlier result of the same bytes."""
+        with self.transaction() as db:
+            old = db.execute("SELECT attempts FROM files WHERE sha256 = ?", (r.sha256,)).fetchone()
+            db.execute("DELETE FROM records WHERE sha256 = ?", (r.sha256,))
+            db.execute("DELETE FROM files WHERE sha256 = ?", (r.sha256,))
+            db.execute(
+                "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (r.sha256, r.size, r.pages, r.status, r.error, r.method, r.ocr_engine, len(r.records), r.seconds,
+                 time.time(), (old[0] + 1) if old else 1),
+            )
+            db.executemany(
+                "INSERT INTO records VALUES (?, ?, ?, ?, ?)",
+                [(r.sha256, i, rec["template"], int(_clean(rec)), json.dumps(rec, ensure_ascii=False))
+                 for i, rec in enumerate(r.records)],
+            )
+
+
+def _clean(rec: dict[str, Any]) -> bool:
+    return not rec.get("review") and all(c["status"] != "fail" for c in rec.get("checks", []))
