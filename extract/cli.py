@@ -136,8 +136,10 @@ def _progress(done: int, total: int, counts: dict[str, int], elapsed: float) -> 
     rate = done / elapsed if elapsed > 0 else 0.0
     eta = (total - done) / rate if rate > 0 else 0.0
     bar = "#" * int(20 * done / total) if total else ""
-    line = (f"[{bar:<20}] {done}/{total} files  {rate:.2f} files/s  left {int(eta // 60)}:{int(eta % 60):02d}  "
-            + "  ".join(f"{k} {v}" for k, v in counts.items()))
+    line = (
+        f"[{bar:<20}] {done}/{total} files  {rate:.2f} files/s  left {int(eta // 60)}:{int(eta % 60):02d}  "
+        + "  ".join(f"{k} {v}" for k, v in counts.items())
+    )
     end = "\r" if sys.stderr.isatty() and done < total else "\n"
     if sys.stderr.isatty() or done == total or done % 25 == 0:
         print(line, end=end, file=sys.stderr, flush=True)
@@ -150,9 +152,7 @@ def ingest(
     workers: Annotated[int | None, typer.Option("--workers", help="worker processes (default: the cores)")] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="seconds one file may take")] = 600.0,
     force: Annotated[bool, typer.Option("--force", help="read again files the ledger already holds")] = False,
-    scheduler: Annotated[
-        str | None, typer.Option("--scheduler", help="run on a Dask cluster: tcp://HOST:PORT")
-    ] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="run on a Dask cluster: tcp://HOST:PORT")] = None,
     ocr: Annotated[str, typer.Option("--ocr", help="OCR engine: rapidocr or tesseract")] = "rapidocr",
 ) -> None:
     """Read every PDF under PATHS into the ledger DB; resumable: a rerun reads only what is new."""
@@ -172,8 +172,11 @@ def ingest(
     for arg in missing:
         _err(f"{arg}: no such file or folder, or no PDF in it")
     _err(f"{db}: this run " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    code = ExitCode.INPUT if counts["failed"] or missing else (
-        ExitCode.FLAGGED if counts["flagged"] or counts["not_a_form"] else ExitCode.OK)
+    code = (
+        ExitCode.INPUT
+        if counts["failed"] or missing
+        else (ExitCode.FLAGGED if counts["flagged"] or counts["not_a_form"] else ExitCode.OK)
+    )
     raise typer.Exit(int(code))
 
 

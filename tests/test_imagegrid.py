@@ -15,18 +15,18 @@ def draw_table(gaps: bool, faint: bool) -> np.ndarray:
     ys = [100, 200, 300, 400, 500]
     xs = [100, 500, 900, 1300]
     for y in ys:
-        img[y:y + 3, xs[0]:xs[-1] + 3] = ink
+        img[y : y + 3, xs[0] : xs[-1] + 3] = ink
     for x in xs:
-        img[ys[0]:ys[-1] + 3, x:x + 3] = ink
+        img[ys[0] : ys[-1] + 3, x : x + 3] = ink
     img[300:303, 503:900] = 245  # merge two cells across rows: no ruling between them
     img[403:500, 900:903] = 245  # and two cells across columns in the last row
     if gaps:  # a scanner's broken rulings: 7 px holes every 150 px
         for y in ys:
             for x in range(160, 1300, 150):
-                img[y:y + 3, x:x + 7] = 245
+                img[y : y + 3, x : x + 7] = 245
         for x in xs:
             for y in range(140, 500, 150):
-                img[y:y + 7, x:x + 3] = 245
+                img[y : y + 7, x : x + 3] = 245
     return img
 
 

@@ -13,8 +13,14 @@ from extract.templates import default_templates
 
 T = next(t for t in default_templates() if t.id == "dept-overall-shanxi")
 RULES = [r for r in T.rules if r.id == "budget_balance"]
-BUDGET = {"carryover": "71.39", "initial_budget": "965.40", "budget_adjustment": "84.90", "other_adjustment": "0.00",
-          "execution": "1121.69", "year_end_balance": "0.00"}
+BUDGET = {
+    "carryover": "71.39",
+    "initial_budget": "965.40",
+    "budget_adjustment": "84.90",
+    "other_adjustment": "0.00",
+    "execution": "1121.69",
+    "year_end_balance": "0.00",
+}
 
 
 def extraction(**read: str) -> Extraction:

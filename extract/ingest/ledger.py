@@ -137,13 +137,26 @@ class Ledger:
             db.execute("DELETE FROM files WHERE sha256 = ?", (r.sha256,))
             db.execute(
                 "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (r.sha256, r.size, r.pages, r.status, r.error, r.method, r.ocr_engine, len(r.records), r.seconds,
-                 time.time(), (old[0] + 1) if old else 1),
+                (
+                    r.sha256,
+                    r.size,
+                    r.pages,
+                    r.status,
+                    r.error,
+                    r.method,
+                    r.ocr_engine,
+                    len(r.records),
+                    r.seconds,
+                    time.time(),
+                    (old[0] + 1) if old else 1,
+                ),
             )
             db.executemany(
                 "INSERT INTO records VALUES (?, ?, ?, ?, ?)",
-                [(r.sha256, i, rec["template"], int(_clean(rec)), json.dumps(rec, ensure_ascii=False))
-                 for i, rec in enumerate(r.records)],
+                [
+                    (r.sha256, i, rec["template"], int(_clean(rec)), json.dumps(rec, ensure_ascii=False))
+                    for i, rec in enumerate(r.records)
+                ],
             )
 
 

@@ -73,17 +73,27 @@ def read_one(task: Task, settings: Settings) -> FileResult:
     except ExtractError as exc:
         return FileResult(task.sha256, task.size, "failed", exc.one_line(), seconds=time.perf_counter() - t0)
     except Exception as exc:  # a bug must not stop the batch: the file is failed, with the reason
-        return FileResult(task.sha256, task.size, "failed", f"{task.path}: internal error ({type(exc).__name__}: "
-                          f"{exc})".replace("\n", " "), seconds=time.perf_counter() - t0)
+        return FileResult(
+            task.sha256,
+            task.size,
+            "failed",
+            f"{task.path}: internal error ({type(exc).__name__}: {exc})".replace("\n", " "),
+            seconds=time.perf_counter() - t0,
+        )
     records = tuple(to_dict(r) for r in doc.records)
     flagged = bool(doc.unmatched) or any(not r.clean for r in doc.records)
     methods = {r.source.method for r in doc.records}
     note = "; ".join(f"p{u.page}: page titled {u.title!r} matches no template" for u in doc.unmatched) or None
     return FileResult(
-        task.sha256, task.size, "flagged" if flagged else "ok", note, doc.page_count,
+        task.sha256,
+        task.size,
+        "flagged" if flagged else "ok",
+        note,
+        doc.page_count,
         "mixed" if len(methods) > 1 else next(iter(methods), None),
         next((r.source.ocr_engine for r in doc.records if r.source.ocr_engine), None),
-        time.perf_counter() - t0, records,
+        time.perf_counter() - t0,
+        records,
     )
 
 
@@ -157,8 +167,11 @@ class _Pool:
             for pid, (task, t0) in list(self.running.items()):
                 alive = self.procs[pid].is_alive()
                 if now - t0 > timeout or not alive:
-                    why = (f"timed out after {timeout:g} s" if alive
-                           else f"worker died (exit code {self.procs[pid].exitcode})")
+                    why = (
+                        f"timed out after {timeout:g} s"
+                        if alive
+                        else f"worker died (exit code {self.procs[pid].exitcode})"
+                    )
                     del self.running[pid]
                     self._retire(pid)
                     if task.sha256 in left:
@@ -190,8 +203,9 @@ def _dask(tasks: list[Task], settings: Settings, scheduler: str, emit: Callable[
                 emit(FileResult(task.sha256, task.size, "failed", f"{task.path}: {type(exc).__name__}: {exc}"))
 
 
-def ingest(args: Iterable[str], db: str | Path, settings: Settings, ingest: IngestSettings,
-           progress: Progress | None = None) -> tuple[dict[str, int], list[str]]:
+def ingest(
+    args: Iterable[str], db: str | Path, settings: Settings, ingest: IngestSettings, progress: Progress | None = None
+) -> tuple[dict[str, int], list[str]]:
     """Ingest the files under ``args`` into the ledger ``db``; returns the counts by status of this run
     and the arguments that matched no file."""
     files, missing = discover(args)

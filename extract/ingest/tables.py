@@ -32,8 +32,11 @@ def frames(ledger: Ledger) -> dict[str, pd.DataFrame]:
 
     forms, indicators, checks = [], [], []
     for rec in ledger.records():
-        key = {"source.sha256": rec["source"]["sha256"], "source.path": rec["source"]["path"],
-               "form_first_page": (rec["source"]["form_pages"] or [None])[0]}
+        key = {
+            "source.sha256": rec["source"]["sha256"],
+            "source.path": rec["source"]["path"],
+            "form_first_page": (rec["source"]["form_pages"] or [None])[0],
+        }
         row: dict[str, Any] = {"template": rec["template"]}
         for section in FORM_SECTIONS:
             if rec.get(section) is not None:
@@ -43,14 +46,21 @@ def frames(ledger: Ledger) -> dict[str, pd.DataFrame]:
         row["gaps"] = ";".join(rec["gaps"])
         forms.append(row)
         indicators += [{**key, "index": i, **ind} for i, ind in enumerate(rec["indicators"])]
-        checks += [{**key, **{k: (";".join(v) if isinstance(v, list) else v) for k, v in c.items()}}
-                   for c in rec["checks"]]
+        checks += [
+            {**key, **{k: (";".join(v) if isinstance(v, list) else v) for k, v in c.items()}} for c in rec["checks"]
+        ]
     files = pd.read_sql_query(
         "SELECT f.sha256, group_concat(p.path, ';') AS paths, f.size, f.pages, f.status, f.error, f.method,"
         " f.ocr_engine, f.forms, f.seconds, f.finished_at, f.attempts FROM files f"
-        " LEFT JOIN paths p ON p.sha256 = f.sha256 GROUP BY f.sha256 ORDER BY paths", ledger.db)
-    return {"forms": pd.DataFrame(forms), "indicators": pd.DataFrame(indicators), "checks": pd.DataFrame(checks),
-            "files": files}
+        " LEFT JOIN paths p ON p.sha256 = f.sha256 GROUP BY f.sha256 ORDER BY paths",
+        ledger.db,
+    )
+    return {
+        "forms": pd.DataFrame(forms),
+        "indicators": pd.DataFrame(indicators),
+        "checks": pd.DataFrame(checks),
+        "files": files,
+    }
 
 
 def write(ledger: Ledger, out: Path, fmt: str) -> list[Path]:
@@ -101,7 +111,8 @@ def status_lines(ledger: Ledger, top: int = 10) -> list[str]:
     lines = [f"{ledger.path}: {sum(counts.values())} files — " + ", ".join(f"{k} {v}" for k, v in counts.items())]
     failed = ledger.db.execute(
         "SELECT (SELECT path FROM paths WHERE sha256 = f.sha256 ORDER BY path LIMIT 1), f.status, f.error"
-        " FROM files f WHERE f.status IN ('failed', 'not_a_form') ORDER BY 1").fetchall()
+        " FROM files f WHERE f.status IN ('failed', 'not_a_form') ORDER BY 1"
+    ).fetchall()
     if failed:
         lines.append("files not read:")
         lines += [f"  {status:<10} {error or path}" for path, status, error in failed]
