@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python bench/bench_text.py
 	$(BIN)/python bench/bench_screen.py
 	$(BIN)/python bench/bench_ocr.py
+	$(BIN)/python bench/bench_ingest.py
 
 check: install
 	$(BIN)/ruff format --check extract tests bench samples

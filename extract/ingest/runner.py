@@ -110,8 +110,9 @@ def plan(ledger: Ledger, files: list[Path], force: bool) -> list[Task]:
     return list(tasks.values())
 
 
-def _worker(tasks: Any, results: Any, settings: Settings) -> None:
+def _worker(tasks: Any, results: Any, settings: Settings, threads: int) -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    os.environ["EXTRACT_OCR_THREADS"] = str(threads)
     while True:
         task = tasks.get()
         if task is None:
@@ -129,13 +130,15 @@ class _Pool:
         self.tasks = self.ctx.Queue()
         self.results = self.ctx.Queue()
         self.settings = settings
+        self.size = n
         self.procs: dict[int, Any] = {}
         self.running: dict[int, tuple[Task, float]] = {}
         for _ in range(n):
             self._spawn()
 
     def _spawn(self) -> None:
-        p = self.ctx.Process(target=_worker, args=(self.tasks, self.results, self.settings), daemon=True)
+        threads = max(1, (os.cpu_count() or 1) // self.size)  # the cores shared out, no oversubscription
+        p = self.ctx.Process(target=_worker, args=(self.tasks, self.results, self.settings, threads), daemon=True)
         p.start()
         assert p.pid is not None
         self.procs[p.pid] = p

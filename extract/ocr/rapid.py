@@ -4,6 +4,7 @@ line crops, in batches."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,7 +31,9 @@ class RapidEngine:
         if self._ocr is None:
             from rapidocr_onnxruntime import RapidOCR
 
-            self._ocr = RapidOCR(print_verbose=False)
+            # one onnxruntime thread per worker process in a batch (EXTRACT_OCR_THREADS=1), else all cores
+            threads = int(os.environ.get("EXTRACT_OCR_THREADS", "-1"))
+            self._ocr = RapidOCR(print_verbose=False, intra_op_num_threads=threads, inter_op_num_threads=threads)
         return self._ocr
 
     def detect(self, gray: Any) -> list[PixelBox]:
