@@ -53,9 +53,8 @@ def main() -> None:
     from extract.settings import Settings
 
     print("ingest benchmark (2 cores): files/s and pages/s by worker count")
-    print(
-        f"{'kind':<8} {'files':>5} {'pages':>5} {'workers':>7} {'seconds':>8} {'files/s':>8} {'pages/s':>8} {'speed-up':>8}"
-    )
+    head = ("kind", "files", "pages", "workers", "seconds", "files/s", "pages/s", "speed-up")
+    print(f"{head[0]:<8} " + " ".join(f"{h:>8}" for h in head[1:]))
     with tempfile.TemporaryDirectory() as tmp:
         for kind, names, copies in (("text", TEXT, args.copies), ("scanned", SCANNED, args.scan_copies)):
             src, pages = folder(Path(tmp) / kind, names, copies)
