@@ -67,7 +67,7 @@ def main() -> None:
                 s = time.perf_counter() - t0
                 base = base or s
                 print(
-                    f"{kind:<8} {files:>5} {pages:>5} {workers:>7} {s:>8.1f} {files / s:>8.2f} {pages / s:>8.2f} "
+                    f"{kind:<8} {files:>8} {pages:>8} {workers:>8} {s:>8.1f} {files / s:>8.2f} {pages / s:>8.2f} "
                     f"{base / s:>7.2f}x"
                 )
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
