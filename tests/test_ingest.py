@@ -242,3 +242,29 @@ def test_export_tables(ingested: Path, tmp_path: Path) -> None:
     assert len(pd.read_parquet(parquet[0])) == 6
     assert len(jsonl[3].read_text(encoding="utf-8").splitlines()) == 10
     assert json.loads(jsonl[0].read_text(encoding="utf-8").splitlines()[0])["template"]
+
+
+def test_cli_ingest_status_export(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from extract.cli import app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLES / TEXT[0], folder / "a.pdf")
+    (folder / "b.pdf").write_text("<html></html>", encoding="utf-8")
+    db = tmp_path / "l.sqlite"
+    runner = CliRunner()
+    r = runner.invoke(app, ["ingest", str(folder), str(tmp_path / "nothing-here"), "--db", str(db), "--workers", "1"])
+    assert r.exit_code == 3  # a file failed, and an argument matched nothing
+    assert f"{tmp_path / 'nothing-here'}: no such file or folder, or no PDF in it" in r.stderr
+    assert "1/2 files" not in r.stderr.splitlines()[-1] and "ok 1" in r.stderr and "failed 1" in r.stderr
+    s = runner.invoke(app, ["status", "--db", str(db)])
+    assert s.exit_code == 0 and "2 files — ok 1, flagged 0, failed 1, not_a_form 0" in s.stdout
+    assert "b.pdf: not a PDF" in s.stdout
+    e = runner.invoke(app, ["export", "--db", str(db), "--to", str(tmp_path / "out"), "--format", "xlsx"])
+    assert e.exit_code == 0 and (tmp_path / "out" / "extract.xlsx").is_file()
+    bad = runner.invoke(app, ["export", "--db", str(db), "--to", str(tmp_path / "out"), "--format", "docx"])
+    assert bad.exit_code == 2 and "unknown format 'docx'" in bad.stderr
+    missing = runner.invoke(app, ["status", "--db", str(tmp_path / "none.sqlite")])
+    assert missing.exit_code == 2 and not (tmp_path / "none.sqlite").exists()
