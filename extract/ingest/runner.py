@@ -130,15 +130,14 @@ class _Pool:
         self.tasks = self.ctx.Queue()
         self.results = self.ctx.Queue()
         self.settings = settings
-        self.size = n
         self.procs: dict[int, Any] = {}
         self.running: dict[int, tuple[Task, float]] = {}
         for _ in range(n):
             self._spawn()
 
     def _spawn(self) -> None:
-        threads = max(1, (os.cpu_count() or 1) // self.size)  # the cores shared out, no oversubscription
-        p = self.ctx.Process(target=_worker, args=(self.tasks, self.results, self.settings, threads), daemon=True)
+        # processes are the unit of parallelism: one OCR thread each (--workers defaults to the cores)
+        p = self.ctx.Process(target=_worker, args=(self.tasks, self.results, self.settings, 1), daemon=True)
         p.start()
         assert p.pid is not None
         self.procs[p.pid] = p
