@@ -46,8 +46,8 @@ def folder(root: Path, names: list[str], copies: int) -> tuple[Path, int]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--copies", type=int, default=6)
-    ap.add_argument("--scan-copies", type=int, default=2)
+    ap.add_argument("--copies", type=int, default=10)
+    ap.add_argument("--scan-copies", type=int, default=6)
     args = ap.parse_args()
     from extract.ingest.runner import IngestSettings, ingest
     from extract.settings import Settings

@@ -113,6 +113,8 @@ def plan(ledger: Ledger, files: list[Path], force: bool) -> list[Task]:
 def _worker(tasks: Any, results: Any, settings: Settings, threads: int) -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     os.environ["EXTRACT_OCR_THREADS"] = str(threads)
+    from .. import pipeline  # noqa: F401  (imports while the parent is still hashing files)
+
     while True:
         task = tasks.get()
         if task is None:
@@ -212,6 +214,9 @@ def ingest(
     and the arguments that matched no file."""
     files, missing = discover(args)
     ledger = Ledger(db)
+    pool = None
+    if not ingest.scheduler and files:  # start the workers first: they import while the files are hashed
+        pool = _Pool(max(1, min(ingest.workers, len(files))), settings)
     try:
         tasks = plan(ledger, files, ingest.force)
         counts = dict.fromkeys(("ok", "flagged", "failed", "not_a_form"), 0)
@@ -227,14 +232,12 @@ def ingest(
             progress(0, len(tasks), counts, 0.0)
         if not tasks:
             return counts, missing
-        if ingest.scheduler:
+        if pool is not None:
+            pool.run(tasks, ingest.timeout, emit)
+        elif ingest.scheduler:
             _dask(tasks, settings, ingest.scheduler, emit)
-        else:
-            pool = _Pool(max(1, min(ingest.workers, len(tasks))), settings)
-            try:
-                pool.run(tasks, ingest.timeout, emit)
-            finally:
-                pool.close()
         return counts, missing
     finally:
+        if pool is not None:
+            pool.close()
         ledger.close()
