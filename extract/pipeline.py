@@ -97,6 +97,21 @@ def analyse(path: str | Path, settings: Settings = DEFAULT_SETTINGS, also: tuple
         wanted = sorted(set(candidates(screens)) | {n for n in also if 1 <= n <= len(screens)})
         scanned = {s.number for s in screens if s.needs_ocr}
         pages = {p.number: p for p in read_pages(loaded, settings.page, wanted, scanned, settings.ocr)}
+        # a scan with a scanner's own (invisible) text layer: the text names a form but there is no ruled
+        # table in it to read — the image is read instead
+        wrapped = {
+            n
+            for n in wanted
+            if n not in scanned
+            and texts[n - 1][1]
+            and not pages[n].grids
+            and (screens[n - 1].hits or screens[n - 1].title)
+        }
+        if wrapped:
+            pages.update(
+                {p.number: p for p in read_pages(loaded, settings.page, sorted(wrapped), wrapped, settings.ocr)}
+            )
+            scanned |= wrapped
     finally:
         loaded.close()
     if scanned:  # screen the scanned pages again, from what OCR read

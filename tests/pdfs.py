@@ -92,3 +92,27 @@ def ruled_form_pdf(dst: Path, title: str, rows: list[list[str]], widths: list[fl
         c.showPage()
     c.save()
     return dst
+
+
+def scan_with_text_layer(scan: Path, dst: Path, text: str) -> Path:
+    """A scanned page with a scanner's own invisible text layer on top (reportlab, render mode 3)."""
+    import pypdfium2 as pdfium
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    page = pdfium.PdfDocument(scan)[0]
+    w, h = page.get_size()
+    image = page.render(scale=200 / 72).to_pil()
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(dst), pagesize=(w, h), invariant=True)
+    c.drawImage(ImageReader(image), 0, 0, width=w, height=h)
+    t = c.beginText(60, h - 60)
+    t.setTextRenderMode(3)  # invisible, as OCR layers are
+    t.setFont("STSong-Light", 12)
+    t.textLine(text)
+    c.drawText(t)
+    c.showPage()
+    c.save()
+    return dst

@@ -117,3 +117,18 @@ def test_page_turned_a_quarter(tmp_path: Path) -> None:
     (rec,) = extract.read_pdf(turned)
     s = score(extract.to_dict(rec), golden("chizhou-2022-village-funds"))
     assert s.silent == [] and s.numeric_accuracy >= 0.99
+
+
+def test_scan_with_an_invisible_text_layer_is_read_from_its_image(tmp_path: Path) -> None:
+    """A scanner's OCR layer names the form but holds no ruled table: the image is read."""
+    from .pdfs import scan_with_text_layer
+
+    pdf = scan_with_text_layer(
+        SCANS / "chizhou-2022-village-funds-scan300.pdf",
+        tmp_path / "layered.pdf",
+        "项目支出绩效自评表 项目名称 村级补助及运转经费 年度指标值 实际完成值 主管部门 实施单位",
+    )
+    (rec,) = extract.read_pdf(pdf)
+    assert rec.source.method == "ocr"
+    s = score(extract.to_dict(rec), golden("chizhou-2022-village-funds"))
+    assert s.silent == [] and s.numeric_accuracy >= 0.98
