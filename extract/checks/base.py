@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -91,16 +92,4 @@ def first_failure(rule: RuleSpec, results: list[Check], fields: list[str]) -> Ch
     details = [d for c in failing for d in c.details]
     if failing:  # the fields of the failing items
         fields = list(dict.fromkeys(f for c in failing for f in c.fields))
-    return Check(
-        id=rule.id,
-        status=head.status,
-        rule=rule.rule,
-        expected=head.expected,
-        actual=head.actual,
-        difference=head.difference,
-        signed_difference=head.signed_difference,
-        unit=head.unit,
-        tolerance=head.tolerance,
-        fields=fields,
-        details=details,
-    )
+    return dataclasses.replace(head, id=rule.id, rule=rule.rule, fields=fields, details=details)

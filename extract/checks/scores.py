@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from ..model import Check
@@ -56,19 +57,7 @@ def check_total_score(rule: RuleSpec, facts: Facts) -> Check:
         if set_sum != Decimal(str(want)) or (printed is not None and printed != set_sum):
             status = "fail"
             details.append(f"set scores sum to {set_sum}, printed {printed}, expected {want}")
-    return Check(
-        id=check.id,
-        status=status,
-        rule=check.rule,
-        expected=check.expected,
-        actual=check.actual,
-        difference=check.difference,
-        signed_difference=check.signed_difference,
-        unit=check.unit,
-        tolerance=check.tolerance,
-        fields=fields,
-        details=details,
-    )
+    return dataclasses.replace(check, status=status, fields=fields, details=details)
 
 
 def check_score_within_weight(rule: RuleSpec, facts: Facts) -> Check:
