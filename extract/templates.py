@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -21,6 +20,7 @@ import regex
 from . import model
 from .errors import TemplateError
 from .paths import leaf_type
+from .vocabulary import Vocabulary, norm, vocabulary
 
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
 TEMPLATES_DIR = SCHEMAS_DIR / "templates"
@@ -41,9 +41,7 @@ _RULE_PARAMS: dict[str, tuple[str, ...]] = {
 _TABLE_ROWS: dict[str, type] = {"indicators": model.Indicator, "evaluators": model.Evaluator}
 
 
-def norm(text: str) -> str:
-    """Text for label and keyword matching: NFKC, no whitespace."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+__all__ = ["norm"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +187,7 @@ def _fields(path: Path, data: dict[str, Any]) -> tuple[FieldSpec, ...]:
     out = []
     for fp, spec in data["fields"].items():
         _check_path(path, f"fields.{fp}", fp)
-        labels = tuple(norm(lb) for lb in spec["labels"])
+        labels = vocabulary().expand("header", tuple(norm(lb) for lb in spec["labels"]))
         out.append(
             FieldSpec(
                 fp,
@@ -211,11 +209,16 @@ def _matrices(path: Path, data: dict[str, Any]) -> tuple[MatrixSpec, ...]:
         for row in spec["rows"]:
             for col in spec["columns"]:
                 _check_path(path, f"{where}.rows.{row}", f"{spec['path']}.{row}.{col}")
+        vocab = vocabulary()
         cols = tuple(
-            ColumnSpec(name, tuple(norm(lb) for lb in c["labels"]), c.get("type", "money"))
+            ColumnSpec(
+                name, vocab.expand("funds_columns", tuple(norm(lb) for lb in c["labels"])), c.get("type", "money")
+            )
             for name, c in spec["columns"].items()
         )
-        rows = {name: tuple(norm(lb) for lb in labels) for name, labels in spec["rows"].items()}
+        rows = {
+            name: vocab.expand("funds_rows", tuple(norm(lb) for lb in labels)) for name, labels in spec["rows"].items()
+        }
         out.append(
             MatrixSpec(
                 spec["path"],
@@ -237,7 +240,12 @@ def _tables(path: Path, data: dict[str, Any]) -> dict[str, TableSpec]:
         for cname, cspec in spec["columns"].items():
             if cname not in allowed:
                 raise _fail(path, f"tables.{name}.columns.{cname}", f"{cname!r} is not a field of {name}")
-            cols.append(ColumnSpec(cname, tuple(norm(lb) for lb in cspec["labels"]), cspec.get("type", "text")))
+            labels = tuple(norm(lb) for lb in cspec["labels"])
+            if name == "indicators":
+                labels = vocabulary().expand("indicator_columns", labels)
+            cols.append(ColumnSpec(cname, labels, cspec.get("type", "text")))
+        if name == "indicators":
+            cols.extend(_vocabulary_columns(vocabulary(), {c.name for c in cols}, allowed))
         anchor = spec.get("anchor", cols[0].name)
         if anchor not in {c.name for c in cols}:
             raise _fail(path, f"tables.{name}.anchor", f"{anchor!r} is not one of the columns")
@@ -252,6 +260,15 @@ def _tables(path: Path, data: dict[str, Any]) -> dict[str, TableSpec]:
             tuple(spec.get("expect", [])),
         )
     return out
+
+
+def _vocabulary_columns(vocab: Vocabulary, declared: set[str], allowed: set[str]) -> list[ColumnSpec]:
+    """The indicator columns every template reads where the form prints them (指标性质, 度量单位, …)."""
+    return [
+        ColumnSpec(name, labels, "text")
+        for name, labels in vocab.indicator_columns.items()
+        if name not in declared and name in allowed
+    ]
 
 
 def _rules(path: Path, data: dict[str, Any]) -> tuple[RuleSpec, ...]:

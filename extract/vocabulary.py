@@ -1,0 +1,94 @@
+"""The domain vocabulary (``schemas/vocabulary.yaml``): labels and their synonyms by context, the
+indicator columns every template reads, level-1 group names, and the words that are labels, never values.
+
+Loaded once, validated against ``schemas/vocabulary.schema.json``; a problem is a ``TemplateError``
+naming the file and the key path.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .errors import TemplateError
+
+SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+VOCABULARY_FILE = SCHEMAS_DIR / "vocabulary.yaml"
+CONTEXTS = ("header", "funds_rows", "funds_columns", "indicator_columns")
+
+
+def norm(text: str) -> str:
+    """Text for label and keyword matching: NFKC, no whitespace."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    synonyms: dict[str, tuple[tuple[str, ...], ...]]  # context -> groups of norm-ed labels
+    indicator_columns: dict[str, tuple[str, ...]]  # column name -> norm-ed labels (expanded)
+    level1_names: frozenset[str]
+    labels: frozenset[str]  # every label the vocabulary knows (norm-ed)
+
+    def expand(self, context: str, labels: Sequence[str]) -> tuple[str, ...]:
+        """``labels`` (norm-ed) followed by the other labels of their synonym groups in ``context``."""
+        out = list(dict.fromkeys(labels))
+        for group in self.synonyms.get(context, ()):
+            if any(lb in group for lb in labels):
+                out.extend(g for g in group if g not in out)
+        return tuple(out)
+
+    def is_label(self, text: str) -> bool:
+        """The whole text is a label of the forms (``财务负责人``, ``年度目标完成情况``), not a value."""
+        t = norm(text).rstrip(":：")
+        for suffix in ("(万元)", "(元)", "(分)"):
+            t = t.removesuffix(suffix)
+        return bool(t) and t in self.labels
+
+    def is_level1(self, text: str) -> bool:
+        return norm(text) in self.level1_names
+
+
+def _fail(where: str, message: str) -> TemplateError:
+    return TemplateError(f"invalid vocabulary at {where or '<top>'}: {message}", path=str(VOCABULARY_FILE))
+
+
+def _validate(data: Any, path: Path) -> None:
+    import jsonschema
+
+    schema = json.loads((SCHEMAS_DIR / "vocabulary.schema.json").read_text(encoding="utf-8"))
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        raise _fail(".".join(str(p) for p in err.absolute_path), err.message)
+
+
+def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise TemplateError(f"cannot read vocabulary: {exc}".replace("\n", " "), path=str(path)) from exc
+    _validate(data, path)
+    synonyms = {
+        ctx: tuple(tuple(dict.fromkeys(norm(lb) for lb in group)) for group in data["synonyms"].get(ctx, []))
+        for ctx in CONTEXTS
+    }
+    vocab = Vocabulary(synonyms, {}, frozenset(norm(n) for n in data.get("level1_names", [])), frozenset())
+    columns = {
+        name: vocab.expand("indicator_columns", tuple(norm(lb) for lb in spec["labels"]))
+        for name, spec in data.get("indicator_columns", {}).items()
+    }
+    labels = {norm(lb) for lb in data.get("labels", [])}
+    labels |= {lb for groups in synonyms.values() for group in groups for lb in group}
+    return Vocabulary(synonyms, columns, vocab.level1_names, frozenset(labels))
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    return load_vocabulary()
