@@ -8,14 +8,18 @@ review; a cell the form leaves blank where the template expects a value is a gap
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from .model import Cell, Field, PageContent, TextLine
 from .sheet import Sheet
 from .templates import FieldSpec, HeaderSpec, Template, norm
+from .units import read_unit, resolve_rate
 from .values import Value, clean_text, is_placeholder, parse_typed
+from .vocabulary import vocabulary
 
 LOW_CONFIDENCE = 0.9
+UNIT_SECTIONS = ("budget", "funds")
 
 
 @dataclass(slots=True)
@@ -27,6 +31,21 @@ class Extraction:
     review: dict[str, str] = field(default_factory=dict)  # path -> why
     gaps: list[str] = field(default_factory=list)
     rows: dict[str, list[dict[str, Field]]] = field(default_factory=dict)  # table name -> rows
+    # per section with a unit (budget, funds): the labels of its amounts as printed, and the template's unit
+    unit_labels: dict[str, list[Cell]] = field(default_factory=dict)
+    unit_fixed: dict[str, str] = field(default_factory=dict)
+
+    def note_unit(self, path: str, label: Cell | None, fixed: str | None) -> None:
+        """An amount at ``path`` was read under ``label``; the template says it is in ``fixed``."""
+        section = path.split(".")[0]
+        if section not in UNIT_SECTIONS:
+            return
+        if label is not None:
+            self.unit_labels.setdefault(section, []).append(label)
+        else:
+            self.unit_labels.setdefault(section, [])
+        if fixed:
+            self.unit_fixed.setdefault(section, fixed)
 
     def value(self, path: str) -> Value:
         f = self.fields.get(path)
@@ -114,7 +133,22 @@ def read_label_fields(
             continue
         i, label = hit
         cell = _value_cell(sheet, i, label, spec, columns or {})
-        ex.put(cell_field(spec.path, cell, spec.type, spec.unit, ex), cell)
+        if spec.take == "inline" and cell is not None and not clean_text(cell.text):
+            right = sheet.rows[i].right_of(label)  # the amount in a cell of its own, not in the label's
+            cell = right[0] if right else cell
+        if cell is not None and spec.type == "text" and clean_text(cell.text) and vocabulary().is_label(cell.text):
+            # a label where a value belongs: the values are printed below a header row
+            j = i + label.row_span
+            below = sheet.rows[j].at((label.bbox[0] + label.bbox[2]) / 2) if j < len(sheet.rows) else None
+            if below is not None and below is not label and not vocabulary().is_label(below.text):
+                cell = below
+            else:
+                ex.flag(spec.path, f"the cell beside the label holds another label ({clean_text(cell.text)!r})")
+                ex.declared.add(spec.path)
+                continue
+        if spec.type == "money":
+            ex.note_unit(spec.path, label, spec.unit)
+        ex.put(cell_field(spec.path, cell, spec.type, None if spec.type == "money" else spec.unit, ex), cell)
 
 
 def _search_lines(spec: HeaderSpec, lines: Sequence[TextLine]) -> Field | None:
@@ -170,4 +204,52 @@ def extract_fields(template: Template, pages: Sequence[PageContent]) -> tuple[Ex
     read_matrices(sheet, template.matrices, ex)
     read_header_fields(pages, sheet, template.header, ex)
     read_tables(sheet, template, ex)
+    settle_units(pages, sheet, ex)
+    settle_rates(ex)
     return ex, sheet
+
+
+def settle_units(pages: Sequence[PageContent], sheet: Sheet, ex: Extraction) -> None:
+    """``budget.unit`` / ``funds.unit`` as the page prints them (labels, then a 单位： line), else the
+    template's; with none, null and the section's amounts go to review."""
+    lines = [ln.text for p in pages for ln in p.free_lines]
+    lines += [c.text for r in sheet.rows[:3] for c in r.cells if r.starts(c)]  # a 单位 cell atop the table
+    for section, labels in ex.unit_labels.items():
+        reading, problems = read_unit([c.text for c in labels], lines, ex.unit_fixed.get(section))
+        path = f"{section}.unit"
+        cell = next((c for c in labels if c.text == reading.raw), None)
+        method = cell.source if cell else ("template" if reading.source == "template" else "text")
+        ex.fields[path] = Field(
+            path, reading.unit, reading.raw, cell.page if cell else None, cell.bbox if cell else None, 1.0, method
+        )
+        ex.declared.add(path)
+        for problem in problems:
+            ex.flag(path, problem)
+        if reading.unit is None:
+            for p, f in ex.fields.items():
+                if p.startswith(section + ".") and isinstance(f.value, Decimal) and not p.endswith(_NOT_MONEY):
+                    ex.flag(p, "amount without a unit")
+
+
+_NOT_MONEY = (".set_score", ".score", ".execution_rate")
+
+
+def settle_rates(ex: Extraction) -> None:
+    """Rates printed without ``%`` (``0.9643``): decided by the row's own 执行数 / 预算数, or reviewed."""
+    for path, f in list(ex.fields.items()):
+        if not path.endswith(".execution_rate") or not isinstance(f.value, Decimal):
+            continue
+        row = path.rsplit(".", 1)[0]
+        budget = ex.value(f"{row}.full_year_budget")
+        if budget is None:
+            budget = ex.value(f"{row}.initial_budget")
+        executed = ex.value(f"{row}.executed")
+        value, problem = resolve_rate(
+            f.value,
+            f.raw,
+            budget if isinstance(budget, Decimal) else None,
+            executed if isinstance(executed, Decimal) else None,
+        )
+        ex.fields[path] = replace(f, value=value)
+        if problem:
+            ex.flag(path, problem)

@@ -17,17 +17,20 @@ HEADER_SEARCH_ROWS = 8
 BODY_SEARCH_ROWS = 12
 
 
-def _header(sheet: Sheet, spec: MatrixSpec, start: int) -> tuple[int, dict[str, float]] | None:
+def _header(sheet: Sheet, spec: MatrixSpec, start: int) -> tuple[int, dict[str, float], list[Cell]] | None:
     for i in range(start, min(start + HEADER_SEARCH_ROWS, len(sheet.rows))):
         row = sheet.rows[i]
         xs: dict[str, float] = {}
+        heads: list[Cell] = []
         for col in spec.columns:
             for c in row.cells:
                 if c.text and label_matches(c.text, col.labels):
                     xs[col.name] = (c.bbox[0] + c.bbox[2]) / 2
+                    if col.type == "money":
+                        heads.append(c)
                     break
         if len(xs) >= min(2, len(spec.columns)):
-            return i, xs
+            return i, xs, heads
     return None
 
 
@@ -38,17 +41,22 @@ def _row_label(cell: Cell) -> str:
 def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
     ex.declared.update(f"{spec.path}.{r}.{c.name}" for r in spec.rows for c in spec.columns)
     start = 0
+    anchor: Cell | None = None
     if spec.anchor:
         hit = sheet.find(spec.anchor)
         if hit is None:
             ex.flag(spec.path, "block label not found")
             return
-        start = hit[0]
+        start, anchor = hit
     head = _header(sheet, spec, start)
     if head is None:
         ex.flag(spec.path, "block header not found")
         return
-    header_row, xs = head
+    header_row, xs, heads = head
+    unit_path = spec.path.rsplit(".", 1)[0] + ".unit"
+    for label in [anchor, *heads] if anchor is not None else heads:
+        ex.note_unit(unit_path, label, spec.unit)
+    ex.note_unit(unit_path, None, spec.unit)
     left_edge = min(xs.values())
     found: set[str] = set()
     for i in range(header_row, min(header_row + BODY_SEARCH_ROWS, len(sheet.rows))):
@@ -67,7 +75,7 @@ def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
             for col in spec.columns:
                 path = f"{spec.path}.{name}.{col.name}"
                 cell = values.at(xs[col.name]) if col.name in xs else None
-                unit = spec.unit if col.type == "money" else ("%" if col.type == "percent" else None)
+                unit = "%" if col.type == "percent" else None
                 f = cell_field(path, cell, col.type, unit, ex)
                 ex.put(f, cell if spec.expected(name, col.name) else None, gap=spec.expected(name, col.name))
     for name in spec.rows:

@@ -135,7 +135,7 @@ class Form:
 class Budget:
     """The header's budget block (Shanxi department form), in ``unit`` (万元)."""
 
-    unit: str = "万元"
+    unit: str | None = None  # as the page prints it (labels, a 单位： line) or the template fixes it
     carryover: Decimal | None = None
     initial_budget: Decimal | None = None
     budget_adjustment: Decimal | None = None
@@ -186,7 +186,7 @@ class ByExpenditure:
 class Funds:
     """The funds block of project and national department forms (项目资金 / 年度预算申请)."""
 
-    unit: str = "万元"
+    unit: str | None = None  # as the page prints it (项目资金（元）, 金额单位：万元) or the template fixes it
     rows: FundsRows = field(default_factory=FundsRows)
     reason: str | None = _opt()
     by_income: ByIncome | None = _opt()

@@ -112,17 +112,21 @@ def analyse(path: str | Path, settings: Settings = DEFAULT_SETTINGS, also: tuple
                 {p.number: p for p in read_pages(loaded, settings.page, sorted(wrapped), wrapped, settings.ocr)}
             )
             scanned |= wrapped
+        if scanned:  # screen the scanned pages again, from what OCR read
+            redone = screen(
+                [pages[n].text if n in scanned else t for n, (t, _) in enumerate(texts, 1)], templates, fuzzy=True
+            )
+            screens = [
+                dataclasses.replace(r, needs_ocr=True) if r.number in scanned else s
+                for s, r in zip(screens, redone, strict=True)
+            ]
+        forms, unmatched = split_forms(pages, screens, templates, loaded.path)
+        # a form's table may run on over more pages than the screen looked at: read on while it continues
+        while more := sorted({f.pages[-1].number + 1 for f in forms} - set(pages) - {len(screens) + 1}):
+            pages.update({p.number: p for p in read_pages(loaded, settings.page, more, None, settings.ocr)})
+            forms, unmatched = split_forms(pages, screens, templates, loaded.path)
     finally:
         loaded.close()
-    if scanned:  # screen the scanned pages again, from what OCR read
-        redone = screen(
-            [pages[n].text if n in scanned else t for n, (t, _) in enumerate(texts, 1)], templates, fuzzy=True
-        )
-        screens = [
-            dataclasses.replace(r, needs_ocr=True) if r.number in scanned else s
-            for s, r in zip(screens, redone, strict=True)
-        ]
-    forms, unmatched = split_forms(pages, screens, templates, loaded.path)
     engine = settings.ocr.engine if scanned else None
     return Analysis(loaded.path, loaded.sha256, templates, screens, pages, forms, unmatched, engine)
 
