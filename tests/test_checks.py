@@ -15,6 +15,7 @@ TEMPLATE = next(t for t in default_templates() if t.id == "dept-overall-shanxi")
 RULES = {r.id: r for r in TEMPLATE.rules}
 
 BUDGET = {
+    "budget.unit": "万元",
     "budget.carryover": D("71.39"),
     "budget.initial_budget": D("965.40"),
     "budget.budget_adjustment": D("84.90"),

@@ -108,7 +108,10 @@ def test_text_total_parts_fails_like_the_anhui_goal() -> None:
 def test_text_total_matches_funds_within_the_printed_rounding() -> None:
     achieved = "本项目共完成预算资金1329120.67元,其中村级组织运转1329120.67元。"
     amounts = find_amounts("goals.achieved", achieved)
-    facts = Facts({"goals.achieved": achieved, "funds.rows.fiscal_appropriation.executed": D("132.912")}, amounts)
+    facts = Facts(
+        {"goals.achieved": achieved, "funds.unit": "万元", "funds.rows.fiscal_appropriation.executed": D("132.912")},
+        amounts,
+    )
     c = run("project-national", "text_total_matches_funds", facts)
     assert (c.status, c.expected, c.actual, c.signed_difference, c.tolerance, c.unit) == (
         "pass",
@@ -121,6 +124,16 @@ def test_text_total_matches_funds_within_the_printed_rounding() -> None:
     far = Facts({**facts.values, "funds.rows.fiscal_appropriation.executed": D("132.911")}, amounts)
     assert run("project-national", "text_total_matches_funds", far).status == "fail"
     assert run("project-national", "text_total_matches_funds", Facts({"goals.achieved": "无"})).status == "skipped"
+    # the same statement against a table printed in 元: compared in 元, to the table's precision
+    in_yuan = Facts({**facts.values, "funds.unit": "元", "funds.rows.fiscal_appropriation.executed": D("1329120.67")})
+    c = run("project-national", "text_total_matches_funds", Facts(in_yuan.values, amounts))
+    assert (c.status, c.expected, c.actual, c.unit) == ("pass", D("1329120.67"), D("1329120.67"), "元")
+    off = Facts({**in_yuan.values, "funds.rows.fiscal_appropriation.executed": D("1329020.67")}, amounts)
+    assert run("project-national", "text_total_matches_funds", off).status == "fail"
+    # no unit stated: the comparison cannot be made, and says so
+    unitless = Facts({k: v for k, v in facts.values.items() if k != "funds.unit"}, amounts)
+    c = run("project-national", "text_total_matches_funds", unitless)
+    assert c.status == "skipped" and "no unit" in c.details[0]
 
 
 def test_by_income_and_by_expenditure() -> None:

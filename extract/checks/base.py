@@ -23,6 +23,11 @@ class Facts:
     indicators: Sequence[Row] = ()
     subtotals: Sequence[Row] = ()
 
+    def unit_of(self, path: str) -> str | None:
+        """The unit of the amount at ``path``, as its section (``budget``, ``funds``) prints it."""
+        v = self.values.get(path.split(".")[0] + ".unit")
+        return v if isinstance(v, str) else None
+
     def number(self, path: str) -> Decimal | None:
         v = self.values.get(path)
         if isinstance(v, bool):

@@ -19,7 +19,7 @@ def check_sum_equal(rule: RuleSpec, facts: Facts) -> Check:
         return skipped(rule, lhs + rhs, "missing: " + ", ".join(missing))
     actual = sum((facts.number(p) or Decimal(0) for p in lhs), Decimal(0))
     expected = sum((facts.number(p) or Decimal(0) for p in rhs), Decimal(0))
-    return compare(rule, expected, actual, lhs + rhs)
+    return compare(rule, expected, actual, lhs + rhs, unit=facts.unit_of(lhs[0]))
 
 
 def check_columns_sum(rule: RuleSpec, facts: Facts) -> Check:
@@ -34,9 +34,11 @@ def check_columns_sum(rule: RuleSpec, facts: Facts) -> Check:
             continue
         expected = sum((facts.number(p) or Decimal(0) for p in present), Decimal(0))
         used = [f"{m}.{total_row}.{col}", *present]
-        c = compare(rule, expected, total, used)
+        unit = facts.unit_of(used[0])
+        c = compare(rule, expected, total, used, unit=unit)
         if c.status == "fail":
-            c = compare(rule, expected, total, used, details=[f"{col}: total {total}, parts sum to {expected}"])
+            why = [f"{col}: total {total}, parts sum to {expected}"]
+            c = compare(rule, expected, total, used, unit=unit, details=why)
         results.append(c)
         fields += used
     return first_failure(rule, results, fields)

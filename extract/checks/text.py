@@ -81,8 +81,13 @@ def check_text_matches_field(rule: RuleSpec, facts: Facts) -> Check:
     if len(hits) != 1:
         return skipped(rule, fields, f"{len(hits)} amounts found in {fp}")
     amount = hits[0][1]
+    table_unit = facts.unit_of(target)
+    if table_unit is None:
+        return skipped(rule, fields, f"no unit stated for {target}")
     unit = rule.unit or "万元"
     tol = half_unit(value) if rule.tolerance < 0 else rule.tolerance
+    if table_unit == "元":  # the table is in 元 too: compare in 元, to the table's printed precision
+        return compare(rule, value, _in(amount, "元"), fields, tolerance=half_unit(value), unit="元")
     if unit == "元":  # compare in 元: the text amount against the table value × 10000
         return compare(rule, _in(amount, "元"), value * 10000, fields, tolerance=tol * 10000, unit="元")
     return compare(rule, value, _in(amount, "万元"), fields, tolerance=tol, unit="万元")
