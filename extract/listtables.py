@@ -17,6 +17,7 @@ from .model import Cell, Field
 from .sheet import Row, Sheet, label_matches
 from .templates import ColumnSpec, TableSpec, Template, norm
 from .values import clean_text
+from .vocabulary import vocabulary
 
 _POINTS = regex.compile(r"[(（]\s*(?P<points>\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
 
@@ -117,19 +118,36 @@ class _Indicators:
     level1: Field | None = None
     level2: Field | None = None
 
-    def subtotal_row(self, cells: dict[str, Cell | None]) -> None:
-        """A row whose level-3 cell is blank and whose level-2 cell names a level-1 group (投入 …)."""
+    def subtotal_row(self, cells: dict[str, Cell | None], name_cell: Cell) -> None:
+        """A row with no level-3 name of its own whose name cell names a level-1 group (投入, 产出指标(50分)):
+        the group's subtotal. Its name may be merged across the level-1 and level-2 columns."""
         i = len(self.subtotals)
-        sub = {"level1": cell_field(f"indicator_subtotals[{i}].level1", cells.get("level2"))}
+        text = clean_text(name_cell.text)
+        m = _POINTS.search(text)
+        label = Cell(
+            name_cell.page,
+            name_cell.row,
+            name_cell.col,
+            1,
+            1,
+            name_cell.bbox,
+            text[: m.start()].strip() if m else text,
+            confidence=name_cell.confidence,
+            source=name_cell.source,
+        )
+        sub = {"level1": cell_field(f"indicator_subtotals[{i}].level1", label)}
         for name in ("reference_score", "set_score", "score"):
-            if name in cells:
+            if name in cells and cells[name] is not name_cell:
                 sub[name] = cell_field(f"indicator_subtotals[{i}].{name}", cells[name], self.types[name], None, self.ex)
+        if m and (sub.get("set_score") is None or sub["set_score"].value is None):
+            points = Cell(name_cell.page, name_cell.row, name_cell.col, 1, 1, name_cell.bbox, m.group("points"))
+            sub["set_score"] = cell_field(f"indicator_subtotals[{i}].set_score", points, "number", None, self.ex)
         self.subtotals.append(sub)
         self.level1, self.level2 = sub["level1"], None
 
     def indicator_row(self, cells: dict[str, Cell | None], spec: TableSpec) -> None:
         i = len(self.rows)
-        level1_column = spec.level1 == "column"
+        level1_column = spec.level1 == "column" or "level1" in cells
         ind = {}
         for name, cell in cells.items():
             if name == "level1":
@@ -160,14 +178,49 @@ class _Indicators:
         self.rows.append(ind)
 
 
+_SCORES = ("reference_score", "set_score", "score")
+
+
+def _subtotal_name(cells: dict[str, Cell | None], spec: TableSpec) -> Cell | None:
+    """The name cell of a level-1 subtotal row (a row with no level-3 name of its own), or None.
+
+    Read by content, not by the template's layout: the row's name is merged across the level-1 and
+    level-2 columns, or is a known level-1 name (投入, 产出指标(50分)), and the row carries scores; on a
+    form whose level-1 names are subtotal rows any named row without a level-3 name is one."""
+    l1, l2, l3 = cells.get("level1"), cells.get("level2"), cells.get("level3")
+    name = next((c for c in (l2, l1) if not _blank(c)), None)
+    if name is None or (l3 is not None and l3 is not name and not _blank(l3)):
+        return None
+    if spec.level1 == "subtotal_rows" and name is l2:
+        return name
+    scored = any(
+        not _blank(cells.get(k)) and cells.get(k) is not name and regex.search(r"\d", cells[k].text or "")  # type: ignore[union-attr]
+        for k in _SCORES
+    )
+    text = clean_text(name.text)
+    m = _POINTS.search(text)
+    known = vocabulary().is_level1(text[: m.start()] if m else text)
+    merged = l1 is not None and l1 is l2
+    return name if (merged or known) and (scored or m is not None) and not vocabulary().is_label(text) else None
+
+
+def _has_values(cells: dict[str, Cell | None]) -> bool:
+    return any(not _blank(c) for k, c in cells.items() if k not in ("level1", "level2"))
+
+
 def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extraction) -> None:
     columns, rows = _table_rows(sheet, spec)
     walk = _Indicators({c.spec.name: c.spec.type for c in columns}, template, ex)
-    for _row, cells in rows:
-        if not _blank(cells.get("level3")):
+    for row, cells in rows:
+        l3 = cells.get("level3")
+        own_l3 = not _blank(l3) and all(l3 is not cells.get(k) for k in ("level1", "level2"))
+        if own_l3:
             walk.indicator_row(cells, spec)
-        elif spec.level1 == "subtotal_rows" and not _blank(cells.get("level2")):
-            walk.subtotal_row(cells)
+        elif (name := _subtotal_name(cells, spec)) is not None:
+            walk.subtotal_row(cells, name)
+        elif _has_values(cells):  # never drop a row silently: it is read by no rule here
+            texts = " | ".join(dict.fromkeys(clean_text(c.text) for c in cells.values() if not _blank(c)))
+            ex.flag(f"indicators.row[p{row.page}r{row.index}]", f"table row not read as an indicator: {texts}")
     if spec.level1 == "column":
         _sum_subtotal_scores(walk.rows, walk.subtotals)
     ex.rows["indicators"] = walk.rows
@@ -178,6 +231,8 @@ def _sum_subtotal_scores(rows: list[dict[str, Field]], subtotals: list[dict[str,
     """Forms that print the level-1 points in the name (产出指标(50分)) print no subtotal score: it is the
     sum of the group's scores (raw ``"computed"``), or left out when a score is missing."""
     for i, sub in enumerate(subtotals):
+        if sub.get("score") is not None and sub["score"].value is not None:
+            continue  # printed in a subtotal row
         group = [r for r in rows if r.get("level1") is not None and r["level1"].value == sub["level1"].value]
         scores = [r["score"].value for r in group if "score" in r]
         if group and len(scores) == len(group) and all(isinstance(v, Decimal) for v in scores):
@@ -194,8 +249,8 @@ def _without_points(f: Field) -> Field:
 
 def _level1_from_column(cell: Cell | None, subtotals: list[dict[str, Field]], ex: Extraction) -> Field | None:
     """Level-1 name from its own column; a printed ``(50分)`` suffix becomes the subtotal's set score."""
-    if cell is None or not clean_text(cell.text):
-        return None
+    if cell is None or not clean_text(cell.text) or vocabulary().is_label(cell.text):
+        return None  # blank, or a vertical 绩效指标 label down the column, not a group name
     text = clean_text(cell.text)
     m = _POINTS.search(text)
     name = text[: m.start()].strip() if m else text
