@@ -1,0 +1,51 @@
+"""Read rendered variants back with pdfplumber: every printed text of the truth is in the PDF's text layer,
+no number is shown as ``###``, and the page count is the intended one. ``python -m samples.variants.verify DIR``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+TEXT_KEYS = re.compile(
+    r"(form\.\w+|goals\.\w+|narratives\.\w+|indicators\[\d+\]\.(level[123]|target|actual|deviation_reason|analysis|nature|unit))$"
+)
+
+
+def verify(pdf: Path) -> list[str]:
+    import pdfplumber
+
+    truth = json.loads(pdf.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    problems = []
+    with pdfplumber.open(pdf) as doc:  # characters in content-stream order: each cell's text is contiguous
+        pages = ["".join("".join(c["text"] for c in p.chars).split()) for p in doc.pages]
+        tables = [bool(p.find_tables()) for p in doc.pages]
+    text = "".join(pages)
+    if "###" in text:
+        problems.append("a cell shows ###")
+    if not all(tables):
+        problems.append(f"pages without a ruled table: {[i + 1 for i, t in enumerate(tables) if not t]}")
+    if truth["pages"] < truth["intended_pages"]:
+        problems.append(f"{truth['pages']} pages, {truth['intended_pages']} intended")
+    for path, value in truth["fields"].items():
+        if isinstance(value, str) and TEXT_KEYS.search(path) and "".join(value.split()) not in text:
+            problems.append(f"{path}: {value[:30]!r} not in the text layer")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    folder = Path(argv[0]) if argv else Path(__file__).resolve().parent / "fixed"
+    bad = 0
+    for pdf in sorted(folder.glob("*.pdf")):
+        found = verify(pdf)
+        bad += bool(found)
+        for problem in found:
+            print(f"{pdf.name}: {problem}")
+    print(f"{bad} of {len(list(folder.glob('*.pdf')))} variants with problems")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
