@@ -13,8 +13,8 @@ from .templates import Template
 
 
 def _keywords(t: Template, text: str) -> str:
-    hit = [k for k in t.keywords if k in text]
-    miss = [k for k in t.keywords if k not in text]
+    miss = t.missing(text)
+    hit = [k for k in t.keywords if k not in miss]
     excl = [k for k in t.exclude_keywords if k in text]
     line = f"{t.id:<22} keywords {len(hit)}/{len(t.keywords)}"
     if miss:
@@ -30,7 +30,11 @@ def _page_verdict(a: Analysis, s: PageScreen, forms: dict[int, tuple[int, FormPa
         k, form = forms[s.number]
         if form.pages[0].number == s.number:
             span = f"pages {form.pages[0].number}–{form.pages[-1].number}" if len(form.pages) > 1 else "1 page"
-            return f"→ form {k} starts here: template {form.template.id} ({span})"
+            how = {
+                "near": f"; the nearest template — not on the form: {', '.join(form.missing)}",
+                "generic": "; no template matches: read by the generic reader (the shared vocabulary)",
+            }.get(form.how, "")
+            return f"→ form {k} starts here: template {form.template.id} ({span}){how}"
         prev = a.pages[s.number - 1]
         shared = page is not None and continues(prev, page, s)
         return f"→ continues form {k} (its table goes on: column borders shared={shared})"

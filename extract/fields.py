@@ -104,6 +104,12 @@ def _value_cell(sheet: Sheet, i: int, label: Cell, spec: FieldSpec, columns: dic
         j = i + label.row_span
         return sheet.rows[j].at((label.bbox[0] + label.bbox[2]) / 2) if j < len(sheet.rows) else None
     right = row.right_of(label)
+    if spec.take == "auto":  # beside the label, or below it where the cell beside is blank or absent
+        if right and clean_text(right[0].text):
+            return right[0]
+        j = i + label.row_span
+        below = sheet.rows[j].at((label.bbox[0] + label.bbox[2]) / 2) if j < len(sheet.rows) else None
+        return below if below is not None and clean_text(below.text) else (right[0] if right else None)
     if spec.take == "next":
         return right[0] if right else None
     filled = [c for c in right if clean_text(c.text)]
@@ -173,10 +179,14 @@ def read_header_fields(pages: Sequence[PageContent], sheet: Sheet, specs: Sequen
             if src and m:
                 found = Field(spec.path, m.group("value"), str(src.value), src.page, src.bbox, src.confidence)
         else:
-            for page_no, ln in free + cells:
-                f = _search_lines(spec, [ln])
-                if f is not None:
-                    found = Field(f.name, f.value, f.raw, page_no, f.bbox, f.confidence)
+            fallback = vocabulary().patterns.get(spec.path)
+            for pattern in (spec.pattern, fallback) if fallback is not None else (spec.pattern,):
+                for page_no, ln in free + cells:
+                    f = _search_lines(replace(spec, pattern=pattern), [ln])
+                    if f is not None:
+                        found = Field(f.name, f.value, f.raw, page_no, f.bbox, f.confidence)
+                        break
+                if found is not None:
                     break
         if found is None:
             ex.declared.add(spec.path)

@@ -147,7 +147,7 @@ class _Indicators:
 
     def indicator_row(self, cells: dict[str, Cell | None], spec: TableSpec) -> None:
         i = len(self.rows)
-        level1_column = spec.level1 == "column" or "level1" in cells
+        level1_column = spec.level1 in ("column", "any") or "level1" in cells
         ind = {}
         for name, cell in cells.items():
             if name == "level1":
@@ -167,7 +167,7 @@ class _Indicators:
             ind["level2"] = _copy(self.level2, f"indicators[{i}].level2")
         if self.level1 is not None:
             ind["level1"] = _copy(self.level1, f"indicators[{i}].level1")
-        elif spec.level1 != "none":
+        elif spec.level1 not in ("none", "any"):
             self.ex.flag(f"indicators[{i}].level1", "no level-1 name above this row")
         l3 = cells["level3"]
         canon = _canonical(l3, self.template.canonical_names) if l3 is not None else None
@@ -221,7 +221,7 @@ def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extra
         elif _has_values(cells):  # never drop a row silently: it is read by no rule here
             texts = " | ".join(dict.fromkeys(clean_text(c.text) for c in cells.values() if not _blank(c)))
             ex.flag(f"indicators.row[p{row.page}r{row.index}]", f"table row not read as an indicator: {texts}")
-    if spec.level1 == "column":
+    if spec.level1 in ("column", "any"):
         _sum_subtotal_scores(walk.rows, walk.subtotals)
     ex.rows["indicators"] = walk.rows
     ex.rows["indicator_subtotals"] = walk.subtotals

@@ -39,13 +39,15 @@ def _row_label(cell: Cell) -> str:
 
 
 def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
-    ex.declared.update(f"{spec.path}.{r}.{c.name}" for r in spec.rows for c in spec.columns)
+    if not spec.optional:
+        ex.declared.update(f"{spec.path}.{r}.{c.name}" for r in spec.rows for c in spec.columns)
     start = 0
     anchor: Cell | None = None
     if spec.anchor:
         hit = sheet.find(spec.anchor)
         if hit is None:
-            ex.flag(spec.path, "block label not found")
+            if not spec.optional:
+                ex.flag(spec.path, "block label not found")
             return
         start, anchor = hit
     head = _header(sheet, spec, start)
@@ -53,6 +55,7 @@ def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
         ex.flag(spec.path, "block header not found")
         return
     header_row, xs, heads = head
+    ex.declared.update(f"{spec.path}.{r}.{c.name}" for r in spec.rows for c in spec.columns)
     unit_path = spec.path.rsplit(".", 1)[0] + ".unit"
     for label in [anchor, *heads] if anchor is not None else heads:
         ex.note_unit(unit_path, label, spec.unit)
@@ -79,7 +82,7 @@ def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
                 f = cell_field(path, cell, col.type, unit, ex)
                 ex.put(f, cell if spec.expected(name, col.name) else None, gap=spec.expected(name, col.name))
     for name in spec.rows:
-        if name not in found:
+        if name not in found and not spec.optional:
             ex.flag(f"{spec.path}.{name}", "row label not found")
 
 

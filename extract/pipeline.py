@@ -56,6 +56,10 @@ def _facts(ex: Extraction, amounts: list[AmountInText]) -> Facts:
 
 def extract_form(form: FormPages, source: Source) -> Record:
     ex, _sheet = extract_fields(form.template, form.pages)
+    if form.how == "near":
+        ex.flag("template", f"read with the nearest template; not on the form: {', '.join(form.missing)}")
+    elif form.how == "generic":
+        ex.flag("template", "read by the generic reader: no template knows this kind of form")
     amounts = _amounts(form.template, ex)
 
     def run() -> list[Check]:

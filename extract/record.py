@@ -53,6 +53,14 @@ def _provenance(ex: Extraction, to_page: dict[int, Any] | None = None) -> dict[s
     return out
 
 
+def _kind(template: Template, values: dict[str, Any]) -> str:
+    """The template's kind; the generic reader's is the title's (部门整体… is a department form)."""
+    title = values.get("form.title")
+    if template.fallback and isinstance(title, str) and "部门" in title and "项目" not in title:
+        return "department"
+    return template.kind
+
+
 def build_record(
     template: Template,
     source: Source,
@@ -72,7 +80,7 @@ def build_record(
     return Record(
         source=source,
         template=template.id,
-        form=section(Form, "form", template_kind=template.kind),
+        form=section(Form, "form", template_kind=_kind(template, values)),
         budget=section(Budget, "budget"),
         funds=section(Funds, "funds"),
         goals=section(Goals, "goals"),

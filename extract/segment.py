@@ -13,7 +13,7 @@ import regex
 
 from .errors import UnknownFormError
 from .model import PageContent
-from .templates import Template, contains, match, norm
+from .templates import Template, contains, fallback, match, nearest, norm
 
 # a title line: short, ends with 自评表 (optionally a year in brackets); not a table-of-contents line
 _TITLE = regex.compile(r"^\s*(?P<title>[^\s.…·]{0,40}?自评表)\s*(?:[(（]\s*\d{4}\s*年度?\s*[)）])?\s*$", regex.M)
@@ -22,10 +22,14 @@ CONTINUATION_OVERLAP = 0.6  # share of column borders a continuation page's tabl
 
 @dataclass(frozen=True, slots=True)
 class FormPages:
-    """One form found in a document: its template and its pages."""
+    """One form found in a document: its template and its pages. ``how`` the template was chosen:
+    ``keywords`` (all present), ``near`` (the closest template; ``missing`` keywords are not on the form)
+    or ``generic`` (no template is close: the generic reader)."""
 
     template: Template
     pages: tuple[PageContent, ...]
+    how: str = "keywords"
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +64,15 @@ def needs_ocr(text: str, has_image: bool) -> bool:
 
 
 def title_of(raw_text: str) -> str | None:
+    """The page's 自评表 title line (spaced titles such as ``项 目 支 出 绩 效 自 评 表`` too)."""
     m = _TITLE.search(raw_text)
-    return m.group("title").strip() if m else None
+    if m:
+        return m.group("title").strip()
+    for line in raw_text.splitlines()[:12]:
+        m = _TITLE.fullmatch("".join(line.split()))
+        if m:
+            return m.group("title")
+    return None
 
 
 def screen(
@@ -135,6 +146,14 @@ def split_forms(
             n += 1
             continue
         template = _pick(templates, s.hits, path, n)
+        how, missing = "keywords", ()
+        if template is None and s.title:  # a titled form no template matches: the nearest, or the generic reader
+            text = s.text + (screens[n].text if n < len(screens) else "")
+            template = nearest(templates, text, s.needs_ocr)
+            if template is not None:
+                how, missing = "near", tuple(template.missing(text, s.needs_ocr))
+            elif (template := fallback(templates)) is not None:
+                how = "generic"
         if template is None:
             if s.title:
                 unmatched.append(Unmatched(n, s.title))
@@ -145,6 +164,6 @@ def split_forms(
             members[-1], nxt, screens[nxt.number - 1]
         ):
             members.append(nxt)
-        forms.append(FormPages(template, tuple(members)))
+        forms.append(FormPages(template, tuple(members), how, missing))
         n = members[-1].number + 1
     return forms, unmatched

@@ -33,7 +33,7 @@ _RULE_PARAMS: dict[str, tuple[str, ...]] = {
     "total_score": (),
     "score_within_weight": (),
     "grade_band": ("bands",),
-    "columns_sum": ("matrix", "total_row", "part_rows", "columns", "unit"),
+    "columns_sum": ("matrix", "total_row", "part_rows", "columns"),
     "ratio": ("matrix", "rows"),
     "score_formula": ("matrix", "rows"),
     "text_total_parts": ("fields", "unit"),
@@ -82,6 +82,7 @@ class MatrixSpec:
     columns: tuple[ColumnSpec, ...]
     unit: str | None
     expect: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    optional: bool = False  # the form may not print this block (the generic reader)
 
     def expected(self, row: str, column: str) -> bool:
         cols = self.expect.get(row, self.expect.get("*"))
@@ -127,13 +128,32 @@ class Template:
     strip_label_prefixes: tuple[str, ...]
     canonical_names: tuple[str, ...]
     rules: tuple[RuleSpec, ...]
+    fallback: bool = False  # the generic reader: used only for a titled form no other template matches
+    # per keyword, its synonyms in the vocabulary (项目名称 → 项目支出名称, …): any one counts as the keyword
+    alternatives: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+
+    def has(self, text: str, keyword: str, fuzzy: bool = False) -> bool:
+        return any(contains(text, k, fuzzy) for k in self.alternatives.get(keyword, (keyword,)))
 
     def matches(self, text: str, fuzzy: bool = False) -> bool:
-        """All keywords present and no exclude keyword (``text`` already ``norm``-ed). ``fuzzy`` (OCR
-        text): a keyword of 6 or more characters may have one character missing or misread."""
-        return all(contains(text, k, fuzzy) for k in self.keywords) and not any(
-            k in text for k in self.exclude_keywords
+        """All keywords (or a synonym of each) present and no exclude keyword (``text`` already ``norm``-ed).
+        ``fuzzy`` (OCR text): a keyword of 6 or more characters may have one character missing or misread."""
+        return (
+            not self.fallback
+            and all(self.has(text, k, fuzzy) for k in self.keywords)
+            and not any(k in text for k in self.exclude_keywords)
         )
+
+    def missing(self, text: str, fuzzy: bool = False) -> list[str]:
+        """The keywords (with none of their synonyms) not in ``text``."""
+        return [k for k in self.keywords if not self.has(text, k, fuzzy)]
+
+    def near(self, text: str, fuzzy: bool = False) -> float:
+        """How close ``text`` is to this template: 0 unless its title keyword is there and no exclude
+        keyword; else the share of its keywords present."""
+        if self.fallback or not self.has(text, self.keywords[0], fuzzy) or any(k in text for k in self.exclude_keywords):
+            return 0.0
+        return 1 - len(self.missing(text, fuzzy)) / len(self.keywords)
 
 
 def _fail(path: Path, where: str, message: str) -> TemplateError:
@@ -222,11 +242,12 @@ def _matrices(path: Path, data: dict[str, Any]) -> tuple[MatrixSpec, ...]:
         out.append(
             MatrixSpec(
                 spec["path"],
-                tuple(norm(a) for a in spec.get("anchor", [])),
+                vocab.expand("blocks", tuple(norm(a) for a in spec.get("anchor", []))),
                 rows,
                 cols,
                 spec.get("unit"),
                 {r: tuple(c) for r, c in spec.get("expect", {}).items()},
+                bool(spec.get("optional", False)),
             )
         )
     return tuple(out)
@@ -307,12 +328,14 @@ def load_template(path: Path) -> Template:
     _validate(path, data)
     for fp in data.get("amounts_in_text", {}).get("fields", []):
         _check_path(path, "amounts_in_text.fields", fp)
+    keywords = tuple(norm(k) for k in data["keywords"])
+    vocab = vocabulary()
     return Template(
         id=data["id"],
         kind=data["kind"],
         path=str(path),
         description=data.get("description", ""),
-        keywords=tuple(norm(k) for k in data["keywords"]),
+        keywords=keywords,
         exclude_keywords=tuple(norm(k) for k in data.get("exclude_keywords", [])),
         priority=int(data.get("priority", 0)),
         header=_header(path, data),
@@ -323,6 +346,8 @@ def load_template(path: Path) -> Template:
         strip_label_prefixes=tuple(data.get("amounts_in_text", {}).get("strip_label_prefixes", [])),
         canonical_names=tuple(data.get("canonical_names", [])),
         rules=_rules(path, data),
+        fallback=bool(data.get("fallback", False)),
+        alternatives={k: vocab.alternatives(k) for k in keywords},
     )
 
 
@@ -358,3 +383,22 @@ def match(templates: tuple[Template, ...], text: str, fuzzy: bool = False) -> li
     t = norm(text)
     hits = [tp for tp in templates if tp.matches(t, fuzzy)]
     return sorted(hits, key=lambda tp: -tp.priority)
+
+
+NEAR_ENOUGH = 0.5  # share of a template's keywords a titled form must show to be read with it
+
+
+def nearest(templates: tuple[Template, ...], text: str, fuzzy: bool = False) -> Template | None:
+    """The template closest to a titled form no template matches (title keyword present, at least half of
+    the keywords), or None: then the generic reader takes it. A tie is no answer."""
+    t = norm(text)
+    scored = sorted(((tp.near(t, fuzzy), tp.priority, tp.id, tp) for tp in templates), key=lambda x: x[:3], reverse=True)
+    if not scored or scored[0][0] < NEAR_ENOUGH:
+        return None
+    if len(scored) > 1 and scored[1][:2] == scored[0][:2]:
+        return None
+    return scored[0][3]
+
+
+def fallback(templates: tuple[Template, ...]) -> Template | None:
+    return next((t for t in templates if t.fallback), None)

@@ -7,6 +7,7 @@ naming the file and the key path.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import unicodedata
 from collections.abc import Sequence
@@ -15,11 +16,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import regex
+
 from .errors import TemplateError
 
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
 VOCABULARY_FILE = SCHEMAS_DIR / "vocabulary.yaml"
-CONTEXTS = ("header", "funds_rows", "funds_columns", "indicator_columns")
+CONTEXTS = ("header", "blocks", "funds_rows", "funds_columns", "indicator_columns")
 
 
 def norm(text: str) -> str:
@@ -33,6 +36,7 @@ class Vocabulary:
     indicator_columns: dict[str, tuple[str, ...]]  # column name -> norm-ed labels (expanded)
     level1_names: frozenset[str]
     labels: frozenset[str]  # every label the vocabulary knows (norm-ed)
+    patterns: dict[str, regex.Pattern[str]] = dataclasses.field(default_factory=dict)  # header fallbacks
 
     def expand(self, context: str, labels: Sequence[str]) -> tuple[str, ...]:
         """``labels`` (norm-ed) followed by the other labels of their synonym groups in ``context``."""
@@ -40,6 +44,15 @@ class Vocabulary:
         for group in self.synonyms.get(context, ()):
             if any(lb in group for lb in labels):
                 out.extend(g for g in group if g not in out)
+        return tuple(out)
+
+    def alternatives(self, keyword: str) -> tuple[str, ...]:
+        """A keyword and its synonyms in any context."""
+        out = [keyword]
+        for groups in self.synonyms.values():
+            for group in groups:
+                if keyword in group:
+                    out.extend(g for g in group if g not in out)
         return tuple(out)
 
     def is_label(self, text: str) -> bool:
@@ -86,7 +99,13 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     }
     labels = {norm(lb) for lb in data.get("labels", [])}
     labels |= {lb for groups in synonyms.values() for group in groups for lb in group}
-    return Vocabulary(synonyms, columns, vocab.level1_names, frozenset(labels))
+    patterns = {}
+    for key, pattern in data.get("patterns", {}).items():
+        try:
+            patterns[key] = regex.compile(pattern)
+        except regex.error as exc:
+            raise _fail(f"patterns.{key}", f"bad regex: {exc}") from exc
+    return Vocabulary(synonyms, columns, vocab.level1_names, frozenset(labels), patterns)
 
 
 @cache

@@ -61,19 +61,29 @@ def variant(tmp_path: Path) -> Path:
     return ruled_form_pdf(tmp_path / "county-housing.pdf", "2023年县级项目绩效自评表", ROWS, [120, 150, 120, 100])
 
 
-def test_unknown_form_is_reported_with_page_and_title(variant: Path) -> None:
+def test_unknown_kind_is_read_by_the_generic_reader(variant: Path) -> None:
+    """No template knows this county form: it is read by the shared vocabulary (指标内容 is a 三级指标,
+    目标值/完成值 are 年度指标值/实际完成值, 自评总分 a total), never dropped — and flagged for review."""
     r = runner.invoke(app, ["run", str(variant)])
-    assert r.exit_code == 3
-    assert r.stderr.strip() == f"{variant} p1: page titled '2023年县级项目绩效自评表' matches no template"
+    assert r.exit_code == 1, r.stderr
+    rec = json.loads(r.stdout)
+    assert rec["template"] == "generic"
+    assert rec["review"] == ["template"]
+    assert rec["form"]["title"] == "2023年县级项目绩效自评表" and rec["form"]["fiscal_year"] == 2023
+    assert (rec["form"]["project_name"], rec["form"]["department"]) == ("城区老旧小区改造", "某某县住房和城乡建设局")
+    assert [(i["level3"], i["target"], i["actual"], i["score"]) for i in rec["indicators"]] == [
+        ("改造小区数量", "5个", "5个", 40),
+        ("居民满意度", "≥90%", "94%", 38),
+    ]
+    assert rec["score"]["total"] == 78
+    assert {c["id"]: c["status"] for c in rec["checks"]}["total_score"] == "pass"
 
 
 def test_explain_says_why(variant: Path) -> None:
     r = runner.invoke(app, ["explain", str(variant)])
     assert r.exit_code == 0
-    assert (
-        "NOT a known form: titled '2023年县级项目绩效自评表' and has a ruled table, but no template matches" in r.stdout
-    )
-    assert "project-national       keywords 1/4 — missing 项目支出绩效自评表, 年度指标值, 实际完成值" in r.stdout
+    assert "template generic (1 page); no template matches: read by the generic reader" in r.stdout
+    assert "project-national       keywords 3/4 — missing 项目支出绩效自评表" in r.stdout  # 目标值, 完成值: synonyms
 
 
 def test_a_template_file_alone_adds_the_variant(variant: Path, tmp_path: Path) -> None:

@@ -41,6 +41,9 @@ def check_total_score(rule: RuleSpec, facts: Facts) -> Check:
     rows = facts.subtotals or facts.indicators
     extra_scores = [facts.number(p) for p in rule.params.get("score_parts", [])]
     extra_sets = [facts.number(p) for p in rule.params.get("set_parts", [])]
+    if rule.params.get("optional_parts"):  # parts the form does not print (an unscored funds block)
+        extra_scores = [v for v in extra_scores if v is not None]
+        extra_sets = [v for v in extra_sets if v is not None]
     scores = [_dec(r.get("score")) for r in rows] + extra_scores
     fields = ["score.total", "score.total_set", *rule.params.get("score_parts", []), *rule.params.get("set_parts", [])]
     if total is None or not rows or any(s is None for s in scores):
