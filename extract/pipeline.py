@@ -25,9 +25,8 @@ from .templates import TEMPLATES_DIR, Template, load_templates
 def templates_for(settings: Settings) -> tuple[Template, ...]:
     from .templates import default_templates
 
-    if not settings.template_dirs:
-        return default_templates()
-    return load_templates((TEMPLATES_DIR, *settings.template_dirs))
+    found = default_templates() if not settings.template_dirs else load_templates((TEMPLATES_DIR, *settings.template_dirs))
+    return tuple(t for t in found if t.id not in settings.exclude_templates)
 
 
 @dataclass(frozen=True, slots=True)

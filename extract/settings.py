@@ -56,11 +56,13 @@ class Settings:
     page: PageSettings = field(default_factory=PageSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
     template_dirs: tuple[Path, ...] = ()  # extra template folders, after the bundled ones
+    exclude_templates: tuple[str, ...] = ()  # template ids not to use (e.g. to measure the generic reader)
 
     def __post_init__(self) -> None:
         if not isinstance(self.page, PageSettings):
             raise TypeError("Settings.page must be a PageSettings")
         object.__setattr__(self, "template_dirs", tuple(Path(p) for p in self.template_dirs))
+        object.__setattr__(self, "exclude_templates", tuple(self.exclude_templates))
 
 
 DEFAULT_SETTINGS = Settings()
