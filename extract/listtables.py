@@ -7,7 +7,7 @@ across page breaks, until an end label, gives one dict of Fields; merged cells f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import regex
@@ -77,7 +77,11 @@ def _table_rows(sheet: Sheet, spec: TableSpec) -> tuple[list[_Column], list[tupl
         if any(t.startswith(lb) for t in texts for lb in spec.skip_labels):
             continue
         key = cells.get(spec.anchor)
-        if key is not None and any(p.search(clean_text(key.text)) for p in spec.skip_rows):
+        if key is not None and key.text and (
+            any(p.search(clean_text(key.text)) for p in spec.skip_rows) or vocabulary().is_template_row(key.text)
+        ):
+            if any(not _blank(c) and c is not key for k, c in cells.items() if k not in _NAMES):
+                out.append((row, cells))  # values on a template row: read on, the walk flags it
             continue  # a blank template row (指标2, ……), not an indicator
         # a repeated header on the next page is not a data row
         anchor = cells.get(spec.anchor)
@@ -117,6 +121,7 @@ class _Indicators:
     subtotals: list[dict[str, Field]] = field(default_factory=list)
     level1: Field | None = None
     level2: Field | None = None
+    level2_cell: Cell | None = None  # the (merged) cell the current level-2 name was read from
 
     def subtotal_row(self, cells: dict[str, Cell | None], name_cell: Cell) -> None:
         """A row with no level-3 name of its own whose name cell names a level-1 group (投入, 产出指标(50分)):
@@ -161,10 +166,14 @@ class _Indicators:
         l2 = ind.get("level2")
         if l2 is not None and isinstance(l2.value, str) and level1_column:
             ind["level2"] = l2 = _without_points(l2)
+        l2_cell = cells.get("level2")
         if l2 is not None and l2.value is not None:
             self.level2 = l2
-        elif self.level2 is not None:
+        elif self.level2 is not None and (l2_cell is None or l2_cell is self.level2_cell):
             ind["level2"] = _copy(self.level2, f"indicators[{i}].level2")
+        else:  # a blank name cell of its own: a group without a level-2 name
+            self.level2 = None
+        self.level2_cell = l2_cell
         if self.level1 is not None:
             ind["level1"] = _copy(self.level1, f"indicators[{i}].level1")
         elif spec.level1 not in ("none", "any"):
@@ -179,9 +188,10 @@ class _Indicators:
 
 
 _SCORES = ("reference_score", "set_score", "score")
+_NAMES = ("level1", "level2", "level3")
 
 
-def _subtotal_name(cells: dict[str, Cell | None], spec: TableSpec) -> Cell | None:
+def _subtotal_name(row: Row, cells: dict[str, Cell | None], spec: TableSpec) -> Cell | None:
     """The name cell of a level-1 subtotal row (a row with no level-3 name of its own), or None.
 
     Read by content, not by the template's layout: the row's name is merged across the level-1 and
@@ -191,6 +201,8 @@ def _subtotal_name(cells: dict[str, Cell | None], spec: TableSpec) -> Cell | Non
     name = next((c for c in (l2, l1) if not _blank(c)), None)
     if name is None or (l3 is not None and l3 is not name and not _blank(l3)):
         return None
+    if not row.starts(name):
+        return None  # a name merged down from the rows above: an empty row of that group, not a subtotal
     if spec.level1 == "subtotal_rows" and name is l2:
         return name
     scored = any(
@@ -208,21 +220,56 @@ def _has_values(cells: dict[str, Cell | None]) -> bool:
     return any(not _blank(c) for k, c in cells.items() if k not in ("level1", "level2"))
 
 
+def _mend_page_breaks(rows: list[tuple[Row, dict[str, Cell | None]]], names: tuple[str, ...]) -> None:
+    """A name merged down over rows that a page break cuts is drawn once, on one side of the break: the
+    other side's part of the merged cell is blank. Both parts get the name (level names, the vertical
+    绩效指标 label), so that rows on either page belong to their group."""
+    for name in names:
+        runs: list[tuple[int, int, Cell | None]] = []  # (first row, last row, cell) of each merged run
+        for k, (_row, cells) in enumerate(rows):
+            cell = cells.get(name)
+            if runs and cell is not None and runs[-1][2] is cell:
+                runs[-1] = (runs[-1][0], k, cell)
+            else:
+                runs.append((k, k, cell))
+        for (a0, a1, up), (b0, b1, down) in zip(runs, runs[1:], strict=False):
+            if up is None or down is None or rows[a1][0].page == rows[b0][0].page:
+                continue
+            if not all(_own_level3(rows[k][1]) for k in (*range(a0, a1 + 1), *range(b0, b1 + 1))):
+                continue  # a subtotal row on either side is a group of its own, not the cut cell's other part
+            if _blank(up) == _blank(down):
+                continue
+            text = down.text if _blank(up) else up.text
+            lo, hi, blank = (a0, a1, up) if _blank(up) else (b0, b1, down)
+            named = replace(blank, text=text)
+            for k in range(lo, hi + 1):
+                rows[k][1][name] = named
+
+
+def _own_level3(cells: dict[str, Cell | None]) -> bool:
+    l3 = cells.get("level3")
+    return not _blank(l3) and all(l3 is not cells.get(k) for k in ("level1", "level2"))
+
+
 def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extraction) -> None:
     columns, rows = _table_rows(sheet, spec)
+    _mend_page_breaks(rows, ("level1", "level2"))
     walk = _Indicators({c.spec.name: c.spec.type for c in columns}, template, ex)
     for row, cells in rows:
         l3 = cells.get("level3")
-        own_l3 = not _blank(l3) and all(l3 is not cells.get(k) for k in ("level1", "level2"))
+        own_l3 = _own_level3(cells)
+        if own_l3 and l3 is not None and vocabulary().is_template_row(l3.text):
+            texts = " | ".join(dict.fromkeys(clean_text(c.text) for c in cells.values() if not _blank(c)))
+            ex.flag(f"indicators.row[p{row.page}r{row.index}]", f"values on a blank template row: {texts}")
+            continue
         if own_l3:
             walk.indicator_row(cells, spec)
-        elif (name := _subtotal_name(cells, spec)) is not None:
+        elif (name := _subtotal_name(row, cells, spec)) is not None:
             walk.subtotal_row(cells, name)
         elif _has_values(cells):  # never drop a row silently: it is read by no rule here
             texts = " | ".join(dict.fromkeys(clean_text(c.text) for c in cells.values() if not _blank(c)))
             ex.flag(f"indicators.row[p{row.page}r{row.index}]", f"table row not read as an indicator: {texts}")
-    if spec.level1 in ("column", "any"):
-        _sum_subtotal_scores(walk.rows, walk.subtotals)
+    _sum_subtotal_scores(walk.rows, walk.subtotals)
     ex.rows["indicators"] = walk.rows
     ex.rows["indicator_subtotals"] = walk.subtotals
 

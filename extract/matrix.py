@@ -17,19 +17,22 @@ HEADER_SEARCH_ROWS = 8
 BODY_SEARCH_ROWS = 12
 
 
-def _header(sheet: Sheet, spec: MatrixSpec, start: int) -> tuple[int, dict[str, float], list[Cell]] | None:
+def _across(
+    sheet: Sheet, labels: dict[str, tuple[str, ...]], start: int, strip: bool
+) -> tuple[int, dict[str, float], list[Cell]] | None:
+    """The first row from ``start`` holding at least two of ``labels`` (by name): its index, each found
+    name's x-centre, and the label cells."""
     for i in range(start, min(start + HEADER_SEARCH_ROWS, len(sheet.rows))):
         row = sheet.rows[i]
         xs: dict[str, float] = {}
         heads: list[Cell] = []
-        for col in spec.columns:
+        for name, options in labels.items():
             for c in row.cells:
-                if c.text and label_matches(c.text, col.labels):
-                    xs[col.name] = (c.bbox[0] + c.bbox[2]) / 2
-                    if col.type == "money":
-                        heads.append(c)
+                if c.text and label_matches(_row_label(c) if strip else c.text, options):
+                    xs[name] = (c.bbox[0] + c.bbox[2]) / 2
+                    heads.append(c)
                     break
-        if len(xs) >= min(2, len(spec.columns)):
+        if len(xs) >= min(2, len(labels)):
             return i, xs, heads
     return None
 
@@ -39,6 +42,7 @@ def _row_label(cell: Cell) -> str:
 
 
 def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
+    """The block as printed (rows down, columns across) or transposed (its rows printed as columns)."""
     if not spec.optional:
         ex.declared.update(f"{spec.path}.{r}.{c.name}" for r in spec.rows for c in spec.columns)
     start = 0
@@ -50,16 +54,24 @@ def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
                 ex.flag(spec.path, "block label not found")
             return
         start, anchor = hit
-    head = _header(sheet, spec, start)
+    columns = {c.name: c.labels for c in spec.columns}
+    transposed = False
+    head = _across(sheet, columns, start, strip=False)
+    if head is None:
+        head = _across(sheet, spec.rows, start, strip=True)
+        transposed = head is not None
     if head is None:
         ex.flag(spec.path, "block header not found")
         return
     header_row, xs, heads = head
     ex.declared.update(f"{spec.path}.{r}.{c.name}" for r in spec.rows for c in spec.columns)
     unit_path = spec.path.rsplit(".", 1)[0] + ".unit"
-    for label in [anchor, *heads] if anchor is not None else heads:
+    money = {c.name for c in spec.columns if c.type == "money"}
+    labels_with_units = [h for h in heads if transposed or any(label_matches(h.text, columns[m]) for m in money)]
+    for label in [anchor, *labels_with_units] if anchor is not None else labels_with_units:
         ex.note_unit(unit_path, label, spec.unit)
     ex.note_unit(unit_path, None, spec.unit)
+    down = columns if transposed else spec.rows
     left_edge = min(xs.values())
     found: set[str] = set()
     for i in range(header_row, min(header_row + BODY_SEARCH_ROWS, len(sheet.rows))):
@@ -67,23 +79,31 @@ def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
         for c in row.cells:
             if not (row.starts(c) and c.text and c.bbox[2] <= left_edge):
                 continue
-            name = next(
-                (n for n, labels in spec.rows.items() if n not in found and label_matches(_row_label(c), labels)), None
-            )
+            text = c.text if transposed else _row_label(c)
+            name = next((n for n, labels in down.items() if n not in found and label_matches(text, labels)), None)
             if name is None:
                 continue
             found.add(name)
-            # a row label merged down beside the header (年度资金总额 over two rows) has its values below
+            # a label merged down beside the header (年度资金总额 over two rows) has its values below
             values = sheet.rows[i + 1] if i == header_row and i + 1 < len(sheet.rows) else row
-            for col in spec.columns:
-                path = f"{spec.path}.{name}.{col.name}"
-                cell = values.at(xs[col.name]) if col.name in xs else None
-                unit = "%" if col.type == "percent" else None
-                f = cell_field(path, cell, col.type, unit, ex)
-                ex.put(f, cell if spec.expected(name, col.name) else None, gap=spec.expected(name, col.name))
+            for other, x in xs.items():
+                row_name, col_name = (other, name) if transposed else (name, other)
+                _put(spec, ex, row_name, col_name, values.at(x))
+            if not transposed:
+                for col in spec.columns:
+                    if col.name not in xs:
+                        _put(spec, ex, name, col.name, None)
     for name in spec.rows:
-        if name not in found and not spec.optional:
+        if name not in (xs if transposed else found) and not spec.optional:
             ex.flag(f"{spec.path}.{name}", "row label not found")
+
+
+def _put(spec: MatrixSpec, ex: Extraction, row: str, column: str, cell: Cell | None) -> None:
+    col = next(c for c in spec.columns if c.name == column)
+    path = f"{spec.path}.{row}.{column}"
+    unit = "%" if col.type == "percent" else None
+    f = cell_field(path, cell, col.type, unit, ex)
+    ex.put(f, cell if spec.expected(row, column) else None, gap=spec.expected(row, column))
 
 
 def read_matrices(sheet: Sheet, specs: Sequence[MatrixSpec], ex: Extraction) -> None:

@@ -37,6 +37,11 @@ class Vocabulary:
     level1_names: frozenset[str]
     labels: frozenset[str]  # every label the vocabulary knows (norm-ed)
     patterns: dict[str, regex.Pattern[str]] = dataclasses.field(default_factory=dict)  # header fallbacks
+    template_rows: tuple[regex.Pattern[str], ...] = ()  # 指标2, ……: blank rows of the printed template
+
+    def is_template_row(self, text: str) -> bool:
+        t = norm(text)
+        return any(p.search(t) for p in self.template_rows)
 
     def expand(self, context: str, labels: Sequence[str]) -> tuple[str, ...]:
         """``labels`` (norm-ed) followed by the other labels of their synonym groups in ``context``."""
@@ -105,7 +110,13 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
             patterns[key] = regex.compile(pattern)
         except regex.error as exc:
             raise _fail(f"patterns.{key}", f"bad regex: {exc}") from exc
-    return Vocabulary(synonyms, columns, vocab.level1_names, frozenset(labels), patterns)
+    rows = []
+    for i, pattern in enumerate(data.get("template_rows", [])):
+        try:
+            rows.append(regex.compile(pattern))
+        except regex.error as exc:
+            raise _fail(f"template_rows.{i}", f"bad regex: {exc}") from exc
+    return Vocabulary(synonyms, columns, vocab.level1_names, frozenset(labels), patterns, tuple(rows))
 
 
 @cache
