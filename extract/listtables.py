@@ -235,8 +235,9 @@ def _mend_page_breaks(rows: list[tuple[Row, dict[str, Cell | None]]], names: tup
         for (a0, a1, up), (b0, b1, down) in zip(runs, runs[1:], strict=False):
             if up is None or down is None or rows[a1][0].page == rows[b0][0].page:
                 continue
-            if not all(_own_level3(rows[k][1]) for k in (*range(a0, a1 + 1), *range(b0, b1 + 1))):
-                continue  # a subtotal row on either side is a group of its own, not the cut cell's other part
+            inner = "level2" if name == "level1" else "level3"
+            if any(rows[k][1].get(name) is rows[k][1].get(inner) for k in (*range(a0, a1 + 1), *range(b0, b1 + 1))):
+                continue  # a name merged across into the next column is a subtotal row, a group of its own
             if _blank(up) == _blank(down):
                 continue
             text = down.text if _blank(up) else up.text

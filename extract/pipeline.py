@@ -53,7 +53,26 @@ def _facts(ex: Extraction, amounts: list[AmountInText]) -> Facts:
     return Facts(values, amounts, rows.get("indicators", []), rows.get("indicator_subtotals", []))
 
 
+def quality(record: Record) -> int:
+    """How much a reading of a form holds up: values read, less what needs review or fails a check."""
+    filled = sum(1 for p in record.provenance.values() if p.raw.strip())
+    failed = sum(1 for c in record.checks if c.status == "fail")
+    passed = sum(1 for c in record.checks if c.status == "pass")
+    return filled + 2 * passed - 3 * len(record.review) - 5 * failed
+
+
 def extract_form(form: FormPages, source: Source) -> Record:
+    """The checked record of one form. A form read with the nearest template is also read by the generic
+    reader; the reading that holds up better is kept (both carry a ``template`` review entry)."""
+    record = _extract_form(form, source)
+    if form.how == "near" and form.alternative is not None:
+        generic = _extract_form(dataclasses.replace(form, template=form.alternative, how="generic"), source)
+        if quality(generic) > quality(record):
+            return generic
+    return record
+
+
+def _extract_form(form: FormPages, source: Source) -> Record:
     ex, _sheet = extract_fields(form.template, form.pages)
     if form.how == "near":
         ex.flag("template", f"read with the nearest template; not on the form: {', '.join(form.missing)}")

@@ -30,6 +30,7 @@ class FormPages:
     pages: tuple[PageContent, ...]
     how: str = "keywords"
     missing: tuple[str, ...] = ()
+    alternative: Template | None = None  # near: the generic reader, whose record is kept if it reads more
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +165,7 @@ def split_forms(
             members[-1], nxt, screens[nxt.number - 1]
         ):
             members.append(nxt)
-        forms.append(FormPages(template, tuple(members), how, missing))
+        alternative = fallback(templates) if how == "near" else None
+        forms.append(FormPages(template, tuple(members), how, missing, alternative))
         n = members[-1].number + 1
     return forms, unmatched

@@ -195,9 +195,10 @@ def _header(path: Path, data: dict[str, Any]) -> tuple[HeaderSpec, ...]:
         pat = _compile(path, f"header.{fp}.pattern", spec.get("pattern", "(?P<value>)"))
         if "value" not in pat.groupindex:
             raise _fail(path, f"header.{fp}.pattern", "needs a named group (?P<value>…)")
+        default_type = "integer" if leaf_type(fp) in (int, int | None) else "text"  # form.fiscal_year
         out.append(
             HeaderSpec(
-                fp, pat, spec.get("from"), spec.get("type", "text"), spec.get("required", False), spec.get("value")
+                fp, pat, spec.get("from"), spec.get("type", default_type), spec.get("required", False), spec.get("value")
             )
         )
     return tuple(out)
