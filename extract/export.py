@@ -42,6 +42,7 @@ def form_row(record: Record) -> dict[str, Any]:
         row.update(_scalars(section, getattr(record, section)))
     row["indicator_count"] = len(record.indicators)
     row["failed_checks"] = ";".join(c.id for c in record.checks if c.status == "fail")
+    row["warned_checks"] = ";".join(c.id for c in record.checks if c.status == "warn")
     row["skipped_checks"] = ";".join(c.id for c in record.checks if c.status == "skipped")
     row["review"] = ";".join(record.review)
     row["gaps"] = ";".join(record.gaps)

@@ -279,7 +279,7 @@ class Evaluator:
 @dataclass(frozen=True, slots=True)
 class Check:
     id: str
-    status: str  # pass | fail | skipped
+    status: str  # pass | fail | warn (legal but unusual) | skipped
     rule: str
     expected: Decimal | None = _opt()
     actual: Decimal | None = _opt()

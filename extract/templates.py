@@ -37,7 +37,11 @@ _RULE_PARAMS: dict[str, tuple[str, ...]] = {
     "ratio": ("matrix", "rows"),
     "score_formula": ("matrix", "rows"),
     "text_total_parts": ("fields", "unit"),
+    "scores_present": (),
+    "actual_present": (),
+    "within_budget": ("matrix", "rows"),
 }
+RULES_FILE = SCHEMAS_DIR / "rules.yaml"
 _TABLE_ROWS: dict[str, type] = {"indicators": model.Indicator, "evaluators": model.Evaluator}
 
 
@@ -312,11 +316,42 @@ def _rules(path: Path, data: dict[str, Any]) -> tuple[RuleSpec, ...]:
                 _compile(path, f"{where}.{key}", spec[key])
         for j, p in enumerate(spec.get("parts", [])):
             _compile(path, f"{where}.parts.{j}", p)
-        params = {k: v for k, v in spec.items() if k not in {"id", "kind", "rule", "unit", "tolerance"}}
+        params = {k: v for k, v in spec.items() if k not in {"id", "kind", "rule", "unit", "tolerance", "requires"}}
         raw_tol = str(spec.get("tolerance", "0"))
         tol = Decimal(-1) if raw_tol == "half_unit" else Decimal(raw_tol)  # -1: half a unit, see checks
         out.append(RuleSpec(spec["id"], spec["kind"], spec["rule"], spec.get("unit"), tol, params))
     return tuple(out)
+
+
+@cache
+def shared_rules() -> tuple[tuple[RuleSpec, tuple[str, ...]], ...]:
+    """The rules every form gets (``schemas/rules.yaml``), each with the template parts it requires."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise TemplateError(f"cannot read shared rules: {exc}".replace("\n", " "), path=str(RULES_FILE)) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise TemplateError("invalid shared rules at <top>: needs a list 'rules'", path=str(RULES_FILE))
+    errors = sorted(
+        _schema_validator().evolve(schema={**_schema_validator().schema, "required": ["rules"]}).iter_errors(
+            {"id": "shared", "kind": "project", "keywords": ["-"], "fields": {}, "rules": data["rules"]}
+        ),
+        key=lambda e: list(e.absolute_path),
+    )
+    if errors:
+        where = ".".join(str(p) for p in errors[0].absolute_path)
+        raise TemplateError(f"invalid shared rules at {where}: {errors[0].message}", path=str(RULES_FILE))
+    specs = _rules(RULES_FILE, data)
+    return tuple((r, tuple(raw.get("requires", []))) for r, raw in zip(specs, data["rules"], strict=True))
+
+
+def _shared_rules(data: dict[str, Any]) -> tuple[RuleSpec, ...]:
+    """The shared rules this template lacks (by id) and whose parts it reads."""
+    own = {r["id"] for r in data.get("rules", [])}
+    parts = {f"table:{t}" for t in data.get("tables", {})} | {f"matrix:{m['path']}" for m in data.get("matrices", [])}
+    return tuple(r for r, requires in shared_rules() if r.id not in own and set(requires) <= parts)
 
 
 def load_template(path: Path) -> Template:
@@ -346,7 +381,7 @@ def load_template(path: Path) -> Template:
         amount_fields=tuple(data.get("amounts_in_text", {}).get("fields", [])),
         strip_label_prefixes=tuple(data.get("amounts_in_text", {}).get("strip_label_prefixes", [])),
         canonical_names=tuple(data.get("canonical_names", [])),
-        rules=_rules(path, data),
+        rules=_rules(path, data) + _shared_rules(data),
         fallback=bool(data.get("fallback", False)),
         alternatives={k: vocab.alternatives(k) for k in keywords},
     )

@@ -13,6 +13,7 @@ from ..model import Check
 from ..templates import RuleSpec
 from .base import Facts
 from .money import check_columns_sum, check_ratio, check_score_formula, check_sum_equal
+from .presence import check_actual_present, check_scores_present, check_within_budget
 from .scores import check_grade_band, check_indicator_subtotals, check_score_within_weight, check_total_score
 from .text import check_text_matches_field, check_text_parts_sum, check_text_total_parts
 
@@ -28,6 +29,9 @@ CHECKS: dict[str, Callable[[RuleSpec, Facts], Check]] = {
     "total_score": check_total_score,
     "score_within_weight": check_score_within_weight,
     "grade_band": check_grade_band,
+    "scores_present": check_scores_present,
+    "actual_present": check_actual_present,
+    "within_budget": check_within_budget,
 }
 
 __all__ = ["CHECKS", "Facts", "run_checks"]

@@ -42,6 +42,7 @@ def frames(ledger: Ledger) -> dict[str, pd.DataFrame]:
             if rec.get(section) is not None:
                 _flat(section, rec[section], row)
         row["failed_checks"] = ";".join(c["id"] for c in rec["checks"] if c["status"] == "fail")
+        row["warned_checks"] = ";".join(c["id"] for c in rec["checks"] if c["status"] == "warn")
         row["review"] = ";".join(rec["review"])
         row["gaps"] = ";".join(rec["gaps"])
         forms.append(row)
