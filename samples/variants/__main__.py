@@ -96,7 +96,13 @@ def parse_seeds(text: str) -> list[int]:
 
 
 def render_many(
-    jobs: list[tuple[str, int]], out: Path, *, inject: bool, pinned: str | None = None, force: bool = False
+    jobs: list[tuple[str, int]],
+    out: Path,
+    *,
+    inject: bool,
+    pinned: str | None = None,
+    force: bool = False,
+    manifest: dict[str, str] | None = None,
 ) -> list[Path]:
     """Render each (kind, seed) to ``out``/<kind>-<seed>.pdf and .truth.json; pairs already there are kept."""
     errors: list[str] = []
@@ -115,8 +121,9 @@ def render_many(
         truths: dict[str, dict[str, Any]] = {}
         files = []
         for kind, seed in todo:
-            workbook, truth = variant(contents, kind, seed, inject=inject, pinned=pinned)
             stem = f"{kind}-{seed}"
+            chosen = (manifest or {}).get(stem, pinned)
+            workbook, truth = variant(contents, kind, seed, inject=inject, pinned=chosen)
             workbook.save(work / f"{stem}.xlsx")
             files.append(work / f"{stem}.xlsx")
             truths[stem] = truth
@@ -132,6 +139,27 @@ def render_many(
             )
             written.append(target)
     return written
+
+
+def fixed() -> int:
+    """Regenerate the committed fixed set. ``manifest.json`` pins each seed's content file, so content files
+    added later do not change the set; delete it to let the seeds choose again."""
+    manifest_path = FIXED_DIR / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else None
+    for old in FIXED_DIR.glob("*"):
+        if old != manifest_path:
+            old.unlink()
+    jobs = [(kind, seed) for kind in FAMILIES for seed in FIXED_SEEDS]
+    written = render_many(jobs, FIXED_DIR, inject=True, force=True, manifest=manifest)
+    if manifest is None:
+        manifest = {
+            pdf.stem: json.loads(pdf.with_suffix(".truth.json").read_text(encoding="utf-8"))["content"]
+            for pdf in written
+        }
+        manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    size = sum(p.stat().st_size for p in FIXED_DIR.glob("*"))
+    print(f"{len(written)} variants in {FIXED_DIR} ({size / 1e6:.2f} MB)")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,12 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {error}")
         return 1 if errors else 0
     if args.command == "fixed":
-        for old in FIXED_DIR.glob("*"):
-            old.unlink()
-        jobs = [(kind, seed) for kind in FAMILIES for seed in FIXED_SEEDS]
-        written = render_many(jobs, FIXED_DIR, inject=True, force=True)
-        print(f"{len(written)} variants in {FIXED_DIR}")
-        return 0
+        return fixed()
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     for kind in kinds:
         if kind not in FAMILIES:

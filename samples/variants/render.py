@@ -740,12 +740,12 @@ class Builder:
     @property
     def slack(self) -> float:
         """Share of a cell's width the measured text may fill (other fonts than Noto measure less exactly)."""
-        return 0.95 if self.lay.font.startswith("Noto") else 0.86
+        return 0.9 if self.lay.font.startswith("Noto") else 0.82
 
     def narrative_size(self, text: str, span: tuple[int, int]) -> float:
         width = (self.span_points(*span) - INNER_MARGIN) * self.slack
         for size in (9.0, 8.0, 7.0, 6.0, 5.5, 5.0):
-            if count_lines(text, width, size) * line_pitch(size) + 2 * PADDING <= 200:
+            if (count_lines(text, width, size) + 0.5) * line_pitch(size) + 2 * PADDING <= 150:
                 return size
         return 4.5
 
@@ -800,6 +800,7 @@ class Builder:
                     if not cell.alignment.wrap_text:
                         continue
                     lines = sum(count_lines(part, max(width, size), size) for part in cell.value.split("\n"))
+                    lines += 0.5 if lines > 1 else 0  # LibreOffice breaks lines a little earlier than measured
                     pitch = line_pitch(size)
                 needs.append((cell.row, last_row, lines * pitch + 2 * PADDING))
 

@@ -30,9 +30,27 @@ def verify(pdf: Path) -> list[str]:
     if truth["pages"] < truth["intended_pages"]:
         problems.append(f"{truth['pages']} pages, {truth['intended_pages']} intended")
     for path, value in truth["fields"].items():
-        if isinstance(value, str) and TEXT_KEYS.search(path) and "".join(value.split()) not in text:
-            problems.append(f"{path}: {value[:30]!r} not in the text layer")
+        if isinstance(value, str) and TEXT_KEYS.search(path):
+            if "".join(value.split()) not in text:
+                problems.append(f"{path}: {value[:30]!r} not in the text layer")
+            elif len(value) >= 8 and clipped(pdf, value):
+                problems.append(f"{path}: {value[:30]!r} runs past the bottom of its cell")
     return problems
+
+
+def clipped(pdf: Path, value: str) -> bool:
+    """``value`` is in a cell whose bottom border cuts its last lines (wrapped text in a row too low)."""
+    import pdfplumber
+
+    from samples.forms.common import cell_bottom, find_chars
+
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            found = find_chars(page.chars, value)
+            if found is not None:
+                bottom = cell_bottom(page, found[0]["x0"] + 1, found[0]["top"])
+                return max(c["bottom"] for c in found) > bottom + 0.5
+    return False
 
 
 def main(argv: list[str]) -> int:
