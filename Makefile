@@ -9,7 +9,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP  := $(VENV)/.installed
 APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim libgl1 libglib2.0-0
 
-.PHONY: install system-deps run test test-fast bench check samples clean
+.PHONY: install system-deps run test test-fast bench check samples samples-deps variants-fixed clean
 
 install: system-deps $(STAMP)
 
@@ -50,8 +50,25 @@ check: install
 	$(BIN)/ruff check extract tests bench samples
 	$(BIN)/mypy extract
 
-samples: install
+# LibreOffice (prints the sample workbooks) and the CJK fonts the samples and their variants use, only when missing
+SAMPLE_PACKAGES := libreoffice-calc-nogui fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei \
+	fonts-wqy-microhei
+samples-deps:
+	@missing=""; for p in $(SAMPLE_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing with apt-get"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+samples: install samples-deps
 	$(BIN)/python samples/make_samples.py
+
+# the committed fixed set of layout variants (samples/variants/fixed; see samples/variants/README.md)
+variants-fixed: install samples-deps
+	$(BIN)/python -m samples.variants fixed
+	$(BIN)/python -m samples.variants.verify samples/variants/fixed
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
