@@ -113,6 +113,7 @@ class RuleSpec:
     unit: str | None
     tolerance: Decimal
     params: dict[str, Any]
+    shared: bool = False  # from schemas/rules.yaml: left out of the record where nothing on the form applies
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,7 +352,11 @@ def _shared_rules(data: dict[str, Any]) -> tuple[RuleSpec, ...]:
     """The shared rules this template lacks (by id) and whose parts it reads."""
     own = {r["id"] for r in data.get("rules", [])}
     parts = {f"table:{t}" for t in data.get("tables", {})} | {f"matrix:{m['path']}" for m in data.get("matrices", [])}
-    return tuple(r for r, requires in shared_rules() if r.id not in own and set(requires) <= parts)
+    return tuple(
+        dataclasses.replace(r, shared=True)
+        for r, requires in shared_rules()
+        if r.id not in own and set(requires) <= parts
+    )
 
 
 def load_template(path: Path) -> Template:

@@ -30,7 +30,7 @@ def test_read_pdf_and_frames() -> None:
     assert list(forms["form.fiscal_year"]) == [2021, 2022]
     assert forms.loc[0, "budget.execution"] == Decimal("1121.69")  # exact Decimal, not a float
     assert list(forms["clean"]) == [False, True]
-    assert len(frames["indicators"]) == 52 and len(frames["checks"]) == 16
+    assert len(frames["indicators"]) == 52 and len(frames["checks"]) == 18  # 9 a form: 8 own + scores_present (shared)
     fails = frames["checks"][frames["checks"]["status"] == "fail"]
     assert list(fails["id"]) == ["text_expenditure_by_function"]
     assert records[0].clean is False and records[1].clean is True
