@@ -128,17 +128,20 @@ def after_label(text: str, labels: Sequence[str]) -> str:
 
 
 def read_label_fields(
-    sheet: Sheet, specs: Sequence[FieldSpec], ex: Extraction, columns: dict[str, float] | None = None
+    sheet: Sheet, specs: Sequence[FieldSpec], ex: Extraction, table: tuple[int, dict[str, float]] = (0, {})
 ) -> None:
+    """Label → value fields. A field read under an indicator-table column (总分 → 得分) is searched below
+    that table's header only (a funds block's 合计 row above is not the total score)."""
+    start, columns = table
     for spec in specs:
         ex.declared.add(spec.path)
-        hit = sheet.find(spec.labels)
+        hit = sheet.find(spec.labels, start if spec.column is not None else 0)
         if hit is None:
             if spec.required:
                 ex.flag(spec.path, "label not found")
             continue
         i, label = hit
-        cell = _value_cell(sheet, i, label, spec, columns or {})
+        cell = _value_cell(sheet, i, label, spec, columns)
         if spec.take == "inline" and cell is not None and not clean_text(cell.text):
             right = sheet.rows[i].right_of(label)  # the amount in a cell of its own, not in the label's
             cell = right[0] if right else cell

@@ -51,11 +51,12 @@ def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
     return last + 1, [found[c.name] for c in spec.columns if c.name in found]
 
 
-def indicator_columns(sheet: Sheet, template: Template) -> dict[str, float]:
-    """The x-centre of each indicator-table column (for label fields read under a column, e.g. 总分)."""
+def indicator_columns(sheet: Sheet, template: Template) -> tuple[int, dict[str, float]]:
+    """The first row below the indicator table's header and the x-centre of each of its columns (for
+    label fields read under a column, e.g. 总分, which come after the header)."""
     spec = template.tables.get("indicators")
     head = _header(sheet, spec) if spec is not None else None
-    return {} if head is None else {c.spec.name: c.x for c in head[1]}
+    return (0, {}) if head is None else (head[0], {c.spec.name: c.x for c in head[1]})
 
 
 def _is_end(row: Row, spec: TableSpec) -> bool:
@@ -203,8 +204,6 @@ def _subtotal_name(row: Row, cells: dict[str, Cell | None], spec: TableSpec) -> 
         return None
     if not row.starts(name):
         return None  # a name merged down from the rows above: an empty row of that group, not a subtotal
-    if spec.level1 == "subtotal_rows" and name is l2:
-        return name
     scored = any(
         not _blank(cells.get(k)) and cells.get(k) is not name and regex.search(r"\d", cells[k].text or "")  # type: ignore[union-attr]
         for k in _SCORES
@@ -213,7 +212,11 @@ def _subtotal_name(row: Row, cells: dict[str, Cell | None], spec: TableSpec) -> 
     m = _POINTS.search(text)
     known = vocabulary().is_level1(text[: m.start()] if m else text)
     merged = l1 is not None and l1 is l2
-    return name if (merged or known) and (scored or m is not None) and not vocabulary().is_label(text) else None
+    if vocabulary().is_label(text):
+        return None
+    if spec.level1 == "subtotal_rows" and name is l2:  # this form's level-1 names are subtotal rows
+        return name if scored or known else None
+    return name if (merged or known) and (scored or m is not None) else None
 
 
 def _has_values(cells: dict[str, Cell | None]) -> bool:

@@ -20,7 +20,8 @@ def read_page(page: Any, number: int, path: str, settings: PageSettings | None =
     s = settings or PageSettings()
     page = upright(page)
     chars, tables = page_objects(page, s.table, path, number)
-    lines = text_lines(chars, s.grid.lines)
+    walls = sorted({(round(x, 2), b[1], b[3]) for boxes in tables for b in boxes for x in (b[0], b[2])})
+    lines = text_lines(chars, s.grid.lines, walls)
     if not lines:
         sideways = sum(1 for c in chars if not c.get("upright", True)) > len(chars) / 2
         return PageContent(

@@ -8,6 +8,7 @@ run past the cell's borders.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,22 +31,42 @@ class LineSettings:
 DEFAULT_LINE_SETTINGS = LineSettings()
 
 
-def _continues(prev: Char, char: Char, s: LineSettings) -> bool:
+Wall = tuple[float, float, float]  # a vertical cell border: x, top, bottom
+
+
+def _continues(prev: Char, char: Char, s: LineSettings, walls: Sequence[Wall] = ()) -> bool:
     size = max(float(prev["size"]), float(char["size"]), 1.0)
     if abs(float(char["top"]) - float(prev["top"])) > s.same_line * size:
         return False
-    gap = float(char["x0"]) - float(prev["x1"])
-    return -0.25 * size <= gap <= s.join_gap * size
+    x1, x0 = float(prev["x1"]), float(char["x0"])
+    gap = x0 - x1
+    if not -0.25 * size <= gap <= s.join_gap * size:
+        return False
+    if gap > WALL_MARGIN * 2:  # a cell border in the gap between two glyphs: two cells' strings
+        y = (float(char["top"]) + float(char["bottom"])) / 2
+        at = bisect.bisect_left(walls, (x1 + WALL_MARGIN, -1e9, -1e9))
+        while at < len(walls) and walls[at][0] <= x0 - WALL_MARGIN:
+            if walls[at][1] <= y <= walls[at][2]:
+                return False
+            at += 1
+    return True
 
 
-def text_lines(chars: Iterable[Char], settings: LineSettings = DEFAULT_LINE_SETTINGS) -> list[TextLine]:
-    """Group characters, in stream order, into lines of single strings."""
+WALL_MARGIN = 0.3  # pt: a border must clear both glyphs by this much to separate them
+
+
+def text_lines(
+    chars: Iterable[Char], settings: LineSettings = DEFAULT_LINE_SETTINGS, walls: Sequence[Wall] = ()
+) -> list[TextLine]:
+    """Group characters, in stream order, into lines of single strings. ``walls``: the vertical cell
+    borders of the page's tables (sorted); adjacent strings of two cells that a border runs between are
+    two lines, while one string overflowing its cell (a border through its glyphs) stays one."""
     lines: list[TextLine] = []
     current: list[Char] = []
     for char in chars:
         if not char.get("upright", True):
             continue
-        if current and not _continues(current[-1], char, settings):
+        if current and not _continues(current[-1], char, settings, walls):
             lines.append(_make_line(current, settings))
             current = []
         current.append(char)
