@@ -62,10 +62,12 @@ def quality(record: Record) -> int:
 
 
 def extract_form(form: FormPages, source: Source) -> Record:
-    """The checked record of one form. A form read with the nearest template is also read by the generic
-    reader; the reading that holds up better is kept (both carry a ``template`` review entry)."""
+    """The checked record of one form. A form read with the nearest template, or whose template finds no
+    funds block where it expects one (another layout of the kind), is also read by the generic reader; the
+    reading that holds up better is kept (a generic reading carries a ``template`` review entry)."""
     record = _extract_form(form, source)
-    if form.how == "near" and form.alternative is not None:
+    structural = any(p == "funds.rows" or p.startswith("funds.rows.") and "." not in p[11:] for p in record.review)
+    if form.alternative is not None and (form.how == "near" or structural):
         generic = _extract_form(dataclasses.replace(form, template=form.alternative, how="generic"), source)
         if quality(generic) > quality(record):
             return generic

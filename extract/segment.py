@@ -130,8 +130,12 @@ def continues(prev: PageContent, page: PageContent, screen_: PageScreen) -> bool
     a, b = _borders(prev, last=True), _borders(page, last=False)
     if not a or not b:
         return False
-    shared = sum(1 for x in b if any(abs(x - y) <= 2.0 for y in a))
-    return shared / len(b) >= CONTINUATION_OVERLAP
+    # one sheet printed over pages: the same outer borders, and the borders of the page whose merged
+    # cells hide more of them (a header block) are mostly borders of the other
+    same_edges = abs(a[0] - b[0]) <= 2.0 and abs(a[-1] - b[-1]) <= 2.0
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    shared = sum(1 for x in small if any(abs(x - y) <= 2.0 for y in large))
+    return shared / len(b) >= CONTINUATION_OVERLAP or (same_edges and shared / len(small) >= CONTINUATION_OVERLAP)
 
 
 def split_forms(
@@ -165,7 +169,7 @@ def split_forms(
             members[-1], nxt, screens[nxt.number - 1]
         ):
             members.append(nxt)
-        alternative = fallback(templates) if how == "near" else None
+        alternative = fallback(templates) if how != "generic" else None
         forms.append(FormPages(template, tuple(members), how, missing, alternative))
         n = members[-1].number + 1
     return forms, unmatched
