@@ -69,6 +69,7 @@ BASE_WIDTHS: dict[str, dict[str, float]] = {
     },
 }  # fmt: skip
 LEVEL1_WIDTH = 10.0
+REASON_MORE_WIDTH = 8.0
 LABEL_WIDTH = 4.5
 
 
@@ -121,7 +122,10 @@ def table_columns(family: str, level1: str, indicator_label: str) -> list[str]:
     columns = ["label"] if indicator_label != "none" else []
     if level1 != "subtotal_level2":
         columns.append("level1")
-    return columns + list(BASE_WIDTHS[family])
+    columns += list(BASE_WIDTHS[family])
+    if len(columns) < 8 and "reason" in columns:  # the funds block needs eight cells: 偏差原因 spans two columns
+        columns.append("reason_more")
+    return columns
 
 
 def _pick(rng: random.Random, options: tuple[Any, ...], weights: tuple[float, ...] | None = None) -> Any:

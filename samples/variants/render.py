@@ -30,7 +30,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from samples.forms.common import BOX, NO_BORDER, Printed, cell_value, column_points, count_lines, line_pitch
 from samples.forms.common import new_workbook as _new_workbook
 from samples.variants.content import Content, Level1, Row, Value, blank, dec, decimals
-from samples.variants.layout import BASE_WIDTHS, LABEL_WIDTH, LEVEL1_WIDTH, Layout, table_columns
+from samples.variants.layout import (
+    BASE_WIDTHS,
+    LABEL_WIDTH,
+    LEVEL1_WIDTH,
+    REASON_MORE_WIDTH,
+    Layout,
+    table_columns,
+)
 
 BODY = 9.0
 ROW = 18.0
@@ -151,7 +158,12 @@ class Builder:
         self.lay = layout
         self.rng = random.Random(f"render-{layout.kind}-{layout.seed}")
         self.columns = table_columns(layout.family, layout.level1, layout.indicator_label)
-        base = {**BASE_WIDTHS[layout.family], "label": LABEL_WIDTH, "level1": LEVEL1_WIDTH}
+        base = {
+            **BASE_WIDTHS[layout.family],
+            "label": LABEL_WIDTH,
+            "level1": LEVEL1_WIDTH,
+            "reason_more": REASON_MORE_WIDTH,
+        }
         self.n = len(self.columns)
         self.widths = {
             get_column_letter(i + 1): round(base[key] * factor, 2)
@@ -169,6 +181,12 @@ class Builder:
     # --- cells -------------------------------------------------------------------------------------------
     def col(self, key: str) -> int:
         return self.columns.index(key) + 1
+
+    def span(self, key: str) -> tuple[int, int]:
+        """The grid columns of an indicator-table column (偏差原因 may span two)."""
+        if key == "reason" and "reason_more" in self.columns:
+            return self.col("reason"), self.col("reason_more")
+        return self.col(key), self.col(key)
 
     def next_row(self, height: float = ROW) -> int:
         self.row += 1
@@ -377,7 +395,7 @@ class Builder:
 
     # --- indicator table ---------------------------------------------------------------------------------
     def value_columns(self) -> list[str]:
-        return [k for k in self.columns if k not in ("label", "level1", "level2", "level3")]
+        return [k for k in self.columns if k not in ("label", "level1", "level2", "level3", "reason_more")]
 
     def indicator_header(self) -> tuple[int, int]:
         lay = self.lay
@@ -412,7 +430,7 @@ class Builder:
             self.row = top
         skip: set[str] = set()
         for key in self.columns:
-            if key == "label" or key in skip:
+            if key in ("label", "reason_more") or key in skip:
                 continue
             c = self.col(key)
             if key in groups:
@@ -424,7 +442,7 @@ class Builder:
                     skip.add(sub)
                 self.row = top
                 continue
-            self.put(c, c, self.head(names[key]), rows=2 if two else 1)
+            self.put(*self.span(key), self.head(names[key]), rows=2 if two else 1)
         self.row = top + (1 if two else 0)
         return top, self.row
 
@@ -492,7 +510,7 @@ class Builder:
                 value = level1.reference_score
             elif key == "analysis":
                 value = "——"
-            self.put(self.col(key), self.col(key), value)
+            self.put(*self.span(key), value)
 
     def subtotal(self, level1: Level1, index: int) -> None:
         """The subtotal row (where the layout has one) and the truth of ``indicator_subtotals[index]``."""
@@ -553,7 +571,7 @@ class Builder:
                     at = index if is_indicator else None
                     for key, value in self.row_values(row, at).items():
                         align = LEFT if key in ("reason", "analysis") else CENTER
-                        self.put(self.col(key), self.col(key), None if at is None else value, align)
+                        self.put(*self.span(key), None if at is None else value, align)
                     if is_indicator:
                         path = f"indicators[{index}]"
                         self.truth(f"{path}.level1", level1.level1)
