@@ -224,9 +224,11 @@ def _has_values(cells: dict[str, Cell | None]) -> bool:
 
 
 def _mend_page_breaks(rows: list[tuple[Row, dict[str, Cell | None]]], names: tuple[str, ...]) -> None:
-    """A name merged down over rows that a page break cuts is drawn once, on one side of the break: the
-    other side's part of the merged cell is blank. Both parts get the name (level names, the vertical
-    绩效指标 label), so that rows on either page belong to their group."""
+    """A name merged down over rows that a page break cuts is drawn once, in the part of the merged cell
+    that holds its middle (the taller part): the other part is blank, or shows the rest of a wrapped
+    name. Every part gets the whole name (level names, the vertical 绩效指标 label), so that rows on
+    either page belong to their group. A blank part between two named ones joins the one whose part is
+    at least as tall as it."""
     for name in names:
         runs: list[tuple[int, int, Cell | None]] = []  # (first row, last row, cell) of each merged run
         for k, (_row, cells) in enumerate(rows):
@@ -235,19 +237,56 @@ def _mend_page_breaks(rows: list[tuple[Row, dict[str, Cell | None]]], names: tup
                 runs[-1] = (runs[-1][0], k, cell)
             else:
                 runs.append((k, k, cell))
-        for (a0, a1, up), (b0, b1, down) in zip(runs, runs[1:], strict=False):
+        inner = "level2" if name == "level1" else "level3"
+
+        def joinable(a: int, b: int) -> bool:
+            (a0, a1, up), (b0, b1, down) = runs[a], runs[b]
             if up is None or down is None or rows[a1][0].page == rows[b0][0].page:
+                return False
+            # a name merged across into the next column is a subtotal row, a group of its own
+            return not any(
+                rows[k][1].get(name) is rows[k][1].get(inner) for k in (*range(a0, a1 + 1), *range(b0, b1 + 1))
+            )
+
+        def height(r: int) -> float:
+            cell = runs[r][2]
+            return 0.0 if cell is None else cell.bbox[3] - cell.bbox[1]
+
+        for j, (lo, hi, cell) in enumerate(runs):
+            if cell is None:
                 continue
-            inner = "level2" if name == "level1" else "level3"
-            if any(rows[k][1].get(name) is rows[k][1].get(inner) for k in (*range(a0, a1 + 1), *range(b0, b1 + 1))):
-                continue  # a name merged across into the next column is a subtotal row, a group of its own
-            if _blank(up) == _blank(down):
+            if not _blank(cell):  # a wrapped name cut in two: 服务对 | 象满意度指标
+                nxt = runs[j + 1][2] if j + 1 < len(runs) else None
+                if nxt is not None and not _blank(nxt) and joinable(j, j + 1) and cell.hidden:
+                    shown, rest, below = clean_text(cell.text), clean_text(cell.hidden), clean_text(nxt.text)
+                    whole = shown + below if below.startswith(rest) else shown + rest
+                    if whole.endswith(below):
+                        for k in range(lo, runs[j + 1][1] + 1):
+                            rows[k][1][name] = replace(rows[k][1][name] or cell, text=whole, hidden="")
                 continue
-            text = down.text if _blank(up) else up.text
-            lo, hi, blank = (a0, a1, up) if _blank(up) else (b0, b1, down)
-            named = replace(blank, text=text)
-            for k in range(lo, hi + 1):
-                rows[k][1][name] = named
+            options = [
+                r for r in (j - 1, j + 1)
+                if 0 <= r < len(runs) and joinable(min(r, j), max(r, j)) and not _blank(runs[r][2])
+                and height(r) >= height(j) - 0.5
+            ]
+            # where a centred name is drawn tells how far its merged range runs past this page: the part
+            # above reaches down, the part below reaches up, by about this blank part's height
+            fits = [r for r in options if abs(_reach(runs[r][2], down=r < j) - height(j)) <= max(3.0, 0.2 * height(j))]
+            if len(fits) == 1 or (not fits and len(options) == 1):
+                source = (fits or options)[0]
+                named = replace(cell, text=runs[source][2].text)  # type: ignore[union-attr]
+                for k in range(lo, hi + 1):
+                    rows[k][1][name] = named
+
+
+def _reach(cell: Cell | None, down: bool) -> float:
+    """How far (pt) the merged range of a vertically centred name runs below (``down``) or above this
+    part of it, judged by where its text is drawn; 0 when the text is centred in this part."""
+    if cell is None or not cell.lines:
+        return 0.0
+    mid = (min(ln.bbox[1] for ln in cell.lines) + max(ln.bbox[3] for ln in cell.lines)) / 2
+    top, bottom = cell.bbox[1], cell.bbox[3]
+    return 2 * (mid - top) - (bottom - top) if down else 2 * (bottom - mid) - (bottom - top)
 
 
 def _own_level3(cells: dict[str, Cell | None]) -> bool:
@@ -285,7 +324,8 @@ def _sum_subtotal_scores(rows: list[dict[str, Field]], subtotals: list[dict[str,
         if sub.get("score") is not None and sub["score"].value is not None:
             continue  # printed in a subtotal row
         group = [r for r in rows if r.get("level1") is not None and r["level1"].value == sub["level1"].value]
-        scores = [r["score"].value for r in group if "score" in r]
+        group = [r for r in group if any(r.get(k) is not None and r[k].value is not None for k in _SCORES)]
+        scores = [r["score"].value for r in group if "score" in r]  # unscored 其中 sub-rows left out
         if group and len(scores) == len(group) and all(isinstance(v, Decimal) for v in scores):
             total = sum((v for v in scores if isinstance(v, Decimal)), Decimal(0))
             sub["score"] = Field(f"indicator_subtotals[{i}].score", total, "computed", None, None, 1.0, "computed")
