@@ -74,10 +74,19 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--verbose", action="store_true", help="list every wrong field and silent error")
     args = parser.parse_args()
-    from samples.variants.__main__ import parse_seeds, render_many
+    from samples.variants.__main__ import parse_seeds, render_many, variant
+    from samples.variants.content import load_all
 
     seeds = parse_seeds(args.seeds)
-    jobs = [(k, s) for k in KINDS for s in seeds]
+    contents = load_all(errors=[])
+    jobs, broken = [], []
+    for k in KINDS:
+        for seed in seeds:
+            try:
+                variant(contents, k, seed, inject=True)
+                jobs.append((k, seed))
+            except Exception as exc:  # noqa: BLE001 - a renderer bug is reported, the benchmark goes on
+                broken.append(f"{k}-{seed}: {type(exc).__name__}: {exc}")
     render_many(jobs, args.cache, inject=True)
     pdfs = [args.cache / f"{k}-{s}.pdf" for k, s in jobs]
     truths = {p: load_truth(p) for p in pdfs}
@@ -114,6 +123,8 @@ def main() -> int:
     table("fields exact by layout variation", by_var)
     for f in failures:
         print(f"  not read: {f}")
+    for b in broken:
+        print(f"  not rendered (sample generator): {b}")
 
     # leave-one-template-out
     own = {pdf.name: truths[pdf]["template"] for pdf in pdfs}
