@@ -1,13 +1,15 @@
 """Generality: how well ``extract`` reads forms laid out the way it was never tuned on.
 
-Renders seeded layout variants of every kind (``samples/variants``; seeds from 1000 up, which the tests
-never use) into a cache folder outside git, reads each with the full pipeline, and prints — per kind
+Renders seeded layout variants of every kind (``samples/variants``) into a cache folder outside git, reads each with the full pipeline, and prints — per kind
 and per layout variation — the share of fields read exactly and the silent numeric errors (a wrong
 number neither in ``review`` nor in a failed check). Then the same with each kind's own template
 removed (leave-one-template-out: the nearest template or the generic reader must read it), scored on
 the common record; then the injected inconsistencies and how many were flagged.
 
-    make bench     (or: python bench/bench_generality.py [--seeds 1000-1029] [--cache DIR] [--verbose])
+    make bench     (or: python bench/bench_generality.py [--seeds 5000-5029] [--cache DIR] [--verbose])
+
+Seeds: 0–5 are the committed fixed set the tests read; 100–999 are for development (look at them, fix
+what they show); 5000 and up are held out: the benchmark's figures, never looked at field by field.
 
 Targets (issue 9): ≥ 99 % fields exact and 0 silent numeric errors; leave-one-template-out ≥ 90 % of
 the common record and 0 silent errors; every injected inconsistency flagged.
@@ -69,7 +71,7 @@ def table(title: str, groups: dict[str, Score], width: int = 34) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--seeds", default="1000-1029")
+    parser.add_argument("--seeds", default="5000-5029")
     parser.add_argument("--cache", type=Path, default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "extract-variants")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--verbose", action="store_true", help="list every wrong field and silent error")

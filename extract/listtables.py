@@ -84,13 +84,21 @@ def _table_rows(sheet: Sheet, spec: TableSpec) -> tuple[list[_Column], list[tupl
             if any(not _blank(c) and c is not key for k, c in cells.items() if k not in _NAMES):
                 out.append((row, cells))  # values on a template row: read on, the walk flags it
             continue  # a blank template row (指标2, ……), not an indicator
-        # a repeated header on the next page is not a data row
+        # a repeated header on the next page (a print title, maybe another table's) is not a data row
         anchor = cells.get(spec.anchor)
         anchor_labels = next(c.spec.labels for c in columns if c.spec.name == spec.anchor)
         if anchor is not None and label_matches(anchor.text, anchor_labels):
             continue
+        if _header_like(row):
+            continue
         out.append((row, cells))
     return columns, out
+
+
+def _header_like(row: Row) -> bool:
+    """Every filled cell of the row (two or more) is a label of the forms: 二级指标 | 三级指标 | 指标分值."""
+    texts = [c.text for c in row.cells if clean_text(c.text)]
+    return len(texts) >= 2 and all(vocabulary().is_label(t) for t in texts)
 
 
 def _canonical(level3: Cell, names: tuple[str, ...]) -> str | None:
@@ -257,10 +265,14 @@ def _mend_page_breaks(rows: list[tuple[Row, dict[str, Cell | None]]], names: tup
                 continue
             if not _blank(cell):  # a wrapped name cut in two: 服务对 | 象满意度指标
                 nxt = runs[j + 1][2] if j + 1 < len(runs) else None
-                if nxt is not None and not _blank(nxt) and joinable(j, j + 1) and cell.hidden:
+                if nxt is not None and not _blank(nxt) and joinable(j, j + 1):
                     shown, rest, below = clean_text(cell.text), clean_text(cell.hidden), clean_text(nxt.text)
                     whole = shown + below if below.startswith(rest) else shown + rest
-                    if whole.endswith(below):
+                    one_name = bool(rest) and whole.endswith(below)
+                    # 产出指标 | (50分), 服务对 | 象满意度指标: halves of one name, not two groups
+                    if not one_name and (_POINTS.fullmatch(below) or vocabulary().is_group_name(shown + below)):
+                        whole, one_name = shown + below, not vocabulary().is_group_name(below)
+                    if one_name:
                         for k in range(lo, runs[j + 1][1] + 1):
                             rows[k][1][name] = replace(rows[k][1][name] or cell, text=whole, hidden="")
                 continue

@@ -38,6 +38,12 @@ class Vocabulary:
     labels: frozenset[str]  # every label the vocabulary knows (norm-ed)
     patterns: dict[str, regex.Pattern[str]] = dataclasses.field(default_factory=dict)  # header fallbacks
     template_rows: tuple[regex.Pattern[str], ...] = ()  # 指标2, ……: blank rows of the printed template
+    level2_names: frozenset[str] = frozenset()
+
+    def is_group_name(self, text: str) -> bool:
+        """A level-1 or level-2 group name the forms use (产出指标, 服务对象满意度指标), points aside."""
+        t = regex.sub(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$", "", norm(text))
+        return t in self.level1_names or t in self.level2_names
 
     def is_template_row(self, text: str) -> bool:
         t = norm(text)
@@ -116,7 +122,8 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
             rows.append(regex.compile(pattern))
         except regex.error as exc:
             raise _fail(f"template_rows.{i}", f"bad regex: {exc}") from exc
-    return Vocabulary(synonyms, columns, vocab.level1_names, frozenset(labels), patterns, tuple(rows))
+    level2 = frozenset(norm(n) for n in data.get("level2_names", []))
+    return Vocabulary(synonyms, columns, vocab.level1_names, frozenset(labels), patterns, tuple(rows), level2)
 
 
 @cache
