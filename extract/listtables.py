@@ -96,9 +96,11 @@ def _table_rows(sheet: Sheet, spec: TableSpec) -> tuple[list[_Column], list[tupl
 
 
 def _header_like(row: Row) -> bool:
-    """Every filled cell of the row (two or more) is a label of the forms: 二级指标 | 三级指标 | 指标分值."""
+    """The filled cells of the row are labels of the forms (二级指标 | 三级指标 | 指标分值): all of two, or
+    at least three and most (a vertical label down the side may cross the row)."""
     texts = [c.text for c in row.cells if clean_text(c.text)]
-    return len(texts) >= 2 and all(vocabulary().is_label(t) for t in texts)
+    labels = sum(1 for t in texts if vocabulary().is_label(t))
+    return (len(texts) >= 2 and labels == len(texts)) or (labels >= 3 and labels >= 0.7 * len(texts))
 
 
 def _canonical(level3: Cell, names: tuple[str, ...]) -> str | None:

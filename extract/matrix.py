@@ -18,10 +18,10 @@ BODY_SEARCH_ROWS = 12
 
 
 def _across(
-    sheet: Sheet, labels: dict[str, tuple[str, ...]], start: int, strip: bool
+    sheet: Sheet, labels: dict[str, tuple[str, ...]], start: int, strip: bool, need: int = 2
 ) -> tuple[int, dict[str, float], list[Cell]] | None:
-    """The first row from ``start`` holding at least two of ``labels`` (by name): its index, each found
-    name's x-centre, and the label cells."""
+    """The first row from ``start`` holding at least ``need`` of ``labels`` (by name): its index, each
+    found name's x-centre, and the label cells."""
     for i in range(start, min(start + HEADER_SEARCH_ROWS, len(sheet.rows))):
         row = sheet.rows[i]
         xs: dict[str, float] = {}
@@ -32,9 +32,19 @@ def _across(
                     xs[name] = (c.bbox[0] + c.bbox[2]) / 2
                     heads.append(c)
                     break
-        if len(xs) >= min(2, len(labels)):
+        if len(xs) >= min(need, len(labels)):
             return i, xs, heads
     return None
+
+
+def _labels_down(sheet: Sheet, labels: dict[str, tuple[str, ...]], first: int, left_of: float) -> int:
+    """How many of ``labels`` head rows from ``first`` on, in cells left of ``left_of``."""
+    found: set[str] = set()
+    for row in sheet.rows[first : first + BODY_SEARCH_ROWS]:
+        for c in row.cells:
+            if row.starts(c) and c.text and c.bbox[2] <= left_of:
+                found.update(n for n, options in labels.items() if label_matches(c.text, options))
+    return len(found)
 
 
 def _row_label(cell: Cell) -> str:
@@ -57,8 +67,10 @@ def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
     columns = {c.name: c.labels for c in spec.columns}
     transposed = False
     head = _across(sheet, columns, start, strip=False)
-    if head is None:
-        head = _across(sheet, spec.rows, start, strip=True)
+    if head is None:  # transposed: the block's rows printed across, its columns down the side
+        head = _across(sheet, spec.rows, start, strip=True, need=1)
+        if head is not None and _labels_down(sheet, columns, head[0], min(head[1].values())) < 2:
+            head = None
         transposed = head is not None
     if head is None:
         ex.flag(spec.path, "block header not found")
