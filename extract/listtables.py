@@ -133,6 +133,7 @@ class _Indicators:
     level1: Field | None = None
     level2: Field | None = None
     level2_cell: Cell | None = None  # the (merged) cell the current level-2 name was read from
+    level1_cell: Cell | None = None  # likewise for the level-1 name (its own column)
 
     def subtotal_row(self, cells: dict[str, Cell | None], name_cell: Cell) -> None:
         """A row with no level-3 name of its own whose name cell names a level-1 group (投入, 产出指标(50分)):
@@ -159,7 +160,7 @@ class _Indicators:
             points = Cell(name_cell.page, name_cell.row, name_cell.col, 1, 1, name_cell.bbox, m.group("points"))
             sub["set_score"] = cell_field(f"indicator_subtotals[{i}].set_score", points, "number", None, self.ex)
         self.subtotals.append(sub)
-        self.level1, self.level2 = sub["level1"], None
+        self.level1, self.level2, self.level1_cell = sub["level1"], None, None
 
     def indicator_row(self, cells: dict[str, Cell | None], spec: TableSpec) -> None:
         i = len(self.rows)
@@ -173,7 +174,14 @@ class _Indicators:
             if name in spec.expect and f.value is None and (cell is None or not clean_text(cell.text)):
                 self.ex.gaps.append(f.name)
         if level1_column:
-            self.level1 = _level1_from_column(cells.get("level1"), self.subtotals, self.ex) or self.level1
+            l1_cell = cells.get("level1")
+            named = _level1_from_column(l1_cell, self.subtotals, self.ex)
+            if named is not None:
+                self.level1, self.level1_cell = named, l1_cell
+            elif self.level1_cell is not None and l1_cell is not None and l1_cell is not self.level1_cell:
+                # a blank name cell of another group (not the named merged cell above): the name is not
+                # printed for it (a page break cut it off?) — carried down, and flagged
+                self.ex.flag(f"indicators[{i}].level1", "no level-1 name printed for this row's group")
         l2 = ind.get("level2")
         if l2 is not None and isinstance(l2.value, str) and level1_column:
             ind["level2"] = l2 = _without_points(l2)
@@ -262,10 +270,8 @@ def _mend_page_breaks(rows: list[tuple[Row, dict[str, Cell | None]]], names: tup
             cell = runs[r][2]
             return 0.0 if cell is None else cell.bbox[3] - cell.bbox[1]
 
-        for j, (lo, hi, cell) in enumerate(runs):
-            if cell is None:
-                continue
-            if not _blank(cell):  # a wrapped name cut in two: 服务对 | 象满意度指标
+        for j, (lo, _hi, cell) in enumerate(runs):
+            if cell is not None and not _blank(cell):  # a wrapped name cut in two: 服务对 | 象满意度指标
                 nxt = runs[j + 1][2] if j + 1 < len(runs) else None
                 if nxt is not None and not _blank(nxt) and joinable(j, j + 1):
                     shown, rest, below = clean_text(cell.text), clean_text(cell.hidden), clean_text(nxt.text)
@@ -277,20 +283,30 @@ def _mend_page_breaks(rows: list[tuple[Row, dict[str, Cell | None]]], names: tup
                     if one_name:
                         for k in range(lo, runs[j + 1][1] + 1):
                             rows[k][1][name] = replace(rows[k][1][name] or cell, text=whole, hidden="")
+        # chains of blank parts (a merged cell over three pages leaves two): each chain joins the named
+        # part above or below it whose centred text reaches across the chain's height
+        j = 0
+        while j < len(runs):
+            if runs[j][2] is None or not _blank(runs[j][2]):
+                j += 1
                 continue
+            last = j
+            while last + 1 < len(runs) and _blank(runs[last + 1][2]) and joinable(last, last + 1):
+                last += 1
+            total = sum(height(r) for r in range(j, last + 1))
             options = [
-                r for r in (j - 1, j + 1)
-                if 0 <= r < len(runs) and joinable(min(r, j), max(r, j)) and not _blank(runs[r][2])
-                and height(r) >= height(j) - 0.5
+                r for r in (j - 1, last + 1)
+                if 0 <= r < len(runs) and joinable(min(r, j if r < j else last), max(r, j if r < j else last))
+                and not _blank(runs[r][2]) and height(r) >= height(j if r < j else last) - 0.5
             ]
-            # where a centred name is drawn tells how far its merged range runs past this page: the part
-            # above reaches down, the part below reaches up, by about this blank part's height
-            fits = [r for r in options if abs(_reach(runs[r][2], down=r < j) - height(j)) <= max(3.0, 0.2 * height(j))]
+            fits = [r for r in options if abs(_reach(runs[r][2], down=r < j) - total) <= max(3.0, 0.2 * total)]
             if len(fits) == 1 or (not fits and len(options) == 1):
-                source = (fits or options)[0]
-                named = replace(cell, text=runs[source][2].text)  # type: ignore[union-attr]
-                for k in range(lo, hi + 1):
-                    rows[k][1][name] = named
+                source = runs[(fits or options)[0]][2]
+                for r in range(j, last + 1):
+                    named = replace(runs[r][2], text=source.text)  # type: ignore[arg-type,union-attr]
+                    for k in range(runs[r][0], runs[r][1] + 1):
+                        rows[k][1][name] = named
+            j = last + 1
 
 
 def _reach(cell: Cell | None, down: bool) -> float:
