@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import typing
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -291,8 +292,9 @@ def _tables(path: Path, data: dict[str, Any]) -> dict[str, TableSpec]:
 
 def _vocabulary_columns(vocab: Vocabulary, declared: set[str], allowed: set[str]) -> list[ColumnSpec]:
     """The indicator columns every template reads where the form prints them (指标性质, 度量单位, …)."""
+    hints = typing.get_type_hints(model.Indicator, vars(model))
     return [
-        ColumnSpec(name, labels, "text")
+        ColumnSpec(name, labels, "number" if Decimal in typing.get_args(hints[name]) else "text")
         for name, labels in vocab.indicator_columns.items()
         if name not in declared and name in allowed
     ]
