@@ -273,7 +273,7 @@ def _tables(path: Path, data: dict[str, Any]) -> dict[str, TableSpec]:
                 labels = vocabulary().expand("indicator_columns", labels)
             cols.append(ColumnSpec(cname, labels, cspec.get("type", "text")))
         if name == "indicators":
-            cols.extend(_vocabulary_columns(vocabulary(), {c.name for c in cols}, allowed))
+            cols.extend(_vocabulary_columns(vocabulary(), cols, allowed))
         anchor = spec.get("anchor", cols[0].name)
         if anchor not in {c.name for c in cols}:
             raise _fail(path, f"tables.{name}.anchor", f"{anchor!r} is not one of the columns")
@@ -290,13 +290,15 @@ def _tables(path: Path, data: dict[str, Any]) -> dict[str, TableSpec]:
     return out
 
 
-def _vocabulary_columns(vocab: Vocabulary, declared: set[str], allowed: set[str]) -> list[ColumnSpec]:
-    """The indicator columns every template reads where the form prints them (指标性质, 度量单位, …)."""
+def _vocabulary_columns(vocab: Vocabulary, declared: list[ColumnSpec], allowed: set[str]) -> list[ColumnSpec]:
+    """The indicator columns every template reads where the form prints them (指标性质, 度量单位, …), unless
+    the template reads that column already, under this name or another (Ningxia's 参考分值 is its 分值)."""
     hints = typing.get_type_hints(model.Indicator, vars(model))
+    taken = {lb for c in declared for lb in c.labels}
     return [
         ColumnSpec(name, labels, "number" if Decimal in typing.get_args(hints[name]) else "text")
         for name, labels in vocab.indicator_columns.items()
-        if name not in declared and name in allowed
+        if name not in {c.name for c in declared} and name in allowed and not taken & set(labels)
     ]
 
 
