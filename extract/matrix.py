@@ -8,9 +8,11 @@ from collections.abc import Sequence
 import regex
 
 from .fields import Extraction, cell_field
-from .model import Cell
+from .model import Cell, Field
 from .sheet import Sheet, label_matches
 from .templates import MatrixSpec, norm
+from .values import clean_text
+from .vocabulary import vocabulary
 
 _PARTS_PREFIX = regex.compile(r"^(?:其中|含)[:：]?")
 HEADER_SEARCH_ROWS = 8
@@ -105,9 +107,46 @@ def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
                 for col in spec.columns:
                     if col.name not in xs:
                         _put(spec, ex, name, col.name, None)
+    if not transposed:
+        _other_rows(sheet, spec, ex, header_row, xs, left_edge)
     for name in spec.rows:
         if name not in (xs if transposed else found) and not spec.optional:
             ex.flag(f"{spec.path}.{name}", "row label not found")
+
+
+_NUMBER = regex.compile(r"\d")
+
+
+def _other_rows(sheet: Sheet, spec: MatrixSpec, ex: Extraction, header_row: int, xs: dict[str, float], left: float) -> None:
+    """Rows of the block whose label is no known row (中央补助, 其中：…县级资金): kept with their label under
+    ``<section>.other_rows``, never dropped. The block ends at the first row with neither a known label
+    nor a number under its columns."""
+    if not spec.path.endswith(".rows"):
+        return
+    base = spec.path.removesuffix(".rows") + ".other_rows"
+    out: list[dict[str, Field]] = []
+    for i in range(header_row + 1, min(header_row + BODY_SEARCH_ROWS, len(sheet.rows))):
+        row = sheet.rows[i]
+        labels = [c for c in row.cells if c.bbox[2] <= left and clean_text(c.text) and row.starts(c)]
+        values = {name: row.at(x) for name, x in xs.items()}
+        numbers = [c for c in values.values() if c is not None and _NUMBER.search(c.text or "")]
+        known = any(label_matches(_row_label(c), lbs) for c in labels for lbs in spec.rows.values())
+        if not numbers and not known:
+            break
+        if known or not numbers or not labels or len({id(c) for c in numbers}) < len(numbers):
+            continue
+        label = labels[-1]  # the innermost label cell (a block label may be merged down the left)
+        if vocabulary().is_label(label.text) or any(label_matches(label.text, c.labels) for c in spec.columns):
+            continue
+        k = len(out)
+        item = {"label": Field(f"{base}[{k}].label", clean_text(label.text), label.text, label.page, label.bbox)}
+        for col in spec.columns:
+            cell = values.get(col.name)
+            unit = "%" if col.type == "percent" else None
+            item[col.name] = cell_field(f"{base}[{k}].{col.name}", cell, col.type, unit, ex)
+        out.append(item)
+    if out:
+        ex.rows[base] = out
 
 
 def _put(spec: MatrixSpec, ex: Extraction, row: str, column: str, cell: Cell | None) -> None:

@@ -157,6 +157,20 @@ class FundsRow:
 
 
 @dataclass(frozen=True, slots=True)
+class FundsOtherRow:
+    """A row of a funds block that maps to no known key, kept with its label as printed
+    (``其中：中央、省、市补助县级资金``, ``中央补助``)."""
+
+    label: str
+    initial_budget: Decimal | None = None
+    full_year_budget: Decimal | None = None
+    executed: Decimal | None = None
+    set_score: Decimal | None = None
+    execution_rate: Decimal | None = None
+    score: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class FundsRows:
     total: FundsRow | None = _opt()
     fiscal_appropriation: FundsRow | None = _opt()
@@ -188,6 +202,7 @@ class Funds:
 
     unit: str | None = None  # as the page prints it (项目资金（元）, 金额单位：万元) or the template fixes it
     rows: FundsRows = field(default_factory=FundsRows)
+    other_rows: list[FundsOtherRow] | None = _opt()  # rows with a label no key of ``rows`` stands for
     reason: str | None = _opt()
     by_income: ByIncome | None = _opt()
     by_expenditure: ByExpenditure | None = _opt()

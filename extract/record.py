@@ -17,6 +17,7 @@ from .model import (
     Field,
     Form,
     Funds,
+    FundsOtherRow,
     Goals,
     Indicator,
     IndicatorSubtotal,
@@ -77,12 +78,15 @@ def build_record(
             return None
         return build(cls, name, values, declared, **fixed)
 
+    funds = section(Funds, "funds")
+    if funds is not None and ex.rows.get("funds.other_rows"):
+        funds = dataclasses.replace(funds, other_rows=_rows(FundsOtherRow, ex.rows["funds.other_rows"]))
     return Record(
         source=source,
         template=template.id,
         form=section(Form, "form", template_kind=_kind(template, values)),
         budget=section(Budget, "budget"),
-        funds=section(Funds, "funds"),
+        funds=funds,
         goals=section(Goals, "goals"),
         narratives=section(Narratives, "narratives") or Narratives(),
         amounts_in_text=amounts,
@@ -96,7 +100,11 @@ def build_record(
         provenance=_provenance(ex, to_page),
         review=list(ex.review),
         gaps=list(dict.fromkeys(ex.gaps)),
-        row_keys={name: sorted(set.intersection(*(set(r) for r in rows))) for name, rows in ex.rows.items() if rows},
+        row_keys={
+            name: sorted(set.intersection(*(set(r) for r in rows)))
+            for name, rows in ex.rows.items()
+            if rows and "." not in name
+        },
     )
 
 
