@@ -154,6 +154,19 @@ def _join(lines: Sequence[TextLine]) -> str:
     return "".join(out).strip()
 
 
+def _stacked(block: Sequence[TextLine]) -> bool:
+    """One glyph a line, in one column: a vertical (stacked) string such as a 绩效指标 label."""
+    return len(block) >= 2 and all(len(ln.text.strip()) == 1 for ln in block) and (
+        max(ln.bbox[0] for ln in block) - min(ln.bbox[0] for ln in block) < 0.3 * block[0].size
+    )
+
+
+def _centred_on(block: Sequence[TextLine], b: BBox) -> bool:
+    x = (block[0].bbox[0] + block[0].bbox[2]) / 2
+    width = b[2] - b[0]
+    return width <= 3 * block[0].size or abs(x - (b[0] + b[2]) / 2) <= 0.25 * width
+
+
 def build_grid(
     page: int,
     cell_boxes: Sequence[BBox],
@@ -178,6 +191,10 @@ def build_grid(
     while pending:
         block = pending.pop(0)
         owner = _owner(block[0], slots, settings)
+        if owner is not None and _stacked(block) and not _centred_on(block, owner.bbox):
+            # a vertical label's glyphs drawn past its own (narrow) cell into a wide one: not that cell's
+            outside.extend(block)
+            continue
         if owner is None:  # not drawn in this table: each line on its own
             for ln in block:
                 own = _owner(ln, slots, settings)

@@ -52,6 +52,14 @@ def _continues(prev: Char, char: Char, s: LineSettings, walls: Sequence[Wall] = 
     return True
 
 
+def _below(char: Char, nxt: Char) -> bool:
+    """``nxt`` is drawn right under ``char``: ``char`` starts a stacked (vertical) string, which never
+    continues the line before it (a vertical label's first glyph beside the 合计 of the next cell)."""
+    size = max(float(char["size"]), 1.0)
+    step = float(nxt["top"]) - float(char["top"])
+    return abs(float(nxt["x0"]) - float(char["x0"])) < 0.3 * size and 0.8 * size <= step <= 2.2 * size
+
+
 WALL_MARGIN = 0.3  # pt: a border must clear both glyphs by this much to separate them
 
 
@@ -63,10 +71,10 @@ def text_lines(
     two lines, while one string overflowing its cell (a border through its glyphs) stays one."""
     lines: list[TextLine] = []
     current: list[Char] = []
-    for char in chars:
-        if not char.get("upright", True):
-            continue
-        if current and not _continues(current[-1], char, settings, walls):
+    upright = [c for c in chars if c.get("upright", True)]
+    for k, char in enumerate(upright):
+        stacked = k + 1 < len(upright) and _below(char, upright[k + 1])
+        if current and (stacked or not _continues(current[-1], char, settings, walls)):
             lines.append(_make_line(current, settings))
             current = []
         current.append(char)

@@ -102,6 +102,11 @@ class Layout:
     title_size: float
     template_rows: str  # none | 指标2 | …… | empty: blank rows inside some level-2 groups
     transposed_funds: bool  # funds rows as columns, columns as rows
+    # chosen only by named cases (samples/variants/classes.py), never drawn by random_layout, so that
+    # every seed keeps its layout: the funds block's label, and by-income/expenditure amounts in cells
+    # of their own (Hunan) rather than inside the label cell
+    funds_anchor: str = ""
+    income_cells: str = "inline"  # inline | own
 
     def label(self, concept: str) -> str:
         return dict(self.labels)[concept]

@@ -646,7 +646,7 @@ class Builder:
                 ("implementing_unit", lay.label("implementing_unit"), h["implementing_unit"]),
             ]
         )
-        self.funds_block("项目资金")
+        self.funds_block(self.lay.funds_anchor or "项目资金")
         self.goals_block()
         self.indicator_table(lay.label("total_score_row"))
 
@@ -657,7 +657,7 @@ class Builder:
         name = h.get("department") or h["unit_name"]
         key = "department" if "department" in h else "unit_name"
         self.header_fields([(key, "部门（单位）名称", name)])
-        self.funds_block("年度预算申请")
+        self.funds_block(self.lay.funds_anchor or "年度预算申请")
         funds = self.c.funds
         assert funds is not None
         if funds.by_income or funds.by_expenditure:
@@ -673,7 +673,11 @@ class Builder:
                     if i < len(items) and values is not None:
                         key_, text = items[i]
                         shown, truth = self.amount(values.get(key_))
-                        self.put(*span, f"{text}：{shown if shown is not None else ''}", LEFT)
+                        if self.lay.income_cells == "own" and span[1] > span[0]:  # label | amount
+                            self.put(span[0], span[0] + (span[1] - span[0]) // 2, text, LEFT)
+                            self.put(span[0] + (span[1] - span[0]) // 2 + 1, span[1], shown)
+                        else:
+                            self.put(*span, f"{text}：{shown if shown is not None else ''}", LEFT)
                         self.truth(f"funds.{name_}.{key_}", truth)
                     else:
                         self.put(*span, None)
@@ -685,7 +689,8 @@ class Builder:
     def _extend_funds_label(self, extra: int) -> None:
         for merged in list(self.ws.merged_cells.ranges):
             cell = self.ws.cell(merged.min_row, merged.min_col)
-            if isinstance(cell.value, str) and "年度预算申请" in cell.value.replace(" ", ""):
+            anchor = self.lay.funds_anchor or "年度预算申请"
+            if isinstance(cell.value, str) and anchor in cell.value.replace(" ", ""):
                 first_col, last_col, top = merged.min_col, merged.max_col, merged.min_row
                 self.ws.unmerge_cells(str(merged))
                 bottom = merged.max_row + extra
