@@ -111,6 +111,9 @@ def _value_cell(sheet: Sheet, i: int, label: Cell, spec: FieldSpec, columns: dic
         below = sheet.rows[j].at((label.bbox[0] + label.bbox[2]) / 2) if j < len(sheet.rows) else None
         return below if below is not None and clean_text(below.text) else (right[0] if right else None)
     if spec.take == "next":
+        if not right and spec.type == "text":  # the label ends its row: a header over its value
+            j = i + label.row_span
+            return sheet.rows[j].at((label.bbox[0] + label.bbox[2]) / 2) if j < len(sheet.rows) else None
         return right[0] if right else None
     filled = [c for c in right if clean_text(c.text)]
     if not filled:
@@ -161,10 +164,14 @@ def read_label_fields(
 
 
 def _search_lines(spec: HeaderSpec, lines: Sequence[TextLine]) -> Field | None:
+    """The first match of the spec's pattern whose value is not itself a label of the forms (a blank
+    ``项目负责人：  财务负责人：`` line gives no project leader named 财务负责)."""
     for ln in lines:
-        m = spec.pattern.search(ln.text.strip())
-        if m:
-            return Field(spec.path, m.group("value"), ln.text, None, ln.bbox, ln.confidence)
+        for m in spec.pattern.finditer(ln.text.strip()):
+            value = m.group("value")
+            if spec.type == "text" and value and vocabulary().starts_label(value):
+                continue
+            return Field(spec.path, value, ln.text, None, ln.bbox, ln.confidence)
     return None
 
 

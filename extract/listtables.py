@@ -31,11 +31,16 @@ class _Column:
 def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
     anchor = next(c for c in spec.columns if c.name == spec.anchor)
     hit = sheet.find(anchor.labels)
+    fallback = vocabulary().anchor_fallbacks.get(spec.anchor, ())
+    if hit is None and fallback:  # 绩效指标 heading the names column of a form with no 三级指标
+        hit = next(
+            ((i, c) for i, c in _finds(sheet, fallback) if _row_has_other_column(sheet.rows[i], spec, c)), None
+        )
     if hit is None:
         return None
-    first, _ = hit
+    first, head = hit
     last = first
-    found: dict[str, _Column] = {}
+    found: dict[str, _Column] = {anchor.name: _Column(anchor, (head.bbox[0] + head.bbox[2]) / 2)}
     for i in range(first, min(first + 3, len(sheet.rows))):
         row = sheet.rows[i]
         hits = 0
@@ -49,6 +54,25 @@ def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
         elif i > first:
             break
     return last + 1, [found[c.name] for c in spec.columns if c.name in found]
+
+
+def _finds(sheet: Sheet, labels: tuple[str, ...]) -> list[tuple[int, Cell]]:
+    out = []
+    start = 0
+    while (hit := sheet.find(labels, start)) is not None:
+        out.append(hit)
+        start = hit[0] + 1
+    return out
+
+
+def _row_has_other_column(row: Row, spec: TableSpec, anchor: Cell) -> bool:
+    """The row heads other columns of the table too (指标值, 实际完成值): a header, not a side label."""
+    return any(
+        c is not anchor and row.starts(c) and c.text and label_matches(c.text, col.labels)
+        for c in row.cells
+        for col in spec.columns
+        if col.name not in ("level1", "level2", spec.anchor)
+    )
 
 
 def indicator_columns(sheet: Sheet, template: Template) -> tuple[int, dict[str, float]]:

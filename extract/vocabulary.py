@@ -39,6 +39,7 @@ class Vocabulary:
     patterns: dict[str, regex.Pattern[str]] = dataclasses.field(default_factory=dict)  # header fallbacks
     template_rows: tuple[regex.Pattern[str], ...] = ()  # 指标2, ……: blank rows of the printed template
     level2_names: frozenset[str] = frozenset()
+    anchor_fallbacks: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
 
     def is_group_name(self, text: str) -> bool:
         """A level-1 or level-2 group name the forms use (产出指标, 服务对象满意度指标), points aside."""
@@ -72,6 +73,11 @@ class Vocabulary:
         for suffix in ("(万元)", "(元)", "(分)"):
             t = t.removesuffix(suffix)
         return bool(t) and t in self.labels
+
+    def starts_label(self, text: str) -> bool:
+        """The text is a label or the start of one (``财务负责`` of ``财务负责人：``): never a name or value."""
+        t = norm(text).rstrip(":：")
+        return bool(t) and any(lb.startswith(t) for lb in self.labels)
 
     def is_level1(self, text: str) -> bool:
         return norm(text) in self.level1_names
@@ -123,7 +129,10 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         except regex.error as exc:
             raise _fail(f"template_rows.{i}", f"bad regex: {exc}") from exc
     level2 = frozenset(norm(n) for n in data.get("level2_names", []))
-    return Vocabulary(synonyms, columns, vocab.level1_names, frozenset(labels), patterns, tuple(rows), level2)
+    fallbacks = {k: tuple(norm(x) for x in v) for k, v in data.get("anchor_fallbacks", {}).items()}
+    return Vocabulary(
+        synonyms, columns, vocab.level1_names, frozenset(labels), patterns, tuple(rows), level2, fallbacks
+    )
 
 
 @cache

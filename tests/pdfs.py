@@ -56,9 +56,19 @@ def blank_pdf(dst: Path, pages: int = 1) -> Path:
     return dst
 
 
-def ruled_form_pdf(dst: Path, title: str, rows: list[list[str]], widths: list[float], *, pages: int = 1) -> Path:
+def ruled_form_pdf(
+    dst: Path,
+    title: str,
+    rows: list[list[str]],
+    widths: list[float],
+    *,
+    pages: int = 1,
+    above: tuple[str, ...] = (),
+    below: tuple[str, ...] = (),
+) -> Path:
     """A one-table form drawn with ruled lines and a CID-font text layer (reportlab): each row a list of
-    cell texts, an empty string for a blank cell, ``"<"`` for a cell merged into its left neighbour."""
+    cell texts, an empty string for a blank cell, ``"<"`` for a cell merged into its left neighbour.
+    ``above`` / ``below``: lines of text without borders above and below the table."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -71,7 +81,11 @@ def ruled_form_pdf(dst: Path, title: str, rows: list[list[str]], widths: list[fl
         c.setFont("STSong-Light", 15)
         c.drawCentredString(page_w / 2, page_h - 60, title)
         c.setFont("STSong-Light", 9)
-        x0, top, row_h = 50.0, page_h - 90, 20.0
+        x0, top, row_h = 50.0, page_h - 90 - 14 * len(above), 20.0
+        for k, line in enumerate(above):
+            c.drawString(x0, page_h - 84 - 14 * k, line)
+        for k, line in enumerate(below):
+            c.drawString(x0, top - len(rows) * row_h - 16 - 14 * k, line)
         xs = [x0]
         for w in widths:
             xs.append(xs[-1] + w)

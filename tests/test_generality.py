@@ -1,0 +1,255 @@
+"""Forms laid out the way the samples are not: seeded layout variants and one layout per failure class
+found on forms the project never shows (issue 9). The PDFs are committed (samples/variants/fixed/ and
+samples/variants/classes/), each with the exact reading of its printed page (truth.json); they are made by
+``python -m samples.variants fixed`` and ``python -m samples.variants.classes``. Seeds ≥ 5000 are held out
+for bench/bench_generality.py and never read here."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+import extract
+from extract.model import Record
+
+from .conftest import ROOT
+from .pdfs import ruled_form_pdf
+from .truth import flagged_injection, load_truth, score
+
+FIXED = sorted((ROOT / "samples/variants/fixed").glob("*.pdf"))
+CLASSES = ROOT / "samples/variants/classes"
+
+
+@cache
+def read(pdf: Path) -> Record:
+    (record,) = extract.read_pdf(pdf)
+    return record
+
+
+def case(name: str) -> tuple[dict, Record]:  # type: ignore[type-arg]
+    pdf = CLASSES / f"{name}.pdf"
+    return load_truth(pdf), read(pdf)
+
+
+def checks(rec: Record) -> dict[str, str]:
+    return {c.id: c.status for c in rec.checks}
+
+
+def test_the_fixed_set_is_there() -> None:
+    assert len(FIXED) == 12, "samples/variants/fixed: seeds 0-5 of each kind"
+
+
+@pytest.mark.parametrize("pdf", FIXED, ids=lambda p: p.stem)
+def test_fixed_variant_reads_exactly(pdf: Path) -> None:
+    truth, rec = load_truth(pdf), read(pdf)
+    s = score(truth, rec)
+    assert not s.silent, s.silent
+    assert s.exact == s.fields, s.wrong
+    if truth["injected"]:
+        assert flagged_injection(truth, rec), truth["injected"]
+
+
+@pytest.mark.parametrize("pdf", sorted(CLASSES.glob("*.pdf")), ids=lambda p: p.stem)
+def test_case_reads_exactly(pdf: Path) -> None:
+    truth, rec = load_truth(pdf), read(pdf)
+    s = score(truth, rec)
+    assert not s.silent, s.silent
+    assert s.exact == s.fields, s.wrong
+
+
+def test_class1_level1_names_merged_across_are_subtotal_rows() -> None:
+    truth, rec = case("c1-shanxi-level1-merged-across")
+    assert truth["layout"]["level1"] == "subtotal_merged"
+    assert [s.level1 for s in rec.indicator_subtotals] == ["投入", "过程", "产出", "效果"]
+    assert [(s.set_score, s.score) for s in rec.indicator_subtotals] == [
+        (Decimal(16), Decimal("16.00")),
+        (Decimal(42), Decimal("38.00")),
+        (Decimal(22), Decimal("22.00")),
+        (Decimal(20), Decimal("20.00")),
+    ]
+    assert len(rec.indicators) == 26 and all(i.level1 for i in rec.indicators)
+    assert not any(i.level3 in ("投入", "过程", "产出", "效果") for i in rec.indicators)
+    assert checks(rec)["indicator_subtotals"] == checks(rec)["total_score"] == "pass"
+
+
+@pytest.mark.parametrize("name", ["c2-project-funds-in-yuan", "c2-project-unit-line-yuan"])
+def test_class2_the_unit_is_read_from_the_page(name: str) -> None:
+    truth, rec = case(name)
+    assert rec.funds is not None and rec.funds.unit == "元" == truth["fields"]["funds.unit"]
+    total = rec.funds.rows.total
+    assert total is not None
+    assert total.executed == Decimal(truth["fields"]["funds.rows.total.executed"])
+    assert rec.provenance["funds.unit"].raw in ("项目资金（元）", "项目资金(元)", "金额单位：元")
+
+
+def test_class2_no_unit_on_the_page_and_none_in_the_template_is_null_and_reviewed(tmp_path: Path) -> None:
+    rows = [
+        ["项目名称", "某县农村饮水巩固提升工程", "<", "<", "<"],
+        ["主管部门", "某县水务局", "<", "<", "<"],
+        ["项目资金", "全年预算数", "全年执行数", "执行率", "得分"],
+        ["年度资金总额", "1,250,000.00", "1,200,000.00", "96.00%", "9.60"],
+        ["三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["受益人口", "≥5000人", "5200人", "90", "88"],
+        ["总分", "<", "<", "100", "97.60"],
+    ]
+    pdf = ruled_form_pdf(tmp_path / "no-unit.pdf", "2022年度县级专项资金绩效自评表", rows, [95, 95, 95, 80, 80])
+    (rec,) = extract.read_pdf(pdf)
+    assert rec.template == "generic" and rec.funds is not None
+    assert rec.funds.unit is None
+    assert "funds.unit" in rec.review
+    assert "funds.rows.total.executed" in rec.review  # an amount without a unit is never passed as clean
+
+
+def test_class3_label_synonyms_read_with_the_national_template() -> None:
+    truth, rec = case("c3-project-label-synonyms")
+    assert truth["layout"]["labels"]["project_name"] == "项目支出名称"
+    assert rec.template == "project-national" and "template" not in rec.review
+    assert rec.form.project_name == truth["fields"]["form.project_name"]
+    assert rec.score.total == Decimal(truth["fields"]["score.total"])
+    assert {c.status for c in rec.checks} <= {"pass", "skipped"}  # its goals state no amounts
+
+
+def test_class3_department_funds_block_labelled_yusuan_zijin() -> None:
+    truth, rec = case("c3-dept-funds-label-synonym")
+    assert rec.template == "dept-national"
+    assert rec.funds is not None and rec.funds.rows.total is not None
+    assert rec.funds.rows.total.executed == Decimal(truth["fields"]["funds.rows.total.executed"])
+
+
+def test_class4_every_page_of_a_three_page_form_is_read() -> None:
+    truth, rec = case("c4-project-three-pages-repeated-header")
+    assert truth["pages"] == 3 and truth["layout"]["print_titles"] is True
+    assert rec.source.form_pages == [1, 2, 3]
+    assert len(rec.indicators) == 24
+    assert rec.score.total == Decimal(truth["fields"]["score.total"])
+    assert checks(rec)["total_score"] == "pass"
+
+
+def test_class5_split_target_columns_are_read() -> None:
+    truth, rec = case("c5-yunnan-split-target")
+    n = len({p.split("]")[0] for p in truth["fields"] if p.startswith("indicators[")})
+    assert len(rec.indicators) == n
+    for i, ind in enumerate(rec.indicators):
+        for key in ("nature", "target", "unit", "actual", "set_score", "score"):
+            want = truth["fields"].get(f"indicators[{i}].{key}")
+            got = getattr(ind, key)
+            assert (str(got) if got is not None else None) == want or (
+                got is not None and want is not None and Decimal(str(got)) == Decimal(want)
+            ), (i, key, got, want)
+
+
+def test_class6_report_number_whole_and_labels_never_values(tmp_path: Path) -> None:
+    rows = [
+        ["项目名称", "2022年农村公路养护项目", "<", "<", "<", "<", "<", "<"],
+        ["主管部门", "某县交通运输局", "<", "<", "实施单位", "某县公路事务中心", "<", "<"],
+        ["预算执行情况", "", "年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分"],
+        ["", "总额", "100.00", "100.00", "96.00", "96.00%", "10", "9.60"],
+        ["", "财政资金", "100.00", "100.00", "96.00", "96.00%", "", ""],
+        ["", "财政专户管理资金", "0.00", "0.00", "0.00", "", "", ""],
+        ["", "单位资金", "0.00", "0.00", "0.00", "", "", ""],
+        ["", "其他资金", "0.00", "0.00", "0.00", "", "", ""],
+        ["项目年度目标", "<", "<", "<", "年度目标完成情况", "<", "<", "<"],
+        ["完成农村公路养护120公里", "<", "<", "<", "完成122公里", "<", "<", "<"],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值", "得分"],
+        ["产出指标", "数量指标", "养护里程", "≥", "120", "公里", "122", "90"],
+        ["合计", "<", "<", "<", "<", "<", "<", "99.60"],
+    ]
+    pdf = ruled_form_pdf(
+        tmp_path / "sichuan.pdf",
+        "部门预算项目支出绩效自评表",
+        rows,
+        [70, 62, 70, 48, 48, 48, 60, 48],
+        above=("(2022年度)", "报表编号：510000_0013zp"),
+        below=("项目负责人：            财务负责人：",),
+    )
+    (rec,) = extract.read_pdf(pdf)
+    assert rec.template == "project-sichuan"
+    assert rec.form.report_no == "510000_0013zp"
+    assert rec.goals is not None
+    assert rec.goals.expected == "完成农村公路养护120公里"
+    assert rec.goals.achieved == "完成122公里"
+    assert rec.signatures is not None
+    assert rec.signatures.project_leader is None and rec.signatures.finance_leader is None
+
+
+def test_class7_amounts_in_cells_of_their_own_and_the_year_leading_the_title() -> None:
+    truth, rec = case("c7-dept-amounts-in-own-cells")
+    assert truth["layout"]["income_cells"] == "own" and truth["layout"]["year_style"] == "leading"
+    assert rec.funds is not None and rec.funds.by_income is not None and rec.funds.by_expenditure is not None
+    for key in ("total", "general_public_budget", "government_fund", "special_account_nontax", "other"):
+        want = truth["fields"].get(f"funds.by_income.{key}")
+        assert getattr(rec.funds.by_income, key) == (None if want is None else Decimal(want)), key
+    assert rec.form.fiscal_year == truth["fields"]["form.fiscal_year"]
+    total = rec.funds.rows.total
+    assert total is not None and total.execution_rate == Decimal(truth["fields"]["funds.rows.total.execution_rate"])
+
+
+def test_class7_a_rate_printed_as_a_fraction_is_decided_by_the_amounts() -> None:
+    truth, rec = case("c7-project-rate-fraction")
+    assert truth["layout"]["rate_format"] == "fraction"
+    assert rec.funds is not None and rec.funds.rows.total is not None
+    assert rec.funds.rows.total.execution_rate == Decimal(truth["fields"]["funds.rows.total.execution_rate"])
+    assert rec.provenance["funds.rows.total.execution_rate"].raw.startswith("0.")
+    assert checks(rec)["funds_execution_rate"] == "pass"
+
+
+def test_class8_a_kind_no_template_knows_is_read_by_the_generic_reader() -> None:
+    truth, rec = case("c8-unknown-kind-targets-self-evaluation")
+    assert rec.template == "generic" and "template" in rec.review
+    assert rec.form.title == truth["fields"]["form.title"] == "绩效目标自评表"
+    subrows = [i for i in rec.indicators if i.level3 and i.level3.startswith("其中")]
+    assert subrows and all(i.set_score is None and i.score is None for i in subrows)  # unscored 其中 rows
+    assert [i.level3 for i in rec.indicators if i.level3 and i.level3.startswith("★")]
+    assert rec.score.total is None or checks(rec).get("total_score") != "fail"
+
+
+def test_class8_a_transposed_funds_block_is_read() -> None:
+    truth, rec = case("c8-transposed-funds")
+    assert truth["layout"]["transposed_funds"] is True
+    assert rec.funds is not None and rec.funds.rows.total is not None
+    for key in ("initial_budget", "full_year_budget", "executed", "execution_rate", "score"):
+        want = truth["fields"][f"funds.rows.total.{key}"]
+        assert getattr(rec.funds.rows.total, key) == Decimal(want), key
+
+
+@pytest.mark.parametrize(
+    ("name", "fails"),
+    [
+        # as published: 年度资金总额 prints 0 against 本年财政拨款 202.64; 预期目标's parts do not add up
+        ("real-chizhou-a", {"funds_total_sum", "text_parts_sum", "text_total_matches_funds"}),
+        ("real-chizhou-b", {"funds_total_sum", "text_parts_sum", "text_total_matches_funds"}),
+        ("real-xiangyang-a", set()),
+        ("real-xiangyang-b", set()),
+        ("real-yinchuan-a", set()),
+        ("real-yinchuan-b", set()),
+        ("real-chongqing-a", set()),
+        ("real-chongqing-b", set()),
+    ],
+)
+def test_published_texts_in_other_layouts_keep_their_checks(name: str, fails: set[str]) -> None:
+    """Each published real text of shared/reference/real/, in two layouts other than its sample's: every
+    field as printed, and the checks fail exactly where the published form does not add up."""
+    _truth, rec = case(name)
+    assert {c.id for c in rec.checks if c.status == "fail"} == fails
+    assert rec.indicators and rec.score.total is not None
+
+
+def test_no_titled_form_with_a_ruled_table_is_lost(tmp_path: Path) -> None:
+    rows = [
+        ["专项资金名称", "县级粮食储备补贴", "<", "<"],
+        ["县级主管部门", "某县发展和改革局", "<", "<"],
+        ["绩效指标", "指标值", "实际完成值", "备注"],
+        ["储备粮规模", "≥5000吨", "5100吨", ""],
+        ["储备粮质量合格率", "100%", "100%", ""],
+    ]
+    pdf = ruled_form_pdf(tmp_path / "county.pdf", "2020年度县级专项资金绩效目标自评表", rows, [110, 130, 110, 80])
+    (rec,) = extract.read_pdf(pdf)
+    assert rec.template == "generic" and rec.form.fiscal_year == 2020
+    assert rec.form.project_name == "县级粮食储备补贴" and rec.form.department == "某县发展和改革局"
+    assert [(i.level3, i.target, i.actual) for i in rec.indicators] == [
+        ("储备粮规模", "≥5000吨", "5100吨"),
+        ("储备粮质量合格率", "100%", "100%"),
+    ]
