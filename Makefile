@@ -1,6 +1,6 @@
 # make run   — install, then extract the bundled samples and print their records
 # make test  — install, then run the whole test suite (CI runs this)
-# make bench — speed and memory figures;  make check — ruff + mypy;  make samples — remake samples/*.pdf
+# make bench — accuracy on unseen layouts, speed and memory figures;  make check — ruff + mypy;  make samples — remake samples/*.pdf
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -39,7 +39,8 @@ test: install
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow"
 
-bench: install
+bench: install samples-deps
+	$(BIN)/python bench/bench_generality.py
 	$(BIN)/python bench/bench_text.py
 	$(BIN)/python bench/bench_screen.py
 	$(BIN)/python bench/bench_ocr.py
@@ -69,6 +70,7 @@ samples: install samples-deps
 variants-fixed: install samples-deps
 	$(BIN)/python -m samples.variants fixed
 	$(BIN)/python -m samples.variants.verify samples/variants/fixed
+	$(BIN)/python -m samples.variants.classes
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

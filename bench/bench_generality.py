@@ -33,9 +33,25 @@ from tests.truth import COMMON, Score, flagged_injection, load_truth, score  # n
 KINDS = ("project", "department")
 COMMON_PREFIXES = (*COMMON, "funds.unit", "funds.rows.", "goals.", "indicators[", "indicator_subtotals[", "score.")
 VARIATIONS = (
-    "family", "level1", "indicator_label", "orientation", "scaling", "page_breaks", "print_titles",
-    "unit_placement", "amount_unit", "thousands", "rate_format", "spaced_labels", "header_wrap", "header_rows",
-    "year_style", "header_pairs", "font", "template_rows", "transposed_funds",
+    "family",
+    "level1",
+    "indicator_label",
+    "orientation",
+    "scaling",
+    "page_breaks",
+    "print_titles",
+    "unit_placement",
+    "amount_unit",
+    "thousands",
+    "rate_format",
+    "spaced_labels",
+    "header_wrap",
+    "header_rows",
+    "year_style",
+    "header_pairs",
+    "font",
+    "template_rows",
+    "transposed_funds",
 )
 
 
@@ -72,7 +88,11 @@ def table(title: str, groups: dict[str, Score], width: int = 34) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--seeds", default="5000-5029")
-    parser.add_argument("--cache", type=Path, default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "extract-variants")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "extract-variants",
+    )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--verbose", action="store_true", help="list every wrong field and silent error")
     args = parser.parse_args()
@@ -87,7 +107,7 @@ def main() -> int:
             try:
                 variant(contents, k, seed, inject=True)
                 jobs.append((k, seed))
-            except Exception as exc:  # noqa: BLE001 - a renderer bug is reported, the benchmark goes on
+            except Exception as exc:
                 broken.append(f"{k}-{seed}: {type(exc).__name__}: {exc}")
     render_many(jobs, args.cache, inject=True)
     pdfs = [args.cache / f"{k}-{s}.pdf" for k, s in jobs]

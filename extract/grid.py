@@ -156,8 +156,10 @@ def _join(lines: Sequence[TextLine]) -> str:
 
 def _stacked(block: Sequence[TextLine]) -> bool:
     """One glyph a line, in one column: a vertical (stacked) string such as a 绩效指标 label."""
-    return len(block) >= 2 and all(len(ln.text.strip()) == 1 for ln in block) and (
-        max(ln.bbox[0] for ln in block) - min(ln.bbox[0] for ln in block) < 0.3 * block[0].size
+    return (
+        len(block) >= 2
+        and all(len(ln.text.strip()) == 1 for ln in block)
+        and (max(ln.bbox[0] for ln in block) - min(ln.bbox[0] for ln in block) < 0.3 * block[0].size)
     )
 
 

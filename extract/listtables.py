@@ -7,12 +7,13 @@ across page breaks, until an end label, gives one dict of Fields; merged cells f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import regex
 
 from .fields import Extraction, cell_field
+from .mending import mend_page_breaks
 from .model import Cell, Field
 from .sheet import Row, Sheet, label_matches
 from .templates import ColumnSpec, TableSpec, Template, norm
@@ -33,9 +34,7 @@ def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
     hit = sheet.find(anchor.labels)
     fallback = vocabulary().anchor_fallbacks.get(spec.anchor, ())
     if hit is None and fallback:  # 绩效指标 heading the names column of a form with no 三级指标
-        hit = next(
-            ((i, c) for i, c in _finds(sheet, fallback) if _row_has_other_column(sheet.rows[i], spec, c)), None
-        )
+        hit = next(((i, c) for i, c in _finds(sheet, fallback) if _row_has_other_column(sheet.rows[i], spec, c)), None)
     if hit is None:
         return None
     first, head = hit
@@ -102,8 +101,10 @@ def _table_rows(sheet: Sheet, spec: TableSpec) -> tuple[list[_Column], list[tupl
         if any(t.startswith(lb) for t in texts for lb in spec.skip_labels):
             continue
         key = cells.get(spec.anchor)
-        if key is not None and key.text and (
-            any(p.search(clean_text(key.text)) for p in spec.skip_rows) or vocabulary().is_template_row(key.text)
+        if (
+            key is not None
+            and key.text
+            and (any(p.search(clean_text(key.text)) for p in spec.skip_rows) or vocabulary().is_template_row(key.text))
         ):
             if any(not _blank(c) and c is not key for k, c in cells.items() if k not in _NAMES):
                 out.append((row, cells))  # values on a template row: read on, the walk flags it
@@ -265,84 +266,6 @@ def _has_values(cells: dict[str, Cell | None]) -> bool:
     return any(not _blank(c) for k, c in cells.items() if k not in ("level1", "level2"))
 
 
-def _mend_page_breaks(rows: list[tuple[Row, dict[str, Cell | None]]], names: tuple[str, ...]) -> None:
-    """A name merged down over rows that a page break cuts is drawn once, in the part of the merged cell
-    that holds its middle (the taller part): the other part is blank, or shows the rest of a wrapped
-    name. Every part gets the whole name (level names, the vertical 绩效指标 label), so that rows on
-    either page belong to their group. A blank part between two named ones joins the one whose part is
-    at least as tall as it."""
-    for name in names:
-        runs: list[tuple[int, int, Cell | None]] = []  # (first row, last row, cell) of each merged run
-        for k, (_row, cells) in enumerate(rows):
-            cell = cells.get(name)
-            if runs and cell is not None and runs[-1][2] is cell:
-                runs[-1] = (runs[-1][0], k, cell)
-            else:
-                runs.append((k, k, cell))
-        inner = "level2" if name == "level1" else "level3"
-
-        def joinable(a: int, b: int) -> bool:
-            (a0, a1, up), (b0, b1, down) = runs[a], runs[b]
-            if up is None or down is None or rows[a1][0].page == rows[b0][0].page:
-                return False
-            # a name merged across into the next column is a subtotal row, a group of its own
-            return not any(
-                rows[k][1].get(name) is rows[k][1].get(inner) for k in (*range(a0, a1 + 1), *range(b0, b1 + 1))
-            )
-
-        def height(r: int) -> float:
-            cell = runs[r][2]
-            return 0.0 if cell is None else cell.bbox[3] - cell.bbox[1]
-
-        for j, (lo, _hi, cell) in enumerate(runs):
-            if cell is not None and not _blank(cell):  # a wrapped name cut in two: 服务对 | 象满意度指标
-                nxt = runs[j + 1][2] if j + 1 < len(runs) else None
-                if nxt is not None and not _blank(nxt) and joinable(j, j + 1):
-                    shown, rest, below = clean_text(cell.text), clean_text(cell.hidden), clean_text(nxt.text)
-                    whole = shown + below if below.startswith(rest) else shown + rest
-                    one_name = bool(rest) and whole.endswith(below)
-                    # 产出指标 | (50分), 服务对 | 象满意度指标: halves of one name, not two groups
-                    if not one_name and (_POINTS.fullmatch(below) or vocabulary().is_group_name(shown + below)):
-                        whole, one_name = shown + below, not vocabulary().is_group_name(below)
-                    if one_name:
-                        for k in range(lo, runs[j + 1][1] + 1):
-                            rows[k][1][name] = replace(rows[k][1][name] or cell, text=whole, hidden="")
-        # chains of blank parts (a merged cell over three pages leaves two): each chain joins the named
-        # part above or below it whose centred text reaches across the chain's height
-        j = 0
-        while j < len(runs):
-            if runs[j][2] is None or not _blank(runs[j][2]):
-                j += 1
-                continue
-            last = j
-            while last + 1 < len(runs) and _blank(runs[last + 1][2]) and joinable(last, last + 1):
-                last += 1
-            total = sum(height(r) for r in range(j, last + 1))
-            options = [
-                r for r in (j - 1, last + 1)
-                if 0 <= r < len(runs) and joinable(min(r, j if r < j else last), max(r, j if r < j else last))
-                and not _blank(runs[r][2]) and height(r) >= height(j if r < j else last) - 0.5
-            ]
-            fits = [r for r in options if abs(_reach(runs[r][2], down=r < j) - total) <= max(3.0, 0.2 * total)]
-            if len(fits) == 1 or (not fits and len(options) == 1):
-                source = runs[(fits or options)[0]][2]
-                for r in range(j, last + 1):
-                    named = replace(runs[r][2], text=source.text)  # type: ignore[arg-type,union-attr]
-                    for k in range(runs[r][0], runs[r][1] + 1):
-                        rows[k][1][name] = named
-            j = last + 1
-
-
-def _reach(cell: Cell | None, down: bool) -> float:
-    """How far (pt) the merged range of a vertically centred name runs below (``down``) or above this
-    part of it, judged by where its text is drawn; 0 when the text is centred in this part."""
-    if cell is None or not cell.lines:
-        return 0.0
-    mid = (min(ln.bbox[1] for ln in cell.lines) + max(ln.bbox[3] for ln in cell.lines)) / 2
-    top, bottom = cell.bbox[1], cell.bbox[3]
-    return 2 * (mid - top) - (bottom - top) if down else 2 * (bottom - mid) - (bottom - top)
-
-
 def _own_level3(cells: dict[str, Cell | None]) -> bool:
     l3 = cells.get("level3")
     return not _blank(l3) and all(l3 is not cells.get(k) for k in ("level1", "level2"))
@@ -350,7 +273,7 @@ def _own_level3(cells: dict[str, Cell | None]) -> bool:
 
 def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extraction) -> None:
     columns, rows = _table_rows(sheet, spec)
-    _mend_page_breaks(rows, ("level1", "level2"))
+    mend_page_breaks(rows, ("level1", "level2"))
     walk = _Indicators({c.spec.name: c.spec.type for c in columns}, template, ex)
     for row, cells in rows:
         l3 = cells.get("level3")

@@ -117,7 +117,9 @@ def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
 _NUMBER = regex.compile(r"\d")
 
 
-def _other_rows(sheet: Sheet, spec: MatrixSpec, ex: Extraction, header_row: int, xs: dict[str, float], left: float) -> None:
+def _other_rows(
+    sheet: Sheet, spec: MatrixSpec, ex: Extraction, header_row: int, xs: dict[str, float], left: float
+) -> None:
     """Rows of the block whose label is no known row (中央补助, 其中：…县级资金): kept with their label under
     ``<section>.other_rows``, never dropped. The block ends at the first row with neither a known label
     nor a number under its columns."""

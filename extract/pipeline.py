@@ -25,7 +25,9 @@ from .templates import TEMPLATES_DIR, Template, load_templates
 def templates_for(settings: Settings) -> tuple[Template, ...]:
     from .templates import default_templates
 
-    found = default_templates() if not settings.template_dirs else load_templates((TEMPLATES_DIR, *settings.template_dirs))
+    found = (
+        default_templates() if not settings.template_dirs else load_templates((TEMPLATES_DIR, *settings.template_dirs))
+    )
     return tuple(t for t in found if t.id not in settings.exclude_templates)
 
 
@@ -66,7 +68,7 @@ def extract_form(form: FormPages, source: Source) -> Record:
     funds block where it expects one (another layout of the kind), is also read by the generic reader; the
     reading that holds up better is kept (a generic reading carries a ``template`` review entry)."""
     record = _extract_form(form, source)
-    structural = any(p == "funds.rows" or p.startswith("funds.rows.") and "." not in p[11:] for p in record.review)
+    structural = any(p == "funds.rows" or (p.startswith("funds.rows.") and "." not in p[11:]) for p in record.review)
     if form.alternative is not None and (form.how == "near" or structural):
         generic = _extract_form(dataclasses.replace(form, template=form.alternative, how="generic"), source)
         if quality(generic) > quality(record):

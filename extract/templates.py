@@ -157,7 +157,11 @@ class Template:
     def near(self, text: str, fuzzy: bool = False) -> float:
         """How close ``text`` is to this template: 0 unless its title keyword is there and no exclude
         keyword; else the share of its keywords present."""
-        if self.fallback or not self.has(text, self.keywords[0], fuzzy) or any(k in text for k in self.exclude_keywords):
+        if (
+            self.fallback
+            or not self.has(text, self.keywords[0], fuzzy)
+            or any(k in text for k in self.exclude_keywords)
+        ):
             return 0.0
         return 1 - len(self.missing(text, fuzzy)) / len(self.keywords)
 
@@ -204,7 +208,12 @@ def _header(path: Path, data: dict[str, Any]) -> tuple[HeaderSpec, ...]:
         default_type = "integer" if leaf_type(fp) in (int, int | None) else "text"  # form.fiscal_year
         out.append(
             HeaderSpec(
-                fp, pat, spec.get("from"), spec.get("type", default_type), spec.get("required", False), spec.get("value")
+                fp,
+                pat,
+                spec.get("from"),
+                spec.get("type", default_type),
+                spec.get("required", False),
+                spec.get("value"),
             )
         )
     return tuple(out)
@@ -340,9 +349,9 @@ def shared_rules() -> tuple[tuple[RuleSpec, tuple[str, ...]], ...]:
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise TemplateError("invalid shared rules at <top>: needs a list 'rules'", path=str(RULES_FILE))
     errors = sorted(
-        _schema_validator().evolve(schema={**_schema_validator().schema, "required": ["rules"]}).iter_errors(
-            {"id": "shared", "kind": "project", "keywords": ["-"], "fields": {}, "rules": data["rules"]}
-        ),
+        _schema_validator()
+        .evolve(schema={**_schema_validator().schema, "required": ["rules"]})
+        .iter_errors({"id": "shared", "kind": "project", "keywords": ["-"], "fields": {}, "rules": data["rules"]}),
         key=lambda e: list(e.absolute_path),
     )
     if errors:
@@ -437,7 +446,9 @@ def nearest(templates: tuple[Template, ...], text: str, fuzzy: bool = False) -> 
     """The template closest to a titled form no template matches (title keyword present, at least half of
     the keywords), or None: then the generic reader takes it. A tie is no answer."""
     t = norm(text)
-    scored = sorted(((tp.near(t, fuzzy), tp.priority, tp.id, tp) for tp in templates), key=lambda x: x[:3], reverse=True)
+    scored = sorted(
+        ((tp.near(t, fuzzy), tp.priority, tp.id, tp) for tp in templates), key=lambda x: x[:3], reverse=True
+    )
     if not scored or scored[0][0] < NEAR_ENOUGH:
         return None
     if len(scored) > 1 and scored[1][:2] == scored[0][:2]:

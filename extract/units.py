@@ -65,7 +65,9 @@ def read_unit(labels: Iterable[str], lines: Iterable[str], fixed: str | None) ->
     return UnitReading(None, "", "none"), ["the form states no unit for its amounts"]
 
 
-def resolve_rate(value: Decimal, raw: str, budget: Decimal | None, executed: Decimal | None) -> tuple[Decimal, str | None]:
+def resolve_rate(
+    value: Decimal, raw: str, budget: Decimal | None, executed: Decimal | None
+) -> tuple[Decimal, str | None]:
     """A rate as a number in percent. ``96.43%`` is 96.43. Printed without ``%``, ``0.9643`` may be a
     fraction (96.43 %) or a percentage (0.9643 %): the form's own 执行数 / 预算数 decides; ``102.59`` (over
     1.5) can only be a percentage. Returns (value in percent, problem or None)."""

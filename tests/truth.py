@@ -134,9 +134,7 @@ def flagged_injection(truth: dict[str, Any], record: Record | None) -> bool | No
         return None
     if record is None:
         return False
-    return any(c.status in ("fail", "warn") for c in record.checks) or bool(
-        set(record.review) - {"template"}
-    )
+    return any(c.status in ("fail", "warn") for c in record.checks) or bool(set(record.review) - {"template"})
 
 
 def load_truth(pdf: Path) -> dict[str, Any]:

@@ -68,6 +68,12 @@ def check_within_budget(rule: RuleSpec, facts: Facts) -> Check:
     if not checked:
         return skipped(rule, [f"{rule.params['matrix']}.{r}" for r in rule.params["rows"]], "nothing to check")
     status = "warn" if details else "pass"
-    return Check(rule.id, status, rule.rule, unit=facts.unit_of(fields[0]) if fields else None,
-                 tolerance=rule.tolerance, fields=fields, details=details)
-
+    return Check(
+        rule.id,
+        status,
+        rule.rule,
+        unit=facts.unit_of(fields[0]) if fields else None,
+        tolerance=rule.tolerance,
+        fields=fields,
+        details=details,
+    )
