@@ -1,10 +1,11 @@
 """Generality: how well ``extract`` reads forms laid out the way it was never tuned on.
 
-Renders seeded layout variants of every kind (``samples/variants``) into a cache folder outside git, reads each with the full pipeline, and prints — per kind
-and per layout variation — the share of fields read exactly and the silent numeric errors (a wrong
-number neither in ``review`` nor in a failed check). Then the same with each kind's own template
-removed (leave-one-template-out: the nearest template or the generic reader must read it), scored on
-the common record; then the injected inconsistencies and how many were flagged.
+Renders seeded layout variants of every kind (``samples/variants``) into a cache folder outside git,
+reads each with the full pipeline, and prints — per kind and per layout variation — the share of
+fields read exactly and the silent numeric errors (a wrong number neither in ``review`` nor in a
+failed check). Then the same with each kind's own template removed (leave-one-template-out: the
+nearest template or the generic reader must read it), scored on the common record; then the injected
+inconsistencies and how many were flagged.
 
     make bench     (or: python bench/bench_generality.py [--seeds 5000-5029] [--cache DIR] [--verbose])
 
@@ -82,7 +83,89 @@ def table(title: str, groups: dict[str, Score], width: int = 34) -> None:
     print(f"\n{title}")
     print(f"  {'':<{width}} {'forms':>5} {'fields':>7} {'exact':>9} {'silent':>7}")
     for name, s in sorted(groups.items()):
-        print(f"  {name:<{width}} {s.forms:>5} {s.fields:>7} {pct(s):>9} {len(s.silent):>7}")  # type: ignore[attr-defined]
+        print(f"  {name:<{width}} {s.forms:>5} {s.fields:>7} {pct(s):>9} {len(s.silent):>7}")
+
+
+def render(seeds: list[int], cache: Path) -> tuple[list[Path], list[str]]:
+    """The variants of ``seeds`` (rendered into ``cache`` unless there), and those the generator cannot build."""
+    from samples.variants.__main__ import render_many, variant
+    from samples.variants.content import load_all
+
+    contents = load_all(errors=[])
+    jobs, broken = [], []
+    for k in KINDS:
+        for seed in seeds:
+            try:
+                variant(contents, k, seed, inject=True)
+                jobs.append((k, seed))
+            except Exception as exc:
+                broken.append(f"{k}-{seed}: {type(exc).__name__}: {exc}")
+    render_many(jobs, cache, inject=True)
+    return [cache / f"{k}-{s}.pdf" for k, s in jobs], broken
+
+
+def group(groups: dict[str, Score], key: str, s: Score) -> None:
+    if key in groups:
+        groups[key].add(s)
+    else:
+        groups[key] = Score(s.fields, s.exact, list(s.wrong), list(s.silent), s.forms)
+
+
+def accuracy(
+    pdfs: list[Path], truths: dict[Path, Any], results: dict[Path, tuple[Any, str | None]], verbose: bool
+) -> None:
+    by_kind: dict[str, Score] = {}
+    by_var: dict[str, Score] = {}
+    for pdf in pdfs:
+        truth, (rec, err) = truths[pdf], results[pdf]
+        s = score(truth, rec)
+        group(by_kind, truth["kind"], s)
+        group(by_kind, "all", s)
+        for v in VARIATIONS:
+            group(by_var, f"{v}={truth['layout'].get(v)}", s)
+        if err:
+            print(f"  not read: {pdf.name}: {err}")
+        if verbose and (s.wrong or s.silent):
+            print(f"{pdf.name} ({truth['content']}, {truth['layout'].get('family')}):")
+            for w in s.silent:
+                print(f"   SILENT {w}")
+            for w in s.wrong[:40]:
+                print(f"   wrong  {w}")
+    table("fields exact by kind", by_kind)
+    table("fields exact by layout variation", by_var)
+
+
+def leave_one_out(pdfs: list[Path], truths: dict[Path, Any], workers: int, verbose: bool) -> None:
+    """Each variant read without its kind's own template: the nearest template or the generic reader."""
+    own = {pdf.name: truths[pdf]["template"] for pdf in pdfs}
+    exclude = {name: (t,) for name, t in own.items() if t and t != "generic"}
+    loo = run(pdfs, exclude, workers)
+    groups: dict[str, Score] = {}
+    for pdf in pdfs:
+        s = score(truths[pdf], loo[pdf][0], only=COMMON_PREFIXES)
+        name = own[pdf.name]
+        group(groups, f"{truths[pdf]['kind']} " + (f"without {name}" if name != "generic" else "(generic already)"), s)
+        if verbose and s.silent:
+            print(f"LOO {pdf.name}: " + "; ".join(s.silent[:10]))
+    table("leave-one-template-out (common record)", groups, 44)
+
+
+def injections(pdfs: list[Path], truths: dict[Path, Any], results: dict[Path, tuple[Any, str | None]]) -> None:
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    missed: list[str] = []
+    for pdf in pdfs:
+        if truths[pdf].get("injected"):
+            kind = truths[pdf]["injected"][0]["kind"]
+            flagged = bool(flagged_injection(truths[pdf], results[pdf][0]))
+            counts[kind][0] += 1
+            counts[kind][1] += flagged
+            if not flagged:
+                missed.append(f"{pdf.name} ({kind})")
+    print("\ninjected inconsistencies flagged")
+    for kind, (n, k) in sorted(counts.items()):
+        print(f"  {kind:<24} {k:>3} / {n}")
+    for m in missed:
+        print(f"  not flagged: {m}")
 
 
 def main() -> int:
@@ -96,86 +179,17 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--verbose", action="store_true", help="list every wrong field and silent error")
     args = parser.parse_args()
-    from samples.variants.__main__ import parse_seeds, render_many, variant
-    from samples.variants.content import load_all
+    from samples.variants.__main__ import parse_seeds
 
-    seeds = parse_seeds(args.seeds)
-    contents = load_all(errors=[])
-    jobs, broken = [], []
-    for k in KINDS:
-        for seed in seeds:
-            try:
-                variant(contents, k, seed, inject=True)
-                jobs.append((k, seed))
-            except Exception as exc:
-                broken.append(f"{k}-{seed}: {type(exc).__name__}: {exc}")
-    render_many(jobs, args.cache, inject=True)
-    pdfs = [args.cache / f"{k}-{s}.pdf" for k, s in jobs]
+    pdfs, broken = render(parse_seeds(args.seeds), args.cache)
     truths = {p: load_truth(p) for p in pdfs}
-    results = run(pdfs, {}, args.workers)
-
-    by_kind: dict[str, Score] = defaultdict(Score)
-    by_var: dict[str, Score] = defaultdict(Score)
-    failures: list[str] = []
-    for pdf in pdfs:
-        truth = truths[pdf]
-        rec, err = results[pdf]
-        s = score(truth, rec)
-        s.forms = 1  # type: ignore[attr-defined]
-        for key in [truth["kind"]] + [f"{v}={truth['layout'].get(v)}" for v in VARIATIONS]:
-            group = by_kind if key == truth["kind"] else by_var
-            g = group[key]
-            g.add(s)
-            g.forms = getattr(g, "forms", 0) + 1  # type: ignore[attr-defined]
-        if err:
-            failures.append(f"{pdf.name}: {err}")
-        if args.verbose and (s.wrong or s.silent):
-            print(f"{pdf.name} ({truth['content']}, {truth['layout'].get('family')}):")
-            for w in s.silent:
-                print(f"   SILENT {w}")
-            for w in s.wrong[:40]:
-                print(f"   wrong  {w}")
-    total = Score()
-    for s in by_kind.values():
-        total.add(s)
-    total.forms = len(pdfs)  # type: ignore[attr-defined]
-    by_kind["all"] = total
     print(f"bench_generality: {len(pdfs)} variants (seeds {args.seeds}, kinds {', '.join(KINDS)}), cache {args.cache}")
-    table("fields exact by kind", by_kind)
-    table("fields exact by layout variation", by_var)
-    for f in failures:
-        print(f"  not read: {f}")
     for b in broken:
         print(f"  not rendered (sample generator): {b}")
-
-    # leave-one-template-out
-    own = {pdf.name: truths[pdf]["template"] for pdf in pdfs}
-    exclude = {name: (t,) for name, t in own.items() if t and t != "generic"}
-    loo = run(pdfs, exclude, args.workers)
-    loo_kind: dict[str, Score] = defaultdict(Score)
-    for pdf in pdfs:
-        rec, _err = loo[pdf]
-        s = score(truths[pdf], rec, only=COMMON_PREFIXES)
-        key = f"{truths[pdf]['kind']} without {own[pdf.name]}"
-        g = loo_kind[key]
-        g.add(s)
-        g.forms = getattr(g, "forms", 0) + 1  # type: ignore[attr-defined]
-        if args.verbose and s.silent:
-            print(f"LOO {pdf.name}: " + "; ".join(s.silent[:10]))
-    table("leave-one-template-out (common record)", loo_kind, 44)
-
-    injected = [(pdf, truths[pdf]["injected"][0]["kind"]) for pdf in pdfs if truths[pdf].get("injected")]
-    by_inj: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for pdf, kind in injected:
-        by_inj[kind][0] += 1
-        by_inj[kind][1] += bool(flagged_injection(truths[pdf], results[pdf][0]))
-    print("\ninjected inconsistencies flagged")
-    for kind, (n, k) in sorted(by_inj.items()):
-        print(f"  {kind:<24} {k:>3} / {n}")
-        if args.verbose and k < n:
-            for pdf, kd in injected:
-                if kd == kind and not flagged_injection(truths[pdf], results[pdf][0]):
-                    print(f"     not flagged: {pdf.name}")
+    results = run(pdfs, {}, args.workers)
+    accuracy(pdfs, truths, results, args.verbose)
+    leave_one_out(pdfs, truths, args.workers, args.verbose)
+    injections(pdfs, truths, results)
     return 0
 
 

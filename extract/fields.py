@@ -175,29 +175,34 @@ def _search_lines(spec: HeaderSpec, lines: Sequence[TextLine]) -> Field | None:
     return None
 
 
+def _header_value(spec: HeaderSpec, ex: Extraction, lines: Sequence[tuple[int, TextLine]]) -> Field | None:
+    """A header field: the template's constant, a pattern over another field, or the first line the
+    pattern (then the vocabulary's fallback pattern for this field) matches."""
+    if spec.value is not None:
+        return Field(spec.path, spec.value, "", None, None, 1.0, "template")
+    if spec.source:
+        src = ex.fields.get(spec.source)
+        m = spec.pattern.search(str(src.value)) if src and src.value is not None else None
+        return (
+            Field(spec.path, m.group("value"), str(src.value), src.page, src.bbox, src.confidence)
+            if src and m
+            else None
+        )
+    fallback = vocabulary().patterns.get(spec.path)
+    for pattern in (spec.pattern, fallback) if fallback is not None else (spec.pattern,):
+        for page_no, ln in lines:
+            f = _search_lines(replace(spec, pattern=pattern), [ln])
+            if f is not None:
+                return Field(f.name, f.value, f.raw, page_no, f.bbox, f.confidence)
+    return None
+
+
 def read_header_fields(pages: Sequence[PageContent], sheet: Sheet, specs: Sequence[HeaderSpec], ex: Extraction) -> None:
     """Title, year and the like: from text outside the table (or inside it), or from another field."""
     free = [(p.number, ln) for p in pages for ln in p.free_lines]
     cells = [(c.page, TextLine(c.text, c.bbox, 0.0, c.confidence)) for r in sheet.rows for c in r.cells if r.starts(c)]
     for spec in specs:
-        found: Field | None = None
-        if spec.value is not None:
-            found = Field(spec.path, spec.value, "", None, None, 1.0, "template")
-        elif spec.source:
-            src = ex.fields.get(spec.source)
-            m = spec.pattern.search(str(src.value)) if src and src.value is not None else None
-            if src and m:
-                found = Field(spec.path, m.group("value"), str(src.value), src.page, src.bbox, src.confidence)
-        else:
-            fallback = vocabulary().patterns.get(spec.path)
-            for pattern in (spec.pattern, fallback) if fallback is not None else (spec.pattern,):
-                for page_no, ln in free + cells:
-                    f = _search_lines(replace(spec, pattern=pattern), [ln])
-                    if f is not None:
-                        found = Field(f.name, f.value, f.raw, page_no, f.bbox, f.confidence)
-                        break
-                if found is not None:
-                    break
+        found = _header_value(spec, ex, free + cells)
         if found is None:
             ex.declared.add(spec.path)
             if spec.required:

@@ -187,6 +187,29 @@ class _Indicators:
         self.subtotals.append(sub)
         self.level1, self.level2, self.level1_cell = sub["level1"], None, None
 
+    def _level1(self, cell: Cell | None, i: int) -> None:
+        """The level-1 name from its own column, filled down the merged cell it was read from."""
+        named = _level1_from_column(cell, self.subtotals, self.ex)
+        if named is not None:
+            self.level1, self.level1_cell = named, cell
+        elif self.level1_cell is not None and cell is not None and cell is not self.level1_cell:
+            # a blank name cell of another group (not the named merged cell above): the name is not
+            # printed for it (a page break cut it off?) — carried down, and flagged
+            self.ex.flag(f"indicators[{i}].level1", "no level-1 name printed for this row's group")
+
+    def _level2(self, ind: dict[str, Field], cell: Cell | None, i: int, strip_points: bool) -> None:
+        """The level-2 name, filled down its merged cell only: a blank cell of its own is no name."""
+        l2 = ind.get("level2")
+        if l2 is not None and isinstance(l2.value, str) and strip_points:
+            ind["level2"] = l2 = _without_points(l2)
+        if l2 is not None and l2.value is not None:
+            self.level2 = l2
+        elif self.level2 is not None and (cell is None or cell is self.level2_cell):
+            ind["level2"] = _copy(self.level2, f"indicators[{i}].level2")
+        else:
+            self.level2 = None
+        self.level2_cell = cell
+
     def indicator_row(self, cells: dict[str, Cell | None], spec: TableSpec) -> None:
         i = len(self.rows)
         level1_column = spec.level1 in ("column", "any") or "level1" in cells
@@ -199,25 +222,8 @@ class _Indicators:
             if name in spec.expect and f.value is None and (cell is None or not clean_text(cell.text)):
                 self.ex.gaps.append(f.name)
         if level1_column:
-            l1_cell = cells.get("level1")
-            named = _level1_from_column(l1_cell, self.subtotals, self.ex)
-            if named is not None:
-                self.level1, self.level1_cell = named, l1_cell
-            elif self.level1_cell is not None and l1_cell is not None and l1_cell is not self.level1_cell:
-                # a blank name cell of another group (not the named merged cell above): the name is not
-                # printed for it (a page break cut it off?) — carried down, and flagged
-                self.ex.flag(f"indicators[{i}].level1", "no level-1 name printed for this row's group")
-        l2 = ind.get("level2")
-        if l2 is not None and isinstance(l2.value, str) and level1_column:
-            ind["level2"] = l2 = _without_points(l2)
-        l2_cell = cells.get("level2")
-        if l2 is not None and l2.value is not None:
-            self.level2 = l2
-        elif self.level2 is not None and (l2_cell is None or l2_cell is self.level2_cell):
-            ind["level2"] = _copy(self.level2, f"indicators[{i}].level2")
-        else:  # a blank name cell of its own: a group without a level-2 name
-            self.level2 = None
-        self.level2_cell = l2_cell
+            self._level1(cells.get("level1"), i)
+        self._level2(ind, cells.get("level2"), i, strip_points=level1_column)
         if self.level1 is not None:
             ind["level1"] = _copy(self.level1, f"indicators[{i}].level1")
         elif spec.level1 not in ("none", "any"):
@@ -271,6 +277,10 @@ def _own_level3(cells: dict[str, Cell | None]) -> bool:
     return not _blank(l3) and all(l3 is not cells.get(k) for k in ("level1", "level2"))
 
 
+def _texts(cells: dict[str, Cell | None]) -> str:
+    return " | ".join(dict.fromkeys(clean_text(c.text) for c in cells.values() if c is not None and not _blank(c)))
+
+
 def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extraction) -> None:
     columns, rows = _table_rows(sheet, spec)
     mend_page_breaks(rows, ("level1", "level2"))
@@ -279,16 +289,14 @@ def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extra
         l3 = cells.get("level3")
         own_l3 = _own_level3(cells)
         if own_l3 and l3 is not None and vocabulary().is_template_row(l3.text):
-            texts = " | ".join(dict.fromkeys(clean_text(c.text) for c in cells.values() if not _blank(c)))
-            ex.flag(f"indicators.row[p{row.page}r{row.index}]", f"values on a blank template row: {texts}")
+            ex.flag(f"indicators.row[p{row.page}r{row.index}]", f"values on a blank template row: {_texts(cells)}")
             continue
         if own_l3:
             walk.indicator_row(cells, spec)
         elif (name := _subtotal_name(row, cells, spec)) is not None:
             walk.subtotal_row(cells, name)
         elif _has_values(cells):  # never drop a row silently: it is read by no rule here
-            texts = " | ".join(dict.fromkeys(clean_text(c.text) for c in cells.values() if not _blank(c)))
-            ex.flag(f"indicators.row[p{row.page}r{row.index}]", f"table row not read as an indicator: {texts}")
+            ex.flag(f"indicators.row[p{row.page}r{row.index}]", f"table row not read as an indicator: {_texts(cells)}")
     _sum_subtotal_scores(walk.rows, walk.subtotals)
     ex.rows["indicators"] = walk.rows
     ex.rows["indicator_subtotals"] = walk.subtotals

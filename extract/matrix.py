@@ -4,6 +4,7 @@ each value goes to ``<path>.<row>.<column>``, e.g. ``funds.rows.fiscal_appropria
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import regex
 
@@ -53,65 +54,90 @@ def _row_label(cell: Cell) -> str:
     return _PARTS_PREFIX.sub("", norm(cell.text))
 
 
-def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
-    """The block as printed (rows down, columns across) or transposed (its rows printed as columns)."""
-    if not spec.optional:
-        ex.declared.update(f"{spec.path}.{r}.{c.name}" for r in spec.rows for c in spec.columns)
-    start = 0
-    anchor: Cell | None = None
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """Where a block was found: its label cell, its header row, the across labels' x-centres."""
+
+    anchor: Cell | None
+    header_row: int
+    xs: dict[str, float]
+    heads: list[Cell]
+    transposed: bool
+
+
+def _locate(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> _Block | None:
+    """The block as printed (rows down, columns across) or transposed (its rows printed across, its
+    columns down the side); a block the form must print and does not is flagged."""
+    start, anchor = 0, None
     if spec.anchor:
         hit = sheet.find(spec.anchor)
         if hit is None:
             if not spec.optional:
                 ex.flag(spec.path, "block label not found")
-            return
+            return None
         start, anchor = hit
     columns = {c.name: c.labels for c in spec.columns}
-    transposed = False
     head = _across(sheet, columns, start, strip=False)
-    if head is None:  # transposed: the block's rows printed across, its columns down the side
-        head = _across(sheet, spec.rows, start, strip=True, need=1)
-        if head is not None and _labels_down(sheet, columns, head[0], min(head[1].values())) < 2:
-            head = None
-        transposed = head is not None
-    if head is None:
-        ex.flag(spec.path, "block header not found")
-        return
-    header_row, xs, heads = head
-    ex.declared.update(f"{spec.path}.{r}.{c.name}" for r in spec.rows for c in spec.columns)
+    if head is not None:
+        return _Block(anchor, *head, transposed=False)
+    head = _across(sheet, spec.rows, start, strip=True, need=1)
+    if head is not None and _labels_down(sheet, columns, head[0], min(head[1].values())) >= 2:
+        return _Block(anchor, *head, transposed=True)
+    ex.flag(spec.path, "block header not found")
+    return None
+
+
+def _note_units(spec: MatrixSpec, ex: Extraction, block: _Block) -> None:
+    """The labels that may state the block's unit: its own label and its amount columns' headers."""
     unit_path = spec.path.rsplit(".", 1)[0] + ".unit"
-    money = {c.name for c in spec.columns if c.type == "money"}
-    labels_with_units = [h for h in heads if transposed or any(label_matches(h.text, columns[m]) for m in money)]
-    for label in [anchor, *labels_with_units] if anchor is not None else labels_with_units:
+    money = [c.labels for c in spec.columns if c.type == "money"]
+    heads = [h for h in block.heads if block.transposed or any(label_matches(h.text, m) for m in money)]
+    for label in [block.anchor, *heads] if block.anchor is not None else heads:
         ex.note_unit(unit_path, label, spec.unit)
     ex.note_unit(unit_path, None, spec.unit)
-    down = columns if transposed else spec.rows
-    left_edge = min(xs.values())
+
+
+def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
+    """Each labelled row (or, transposed, column) of the block to ``<path>.<row>.<column>``."""
+    if not spec.optional:
+        ex.declared.update(f"{spec.path}.{r}.{c.name}" for r in spec.rows for c in spec.columns)
+    block = _locate(sheet, spec, ex)
+    if block is None:
+        return
+    ex.declared.update(f"{spec.path}.{r}.{c.name}" for r in spec.rows for c in spec.columns)
+    _note_units(spec, ex, block)
+    found = _read_body(sheet, spec, ex, block)
+    if not block.transposed:
+        _other_rows(sheet, spec, ex, block.header_row, block.xs, min(block.xs.values()))
+    for name in spec.rows:
+        if name not in (block.xs if block.transposed else found) and not spec.optional:
+            ex.flag(f"{spec.path}.{name}", "row label not found")
+
+
+def _read_body(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block) -> set[str]:
+    down = {c.name: c.labels for c in spec.columns} if block.transposed else spec.rows
+    left_edge = min(block.xs.values())
     found: set[str] = set()
-    for i in range(header_row, min(header_row + BODY_SEARCH_ROWS, len(sheet.rows))):
+    for i in range(block.header_row, min(block.header_row + BODY_SEARCH_ROWS, len(sheet.rows))):
         row = sheet.rows[i]
         for c in row.cells:
             if not (row.starts(c) and c.text and c.bbox[2] <= left_edge):
                 continue
-            text = c.text if transposed else _row_label(c)
+            text = c.text if block.transposed else _row_label(c)
             name = next((n for n, labels in down.items() if n not in found and label_matches(text, labels)), None)
             if name is None:
                 continue
             found.add(name)
             # a label merged down beside the header (年度资金总额 over two rows) has its values below
-            values = sheet.rows[i + 1] if i == header_row and i + 1 < len(sheet.rows) else row
-            for other, x in xs.items():
-                row_name, col_name = (other, name) if transposed else (name, other)
+            values = sheet.rows[i + 1] if i == block.header_row and i + 1 < len(sheet.rows) else row
+            for other, x in block.xs.items():
+                row_name, col_name = (other, name) if block.transposed else (name, other)
                 _put(spec, ex, row_name, col_name, values.at(x))
-            if not transposed:
+            if not block.transposed:
                 for col in spec.columns:
-                    if col.name not in xs:
+                    if col.name not in block.xs:
                         _put(spec, ex, name, col.name, None)
-    if not transposed:
-        _other_rows(sheet, spec, ex, header_row, xs, left_edge)
-    for name in spec.rows:
-        if name not in (xs if transposed else found) and not spec.optional:
-            ex.flag(f"{spec.path}.{name}", "row label not found")
+    return found
 
 
 _NUMBER = regex.compile(r"\d")

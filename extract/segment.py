@@ -151,7 +151,8 @@ def split_forms(
             n += 1
             continue
         template = _pick(templates, s.hits, path, n)
-        how, missing = "keywords", ()
+        how = "keywords"
+        missing: tuple[str, ...] = ()
         if template is None and s.title:  # a titled form no template matches: the nearest, or the generic reader
             text = s.text + (screens[n].text if n < len(screens) else "")
             template = nearest(templates, text, s.needs_ocr)

@@ -78,8 +78,10 @@ class Score:
     exact: int = 0
     wrong: list[str] = field(default_factory=list)
     silent: list[str] = field(default_factory=list)
+    forms: int = 1
 
     def add(self, other: Score) -> None:
+        self.forms += other.forms
         self.fields += other.fields
         self.exact += other.exact
         self.wrong += other.wrong
