@@ -297,12 +297,12 @@ def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extra
             walk.subtotal_row(cells, name)
         elif _has_values(cells):  # never drop a row silently: it is read by no rule here
             ex.flag(f"indicators.row[p{row.page}r{row.index}]", f"table row not read as an indicator: {_texts(cells)}")
-    _sum_subtotal_scores(walk.rows, walk.subtotals)
+    _sum_subtotal_scores(walk.rows, walk.subtotals, ex)
     ex.rows["indicators"] = walk.rows
     ex.rows["indicator_subtotals"] = walk.subtotals
 
 
-def _sum_subtotal_scores(rows: list[dict[str, Field]], subtotals: list[dict[str, Field]]) -> None:
+def _sum_subtotal_scores(rows: list[dict[str, Field]], subtotals: list[dict[str, Field]], ex: Extraction) -> None:
     """Forms that print the level-1 points in the name (产出指标(50分)) print no subtotal score: it is the
     sum of the group's scores (raw ``"computed"``), or left out when a score is missing."""
     for i, sub in enumerate(subtotals):
@@ -314,6 +314,8 @@ def _sum_subtotal_scores(rows: list[dict[str, Field]], subtotals: list[dict[str,
         if group and len(scores) == len(group) and all(isinstance(v, Decimal) for v in scores):
             total = sum((v for v in scores if isinstance(v, Decimal)), Decimal(0))
             sub["score"] = Field(f"indicator_subtotals[{i}].score", total, "computed", None, None, 1.0, "computed")
+            if any(r.get("level1") is None for r in rows):  # rows of no known group: the sum may miss some
+                ex.flag(f"indicator_subtotals[{i}].score", "computed, but some rows belong to no level-1 group")
 
 
 def _without_points(f: Field) -> Field:

@@ -28,16 +28,6 @@ def _blank(cell: Cell | None) -> bool:
     return cell is None or not clean_text(cell.text)
 
 
-def reach(cell: Cell | None, down: bool) -> float:
-    """How far (pt) the merged range of a vertically centred name runs below (``down``) or above this
-    part of it, judged by where its text is drawn; 0 when the text is centred in this part."""
-    if cell is None or not cell.lines:
-        return 0.0
-    mid = (min(ln.bbox[1] for ln in cell.lines) + max(ln.bbox[3] for ln in cell.lines)) / 2
-    top, bottom = cell.bbox[1], cell.bbox[3]
-    return 2 * (mid - top) - (bottom - top) if down else 2 * (bottom - mid) - (bottom - top)
-
-
 class _Runs:
     """The runs of one name column: consecutive rows sharing one (merged) cell."""
 
@@ -88,9 +78,9 @@ class _Runs:
             if one_name:
                 self.name_runs(j, j + 1, whole)
 
-    def fill_blanks(self) -> None:
-        """Each chain of blank parts (a merged cell over three pages leaves two) joins the named part
-        above or below it whose centred text reaches across the chain's height, or the only candidate."""
+    def chains(self) -> list[tuple[int, int]]:
+        """Maximal sequences of blank parts, each part the next page's continuation of the one before."""
+        out: list[tuple[int, int]] = []
         j = 0
         while j < len(self.runs):
             if self.runs[j][2] is None or not _blank(self.runs[j][2]):
@@ -99,23 +89,62 @@ class _Runs:
             last = j
             while last + 1 < len(self.runs) and _blank(self.runs[last + 1][2]) and self.joinable(last, last + 1):
                 last += 1
-            source = self._source(j, last)
-            if source is not None:
-                self.name_runs(j, last, source.text)
+            out.append((j, last))
             j = last + 1
+        return out
 
-    def _source(self, first: int, last: int) -> Cell | None:
-        total = sum(self.height(r) for r in range(first, last + 1))
-        options = []
-        for r, near in ((first - 1, first), (last + 1, last)):
-            if not 0 <= r < len(self.runs) or _blank(self.runs[r][2]):
+    def fill_blanks(self) -> None:
+        """Blank parts join the named part of their merged cell. A centred name is drawn at the middle of
+        the whole merged range: with blank parts of heights A above and B below its part (height h), its
+        text sits (h + B − A) / 2 below the part's top. Each named part claims the neighbouring blank
+        chains that best explain where its text is; a chain no part claims joins its only candidate."""
+        chains = self.chains()
+        above = {last + 1: (first, last) for first, last in chains}
+        below = {first - 1: (first, last) for first, last in chains}
+        claims: dict[tuple[int, int], list[tuple[float, int]]] = {c: [] for c in chains}
+        candidates: dict[tuple[int, int], list[int]] = {c: [] for c in chains}
+        for r, (_lo, _hi, cell) in enumerate(self.runs):
+            if cell is None or _blank(cell):
                 continue
-            if self.joinable(min(r, near), max(r, near)) and self.height(r) >= self.height(near) - 0.5:
-                options.append(r)
-        fits = [r for r in options if abs(reach(self.runs[r][2], down=r < first) - total) <= max(3.0, 0.2 * total)]
-        if len(fits) == 1 or (not fits and len(options) == 1):
-            return self.runs[(fits or options)[0]][2]
-        return None
+            up = above.get(r) if r in above and self.joinable(above[r][1], r) else None
+            down = below.get(r) if r in below and self.joinable(r, below[r][0]) else None
+            for chain in (up, down):
+                if chain is not None:
+                    candidates[chain].append(r)
+            best = self._best_claim(r, up, down)
+            for chain, error in best:
+                claims[chain].append((error, r))
+        for chain in chains:
+            if claims[chain]:
+                source = min(claims[chain])[1]
+            elif len(candidates[chain]) == 1:
+                source = candidates[chain][0]
+            else:
+                continue
+            self.name_runs(chain[0], chain[1], self.runs[source][2].text)  # type: ignore[union-attr]
+
+    def _best_claim(
+        self, r: int, up: tuple[int, int] | None, down: tuple[int, int] | None
+    ) -> list[tuple[tuple[int, int], float]]:
+        cell = self.runs[r][2]
+        if cell is None or not cell.lines or (up is None and down is None):
+            return []
+        mid = (min(ln.bbox[1] for ln in cell.lines) + max(ln.bbox[3] for ln in cell.lines)) / 2
+        h = cell.bbox[3] - cell.bbox[1]
+        d = 2 * (mid - cell.bbox[1]) - h  # = B − A
+        a = sum(self.height(k) for k in range(up[0], up[1] + 1)) if up else 0.0
+        b = sum(self.height(k) for k in range(down[0], down[1] + 1)) if down else 0.0
+        options: list[tuple[float, tuple[tuple[int, int], ...]]] = [(abs(0.0 - d), ())]
+        if up:
+            options.append((abs(-a - d), (up,)))
+        if down:
+            options.append((abs(b - d), (down,)))
+        if up and down:
+            options.append((abs(b - a - d), (up, down)))
+        error, chosen = min(options, key=lambda o: o[0])
+        if error > max(3.0, 0.1 * (h + a + b)):
+            return []  # the text does not tell (top-aligned, or a shorter cell): no claim
+        return [(chain, error) for chain in chosen]
 
 
 def mend_page_breaks(rows: Rows, names: Sequence[str]) -> None:

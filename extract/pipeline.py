@@ -55,6 +55,22 @@ def _facts(ex: Extraction, amounts: list[AmountInText]) -> Facts:
     return Facts(values, amounts, rows.get("indicators", []), rows.get("indicator_subtotals", []))
 
 
+def _flag_derived(ex: Extraction, checks: list[Check]) -> None:
+    """A subtotal the form does not print is the sum of its group's scores: where one of them is flagged
+    (a failed check, review), so is the sum."""
+    flagged = set(ex.review) | {f for c in checks if c.status in ("fail", "warn") for f in c.fields}
+    rows = ex.rows.get("indicators", [])
+    for i, sub in enumerate(ex.rows.get("indicator_subtotals", [])):
+        score = sub.get("score")
+        if score is None or score.source != "computed" or sub.get("level1") is None:
+            continue
+        group = [
+            j for j, r in enumerate(rows) if r.get("level1") is not None and r["level1"].value == sub["level1"].value
+        ]
+        if any(f"indicators[{j}].{k}" in flagged for j in group for k in ("score", "level1")):
+            ex.flag(f"indicator_subtotals[{i}].score", "computed from a score that is flagged")
+
+
 def quality(record: Record) -> int:
     """How much a reading of a form holds up: values read, less what needs review or fails a check."""
     filled = sum(1 for p in record.provenance.values() if p.raw.strip())
@@ -95,6 +111,7 @@ def _extract_form(form: FormPages, source: Source) -> Record:
         pages = {p.number: p for p in form.pages}
         alternatives = reread(ex, pages, source.ocr_engine, suspects)
         checks = repair(ex, alternatives, run) if alternatives else run()
+    _flag_derived(ex, checks)
     to_page = {p.number: p.to_page for p in form.pages if p.to_page is not None}
     return build_record(form.template, source, ex, amounts, checks, to_page)
 
