@@ -88,6 +88,9 @@ class Funds:
     rows: dict[str, FundsRow]  # in FUND_ROWS order, only the rows the form prints
     by_income: dict[str, Value] | None = None
     by_expenditure: dict[str, Value] | None = None
+    # rows whose printed label no key of FUND_ROWS stands for (中央补助, 其中：…县级资金), by that label;
+    # printed after the known rows, never part of their sums
+    other_rows: dict[str, FundsRow] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -254,13 +257,18 @@ def _funds(node: _Node) -> Funds:
         raise node.fail("unit", f"expected 万元 or 元, got {unit!r}")
     rows_node = node.child("rows")
     assert rows_node is not None
-    rows_node.only(FUND_ROWS)
     rows = {}
+    other_rows = {}
     for key in FUND_ROWS:
         if key in rows_node.data:
             child = rows_node.child(key)
             assert child is not None
             rows[key] = _funds_row(child)
+    for key in rows_node.data:
+        if key not in FUND_ROWS:  # a row with a label of its own, kept as printed
+            child = rows_node.child(str(key))
+            assert child is not None
+            other_rows[str(key)] = _funds_row(child)
     if "total" not in rows:
         raise rows_node.fail("total", "the funds block needs a total row")
     parts: dict[str, dict[str, Value] | None] = {}
@@ -271,7 +279,13 @@ def _funds(node: _Node) -> Funds:
             continue
         child.only(names)
         parts[key] = {name: child.number(name) for name in names}
-    return Funds(unit=unit, rows=rows, by_income=parts["by_income"], by_expenditure=parts["by_expenditure"])
+    return Funds(
+        unit=unit,
+        rows=rows,
+        by_income=parts["by_income"],
+        by_expenditure=parts["by_expenditure"],
+        other_rows=other_rows,
+    )
 
 
 def _row(node: _Node) -> Row:
@@ -360,8 +374,12 @@ def parse_content(data: Any, path: str) -> Content:
         raise top.fail("year", f"expected a year such as 2022, got {year!r}")
     header_node = top.child("header")
     assert header_node is not None
-    header_node.only(HEADER_FIELDS)
+    # header fields the record has no key for (中央主管部门, 专项实施期) are read and kept out of the
+    # printed forms: the generic layouts have no label for them, so the truth does not hold them either
     header = {key: header_node.text(key) for key in HEADER_FIELDS if key in header_node.data}
+    for key in header_node.data:
+        if key not in HEADER_FIELDS:
+            header_node.text(str(key))
     needed = ("project_name", "department", "implementing_unit") if kind == "project" else ()
     for key in needed:
         if key not in header:

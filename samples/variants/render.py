@@ -332,7 +332,9 @@ class Builder:
     def fund_label(self, key: str) -> str:
         return self.lay.label(FUND_ROW_LABELS[key]) if key in FUND_ROW_LABELS else FUND_ROW_FIXED[key]
 
-    def fund_values(self, key: str, values: Any) -> list[Value]:
+    def fund_values(self, key: str, values: Any, path: str | None = None) -> list[Value]:
+        """The printed cells of one funds row; the truth under ``path`` (default ``funds.rows.<key>``)."""
+        path = path or f"funds.rows.{key}"
         printed: list[Value] = []
         for name in FUND_FIELDS:
             raw = values.get(name)
@@ -343,7 +345,7 @@ class Builder:
             else:
                 shown, truth = self.score(raw)
             printed.append(shown)
-            self.truth(f"funds.rows.{key}.{name}", truth)
+            self.truth(f"{path}.{name}", truth)
         return printed
 
     def funds_block(self, label: str) -> None:
@@ -368,7 +370,7 @@ class Builder:
             return
         spans = split_spans(self.n, [2, 2.5, 1.5, 1.5, 1.5, 1, 1, 1])
         self.next_row()
-        self.put(*spans[0], self.label(text), rows=1 + len(keys))
+        self.put(*spans[0], self.label(text), rows=1 + len(keys) + len(funds.other_rows))
         self.put(*spans[1], None)
         for span, header in zip(spans[2:], self.fund_headers(), strict=True):
             self.put(*span, header)
@@ -376,6 +378,12 @@ class Builder:
             self.next_row()
             self.put(*spans[1], self.fund_label(key), LEFT)
             for span, value in zip(spans[2:], self.fund_values(key, funds.rows[key]), strict=True):
+                self.put(*span, value)
+        for k, (label, row) in enumerate(funds.other_rows.items()):
+            self.next_row()
+            self.put(*spans[1], label, LEFT)
+            self.truth(f"funds.other_rows[{k}].label", clean(label))
+            for span, value in zip(spans[2:], self.fund_values(label, row, f"funds.other_rows[{k}]"), strict=True):
                 self.put(*span, value)
 
     def goals_block(self) -> None:
