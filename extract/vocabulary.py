@@ -83,8 +83,8 @@ class Vocabulary:
         return norm(text) in self.level1_names
 
 
-def _fail(where: str, message: str) -> TemplateError:
-    return TemplateError(f"invalid vocabulary at {where or '<top>'}: {message}", path=str(VOCABULARY_FILE))
+def _fail(where: str, message: str, path: Path = VOCABULARY_FILE) -> TemplateError:
+    return TemplateError(f"invalid vocabulary at {where or '<top>'}: {message}", path=str(path))
 
 
 def _validate(data: Any, path: Path) -> None:
@@ -94,7 +94,7 @@ def _validate(data: Any, path: Path) -> None:
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         err = errors[0]
-        raise _fail(".".join(str(p) for p in err.absolute_path), err.message)
+        raise _fail(".".join(str(p) for p in err.absolute_path), err.message, path)
 
 
 def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
@@ -121,13 +121,13 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         try:
             patterns[key] = regex.compile(pattern)
         except regex.error as exc:
-            raise _fail(f"patterns.{key}", f"bad regex: {exc}") from exc
+            raise _fail(f"patterns.{key}", f"bad regex: {exc}", path) from exc
     rows = []
     for i, pattern in enumerate(data.get("template_rows", [])):
         try:
             rows.append(regex.compile(pattern))
         except regex.error as exc:
-            raise _fail(f"template_rows.{i}", f"bad regex: {exc}") from exc
+            raise _fail(f"template_rows.{i}", f"bad regex: {exc}", path) from exc
     level2 = frozenset(norm(n) for n in data.get("level2_names", []))
     fallbacks = {k: tuple(norm(x) for x in v) for k, v in data.get("anchor_fallbacks", {}).items()}
     return Vocabulary(
