@@ -259,22 +259,33 @@ def settle_units(pages: Sequence[PageContent], sheet: Sheet, ex: Extraction) -> 
 _NOT_MONEY = (".set_score", ".score", ".execution_rate")
 
 
+def _settle_rate(f: Field, row: dict[str, Field | None], ex: Extraction) -> Field:
+    budget = row.get("full_year_budget")
+    if budget is None or budget.value is None:
+        budget = row.get("initial_budget")
+    executed = row.get("executed")
+    value, problem = resolve_rate(
+        f.value if isinstance(f.value, Decimal) else Decimal(0),
+        f.raw,
+        budget.value if budget is not None and isinstance(budget.value, Decimal) else None,
+        executed.value if executed is not None and isinstance(executed.value, Decimal) else None,
+    )
+    if problem:
+        ex.flag(f.name, problem)
+    return replace(f, value=value)
+
+
 def settle_rates(ex: Extraction) -> None:
-    """Rates printed without ``%`` (``0.9643``): decided by the row's own 执行数 / 预算数, or reviewed."""
+    """Rates printed without ``%`` (``0.9643``): decided by the row's own 执行数 / 预算数, or reviewed;
+    in the funds block's rows and in its rows with labels of their own."""
     for path, f in list(ex.fields.items()):
-        if not path.endswith(".execution_rate") or not isinstance(f.value, Decimal):
-            continue
-        row = path.rsplit(".", 1)[0]
-        budget = ex.value(f"{row}.full_year_budget")
-        if budget is None:
-            budget = ex.value(f"{row}.initial_budget")
-        executed = ex.value(f"{row}.executed")
-        value, problem = resolve_rate(
-            f.value,
-            f.raw,
-            budget if isinstance(budget, Decimal) else None,
-            executed if isinstance(executed, Decimal) else None,
-        )
-        ex.fields[path] = replace(f, value=value)
-        if problem:
-            ex.flag(path, problem)
+        if path.endswith(".execution_rate") and isinstance(f.value, Decimal):
+            base = path.rsplit(".", 1)[0]
+            row = {k: ex.fields.get(f"{base}.{k}") for k in ("full_year_budget", "initial_budget", "executed")}
+            ex.fields[path] = _settle_rate(f, row, ex)
+    for name, rows in ex.rows.items():
+        if name.endswith("other_rows"):
+            for item in rows:
+                rate = item.get("execution_rate")
+                if rate is not None and isinstance(rate.value, Decimal):
+                    item["execution_rate"] = _settle_rate(rate, dict(item), ex)

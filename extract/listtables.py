@@ -265,7 +265,9 @@ def _subtotal_name(row: Row, cells: dict[str, Cell | None], spec: TableSpec) -> 
         return None
     if spec.level1 == "subtotal_rows" and name is l2:  # this form's level-1 names are subtotal rows
         return name if scored or known else None
-    return name if (merged or known) and (scored or m is not None) else None
+    if known:  # 产出指标 heading its group, scored or not (an unscored form prints no points at all)
+        return name
+    return name if merged and (scored or m is not None) else None
 
 
 def _has_values(cells: dict[str, Cell | None]) -> bool:

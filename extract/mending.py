@@ -65,9 +65,13 @@ class _Runs:
                 self.rows[k][1][self.name] = named
 
     def join_wrapped(self) -> None:
-        """A wrapped name cut in two (服务对 | 象满意度指标, 产出指标 | (50分)) becomes one name."""
+        """A wrapped name cut in two (服务对 | 象满意度指标, 产出指标 | (50分)) becomes one name; so does a
+        name whose last line the page break clips (效益指 with 标(30分) hidden), where the next part is blank."""
         for j in range(len(self.runs) - 1):
             cell, nxt = self.runs[j][2], self.runs[j + 1][2]
+            if cell is not None and nxt is not None and cell.hidden and _blank(nxt) and self.joinable(j, j + 1):
+                self.name_runs(j, j, clean_text(cell.text) + clean_text(cell.hidden))
+                continue
             if cell is None or nxt is None or _blank(cell) or _blank(nxt) or not self.joinable(j, j + 1):
                 continue
             shown, rest, below = clean_text(cell.text), clean_text(cell.hidden), clean_text(nxt.text)
@@ -93,58 +97,69 @@ class _Runs:
             j = last + 1
         return out
 
+    def _d(self, r: int) -> float | None:
+        """B − A for the named part ``r``: its centred text sits (h + B − A) / 2 below its top, where A
+        and B are the heights of the blank parts of its merged cell above and below it."""
+        cell = self.runs[r][2]
+        if cell is None or not cell.lines:
+            return None
+        mid = (min(ln.bbox[1] for ln in cell.lines) + max(ln.bbox[3] for ln in cell.lines)) / 2
+        return 2 * (mid - cell.bbox[1]) - (cell.bbox[3] - cell.bbox[1])
+
     def fill_blanks(self) -> None:
         """Blank parts join the named part of their merged cell. A centred name is drawn at the middle of
-        the whole merged range: with blank parts of heights A above and B below its part (height h), its
-        text sits (h + B − A) / 2 below the part's top. Each named part claims the neighbouring blank
-        chains that best explain where its text is; a chain no part claims joins its only candidate."""
-        chains = self.chains()
-        above = {last + 1: (first, last) for first, last in chains}
-        below = {first - 1: (first, last) for first, last in chains}
-        claims: dict[tuple[int, int], list[tuple[float, int]]] = {c: [] for c in chains}
-        candidates: dict[tuple[int, int], list[int]] = {c: [] for c in chains}
-        for r, (_lo, _hi, cell) in enumerate(self.runs):
-            if cell is None or _blank(cell):
-                continue
-            up = above.get(r) if r in above and self.joinable(above[r][1], r) else None
-            down = below.get(r) if r in below and self.joinable(r, below[r][0]) else None
-            for chain in (up, down):
-                if chain is not None:
-                    candidates[chain].append(r)
-            best = self._best_claim(r, up, down)
-            for chain, error in best:
-                claims[chain].append((error, r))
-        for chain in chains:
-            if claims[chain]:
-                source = min(claims[chain])[1]
-            elif len(candidates[chain]) == 1:
-                source = candidates[chain][0]
-            else:
-                continue
-            self.name_runs(chain[0], chain[1], self.runs[source][2].text)  # type: ignore[union-attr]
+        the whole merged range, so each named part tells B − A. Every chain of blank parts between two
+        named parts is split between them (some parts to the one above, the rest to the one below) so as
+        to explain where both are drawn; a split that explains neither names nothing."""
+        chains = []  # (first, last, named part above or None, named part below or None)
+        for first, last in self.chains():
+            up = (
+                first - 1
+                if first > 0 and not _blank(self.runs[first - 1][2]) and self.joinable(first - 1, first)
+                else None
+            )
+            down = (
+                last + 1
+                if last + 1 < len(self.runs) and not _blank(self.runs[last + 1][2]) and self.joinable(last, last + 1)
+                else None
+            )
+            if up is not None or down is not None:
+                chains.append((first, last, up, down))
+        splits = [(last - first + 1 if down is None else 0) for first, last, up, down in chains]
+        for _ in range(3):  # coordinate descent: each chain's split, the others held
+            for c, (first, last, up, down) in enumerate(chains):
+                options = range(last - first + 2) if up is not None and down is not None else [splits[c]]
+                splits[c] = min(options, key=lambda s, c=c: self._error(chains, [*splits[:c], s, *splits[c + 1 :]]))
+        sizes = self._sizes(chains, splits)
+        for (first, last, up, down), s in zip(chains, splits, strict=True):
+            for owner, lo, hi in ((up, first, first + s - 1), (down, first + s, last)):
+                if owner is None or lo > hi:
+                    continue
+                d = self._d(owner)
+                a, b = sizes.get(owner, (0.0, 0.0))
+                h = self.height(owner)
+                if d is not None and abs(b - a - d) > max(3.0, 0.1 * (h + a + b)):
+                    continue  # where its text is drawn does not fit: leave the parts unnamed (flagged later)
+                self.name_runs(lo, hi, self.runs[owner][2].text)  # type: ignore[union-attr]
 
-    def _best_claim(
-        self, r: int, up: tuple[int, int] | None, down: tuple[int, int] | None
-    ) -> list[tuple[tuple[int, int], float]]:
-        cell = self.runs[r][2]
-        if cell is None or not cell.lines or (up is None and down is None):
-            return []
-        mid = (min(ln.bbox[1] for ln in cell.lines) + max(ln.bbox[3] for ln in cell.lines)) / 2
-        h = cell.bbox[3] - cell.bbox[1]
-        d = 2 * (mid - cell.bbox[1]) - h  # = B − A
-        a = sum(self.height(k) for k in range(up[0], up[1] + 1)) if up else 0.0
-        b = sum(self.height(k) for k in range(down[0], down[1] + 1)) if down else 0.0
-        options: list[tuple[float, tuple[tuple[int, int], ...]]] = [(abs(0.0 - d), ())]
-        if up:
-            options.append((abs(-a - d), (up,)))
-        if down:
-            options.append((abs(b - d), (down,)))
-        if up and down:
-            options.append((abs(b - a - d), (up, down)))
-        error, chosen = min(options, key=lambda o: o[0])
-        if error > max(3.0, 0.1 * (h + a + b)):
-            return []  # the text does not tell (top-aligned, or a shorter cell): no claim
-        return [(chain, error) for chain in chosen]
+    def _sizes(
+        self, chains: list[tuple[int, int, int | None, int | None]], splits: list[int]
+    ) -> dict[int, tuple[float, float]]:
+        """Per named part: the heights (A above, B below) of the blank parts a split gives it."""
+        sizes: dict[int, list[float]] = {}
+        for (first, last, up, down), s in zip(chains, splits, strict=True):
+            if up is not None:
+                sizes.setdefault(up, [0.0, 0.0])[1] += sum(self.height(k) for k in range(first, first + s))
+            if down is not None:
+                sizes.setdefault(down, [0.0, 0.0])[0] += sum(self.height(k) for k in range(first + s, last + 1))
+        return {r: (a, b) for r, (a, b) in sizes.items()}
+
+    def _error(self, chains: list[tuple[int, int, int | None, int | None]], splits: list[int]) -> float:
+        total = 0.0
+        for r, (a, b) in self._sizes(chains, splits).items():
+            d = self._d(r)
+            total += 0.0 if d is None else abs(b - a - d)
+        return total
 
 
 def mend_page_breaks(rows: Rows, names: Sequence[str]) -> None:
