@@ -265,8 +265,8 @@ def _subtotal_name(row: Row, cells: dict[str, Cell | None], spec: TableSpec) -> 
         return None
     if spec.level1 == "subtotal_rows" and name is l2:  # this form's level-1 names are subtotal rows
         return name if scored or known else None
-    if known:  # 产出指标 heading its group, scored or not (an unscored form prints no points at all)
-        return name
+    if known and (l1 is None or name is l1 or merged):
+        return name  # 产出指标 heading its group, scored or not (an unscored form prints no points at all)
     return name if merged and (scored or m is not None) else None
 
 

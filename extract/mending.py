@@ -110,7 +110,8 @@ class _Runs:
         """Blank parts join the named part of their merged cell. A centred name is drawn at the middle of
         the whole merged range, so each named part tells B − A. Every chain of blank parts between two
         named parts is split between them (some parts to the one above, the rest to the one below) so as
-        to explain where both are drawn; a split that explains neither names nothing."""
+        to explain where both are drawn; a split that explains neither names nothing. A chain with one
+        named neighbour is that name's."""
         chains = []  # (first, last, named part above or None, named part below or None)
         for first, last in self.chains():
             up = (
@@ -138,8 +139,9 @@ class _Runs:
                 d = self._d(owner)
                 a, b = sizes.get(owner, (0.0, 0.0))
                 h = self.height(owner)
-                if d is not None and abs(b - a - d) > max(3.0, 0.1 * (h + a + b)):
-                    continue  # where its text is drawn does not fit: leave the parts unnamed (flagged later)
+                two = up is not None and down is not None
+                if two and d is not None and abs(b - a - d) > max(3.0, 0.1 * (h + a + b)):
+                    continue  # between two names, and where this one is drawn does not fit: leave unnamed
                 self.name_runs(lo, hi, self.runs[owner][2].text)  # type: ignore[union-attr]
 
     def _sizes(

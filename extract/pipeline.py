@@ -58,9 +58,11 @@ def _facts(ex: Extraction, amounts: list[AmountInText]) -> Facts:
 def _flag_derived(ex: Extraction, checks: list[Check]) -> None:
     """A subtotal the form does not print is the sum of its group's scores: where one of them is flagged
     (a failed check, review), so is the sum."""
-    flagged = set(ex.review) | {f for c in checks if c.status in ("fail", "warn") for f in c.fields}
+    flagged = set(ex.review) | {f for c in checks if c.status == "fail" for f in c.fields}
     if any(c.id == "total_score" and c.status == "fail" for c in checks):  # some score is wrong: any
         flagged |= {f"indicators[{j}].score" for j in range(len(ex.rows.get("indicators", [])))}
+    if any(p.startswith("indicators[") and p.endswith("].level1") for p in flagged):  # some group unsure: any
+        flagged |= {f"indicators[{j}].level1" for j in range(len(ex.rows.get("indicators", [])))}
     rows = ex.rows.get("indicators", [])
     for i, sub in enumerate(ex.rows.get("indicator_subtotals", [])):
         score = sub.get("score")

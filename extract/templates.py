@@ -41,6 +41,7 @@ _RULE_PARAMS: dict[str, tuple[str, ...]] = {
     "scores_present": (),
     "actual_present": (),
     "within_budget": ("matrix", "rows"),
+    "deduction_explained": (),
 }
 RULES_FILE = SCHEMAS_DIR / "rules.yaml"
 _TABLE_ROWS: dict[str, type] = {"indicators": model.Indicator, "evaluators": model.Evaluator}

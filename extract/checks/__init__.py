@@ -13,7 +13,7 @@ from ..model import Check
 from ..templates import RuleSpec
 from .base import Facts
 from .money import check_columns_sum, check_ratio, check_score_formula, check_sum_equal
-from .presence import check_actual_present, check_scores_present, check_within_budget
+from .presence import check_actual_present, check_deduction_explained, check_scores_present, check_within_budget
 from .scores import check_grade_band, check_indicator_subtotals, check_score_within_weight, check_total_score
 from .text import check_text_matches_field, check_text_parts_sum, check_text_total_parts
 
@@ -32,6 +32,7 @@ CHECKS: dict[str, Callable[[RuleSpec, Facts], Check]] = {
     "scores_present": check_scores_present,
     "actual_present": check_actual_present,
     "within_budget": check_within_budget,
+    "deduction_explained": check_deduction_explained,
 }
 
 __all__ = ["CHECKS", "Facts", "run_checks"]

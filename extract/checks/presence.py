@@ -4,6 +4,8 @@ but unusual)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ..model import Check
 from ..templates import RuleSpec
 from .base import Facts, skipped, verdict
@@ -77,3 +79,21 @@ def check_within_budget(rule: RuleSpec, facts: Facts) -> Check:
         fields=fields,
         details=details,
     )
+
+
+def check_deduction_explained(rule: RuleSpec, facts: Facts) -> Check:
+    """An indicator scored below its 分值 states why, where the form has a column for it (``warn``)."""
+    details, fields = [], []
+    checked = 0
+    for j, r in enumerate(facts.indicators):
+        if "deviation_reason" not in r:
+            continue  # the form prints no reasons column
+        s, w = r.get("score"), r.get("set_score")
+        if not isinstance(s, Decimal) or not isinstance(w, Decimal):
+            continue
+        checked += 1
+        if s < w and _blank(r.get("deviation_reason")):
+            details.append(f"indicators[{j}] ({r.get('level3')}): {s} of {w} points, no reason given")
+            fields += [f"indicators[{j}].score", f"indicators[{j}].deviation_reason"]
+    c = verdict(rule, details, fields, checked)
+    return c if c.status != "fail" else Check(c.id, "warn", c.rule, fields=c.fields, details=c.details)
