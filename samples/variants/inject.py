@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from samples.variants.content import AMOUNT_FIELDS, Content, FundsRow, blank, dec, decimals
-from samples.variants.perturb import fmt, rate_of, round2
+from samples.variants.perturb import fmt, problems, rate_of, round2
 
 KINDS = ("digit_changed", "score_blanked", "executed_over_budget", "rate_mismatch", "wrong_total", "subtotal_mismatch")
 
@@ -116,29 +116,41 @@ def possible(content: Content, layout_level1: str) -> list[str]:
     return kinds
 
 
+def _digit_changed(content: Content, rng: random.Random) -> tuple[Content, Injection]:
+    """One digit of a funds amount or an indicator score changed, so that the arithmetic breaks."""
+    kind = "digit_changed"
+    total = content.funds.rows["total"] if content.funds is not None else None
+    options: list[tuple[str, str]] = []
+    if total is not None:
+        options += [("funds", f) for f in AMOUNT_FIELDS if dec(total.get(f))]
+    options += [("row", str(n)) for n in range(len(_indicator_paths(content)))]
+    where, what = rng.choice(options)
+    if where == "funds":
+        assert total is not None
+        value = total.get(what)
+        assert value is not None
+        for _ in range(8):  # a change the printed rounding hides (976.05 / 976.07 is still 100.00 %) is none
+            changed = _set_funds(content, "total", replace(total, **{what: _change_digit(rng, value)}))
+            if problems(changed):
+                return changed, Injection(kind, f"funds.rows.total.{what}")
+        if not _indicator_paths(content):
+            return changed, Injection(kind, f"funds.rows.total.{what}")
+        what = str(rng.randrange(len(_indicator_paths(content))))
+    index, i, j, k = _indicator_paths(content)[int(what)]
+    row = content.indicators[i].groups[j].rows[k]
+    assert row.score is not None and row.set_score is not None
+    new = _change_digit(rng, row.score)
+    while dec(new) == dec(row.score):
+        new = _change_digit(rng, row.score)
+    return _set_row(content, i, j, k, score=new), Injection(kind, f"indicators[{index}].score")
+
+
 def inject(content: Content, kind: str, rng: random.Random) -> tuple[Content, Injection]:
     """``content`` with one inconsistency of ``kind``."""
     funds = content.funds
     total = funds.rows["total"] if funds is not None else None
     if kind == "digit_changed":
-        options: list[tuple[str, str]] = []
-        if total is not None:
-            options += [("funds", f) for f in AMOUNT_FIELDS if dec(total.get(f))]
-        options += [("row", str(n)) for n in range(len(_indicator_paths(content)))]
-        where, what = rng.choice(options)
-        if where == "funds":
-            assert total is not None
-            value = total.get(what)
-            assert value is not None
-            changed = _set_funds(content, "total", replace(total, **{what: _change_digit(rng, value)}))
-            return changed, Injection(kind, f"funds.rows.total.{what}")
-        index, i, j, k = _indicator_paths(content)[int(what)]
-        row = content.indicators[i].groups[j].rows[k]
-        assert row.score is not None and row.set_score is not None
-        new = _change_digit(rng, row.score)
-        while dec(new) == dec(row.score):
-            new = _change_digit(rng, row.score)
-        return _set_row(content, i, j, k, score=new), Injection(kind, f"indicators[{index}].score")
+        return _digit_changed(content, rng)
     if kind == "score_blanked":
         index, i, j, k = rng.choice(_indicator_paths(content))
         return _set_row(content, i, j, k, score=None), Injection(kind, f"indicators[{index}].score")
