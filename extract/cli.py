@@ -13,6 +13,9 @@ from typing import Annotated
 import typer
 
 from .errors import ExitCode, ExtractError
+from .model import Record
+from .outputs import refuse_inputs
+from .settings import Settings
 
 app = typer.Typer(
     add_completion=False,
@@ -26,36 +29,11 @@ def _err(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-@app.command()
-def run(
-    files: Annotated[list[Path], typer.Argument(help="PDF files to read", show_default=False)],
-    csv: Annotated[
-        Path | None, typer.Option("--csv", help="also write forms.csv, indicators.csv, checks.csv here")
-    ] = None,
-    templates: Annotated[
-        list[Path] | None, typer.Option("--templates", help="extra template folder (repeatable)")
-    ] = None,
-    pretty: Annotated[bool, typer.Option("--pretty", help="indented JSON instead of JSON Lines")] = False,
-    ocr: Annotated[str, typer.Option("--ocr", help="OCR engine for scanned pages: rapidocr or tesseract")] = "rapidocr",
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="tracebacks for unexpected errors")] = False,
-) -> None:
-    """Extract every form in FILES; print one JSON record per form (JSON Lines)."""
-    from .export import write_csv
-    from .ocr import ENGINES
+def _run_files(files: list[Path], settings: Settings, pretty: bool, verbose: bool) -> tuple[list[Record], ExitCode]:
+    """Every file in turn: its records printed, one stderr line per bad file; the exit code so far."""
     from .pipeline import extract_document
     from .record import to_json
-    from .settings import OcrSettings, Settings
 
-    if ocr not in ENGINES:
-        raise typer.BadParameter(f"unknown OCR engine {ocr!r} (choose from {', '.join(ENGINES)})", param_hint="--ocr")
-    try:
-        settings = Settings(template_dirs=tuple(templates or ()), ocr=OcrSettings(engine=ocr))
-        from .pipeline import templates_for
-
-        templates_for(settings)  # a bad template is a usage error, before any file is read
-    except ExtractError as exc:
-        _err(exc.one_line())
-        raise typer.Exit(int(exc.exit_code)) from None
     records = []
     code = ExitCode.OK
     for f in files:
@@ -81,6 +59,40 @@ def run(
             _err(f"{f} p{u.page}: page titled {u.title!r} matches no template; not extracted")
             code = max(code, ExitCode.FLAGGED)
         records.extend(doc.records)
+    return records, code
+
+
+@app.command()
+def run(
+    files: Annotated[list[Path], typer.Argument(help="PDF files to read", show_default=False)],
+    csv: Annotated[
+        Path | None, typer.Option("--csv", help="also write forms.csv, indicators.csv, checks.csv here")
+    ] = None,
+    templates: Annotated[
+        list[Path] | None, typer.Option("--templates", help="extra template folder (repeatable)")
+    ] = None,
+    pretty: Annotated[bool, typer.Option("--pretty", help="indented JSON instead of JSON Lines")] = False,
+    ocr: Annotated[str, typer.Option("--ocr", help="OCR engine for scanned pages: rapidocr or tesseract")] = "rapidocr",
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="tracebacks for unexpected errors")] = False,
+) -> None:
+    """Extract every form in FILES; print one JSON record per form (JSON Lines)."""
+    from .export import write_csv
+    from .ocr import ENGINES
+    from .settings import OcrSettings
+
+    if ocr not in ENGINES:
+        raise typer.BadParameter(f"unknown OCR engine {ocr!r} (choose from {', '.join(ENGINES)})", param_hint="--ocr")
+    try:
+        if csv is not None:  # outputs never land on an input
+            refuse_inputs([csv / f"{name}.csv" for name in ("forms", "indicators", "checks")], files)
+        settings = Settings(template_dirs=tuple(templates or ()), ocr=OcrSettings(engine=ocr))
+        from .pipeline import templates_for
+
+        templates_for(settings)  # a bad template is a usage error, before any file is read
+    except ExtractError as exc:
+        _err(exc.one_line())
+        raise typer.Exit(int(exc.exit_code)) from None
+    records, code = _run_files(files, settings, pretty, verbose)
     if csv is not None:
         try:
             write_csv(records, csv)
@@ -101,6 +113,7 @@ def debug(
     from .debug import render
 
     try:
+        refuse_inputs([out], [file])
         image = render(file, page, resolution=resolution)
     except ExtractError as exc:
         _err(exc.one_line())
@@ -108,7 +121,14 @@ def debug(
     if out.exists() and not out.is_file():
         _err(f"{out}: not a file")
         raise typer.Exit(int(ExitCode.USAGE))
-    image.save(out)
+    tmp = out.with_name(out.name + ".tmp.png")
+    try:  # written whole or not at all
+        image.save(tmp, format="PNG")
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        _err(f"{out}: cannot write: {exc.strerror or exc}")
+        raise typer.Exit(int(ExitCode.USAGE)) from None
     _err(f"wrote {out}")
 
 
@@ -156,12 +176,17 @@ def ingest(
     ocr: Annotated[str, typer.Option("--ocr", help="OCR engine: rapidocr or tesseract")] = "rapidocr",
 ) -> None:
     """Read every PDF under PATHS into the ledger DB; resumable: a rerun reads only what is new."""
+    import math
     import os
 
     from .ingest.runner import IngestSettings
     from .ingest.runner import ingest as run_ingest
     from .settings import OcrSettings, Settings
 
+    if not (timeout > 0 and math.isfinite(timeout)):
+        raise typer.BadParameter(f"{timeout}: seconds must be a number above 0", param_hint="--timeout")
+    if workers is not None and workers < 1:
+        raise typer.BadParameter(f"{workers}: at least one worker", param_hint="--workers")
     settings = Settings(ocr=OcrSettings(engine=ocr))
     opts = IngestSettings(workers=workers or os.cpu_count() or 1, timeout=timeout, force=force, scheduler=scheduler)
     try:
@@ -193,6 +218,11 @@ def export(
     if not db.is_file():
         _err(f"{db}: no such ledger")
         raise typer.Exit(int(ExitCode.USAGE))
+    try:
+        refuse_inputs([to / f"{n}.{fmt}" for n in ("forms", "indicators", "checks", "files", "extract")], [db])
+    except ExtractError as exc:
+        _err(exc.one_line())
+        raise typer.Exit(int(exc.exit_code)) from None
     ledger = Ledger(db)
     try:
         for path in write(ledger, to, fmt):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import OutputError
 from .model import Record
+from .outputs import sheet_safe
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -110,7 +111,7 @@ def write_csv(records: Sequence[Record], out_dir: Path) -> list[Path]:
         for name, frame in to_frames(records).items():
             path = out_dir / f"{name}.csv"
             tmp = path.with_suffix(".csv.tmp")
-            frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+            sheet_safe(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
             tmp.replace(path)
             written.append(path)
     except OSError as exc:

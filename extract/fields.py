@@ -19,6 +19,7 @@ from .values import Value, clean_text, is_placeholder, parse_typed
 from .vocabulary import vocabulary
 
 LOW_CONFIDENCE = 0.9
+REGEX_SECONDS = 0.5  # a template pattern gets this long on one line of text
 UNIT_SECTIONS = ("budget", "funds")
 
 
@@ -74,6 +75,8 @@ def cell_field(
     if ex is not None:
         if problem:
             ex.flag(path, problem)
+        elif "(cid:" in raw:  # glyphs the font maps to no character: the text is not what the page shows
+            ex.flag(path, "unmapped glyphs (cid:N) in the text layer")
         elif value is None and type_ != "text" and not is_placeholder(raw):
             ex.flag(path, "unreadable")
         if cell.confidence < LOW_CONFIDENCE:
@@ -160,14 +163,21 @@ def read_label_fields(
                 continue
         if spec.type == "money":
             ex.note_unit(spec.path, label, spec.unit)
-        ex.put(cell_field(spec.path, cell, spec.type, None if spec.type == "money" else spec.unit, ex), cell)
+        f = cell_field(spec.path, cell, spec.type, None if spec.type == "money" else spec.unit, ex)
+        ex.put(f, cell)
+        if spec.required and f.value is None:  # a gap where the form must state a value (——, blank)
+            ex.flag(spec.path, "required, but the form prints no value")
 
 
 def _search_lines(spec: HeaderSpec, lines: Sequence[TextLine]) -> Field | None:
     """The first match of the spec's pattern whose value is not itself a label of the forms (a blank
     ``项目负责人：  财务负责人：`` line gives no project leader named 财务负责)."""
     for ln in lines:
-        for m in spec.pattern.finditer(ln.text.strip()):
+        try:
+            matches = list(spec.pattern.finditer(ln.text.strip(), timeout=REGEX_SECONDS))
+        except TimeoutError:  # a pattern that backtracks without end is the template's problem, not a value
+            continue
+        for m in matches:
             value = m.group("value")
             if spec.type == "text" and value and vocabulary().starts_label(value):
                 continue

@@ -11,7 +11,7 @@ import dataclasses
 import json
 import typing
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -333,7 +333,12 @@ def _rules(path: Path, data: dict[str, Any]) -> tuple[RuleSpec, ...]:
             _compile(path, f"{where}.parts.{j}", p)
         params = {k: v for k, v in spec.items() if k not in {"id", "kind", "rule", "unit", "tolerance", "requires"}}
         raw_tol = str(spec.get("tolerance", "0"))
-        tol = Decimal(-1) if raw_tol == "half_unit" else Decimal(raw_tol)  # -1: half a unit, see checks
+        try:
+            tol = Decimal(-1) if raw_tol == "half_unit" else Decimal(raw_tol)  # -1: half a unit, see checks
+        except InvalidOperation:
+            raise _fail(path, f"{where}.tolerance", f"{raw_tol!r} is not a number or 'half_unit'") from None
+        if (tol < 0 and raw_tol != "half_unit") or not tol.is_finite():
+            raise _fail(path, f"{where}.tolerance", f"{raw_tol!r}: a tolerance is a finite number >= 0")
         out.append(RuleSpec(spec["id"], spec["kind"], spec["rule"], spec.get("unit"), tol, params))
     return tuple(out)
 
@@ -378,6 +383,8 @@ def load_template(path: Path) -> Template:
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise TemplateError(f"cannot read template: not UTF-8 text (byte {exc.start})", path=str(path)) from exc
     except (OSError, yaml.YAMLError) as exc:
         raise TemplateError(f"cannot read template: {exc}".replace("\n", " "), path=str(path)) from exc
     _validate(path, data)

@@ -30,7 +30,13 @@ def test_unit_in_label(text: str, unit: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("text", "unit"),
-    [("单位：万元", "万元"), ("金额单位：元", "元"), ("单位: 元", "元"), ("资金单位：万元", "万元"), ("单位名称", None)],
+    [
+        ("单位：万元", "万元"),
+        ("金额单位：元", "元"),
+        ("单位: 元", "元"),
+        ("资金单位：万元", "万元"),
+        ("单位名称", None),
+    ],
 )
 def test_unit_in_line(text: str, unit: str | None) -> None:
     assert unit_in_line(text) == unit
@@ -86,5 +92,5 @@ def test_a_broken_vocabulary_names_file_and_key(tmp_path: Path) -> None:
         load_vocabulary(bad)
     assert "invalid vocabulary at synonyms" in str(err.value) and err.value.path == str(bad)
     bad.write_text("synonyms: {}\ntemplate_rows: ['(']\n", encoding="utf-8")
-    with pytest.raises(TemplateError, match="template_rows.0: bad regex"):
+    with pytest.raises(TemplateError, match=r"template_rows\.0: bad regex"):
         load_vocabulary(bad)

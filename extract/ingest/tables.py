@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import OutputError
+from ..outputs import sheet_safe
 from .ledger import Ledger
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def write(ledger: Ledger, out: Path, fmt: str) -> list[Path]:
             path = out / f"{name}.{fmt}"
             tmp = path.with_name(path.name + ".tmp")
             if fmt == "csv":
-                df.to_csv(tmp, index=False, encoding="utf-8-sig")
+                sheet_safe(df).to_csv(tmp, index=False, encoding="utf-8-sig")
             elif fmt == "parquet":
                 df.astype({c: "string" for c in df.columns if df[c].dtype == object}).to_parquet(tmp, index=False)
             else:
@@ -97,8 +98,12 @@ def _xlsx(tables: dict[str, pd.DataFrame], path: Path) -> Path:
     tmp = path.with_name(path.name + ".tmp.xlsx")
     with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
         for name, df in tables.items():
-            df.to_excel(xw, sheet_name=name, index=False, freeze_panes=(1, 0))
+            sheet_safe(df).to_excel(xw, sheet_name=name, index=False, freeze_panes=(1, 0))
             ws = xw.sheets[name]
+            for row in ws.iter_rows(min_row=2):  # text stays text: never a formula cell
+                for cell in row:
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
             for i, col in enumerate(df.columns, start=1):
                 values = [str(col)] + [str(v) for v in df[col].head(200).tolist()]
                 width = min(max(len(v) for v in values) + 2, 60)

@@ -1,0 +1,137 @@
+"""Hardening (issue 10, in part): outputs never land on inputs, text never becomes a formula, bad options
+and bad templates are one line with exit 2, a required field the form leaves as —— is reviewed."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from extract.cli import app
+
+from .conftest import SAMPLES
+from .pdfs import ruled_form_pdf
+
+runner = CliRunner()
+JINZHONG = SAMPLES / "jinzhong-2021-justice-bureau.pdf"
+HOSTILE = '=HYPERLINK("http://example.invalid/x","click")'
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_debug_never_writes_over_its_input(tmp_path: Path) -> None:
+    pdf = shutil.copy(JINZHONG, tmp_path / "in.pdf")
+    before = digest(Path(pdf))
+    r = runner.invoke(app, ["debug", str(pdf), "--page", "1", "-o", str(pdf)])
+    assert r.exit_code == 2
+    assert r.stderr.strip() == f"{pdf}: refusing to write over an input ({Path(pdf).resolve()})"
+    assert digest(Path(pdf)) == before
+    same = tmp_path / "sub" / ".." / "in.pdf"  # the same file by another spelling
+    assert runner.invoke(app, ["debug", str(pdf), "-o", str(same)]).exit_code == 2
+    assert digest(Path(pdf)) == before
+
+
+def test_run_csv_never_writes_over_an_input(tmp_path: Path) -> None:
+    pdf = shutil.copy(JINZHONG, tmp_path / "forms.csv")  # an input that happens to bear an output's name
+    before = digest(Path(pdf))
+    r = runner.invoke(app, ["run", "--csv", str(tmp_path), str(pdf)])
+    assert r.exit_code == 2 and "refusing to write over an input" in r.stderr
+    assert digest(Path(pdf)) == before and not (tmp_path / "checks.csv").exists()
+
+
+def hostile_form(tmp_path: Path) -> Path:
+    rows = [
+        ["项目名称", HOSTILE, "<", "<"],
+        ["主管部门", "+SUM(A1:A9)", "<", "<"],
+        ["三级指标", "年度指标值", "实际完成值", "得分"],
+        ["@cmd", "-1+1", "\u3000=1+2", "90"],
+        ["总分", "<", "<", "90"],
+    ]
+    return ruled_form_pdf(tmp_path / "hostile.pdf", "2022年度县级项目绩效自评表", rows, [90, 200, 90, 80])
+
+
+def test_text_never_becomes_a_formula_in_csv(tmp_path: Path) -> None:
+    pdf = hostile_form(tmp_path)
+    out = tmp_path / "csv"
+    r = runner.invoke(app, ["run", "--csv", str(out), str(pdf)])
+    assert r.exit_code == 1, r.stderr  # read (generic reader, flagged), not refused
+    with (out / "forms.csv").open(encoding="utf-8-sig") as f:
+        row = next(csv.DictReader(f))
+    assert row["form.project_name"] == "'" + HOSTILE
+    assert row["form.department"] == "'+SUM(A1:A9)"
+    with (out / "indicators.csv").open(encoding="utf-8-sig") as f:
+        ind = next(csv.DictReader(f))
+    assert ind["level3"] == "'@cmd" and ind["target"] == "'-1+1"
+    assert ind["score"] == "90"  # numbers stay numbers
+
+
+def test_text_never_becomes_a_formula_in_xlsx(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    pdf = hostile_form(tmp_path)
+    db = tmp_path / "ledger.sqlite"
+    assert runner.invoke(app, ["ingest", str(pdf), "--db", str(db), "--workers", "1"]).exit_code in (0, 1)
+    r = runner.invoke(app, ["export", "--db", str(db), "--to", str(tmp_path / "x"), "--format", "xlsx"])
+    assert r.exit_code == 0, r.stderr
+    wb = load_workbook(tmp_path / "x" / "extract.xlsx")
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert any(c.value == "'" + HOSTILE for c in cells)
+
+
+def test_bad_timeout_and_workers_are_usage_errors(tmp_path: Path) -> None:
+    for args in (["--timeout", "0"], ["--timeout", "nan"], ["--timeout", "-5"], ["--workers", "0"]):
+        r = runner.invoke(app, ["ingest", str(JINZHONG), "--db", str(tmp_path / "l.sqlite"), *args])
+        assert r.exit_code == 2, args
+        assert "Traceback" not in r.output
+    assert not (tmp_path / "l.sqlite").exists()
+
+
+def test_a_template_not_in_utf8_or_with_a_bad_tolerance_is_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "t"
+    folder.mkdir()
+    bad = folder / "gbk.yaml"
+    bad.write_bytes("id: gbk\nkind: project\nkeywords: [项目]\nfields: {}\n".encode("gbk"))
+    r = runner.invoke(app, ["run", "--templates", str(folder), str(JINZHONG)])
+    assert r.exit_code == 2
+    assert r.stderr.strip() == f"{bad}: cannot read template: not UTF-8 text (byte 33)"
+    bad.write_text(
+        "id: tol\nkind: project\nkeywords: [某某表]\nfields: {}\n"
+        "rules:\n  - {id: s, kind: sum_equal, rule: x, lhs: [score.total], rhs: [score.total], unit: 分,\n"
+        "     tolerance: abc}\n",
+        encoding="utf-8",
+    )
+    r = runner.invoke(app, ["run", "--templates", str(folder), str(JINZHONG)])
+    assert r.exit_code == 2
+    want = f"{bad}: invalid template at rules.0.tolerance: 'abc' is not a number or 'half_unit'"
+    assert r.stderr.strip() == want
+
+
+def test_a_required_field_printed_as_a_dash_is_reviewed(tmp_path: Path) -> None:
+    rows = [
+        ["项目名称", "农村公路养护", "<", "<", "<"],
+        ["主管部门", "——", "<", "<", "<"],
+        ["项目资金(万元)", "年初预算数", "全年预算数", "全年执行数", "执行率"],
+        ["年度资金总额", "100.00", "100.00", "96.00", "96.00%"],
+        ["本年财政拨款", "100.00", "100.00", "96.00", "96.00%"],
+        ["上年结转资金", "", "", "", ""],
+        ["其他资金", "", "", "", ""],
+        ["一级指标", "三级指标", "年度指标值", "实际完成值", "得分"],
+        ["产出指标", "养护里程", "≥120公里", "122公里", "90"],
+        ["总分", "<", "<", "<", "90"],
+    ]
+    pdf = ruled_form_pdf(
+        tmp_path / "dash.pdf", "项目支出绩效自评表", rows, [80, 110, 90, 90, 70], above=("(2022年度)",)
+    )
+    r = runner.invoke(app, ["run", str(pdf)])
+    assert r.exit_code == 1
+    import json
+
+    rec = json.loads(r.stdout)
+    assert rec["template"] == "project-national" and rec["form"].get("department") is None
+    assert "form.department" in rec["review"]
