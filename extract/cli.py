@@ -215,15 +215,12 @@ def export(
     from .ingest.ledger import Ledger
     from .ingest.tables import write
 
-    if not db.is_file():
-        _err(f"{db}: no such ledger")
-        raise typer.Exit(int(ExitCode.USAGE))
     try:
         refuse_inputs([to / f"{n}.{fmt}" for n in ("forms", "indicators", "checks", "files", "extract")], [db])
+        ledger = Ledger(db, readonly=True)
     except ExtractError as exc:
         _err(exc.one_line())
         raise typer.Exit(int(exc.exit_code)) from None
-    ledger = Ledger(db)
     try:
         for path in write(ledger, to, fmt):
             _err(f"wrote {path}")
@@ -240,10 +237,11 @@ def status(db: Annotated[Path, typer.Option("--db", help="the ledger (SQLite)")]
     from .ingest.ledger import Ledger
     from .ingest.tables import status_lines
 
-    if not db.is_file():
-        _err(f"{db}: no such ledger")
-        raise typer.Exit(int(ExitCode.USAGE))
-    ledger = Ledger(db)
+    try:
+        ledger = Ledger(db, readonly=True)  # status writes nothing, not even a journal
+    except ExtractError as exc:
+        _err(exc.one_line())
+        raise typer.Exit(int(exc.exit_code)) from None
     try:
         for line in status_lines(ledger):
             print(line)

@@ -10,6 +10,7 @@ ExtractError                      base; carries ``path``, ``page`` and an ``exit
 ├── UnknownFormError              a readable PDF, but no template matches a page (exit 3)
 ├── TemplateError                 a template or rule file is invalid (exit 2); names file and key path
 ├── OutputError                   an output file cannot be written (exit 2)
+│   └── LedgerError               the ledger cannot be opened, read or written: a folder, corrupt, read-only
 ├── MissingDependencyError        an external program (tesseract, its chi_sim data) is missing (exit 3)
 └── OcrError                      an OCR engine failed on a page (exit 3)
 
@@ -87,6 +88,10 @@ class TemplateError(ExtractError):
 class OutputError(ExtractError):
     exit_code = ExitCode.USAGE
     reason = "cannot write output"
+
+
+class LedgerError(OutputError):
+    reason = "cannot use the ledger"
 
 
 class MissingDependencyError(ExtractError):

@@ -135,3 +135,49 @@ def test_a_required_field_printed_as_a_dash_is_reviewed(tmp_path: Path) -> None:
     rec = json.loads(r.stdout)
     assert rec["template"] == "project-national" and rec["form"].get("department") is None
     assert "form.department" in rec["review"]
+
+
+def test_ledger_problems_are_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "a-folder.sqlite"
+    folder.mkdir()
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)  # a damaged ledger
+    text = tmp_path / "readme.sqlite"
+    text.write_text("not a database at all\n" * 50, encoding="utf-8")
+    for db in (folder, junk, text):
+        for args in (
+            ["status", "--db", str(db)],
+            ["export", "--db", str(db), "--to", str(tmp_path / "out")],
+            ["ingest", str(JINZHONG), "--db", str(db), "--workers", "1"],
+        ):
+            r = runner.invoke(app, args)
+            assert r.exit_code == 2, (db.name, args, r.output)
+            assert len(r.stderr.strip().splitlines()) == 1 and r.stderr.startswith(str(db)), r.stderr
+            assert "Traceback" not in r.output
+
+
+def test_status_writes_nothing_next_to_the_ledger(tmp_path: Path) -> None:
+    db = tmp_path / "l.sqlite"
+    assert runner.invoke(app, ["ingest", str(JINZHONG), "--db", str(db), "--workers", "1"]).exit_code == 1
+    before = sorted(p.name for p in tmp_path.iterdir())
+    tmp_path.chmod(0o555)  # a folder that cannot be written
+    try:
+        r = runner.invoke(app, ["status", "--db", str(db)])
+        assert r.exit_code == 0, r.output
+        assert "1 files" in r.stdout
+    finally:
+        tmp_path.chmod(0o755)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_a_failed_file_is_read_again_on_a_rerun(tmp_path: Path) -> None:
+    bad = tmp_path / "in" / "late.pdf"
+    bad.parent.mkdir()
+    bad.write_bytes(JINZHONG.read_bytes()[:5000])  # still being copied: truncated
+    db = tmp_path / "l.sqlite"
+    r = runner.invoke(app, ["ingest", str(bad.parent), "--db", str(db), "--workers", "1"])
+    assert r.exit_code == 3
+    bad.write_bytes(JINZHONG.read_bytes())  # the copy is complete now
+    r = runner.invoke(app, ["ingest", str(bad.parent), "--db", str(db), "--workers", "1"])
+    assert r.exit_code == 1, r.stderr  # read this time (the form fails a check: flagged)
+    assert "flagged 1" in r.stderr.splitlines()[-1]

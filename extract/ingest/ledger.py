@@ -11,10 +11,12 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ..errors import LedgerError
 
 STATUSES = ("ok", "flagged", "failed", "not_a_form")
 
@@ -70,27 +72,77 @@ class FileResult:
     records: tuple[dict[str, Any], ...] = ()
 
 
+def _why(exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "readonly" in text or "unable to open" in text:
+        return f"cannot open or write it ({text}): is its folder writable?"
+    if "not a database" in text or "malformed" in text:
+        return f"damaged or not a ledger ({text})"
+    return text
+
+
 class Ledger:
-    def __init__(self, path: str | Path, timeout: float = 60.0) -> None:
+    """The SQLite ledger. ``readonly`` (``status``, ``export``): opened without writing anything, not even
+    a journal; a ledger that is a folder, not SQLite, damaged or in a folder that cannot be written is a
+    one-line ``LedgerError``."""
+
+    def __init__(self, path: str | Path, timeout: float = 60.0, readonly: bool = False) -> None:
         self.path = Path(path)
-        self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        self.readonly = readonly
+        try:
+            if self.path.is_dir():
+                raise LedgerError("is a folder, not a ledger file", path=str(self.path))
+            if readonly:
+                if not self.path.is_file():
+                    raise LedgerError("no such ledger", path=str(self.path))
+                # no ingest at work (no write-ahead log beside it): open it as immutable, so that SQLite
+                # creates no -shm/-wal files either; else read-only alongside the writer
+                live = self.path.with_name(self.path.name + "-wal").exists()
+                uri = f"{self.path.resolve().as_uri()}?mode=ro" + ("" if live else "&immutable=1")
+                self.db = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+                self.db.execute("PRAGMA query_only=ON")
+                self._check()
+            else:
+                self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.execute("PRAGMA foreign_keys=ON")
+                self._migrate()
+                self._check()
+        except sqlite3.Error as exc:
+            raise LedgerError(_why(exc), path=str(self.path)) from exc
+
+    def _check(self) -> None:
+        """The ledger's tables are there and readable (a damaged file fails here, not mid-run)."""
+        names = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "files" not in names:
+            raise LedgerError("not a ledger (no files table)", path=str(self.path))
+        problem = self.db.execute("PRAGMA quick_check").fetchone()
+        if problem is None or problem[0] != "ok":
+            raise LedgerError(f"damaged ledger ({problem[0] if problem else 'no answer'})", path=str(self.path))
 
     def close(self) -> None:
         self.db.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
+        """One transaction; a database error (a full disk, a damaged file) is a one-line ``LedgerError``."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise LedgerError(_why(exc), path=str(self.path)) from exc
         try:
             yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
+        except BaseException as exc:
+            with suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise LedgerError(_why(exc), path=str(self.path)) from exc
             raise
-        self.db.execute("COMMIT")
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise LedgerError(_why(exc), path=str(self.path)) from exc
 
     def _migrate(self) -> None:
         with self.transaction() as db:
@@ -106,7 +158,8 @@ class Ledger:
     # ------------------------------------------------------------ reading
 
     def done(self) -> set[str]:
-        return {row[0] for row in self.db.execute("SELECT sha256 FROM files")}
+        """The contents read to an end (every status but ``failed``: a failed file is read again)."""
+        return {row[0] for row in self.db.execute("SELECT sha256 FROM files WHERE status != 'failed'")}
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(STATUSES, 0)
