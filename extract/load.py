@@ -36,7 +36,7 @@ class LoadedPdf:
         return len(self.pdf.pages)
 
     def close(self) -> None:
-        self.pdf.close()
+        close_pdf(self.pdf)
 
     def page_texts(self) -> list[tuple[str, bool]]:
         """Every page's plain text and whether it carries an image, cheaply (pdfium: a few ms a page
@@ -103,6 +103,17 @@ def _translate(exc: Exception, name: str) -> InputError:
     return CorruptPdfError(f"corrupt or truncated PDF ({detail[:120]})", path=name)
 
 
+def close_pdf(pdf: Any) -> None:
+    """Close a pdfplumber PDF, also one whose pages cannot be built (pdfplumber's own ``close`` builds
+    them all first, and a damaged page box makes it raise with the file left open)."""
+    try:
+        pdf.close()
+    except Exception:
+        stream = getattr(pdf, "stream", None)
+        if stream is not None and not getattr(pdf, "stream_is_external", False):
+            stream.close()
+
+
 def load(path: str | Path) -> LoadedPdf:
     """Open ``path`` with pdfplumber; raise an ``InputError`` naming the file and the reason."""
     import pdfplumber
@@ -117,10 +128,10 @@ def load(path: str | Path) -> LoadedPdf:
     try:
         n = len(pdf.pages)
     except Exception as exc:
-        pdf.close()
+        close_pdf(pdf)
         raise _translate(exc, name) from exc
     if n == 0:
-        pdf.close()
+        close_pdf(pdf)
         raise EmptyFileError("PDF has no pages", path=name)
     return LoadedPdf(path=name, sha256=sha256_of(p), size=size, pdf=pdf)
 

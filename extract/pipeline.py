@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,21 +84,24 @@ def quality(record: Record) -> int:
     return filled + 2 * passed - 3 * len(record.review) - 5 * failed
 
 
-def extract_form(form: FormPages, source: Source) -> Record:
+def extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ()) -> Record:
     """The checked record of one form. A form read with the nearest template, or whose template finds no
     funds block where it expects one (another layout of the kind), is also read by the generic reader; the
     reading that holds up better is kept (a generic reading carries a ``template`` review entry)."""
-    record = _extract_form(form, source)
+    record = _extract_form(form, source, damage)
     structural = any(p == "funds.rows" or (p.startswith("funds.rows.") and "." not in p[11:]) for p in record.review)
     if form.alternative is not None and (form.how == "near" or structural):
-        generic = _extract_form(dataclasses.replace(form, template=form.alternative, how="generic"), source)
+        generic = _extract_form(dataclasses.replace(form, template=form.alternative, how="generic"), source, damage)
         if quality(generic) > quality(record):
             return generic
     return record
 
 
-def _extract_form(form: FormPages, source: Source) -> Record:
+def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ()) -> Record:
     ex, _sheet = extract_fields(form.template, form.pages)
+    if damage:  # read from a damaged file: what was lost cannot be told, so nothing of it is clean
+        more = f" (and {len(damage) - 1} more problems)" if len(damage) > 1 else ""
+        ex.flag("source", f"damaged PDF, read in part: {damage[0]}{more}")
     if form.how == "near":
         ex.flag("template", f"read with the nearest template; not on the form: {', '.join(form.missing)}")
     elif form.how == "generic":
@@ -132,11 +136,41 @@ class Analysis:
     forms: list[FormPages]
     unmatched: list[Unmatched]
     ocr_engine: str | None = None
+    damage: tuple[str, ...] = ()  # what the PDF parser had to skip or repair (data lost in a stream …)
 
 
 def analyse(path: str | Path, settings: Settings = DEFAULT_SETTINGS, also: tuple[int, ...] = ()) -> Analysis:
     """Load, screen every page, parse the candidate pages (and pages ``also``), split into forms."""
     templates = templates_for(settings)
+    with _DamageWatch() as watch:
+        return _analyse(path, settings, also, templates, watch)
+
+
+class _DamageWatch(logging.Handler):
+    """Collects what the PDF parser reports while one file is read: data lost in a stream, objects it had
+    to repair. Such messages go nowhere else (never to stderr)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+        self.logger = logging.getLogger("pdfminer")
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage().replace("\n", " ")[:200])
+
+    def __enter__(self) -> _DamageWatch:
+        self.logger.addHandler(self)
+        self.propagate, self.logger.propagate = self.logger.propagate, False
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.logger.removeHandler(self)
+        self.logger.propagate = self.propagate
+
+
+def _analyse(
+    path: str | Path, settings: Settings, also: tuple[int, ...], templates: tuple[Template, ...], watch: _DamageWatch
+) -> Analysis:
     loaded = load(path)
     try:
         texts = loaded.page_texts()
@@ -175,7 +209,8 @@ def analyse(path: str | Path, settings: Settings = DEFAULT_SETTINGS, also: tuple
     finally:
         loaded.close()
     engine = settings.ocr.engine if scanned else None
-    return Analysis(loaded.path, loaded.sha256, templates, screens, pages, forms, unmatched, engine)
+    damage = tuple(dict.fromkeys(watch.messages))
+    return Analysis(loaded.path, loaded.sha256, templates, screens, pages, forms, unmatched, engine, damage)
 
 
 def extract_document(path: str | Path, settings: Settings = DEFAULT_SETTINGS) -> Document:
@@ -198,7 +233,7 @@ def record_of(a: Analysis, form: FormPages) -> Record:
         method="mixed" if len(methods) > 1 else next(iter(methods)),
         ocr_engine=a.ocr_engine if "ocr" in methods else None,
     )
-    return extract_form(form, source)
+    return extract_form(form, source, a.damage)
 
 
 def _no_form(path: str, pages: dict[int, PageContent], screens: list[PageScreen], unmatched: list[Unmatched]) -> None:
