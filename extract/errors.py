@@ -46,10 +46,16 @@ class ExtractError(Exception):
 
     def one_line(self) -> str:
         """``file p2: reason`` — the single line the CLI prints on stderr."""
-        where = self.path or "<input>"
+        where = printable(self.path) if self.path else "<input>"
         if self.page is not None:
             where += f" p{self.page}"
         return f"{where}: {self.message}".replace("\n", " ")
+
+
+def printable(path: str) -> str:
+    """A file name as it can be printed and stored as text: bytes that are not UTF-8 (kept by Python as
+    surrogates) become ``\\xNN`` escapes, so any name the file system allows is reported, never a crash."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 class InputError(ExtractError):

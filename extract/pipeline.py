@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .amounts import find_amounts
 from .checks import Facts, run_checks
-from .errors import UnknownFormError
+from .errors import UnknownFormError, printable
 from .fields import Extraction, extract_fields
 from .load import load
 from .model import AmountInText, Check, PageContent, Record, Source
@@ -226,7 +226,7 @@ def record_of(a: Analysis, form: FormPages) -> Record:
     """The checked record of one form found by ``analyse``."""
     methods = {"ocr" if p.method == "ocr" else "text" for p in form.pages}
     source = Source(
-        path=a.path,
+        path=printable(a.path),
         sha256=a.sha256,
         page_count=len(a.screens),
         form_pages=[p.number for p in form.pages],

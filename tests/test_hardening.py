@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -130,8 +131,6 @@ def test_a_required_field_printed_as_a_dash_is_reviewed(tmp_path: Path) -> None:
     )
     r = runner.invoke(app, ["run", str(pdf)])
     assert r.exit_code == 1
-    import json
-
     rec = json.loads(r.stdout)
     assert rec["template"] == "project-national" and rec["form"].get("department") is None
     assert "form.department" in rec["review"]
@@ -181,3 +180,36 @@ def test_a_failed_file_is_read_again_on_a_rerun(tmp_path: Path) -> None:
     r = runner.invoke(app, ["ingest", str(bad.parent), "--db", str(db), "--workers", "1"])
     assert r.exit_code == 1, r.stderr  # read this time (the form fails a check: flagged)
     assert "flagged 1" in r.stderr.splitlines()[-1]
+
+
+def test_any_file_name_is_read_stored_and_reported(tmp_path: Path) -> None:
+    """A name that is not UTF-8 (GBK bytes from an old archive): read, stored and printed with escapes."""
+    import os
+    import subprocess
+    import sys
+
+    folder = os.fsencode(tmp_path / "in")
+    os.mkdir(folder)
+    name = os.path.join(folder, b"\xb1\xed\xb8\xf1.pdf")  # 表格 in GBK
+    shutil.copy(SAMPLES / "jinzhong-2022-audit-bureau.pdf", name)
+    bad = os.path.join(folder, b"\xb2\xbb.pdf")  # a second one that is not a PDF
+    with open(bad, "wb") as f:
+        f.write(b"<html>not a pdf</html>")
+    escaped = str(tmp_path / "in") + "/\\xb1\\xed\\xb8\\xf1.pdf"
+
+    def cli(*args: bytes) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([os.fsencode(sys.executable), b"-m", b"extract", *args], capture_output=True)
+
+    r = cli(b"run", name, bad)
+    assert r.returncode == 3 and b"Traceback" not in r.stderr
+    assert json.loads(r.stdout)["source"]["path"] == escaped
+    assert (
+        r.stderr.decode().strip() == str(tmp_path / "in") + "/\\xb2\\xbb.pdf: not a PDF (an HTML page; no %PDF header)"
+    )
+    db = os.fsencode(tmp_path / "l.sqlite")
+    r = cli(b"ingest", folder, b"--db", db, b"--workers", b"1")
+    assert r.returncode == 3 and b"Traceback" not in r.stderr
+    r = cli(b"export", b"--db", db, b"--to", os.fsencode(tmp_path / "out"))
+    assert r.returncode == 0
+    files = (tmp_path / "out" / "files.csv").read_text(encoding="utf-8-sig")
+    assert escaped in files and "\\xb2\\xbb.pdf" in files

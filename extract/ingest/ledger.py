@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import LedgerError
+from ..errors import LedgerError, printable
 
 STATUSES = ("ok", "flagged", "failed", "not_a_form")
 
@@ -179,7 +179,7 @@ class Ledger:
             db.executemany(
                 "INSERT INTO paths VALUES (?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET sha256=excluded.sha256,"
                 " last_seen=excluded.last_seen",
-                [(p, s, now, now) for p, s in paths],
+                [(printable(p), s, now, now) for p, s in paths],  # any file name, stored as text
             )
 
     def write(self, r: FileResult) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import printable
 from ..load import sha256_of
 from ..settings import Settings
 from .ledger import FileResult, Ledger
@@ -77,7 +78,7 @@ def read_one(task: Task, settings: Settings) -> FileResult:
             task.sha256,
             task.size,
             "failed",
-            f"{task.path}: internal error ({type(exc).__name__}: {exc})".replace("\n", " "),
+            f"{printable(task.path)}: internal error ({type(exc).__name__}: {exc})".replace("\n", " "),
             seconds=time.perf_counter() - t0,
         )
     records = tuple(to_dict(r) for r in doc.records)
@@ -180,7 +181,7 @@ class _Pool:
                     self._retire(pid)
                     if task.sha256 in left:
                         left.discard(task.sha256)
-                        emit(FileResult(task.sha256, task.size, "failed", f"{task.path}: {why}"))
+                        emit(FileResult(task.sha256, task.size, "failed", f"{printable(task.path)}: {why}"))
             for pid, p in list(self.procs.items()):  # a worker that died between files
                 if not p.is_alive() and pid not in self.running:
                     self._retire(pid)
@@ -204,7 +205,9 @@ def _dask(tasks: list[Task], settings: Settings, scheduler: str, emit: Callable[
             try:
                 emit(fut.result())
             except Exception as exc:  # a worker lost with the file (KilledWorker) or a transport error
-                emit(FileResult(task.sha256, task.size, "failed", f"{task.path}: {type(exc).__name__}: {exc}"))
+                emit(
+                    FileResult(task.sha256, task.size, "failed", f"{printable(task.path)}: {type(exc).__name__}: {exc}")
+                )
 
 
 def ingest(
