@@ -281,11 +281,11 @@ def setup_page(ws: Worksheet, last_column: str, last_row: int, *, landscape: boo
 
 
 # --- PDF ------------------------------------------------------------------------------------------------
-def print_to_pdf(xlsx: Path, outdir: Path) -> Path:
-    """Print ``xlsx`` to ``outdir``/<stem>.pdf with LibreOffice, in a throwaway user profile."""
+def print_many(xlsx_files: Sequence[Path], outdir: Path) -> list[Path]:
+    """Print workbooks to ``outdir``/<stem>.pdf with one LibreOffice run, in a throwaway user profile."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        raise SystemExit("soffice not found: install libreoffice-calc-nogui")
+        raise SystemExit("soffice not found: run `make samples-deps` (libreoffice-calc-nogui)")
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
         command = [
             soffice,
@@ -295,14 +295,21 @@ def print_to_pdf(xlsx: Path, outdir: Path) -> Path:
             "pdf",
             "--outdir",
             str(outdir),
-            str(xlsx),
+            *map(str, xlsx_files),
         ]
         env = {**os.environ, "TZ": "UTC"}
-        done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, check=False)
-    pdf = outdir / f"{xlsx.stem}.pdf"
-    if done.returncode != 0 or not pdf.exists():
-        raise SystemExit(f"LibreOffice failed on {xlsx.name}: {done.stdout}{done.stderr}")
-    return pdf
+        timeout = 120 + 20 * len(xlsx_files)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, check=False)
+    pdfs = [outdir / f"{xlsx.stem}.pdf" for xlsx in xlsx_files]
+    for xlsx, pdf in zip(xlsx_files, pdfs, strict=True):
+        if done.returncode != 0 or not pdf.exists():
+            raise SystemExit(f"LibreOffice did not print {xlsx.name}: {done.stdout}{done.stderr}")
+    return pdfs
+
+
+def print_to_pdf(xlsx: Path, outdir: Path) -> Path:
+    """Print ``xlsx`` to ``outdir``/<stem>.pdf with LibreOffice, in a throwaway user profile."""
+    return print_many([xlsx], outdir)[0]
 
 
 def make_reproducible(data: bytes, seed: str) -> bytes:

@@ -8,12 +8,8 @@ is what the page says. :func:`print_batch` prints many workbooks with one LibreO
 from __future__ import annotations
 
 import math
-import os
 import random
 import re
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,7 +23,16 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from samples.forms.common import BOX, NO_BORDER, Printed, cell_value, column_points, count_lines, line_pitch
+from samples.forms.common import (
+    BOX,
+    NO_BORDER,
+    Printed,
+    cell_value,
+    column_points,
+    count_lines,
+    line_pitch,
+    print_many,
+)
 from samples.forms.common import new_workbook as _new_workbook
 from samples.variants.content import Content, Level1, Row, Value, blank, dec, decimals
 from samples.variants.layout import (
@@ -887,32 +892,9 @@ def build_workbook(content: Content, layout: Layout) -> Workbook:
 # --- Printing -------------------------------------------------------------------------------------------
 def print_batch(xlsx_files: Sequence[Path], outdir: Path, *, chunk: int = 40) -> list[Path]:
     """Print every workbook to ``outdir``/<stem>.pdf, many files to one LibreOffice run (throwaway profile)."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise SystemExit("soffice not found: run `make samples-deps` (libreoffice-calc-nogui)")
     done: list[Path] = []
     for start in range(0, len(xlsx_files), chunk):
-        batch = list(xlsx_files[start : start + chunk])
-        with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
-            command = [
-                soffice,
-                f"-env:UserInstallation={Path(profile).as_uri()}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(outdir),
-                *map(str, batch),
-            ]
-            timeout = 120 + 20 * len(batch)
-            result = subprocess.run(
-                command, capture_output=True, text=True, timeout=timeout, env={**os.environ, "TZ": "UTC"}, check=False
-            )
-        for xlsx in batch:
-            pdf = outdir / f"{xlsx.stem}.pdf"
-            if not pdf.exists():
-                raise SystemExit(f"LibreOffice did not print {xlsx.name}: {result.stdout}{result.stderr}")
-            done.append(pdf)
+        done += print_many(list(xlsx_files[start : start + chunk]), outdir)
     return done
 
 
