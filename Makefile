@@ -9,7 +9,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP  := $(VENV)/.installed
 APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim libgl1 libglib2.0-0
 
-.PHONY: install system-deps run test test-fast bench check samples samples-deps variants-fixed clean
+.PHONY: install system-deps test-deps run test test-fast bench check samples samples-deps variants-fixed clean
 
 install: system-deps $(STAMP)
 
@@ -33,7 +33,18 @@ run: install
 		echo "extract exit code $$code (0 clean, 1 some check failed or a field needs review); CSV in out/" >&2; \
 		[ $$code -le 1 ]
 
-test: install
+# the tests also open our CSV and xlsx in LibreOffice (no formula may survive): Debian's calc, headless
+TEST_PACKAGES := libreoffice-calc-nogui
+test-deps:
+	@missing=""; for p in $(TEST_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing with apt-get"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+test: install test-deps
 	$(BIN)/python -m pytest -q
 
 test-fast: install
@@ -45,6 +56,7 @@ bench: install samples-deps
 	$(BIN)/python bench/bench_screen.py
 	$(BIN)/python bench/bench_ocr.py
 	$(BIN)/python bench/bench_ingest.py
+	$(BIN)/python bench/bench_bombs.py --big
 
 check: install
 	$(BIN)/ruff format --check extract tests bench samples

@@ -29,8 +29,46 @@ def _err(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _run_files(files: list[Path], settings: Settings, pretty: bool, verbose: bool) -> tuple[list[Record], ExitCode]:
+# the command runs in a process of its own (``main``), not in a caller's: it may set signal handlers
+_OWN_PROCESS = False
+
+INTERRUPTED = 130  # the shell's code for a process stopped by Ctrl-C
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM stops the command as Ctrl-C does: workers first, one line, exit 130."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def _check_budget(timeout: float, max_memory: int = 4096) -> None:
+    import math
+
+    if not (timeout > 0 and math.isfinite(timeout)):
+        raise typer.BadParameter(f"{timeout}: seconds must be a number above 0", param_hint="--timeout")
+    if max_memory < 256:
+        raise typer.BadParameter(f"{max_memory}: at least 256 MiB", param_hint="--max-memory")
+
+
+def _collect_quietly() -> None:
+    import gc
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
+
+
+def _run_files(
+    files: list[Path], settings: Settings, pretty: bool, verbose: bool, timeout: float
+) -> tuple[list[Record], ExitCode]:
     """Every file in turn: its records printed, one stderr line per bad file; the exit code so far."""
+    from .budgets import FileTimeout, deadline, is_memory_error, memory_message
+    from .errors import printable
     from .pipeline import extract_document
     from .record import to_json
 
@@ -38,19 +76,31 @@ def _run_files(files: list[Path], settings: Settings, pretty: bool, verbose: boo
     code = ExitCode.OK
     for f in files:
         try:
-            doc = extract_document(f, settings)
+            with deadline(timeout):
+                doc = extract_document(f, settings)
+        except FileTimeout:
+            _collect_quietly()  # what the interrupted libraries left open is closed now, without warnings
+            _err(f"{printable(str(f))}: timed out after {timeout:g} s (--timeout)")
+            code = max(code, ExitCode.INPUT)
+            continue
         except ExtractError as exc:
             _err(exc.one_line())
             code = max(code, exc.exit_code)
             continue
         except Exception as exc:  # a bug must not take the batch down; say which file
-            _err(f"{f}: internal error ({type(exc).__name__}: {exc})".replace("\n", " "))
+            if is_memory_error(exc):
+                _err(f"{printable(str(f))}: {memory_message(settings.budgets.memory_bytes)}")
+                code = max(code, ExitCode.INPUT)
+                continue
+            _err(f"{printable(str(f))}: internal error ({type(exc).__name__}: {exc})".replace("\n", " "))
             if verbose:
                 import traceback
 
                 traceback.print_exc()
             code = max(code, ExitCode.INPUT)
             continue
+        for w in doc.warnings:
+            _err(f"{printable(str(f))} {w} (warning)")
         for r in doc.records:
             print(to_json(r, indent=2 if pretty else None), flush=True)
             if not r.clean:
@@ -73,6 +123,7 @@ def run(
     ] = None,
     pretty: Annotated[bool, typer.Option("--pretty", help="indented JSON instead of JSON Lines")] = False,
     ocr: Annotated[str, typer.Option("--ocr", help="OCR engine for scanned pages: rapidocr or tesseract")] = "rapidocr",
+    timeout: Annotated[float, typer.Option("--timeout", help="seconds one file may take")] = 600.0,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="tracebacks for unexpected errors")] = False,
 ) -> None:
     """Extract every form in FILES; print one JSON record per form (JSON Lines)."""
@@ -80,6 +131,7 @@ def run(
     from .ocr import ENGINES
     from .settings import OcrSettings
 
+    _check_budget(timeout)
     if ocr not in ENGINES:
         raise typer.BadParameter(f"unknown OCR engine {ocr!r} (choose from {', '.join(ENGINES)})", param_hint="--ocr")
     try:
@@ -92,7 +144,11 @@ def run(
     except ExtractError as exc:
         _err(exc.one_line())
         raise typer.Exit(int(exc.exit_code)) from None
-    records, code = _run_files(files, settings, pretty, verbose)
+    try:
+        records, code = _run_files(files, settings, pretty, verbose, timeout)
+    except KeyboardInterrupt:
+        _err("interrupted")
+        raise typer.Exit(INTERRUPTED) from None
     if csv is not None:
         try:
             write_csv(records, csv)
@@ -174,26 +230,33 @@ def ingest(
     force: Annotated[bool, typer.Option("--force", help="read again files the ledger already holds")] = False,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="run on a Dask cluster: tcp://HOST:PORT")] = None,
     ocr: Annotated[str, typer.Option("--ocr", help="OCR engine: rapidocr or tesseract")] = "rapidocr",
+    max_memory: Annotated[int, typer.Option("--max-memory", help="MiB of memory a worker may use")] = 4096,
 ) -> None:
-    """Read every PDF under PATHS into the ledger DB; resumable: a rerun reads only what is new."""
-    import math
+    """Read every PDF under PATHS into the ledger DB; resumable: a rerun reads what is new and what failed."""
     import os
 
+    from .budgets import Budgets, MiB
     from .ingest.runner import IngestSettings
     from .ingest.runner import ingest as run_ingest
     from .settings import OcrSettings, Settings
 
-    if not (timeout > 0 and math.isfinite(timeout)):
-        raise typer.BadParameter(f"{timeout}: seconds must be a number above 0", param_hint="--timeout")
+    _check_budget(timeout, max_memory)
     if workers is not None and workers < 1:
         raise typer.BadParameter(f"{workers}: at least one worker", param_hint="--workers")
-    settings = Settings(ocr=OcrSettings(engine=ocr))
+    settings = Settings(ocr=OcrSettings(engine=ocr), budgets=Budgets(memory_bytes=max_memory * MiB))
     opts = IngestSettings(workers=workers or os.cpu_count() or 1, timeout=timeout, force=force, scheduler=scheduler)
+    if _OWN_PROCESS:
+        _stop_on_sigterm()
     try:
         counts, missing = run_ingest(paths, db, settings, opts, _progress)
     except ExtractError as exc:
         _err(exc.one_line())
         raise typer.Exit(int(exc.exit_code)) from None
+    except KeyboardInterrupt:
+        if sys.stderr.isatty():
+            print(file=sys.stderr)  # past the progress line
+        _err(f"{db}: interrupted; what was read is in the ledger, a rerun reads the rest")
+        raise typer.Exit(INTERRUPTED) from None
     for arg in missing:
         _err(f"{arg}: no such file or folder, or no PDF in it")
     _err(f"{db}: this run " + ", ".join(f"{k} {v}" for k, v in counts.items()))
@@ -264,4 +327,10 @@ def schema(
 
 
 def main() -> None:
-    app()
+    global _OWN_PROCESS
+    _OWN_PROCESS = True
+    try:
+        app()
+    except KeyboardInterrupt:  # between commands' own handling (arguments, imports)
+        _err("interrupted")
+        sys.exit(INTERRUPTED)

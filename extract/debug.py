@@ -64,7 +64,7 @@ def shapes(
     from .load import load
     from .pages import read_page
 
-    loaded = load(path)
+    loaded = load(path, settings.budgets)
     try:
         if not 1 <= page <= loaded.page_count:
             from .errors import ExtractError
@@ -101,8 +101,13 @@ def render(
     from PIL import ImageDraw
 
     drawn = shapes(path, page, kinds, settings)
+    from .budgets import check_render
+
     with pdfplumber.open(path) as pdf:
         pl_page = pdf.pages[page - 1]
+        check_render(
+            float(pl_page.width), float(pl_page.height), resolution, settings.budgets.render_pixels, str(path), page
+        )
         image = pl_page.to_image(resolution=resolution).original.convert("RGB")
         if pl_page.rotation:  # shapes are in the unrotated page's coordinates (see load.upright)
             image = image.rotate(pl_page.rotation, expand=True)

@@ -6,7 +6,9 @@ ExtractError                      base; carries ``path``, ``page`` and an ``exit
 │   ├── EmptyFileError            zero bytes, or a PDF with no pages
 │   ├── NotAPdfError              the bytes are not a PDF (HTML, image, text …)
 │   ├── EncryptedPdfError         the PDF needs a password
-│   └── CorruptPdfError           truncated or damaged PDF
+│   ├── CorruptPdfError           truncated or damaged PDF
+│   ├── ChangedFileError          the file changed while it was read (still being copied?)
+│   └── BudgetError               past a resource budget: inflated streams, memory, time, page size
 ├── UnknownFormError              a readable PDF, but no template matches a page (exit 3)
 ├── TemplateError                 a template or rule file is invalid (exit 2); names file and key path
 ├── OutputError                   an output file cannot be written (exit 2)
@@ -80,6 +82,14 @@ class EncryptedPdfError(InputError):
 
 class CorruptPdfError(InputError):
     reason = "corrupt or truncated PDF"
+
+
+class ChangedFileError(InputError):
+    reason = "changed while it was read (still being written?); read it again once it is complete"
+
+
+class BudgetError(InputError):
+    reason = "past a resource budget"
 
 
 class UnknownFormError(ExtractError):

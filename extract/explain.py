@@ -34,7 +34,13 @@ def _page_verdict(a: Analysis, s: PageScreen, forms: dict[int, tuple[int, FormPa
                 "near": f"; the nearest template — not on the form: {', '.join(form.missing)}",
                 "generic": "; no template matches: read by the generic reader (the shared vocabulary)",
             }.get(form.how, "")
-            return f"→ form {k} starts here: template {form.template.id} ({span}){how}"
+            over = (
+                f"\n  ! template {form.template.id} ({form.template.path}) overrides the bundled "
+                f"{', '.join(form.overrode)}, which match this page too: are its keywords too broad?"
+                if form.overrode
+                else ""
+            )
+            return f"→ form {k} starts here: template {form.template.id} ({span}){how}{over}"
         prev = a.pages[s.number - 1]
         shared = page is not None and continues(prev, page, s)
         return f"→ continues form {k} (its table goes on: column borders shared={shared})"

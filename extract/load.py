@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 from pdfminer.pdfparser import PDFException
 from pdfminer.psparser import PSException
 
+from .budgets import DEFAULT_BUDGETS, Budgets, cap_pdfminer, check_streams
 from .errors import (
+    ChangedFileError,
     CorruptPdfError,
     EmptyFileError,
     EncryptedPdfError,
@@ -30,6 +32,18 @@ class LoadedPdf:
     sha256: str
     size: int
     pdf: pdfplumber.PDF
+    stamp: tuple[int, int, int] = (0, 0, 0)  # size, mtime_ns, inode when it was hashed
+    budgets: Budgets = DEFAULT_BUDGETS
+
+    def check_unchanged(self) -> None:
+        """Raise ``ChangedFileError`` when the file is no longer what was hashed (a file still being
+        copied into the archive): a record must describe the bytes its sha256 names."""
+        try:
+            now = _stamp(Path(self.path))
+        except OSError:
+            now = (-1, -1, -1)
+        if now != self.stamp:
+            raise ChangedFileError(path=self.path)
 
     @property
     def page_count(self) -> int:
@@ -73,7 +87,19 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+def _stamp(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
 def _check_bytes(path: Path, name: str) -> int:
+    try:
+        return _read_head(path, name)
+    except OSError as exc:  # unreadable (permissions), a dangling link, an I/O error
+        raise InputError(f"cannot read it ({exc.strerror or exc})", path=name) from exc
+
+
+def _read_head(path: Path, name: str) -> int:
     if not path.exists():
         raise MissingFileError("no such file", path=name)
     if not path.is_file():
@@ -92,6 +118,8 @@ def _check_bytes(path: Path, name: str) -> int:
 
 
 def _translate(exc: Exception, name: str) -> InputError:
+    if isinstance(exc, InputError):
+        return exc
     text = f"{type(exc).__name__}: {exc}"
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else None
     if inner is not None:
@@ -114,26 +142,49 @@ def close_pdf(pdf: Any) -> None:
             stream.close()
 
 
-def load(path: str | Path) -> LoadedPdf:
-    """Open ``path`` with pdfplumber; raise an ``InputError`` naming the file and the reason."""
+def _pdfium_opens(path: Path, name: str) -> None:
+    """pdfium opens the file (lazily: trailer and cross-references): bytes that are no PDF at all, however
+    large, are refused in seconds here, where pdfminer's repair scan would take minutes."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdfium.PdfDocument(str(path)).close()
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise EncryptedPdfError(path=name) from exc
+        raise CorruptPdfError(f"corrupt or truncated PDF ({exc})", path=name) from exc
+
+
+def load(path: str | Path, budgets: Budgets = DEFAULT_BUDGETS) -> LoadedPdf:
+    """Open ``path`` with pdfplumber; raise an ``InputError`` naming the file and the reason: also when
+    its streams would inflate past the budget (``BudgetError``)."""
     import pdfplumber
 
     p = Path(path)
     name = str(path)
     size = _check_bytes(p, name)
+    stamp = _stamp(p)
+    _pdfium_opens(p, name)
+    cap_pdfminer(budgets.inflated_bytes)
     try:
         pdf = pdfplumber.open(p)
     except Exception as exc:  # pdfminer raises many unrelated types for damaged files
         raise _translate(exc, name) from exc
     try:
         n = len(pdf.pages)
+        check_streams(pdf.doc, budgets.inflated_bytes, name)
     except Exception as exc:
         close_pdf(pdf)
         raise _translate(exc, name) from exc
     if n == 0:
         close_pdf(pdf)
         raise EmptyFileError("PDF has no pages", path=name)
-    return LoadedPdf(path=name, sha256=sha256_of(p), size=size, pdf=pdf)
+    try:
+        sha = sha256_of(p)
+    except OSError as exc:
+        close_pdf(pdf)
+        raise InputError(f"cannot read it ({exc.strerror or exc})", path=name) from exc
+    return LoadedPdf(path=name, sha256=sha, size=size, pdf=pdf, stamp=stamp, budgets=budgets)
 
 
 _BACKEND_ERRORS = (
@@ -190,4 +241,13 @@ def page_objects(
         ]
     except _BACKEND_ERRORS as exc:
         raise CorruptPdfError(f"corrupt page ({type(exc).__name__}: {str(exc)[:100]})", path=path, page=number) from exc
+    except Exception as exc:  # pdfplumber wraps what pdfminer raised, our budget errors too
+        inner = exc.args[0] if exc.args else None
+        if isinstance(inner, InputError):
+            inner.path, inner.page = path, number
+            raise inner from exc
+        if isinstance(inner, _BACKEND_ERRORS):
+            why = f"{type(inner).__name__}: {str(inner)[:100]}"
+            raise CorruptPdfError(f"corrupt page ({why})", path=path, page=number) from exc
+        raise
     return chars, boxes  # type: ignore[return-value]

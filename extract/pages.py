@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .budgets import check_render
 from .grid import build_grid
 from .load import LoadedPdf, page_objects, upright
 from .model import Grid, PageContent, TextLine
@@ -84,6 +85,10 @@ class _ScanReader:
             self.doc = pdfium.PdfDocument(self.loaded.path)
         page = self.doc[number - 1]
         try:
+            width, height = page.get_size()
+            check_render(
+                width, height, self.settings.prep.dpi, self.loaded.budgets.render_pixels, self.loaded.path, number
+            )
             return read_scanned_page(page, number, self.settings)
         finally:
             page.close()

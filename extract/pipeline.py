@@ -39,6 +39,8 @@ class Document:
     records: list[Record]
     unmatched: list[Unmatched]
     page_count: int
+    sha256: str = ""  # of the bytes read
+    warnings: tuple[str, ...] = ()  # e.g. a user's template that took a page from bundled ones
 
 
 def _amounts(template: Template, ex: Extraction) -> list[AmountInText]:
@@ -171,7 +173,7 @@ class _DamageWatch(logging.Handler):
 def _analyse(
     path: str | Path, settings: Settings, also: tuple[int, ...], templates: tuple[Template, ...], watch: _DamageWatch
 ) -> Analysis:
-    loaded = load(path)
+    loaded = load(path, settings.budgets)
     try:
         texts = loaded.page_texts()
         screens = screen([t for t, _ in texts], templates, [img for _, img in texts])
@@ -206,6 +208,7 @@ def _analyse(
         while more := sorted({f.pages[-1].number + 1 for f in forms} - set(pages) - {len(screens) + 1}):
             pages.update({p.number: p for p in read_pages(loaded, settings.page, more, None, settings.ocr)})
             forms, unmatched = split_forms(pages, screens, templates, loaded.path)
+        loaded.check_unchanged()  # what was read are the bytes that were hashed
     finally:
         loaded.close()
     engine = settings.ocr.engine if scanned else None
@@ -219,7 +222,13 @@ def extract_document(path: str | Path, settings: Settings = DEFAULT_SETTINGS) ->
     a = analyse(path, settings)
     if not a.forms:
         _no_form(a.path, a.pages, a.screens, a.unmatched)
-    return Document([record_of(a, form) for form in a.forms], a.unmatched, len(a.screens))
+    warnings = tuple(
+        f"p{form.pages[0].number}: template {form.template.id!r} ({form.template.path}) overrides the bundled "
+        f"{', '.join(form.overrode)}, which match the page too"
+        for form in a.forms
+        if form.overrode
+    )
+    return Document([record_of(a, form) for form in a.forms], a.unmatched, len(a.screens), a.sha256, warnings)
 
 
 def record_of(a: Analysis, form: FormPages) -> Record:
@@ -248,7 +257,7 @@ def _no_form(path: str, pages: dict[int, PageContent], screens: list[PageScreen]
             path=path,
         )
     if not any(s.text for s in screens):
-        raise UnknownFormError("no text layer on any page (scanned PDF? OCR is not enabled)", path=path)
+        raise UnknownFormError("no text on any page (no text layer, and no image with text to read)", path=path)
     raise UnknownFormError(path=path)
 
 

@@ -13,7 +13,7 @@ import regex
 
 from .errors import UnknownFormError
 from .model import PageContent
-from .templates import Template, contains, fallback, match, nearest, norm
+from .templates import Template, contains, fallback, is_bundled, match, nearest, norm
 
 # a title line: short, ends with 自评表 (optionally a year in brackets); not a table-of-contents line
 _TITLE = regex.compile(r"^\s*(?P<title>[^\s.…·]{0,40}?自评表)\s*(?:[(（]\s*\d{4}\s*年度?\s*[)）])?\s*$", regex.M)
@@ -31,6 +31,16 @@ class FormPages:
     how: str = "keywords"
     missing: tuple[str, ...] = ()
     alternative: Template | None = None  # near: the generic reader, whose record is kept if it reads more
+    overrode: tuple[str, ...] = ()  # bundled templates that matched too, taken over by a user template
+
+
+def overridden(template: Template, templates: tuple[Template, ...], ids: tuple[str, ...]) -> tuple[str, ...]:
+    """The bundled templates a user's template took a page from: they matched it too, and lost on priority.
+    (Bundled templates outrank each other by design; a user's one that matches forms of other kinds —
+    a keyword as broad as 自评表 — would otherwise silently drop their fields and checks.)"""
+    if is_bundled(template):
+        return ()
+    return tuple(t.id for t in templates if t.id in ids and t.id != template.id and is_bundled(t))
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +181,7 @@ def split_forms(
         ):
             members.append(nxt)
         alternative = fallback(templates) if how != "generic" else None
-        forms.append(FormPages(template, tuple(members), how, missing, alternative))
+        overrode = overridden(template, templates, s.hits) if how == "keywords" else ()
+        forms.append(FormPages(template, tuple(members), how, missing, alternative, overrode))
         n = members[-1].number + 1
     return forms, unmatched

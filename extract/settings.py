@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .budgets import Budgets
 from .grid import DEFAULT_GRID_SETTINGS, GridSettings
 
 DEFAULT_TABLE_SETTINGS: dict[str, Any] = {
@@ -57,6 +58,7 @@ class Settings:
     ocr: OcrSettings = field(default_factory=OcrSettings)
     template_dirs: tuple[Path, ...] = ()  # extra template folders, after the bundled ones
     exclude_templates: tuple[str, ...] = ()  # template ids not to use (e.g. to measure the generic reader)
+    budgets: Budgets = field(default_factory=Budgets)  # what one file may cost (see budgets.py)
 
     def __post_init__(self) -> None:
         if not isinstance(self.page, PageSettings):

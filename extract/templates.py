@@ -440,6 +440,14 @@ def contains(text: str, keyword: str, fuzzy: bool = False) -> bool:
     return regex.search(f"(?:{regex.escape(keyword)}){{e<=1}}", text) is not None
 
 
+def is_bundled(template: Template) -> bool:
+    """The template ships with the tool (``schemas/templates/``), not from a user's ``--templates`` folder."""
+    try:
+        return Path(template.path).resolve().is_relative_to(TEMPLATES_DIR.resolve())
+    except (OSError, ValueError):
+        return False
+
+
 def match(templates: tuple[Template, ...], text: str, fuzzy: bool = False) -> list[Template]:
     """Templates whose keywords match ``text``, best first; several at the top priority is a tie."""
     t = norm(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import json
 import shutil
 from pathlib import Path
@@ -213,3 +214,77 @@ def test_any_file_name_is_read_stored_and_reported(tmp_path: Path) -> None:
     assert r.returncode == 0
     files = (tmp_path / "out" / "files.csv").read_text(encoding="utf-8-sig")
     assert escaped in files and "\\xb2\\xbb.pdf" in files
+
+
+def test_a_user_template_that_takes_over_other_kinds_is_named(tmp_path: Path) -> None:
+    """A user template whose only keyword is 自评表, at a high priority, matches every form: the warning
+    names the bundled templates it took the pages from (run on stderr, explain on the page)."""
+    folder = tmp_path / "t"
+    folder.mkdir()
+    greedy = folder / "greedy.yaml"
+    greedy.write_text("id: greedy\nkind: project\npriority: 100\nkeywords: [自评表]\nfields: {}\n", encoding="utf-8")
+    r = runner.invoke(app, ["run", "--templates", str(folder), str(JINZHONG)])
+    warning = [ln for ln in r.stderr.splitlines() if ln.endswith("(warning)")]
+    assert warning == [
+        f"{JINZHONG} p1: template 'greedy' ({greedy}) overrides the bundled dept-overall-shanxi, which match "
+        "the page too (warning)"
+    ]
+    e = runner.invoke(app, ["explain", "--templates", str(folder), str(JINZHONG)])
+    assert f"! template greedy ({greedy}) overrides the bundled dept-overall-shanxi" in e.stdout
+    # a user template that matches only what no bundled one does is not warned about
+    greedy.write_text(
+        "id: greedy\nkind: project\npriority: 100\nkeywords: [某某自评表]\nfields: {}\n", encoding="utf-8"
+    )
+    r = runner.invoke(app, ["run", "--templates", str(folder), str(JINZHONG)])
+    assert "(warning)" not in r.stderr
+
+
+def libreoffice_cells(path: Path, tmp_path: Path, infilter: str | None = None) -> tuple[list[str], list[str]]:
+    """Open ``path`` in LibreOffice (headless, evaluating formulas as a user's double-click would) and save it
+    as flat ODS: its formulas and its cell texts."""
+    import os
+    import re
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        import pytest
+
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice is missing: `make test` installs it (libreoffice-calc-nogui)")
+        pytest.skip("LibreOffice is not installed (make test installs it)")
+    out = tmp_path / "lo"
+    args = [soffice, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless"]
+    if infilter:
+        args.append(f"--infilter={infilter}")
+    subprocess.run([*args, "--convert-to", "fods", "--outdir", str(out), str(path)], capture_output=True, timeout=180)
+    text = (out / (path.stem + ".fods")).read_text(encoding="utf-8")
+    formulas = re.findall(r'table:formula="([^"]*)"', text)
+    cells = [html.unescape(t) for t in re.findall(r"<text:p>([^<]*)</text:p>", text)]
+    return formulas, cells
+
+
+# CSV, UTF-8, first line 1, quoted fields as text off, detect special numbers, evaluate formulas ON
+CSV_EVALUATING = "CSV:44,34,76,1,,0,false,true,false,false,false,-1,true"
+
+
+def test_libreoffice_finds_no_formula_in_our_csv_or_xlsx(tmp_path: Path) -> None:
+    pdf = hostile_form(tmp_path)
+    # the check can fail: the same text written raw is a formula to LibreOffice
+    raw = tmp_path / "raw.csv"
+    raw.write_text(f'a\n"{HOSTILE.replace(chr(34), chr(34) * 2)}"\n', encoding="utf-8")
+    formulas, _ = libreoffice_cells(raw, tmp_path, CSV_EVALUATING)
+    assert formulas and "HYPERLINK" in formulas[0]
+    assert runner.invoke(app, ["run", "--csv", str(tmp_path / "csv"), str(pdf)]).exit_code == 1
+    for name in ("forms", "indicators"):
+        formulas, cells = libreoffice_cells(tmp_path / "csv" / f"{name}.csv", tmp_path, CSV_EVALUATING)
+        assert formulas == [], (name, formulas)
+    assert "'" + HOSTILE in libreoffice_cells(tmp_path / "csv" / "forms.csv", tmp_path, CSV_EVALUATING)[1]
+    db = tmp_path / "ledger.sqlite"
+    assert runner.invoke(app, ["ingest", str(pdf), "--db", str(db), "--workers", "1"]).exit_code in (0, 1)
+    assert (
+        runner.invoke(app, ["export", "--db", str(db), "--to", str(tmp_path / "x"), "--format", "xlsx"]).exit_code == 0
+    )
+    formulas, cells = libreoffice_cells(tmp_path / "x" / "extract.xlsx", tmp_path)
+    assert formulas == []
+    assert "'" + HOSTILE in cells and "'+SUM(A1:A9)" in cells

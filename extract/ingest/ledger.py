@@ -172,15 +172,22 @@ class Ledger:
 
     # ------------------------------------------------------------ writing
 
-    def see(self, paths: Iterable[tuple[str, str]]) -> None:
-        """Note every (path, sha256) found, in one transaction."""
+    def see(self, paths: Iterable[tuple[str, str]], listed: Iterable[str] = ()) -> None:
+        """Note every (path, sha256) found, in one transaction. A failure no path leads to any more (the
+        file at its path changed: it was being copied, or could not be read and now can; a folder in
+        ``listed`` could not be listed before) is dropped."""
         now = time.time()
         with self.transaction() as db:
+            db.executemany(
+                "DELETE FROM paths WHERE path = ? AND sha256 LIKE 'unreadable:%'",
+                [(printable(p),) for p in listed],
+            )
             db.executemany(
                 "INSERT INTO paths VALUES (?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET sha256=excluded.sha256,"
                 " last_seen=excluded.last_seen",
                 [(printable(p), s, now, now) for p, s in paths],  # any file name, stored as text
             )
+            db.execute("DELETE FROM files WHERE status = 'failed' AND sha256 NOT IN (SELECT sha256 FROM paths)")
 
     def write(self, r: FileResult) -> None:
         """One file's result and its records, replacing an earlier result of the same bytes."""

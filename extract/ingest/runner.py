@@ -2,15 +2,25 @@
 a Dask cluster), and write each result in the parent — the only writer of the ledger.
 
 A worker that dies, or a file that runs past ``timeout``, is recorded as failed and its worker replaced;
-the batch goes on. A rerun after a crash reads only the files the ledger does not hold yet.
+the batch goes on. A rerun after a crash reads only the files the ledger does not hold yet, and again
+those that failed.
+
+Workers die with their parent (a death signal, and a watch on the parent's pid), ignore Ctrl-C (the
+parent stops them at once) and keep to a memory budget (``Budgets.memory_bytes``). A file is read
+from the bytes that were hashed: one that changes meanwhile (still being copied) is failed with that
+reason and read again on the next run. Files and folders that cannot be read are ledger rows of their
+own (status ``failed``), keyed by their path.
 """
 
 from __future__ import annotations
 
 import glob
+import hashlib
 import multiprocessing as mp
 import os
 import queue
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -40,20 +50,65 @@ class Task:
     path: str
 
 
-def discover(args: Iterable[str]) -> tuple[list[Path], list[str]]:
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A file or folder found but not readable: one ledger row (``failed``) and one stderr line."""
+
+    path: str
+    reason: str
+
+    @property
+    def key(self) -> str:  # the ledger's key for a file it could not hash: its path's
+        return "unreadable:" + hashlib.sha256(os.fsencode(self.path)).hexdigest()
+
+    def result(self) -> FileResult:
+        return FileResult(self.key, 0, "failed", f"{printable(self.path)}: {self.reason}")
+
+
+def _why(exc: OSError) -> str:
+    return f"cannot read it ({exc.strerror or exc})"
+
+
+def _walk(folder: Path, unreadable: list[Unreadable], listed: list[str]) -> list[Path]:
+    """PDFs under ``folder``; folders that cannot be listed and PDFs that are dangling links are noted,
+    as are the folders listed."""
+    hits = []
+
+    def onerror(exc: OSError) -> None:
+        unreadable.append(Unreadable(str(exc.filename or folder), f"folder {_why(exc)}"))
+
+    for root, _dirs, names in os.walk(folder, onerror=onerror):
+        listed.append(root)
+        for name in names:
+            if not name.lower().endswith(".pdf"):
+                continue
+            q = Path(root, name)
+            if q.is_file():
+                hits.append(q)
+            elif q.is_symlink() and not q.exists():
+                unreadable.append(Unreadable(str(q), "a link to nothing (dangling symbolic link)"))
+    return hits
+
+
+def discover(
+    args: Iterable[str], unreadable: list[Unreadable] | None = None, listed: list[str] | None = None
+) -> tuple[list[Path], list[str]]:
     """PDF files under the given folders, files and globs (in a stable order); and the arguments that
-    matched nothing."""
+    matched nothing. Folders that cannot be listed are added to ``unreadable``, those listed to ``listed``."""
     found: dict[str, Path] = {}
     missing = []
+    bad = unreadable if unreadable is not None else []
+    folders = listed if listed is not None else []
     for arg in args:
         p = Path(arg)
+        before = len(bad)
         if p.is_dir():
-            hits = [q for q in p.rglob("*") if q.is_file() and q.suffix.lower() == ".pdf"]
+            hits = _walk(p, bad, folders)
         elif p.is_file():
             hits = [p]
         else:
             hits = [Path(q) for q in glob.glob(arg, recursive=True) if Path(q).is_file()]
-        if not hits:
+        if not hits and len(bad) == before:
             missing.append(arg)
         for q in hits:
             found.setdefault(str(q), q)
@@ -62,29 +117,33 @@ def discover(args: Iterable[str]) -> tuple[list[Path], list[str]]:
 
 def read_one(task: Task, settings: Settings) -> FileResult:
     """Read one file; never raises: every outcome is a FileResult."""
-    from ..errors import ExtractError, UnknownFormError
+    from ..budgets import is_memory_error, memory_message
+    from ..errors import ChangedFileError, ExtractError, UnknownFormError
     from ..pipeline import extract_document
     from ..record import to_dict
 
     t0 = time.perf_counter()
+
+    def failed(why: str, status: str = "failed") -> FileResult:
+        return FileResult(task.sha256, task.size, status, why.replace("\n", " "), seconds=time.perf_counter() - t0)
+
     try:
         doc = extract_document(task.path, settings)
     except UnknownFormError as exc:
-        return FileResult(task.sha256, task.size, "not_a_form", exc.one_line(), seconds=time.perf_counter() - t0)
+        return failed(exc.one_line(), "not_a_form")
     except ExtractError as exc:
-        return FileResult(task.sha256, task.size, "failed", exc.one_line(), seconds=time.perf_counter() - t0)
+        return failed(exc.one_line())
     except Exception as exc:  # a bug must not stop the batch: the file is failed, with the reason
-        return FileResult(
-            task.sha256,
-            task.size,
-            "failed",
-            f"{printable(task.path)}: internal error ({type(exc).__name__}: {exc})".replace("\n", " "),
-            seconds=time.perf_counter() - t0,
-        )
+        if is_memory_error(exc):
+            return failed(f"{printable(task.path)}: {memory_message(settings.budgets.memory_bytes)}")
+        return failed(f"{printable(task.path)}: internal error ({type(exc).__name__}: {exc})")
+    if doc.sha256 != task.sha256:  # the bytes read are not those hashed when the files were listed
+        return failed(ChangedFileError(path=task.path).one_line())
     records = tuple(to_dict(r) for r in doc.records)
     flagged = bool(doc.unmatched) or any(not r.clean for r in doc.records)
     methods = {r.source.method for r in doc.records}
-    note = "; ".join(f"p{u.page}: page titled {u.title!r} matches no template" for u in doc.unmatched) or None
+    notes = [f"p{u.page}: page titled {u.title!r} matches no template" for u in doc.unmatched]
+    note = "; ".join([*notes, *doc.warnings]) or None
     return FileResult(
         task.sha256,
         task.size,
@@ -98,11 +157,24 @@ def read_one(task: Task, settings: Settings) -> FileResult:
     )
 
 
-def plan(ledger: Ledger, files: list[Path], force: bool) -> list[Task]:
+def plan(
+    ledger: Ledger,
+    files: list[Path],
+    force: bool,
+    unreadable: list[Unreadable] | None = None,
+    listed: Iterable[str] = (),
+) -> list[Task]:
     """Hash every file, note its path, and keep one task per new content (the same bytes under two
-    names are read once)."""
-    hashed = [(str(f), sha256_of(f), f.stat().st_size) for f in files]
-    ledger.see((p, s) for p, s, _ in hashed)
+    names are read once). Files that cannot be hashed are added to ``unreadable``."""
+    bad = unreadable if unreadable is not None else []
+    hashed = []
+    for f in files:
+        try:
+            size = f.stat().st_size
+            hashed.append((str(f), sha256_of(f), size))
+        except OSError as exc:
+            bad.append(Unreadable(str(f), _why(exc)))
+    ledger.see([(p, s) for p, s, _ in hashed] + [(u.path, u.key) for u in bad], listed)
     done = set() if force else ledger.done()
     tasks: dict[str, Task] = {}
     for path, sha, size in hashed:
@@ -111,7 +183,33 @@ def plan(ledger: Ledger, files: list[Path], force: bool) -> list[Task]:
     return list(tasks.values())
 
 
+def _die_with_parent() -> None:
+    """End this worker when its parent is gone: the kernel's death signal (Linux), and a thread that
+    watches the parent's pid (everywhere) — a killed ingest leaves no worker holding memory."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _worker(tasks: Any, results: Any, settings: Settings, threads: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the parent, which stops the workers
+    _die_with_parent()
+    from ..budgets import limit_memory
+
+    limit_memory(settings.budgets.memory_bytes)
     os.environ["OMP_THREAD_LIMIT"] = "1"
     os.environ["EXTRACT_OCR_THREADS"] = str(threads)
     from .. import pipeline  # noqa: F401  (imports while the parent is still hashing files)
@@ -175,7 +273,7 @@ class _Pool:
                     why = (
                         f"timed out after {timeout:g} s"
                         if alive
-                        else f"worker died (exit code {self.procs[pid].exitcode})"
+                        else f"worker died (exit code {self.procs[pid].exitcode}; past the memory budget?)"
                     )
                     del self.running[pid]
                     self._retire(pid)
@@ -193,6 +291,15 @@ class _Pool:
             p.join(10)
             if p.is_alive():
                 p.kill()
+
+    def stop(self) -> None:
+        """Stop at once (Ctrl-C, SIGTERM): the files in flight are not recorded; a rerun reads them."""
+        for p in self.procs.values():
+            p.kill()
+        for p in self.procs.values():
+            p.join(1)
+        self.tasks.cancel_join_thread()
+        self.results.cancel_join_thread()
 
 
 def _dask(tasks: list[Task], settings: Settings, scheduler: str, emit: Callable[[FileResult], None]) -> None:
@@ -215,24 +322,30 @@ def ingest(
 ) -> tuple[dict[str, int], list[str]]:
     """Ingest the files under ``args`` into the ledger ``db``; returns the counts by status of this run
     and the arguments that matched no file."""
-    files, missing = discover(args)
+    unreadable: list[Unreadable] = []
+    listed: list[str] = []
+    files, missing = discover(args, unreadable, listed)
     ledger = Ledger(db)
     pool = None
     if not ingest.scheduler and files:  # start the workers first: they import while the files are hashed
         pool = _Pool(max(1, min(ingest.workers, len(files))), settings)
+    stopped = False
     try:
-        tasks = plan(ledger, files, ingest.force)
+        tasks = plan(ledger, files, ingest.force, unreadable, listed)
         counts = dict.fromkeys(("ok", "flagged", "failed", "not_a_form"), 0)
         start = time.monotonic()
+        total = len(tasks) + len(unreadable)
 
         def emit(result: FileResult) -> None:
             ledger.write(result)
             counts[result.status] += 1
             if progress is not None:
-                progress(sum(counts.values()), len(tasks), counts, time.monotonic() - start)
+                progress(sum(counts.values()), total, counts, time.monotonic() - start)
 
         if progress is not None:
-            progress(0, len(tasks), counts, 0.0)
+            progress(0, total, counts, 0.0)
+        for u in unreadable:
+            emit(u.result())
         if not tasks:
             return counts, missing
         if pool is not None:
@@ -240,7 +353,10 @@ def ingest(
         elif ingest.scheduler:
             _dask(tasks, settings, ingest.scheduler, emit)
         return counts, missing
+    except BaseException:  # Ctrl-C, SIGTERM: the workers go at once, with nothing half written
+        stopped = True
+        raise
     finally:
         if pool is not None:
-            pool.close()
+            pool.stop() if stopped else pool.close()
         ledger.close()
