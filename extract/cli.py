@@ -14,7 +14,7 @@ import typer
 
 from .errors import ExitCode, ExtractError
 from .model import Record
-from .outputs import refuse_inputs
+from .outputs import collect_quietly, refuse_inputs
 from .settings import Settings
 
 app = typer.Typer(
@@ -54,15 +54,6 @@ def _check_budget(timeout: float, max_memory: int = 4096) -> None:
         raise typer.BadParameter(f"{max_memory}: at least 256 MiB", param_hint="--max-memory")
 
 
-def _collect_quietly() -> None:
-    import gc
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
-
-
 def _run_files(
     files: list[Path], settings: Settings, pretty: bool, verbose: bool, timeout: float
 ) -> tuple[list[Record], ExitCode]:
@@ -79,7 +70,7 @@ def _run_files(
             with deadline(timeout):
                 doc = extract_document(f, settings)
         except FileTimeout:
-            _collect_quietly()  # what the interrupted libraries left open is closed now, without warnings
+            collect_quietly()  # what the interrupted libraries left open is closed now, without warnings
             _err(f"{printable(str(f))}: timed out after {timeout:g} s (--timeout)")
             code = max(code, ExitCode.INPUT)
             continue

@@ -7,17 +7,31 @@ written as printed precision (``965.40``). Writers never change their input.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import OutputError
 from .model import Record
-from .outputs import sheet_safe
+from .outputs import sheet_safe, write_set
 
 if TYPE_CHECKING:
     import pandas as pd
 
+# the columns of a forms table without rows: its header is still written (a table's columns come from its
+# records; the keys and flags every form row has)
+EMPTY_FORM_COLUMNS = (
+    "template",
+    "source.path",
+    "source.sha256",
+    "source.form_pages",
+    "failed_checks",
+    "warned_checks",
+    "skipped_checks",
+    "review",
+    "gaps",
+    "clean",
+)
 FORM_SECTIONS = ("source", "form", "budget", "funds", "goals", "score", "narratives", "conclusion", "signatures")
 
 
@@ -85,7 +99,7 @@ def to_frames(records: Sequence[Record]) -> dict[str, pd.DataFrame]:
     ]
     chk_cols = ["source.path", "source.sha256", "form_first_page", *(f.name for f in dataclasses.fields(_check_type()))]
     return {
-        "forms": pd.DataFrame([form_row(r) for r in records]),
+        "forms": pd.DataFrame([form_row(r) for r in records], columns=None if records else list(EMPTY_FORM_COLUMNS)),
         "indicators": pd.DataFrame([row for r in records for row in indicator_rows(r)], columns=ind_cols),
         "checks": pd.DataFrame([row for r in records for row in check_rows(r)], columns=chk_cols),
     }
@@ -104,16 +118,15 @@ def _check_type() -> type:
 
 
 def write_csv(records: Sequence[Record], out_dir: Path) -> list[Path]:
-    """``forms.csv``, ``indicators.csv``, ``checks.csv`` in ``out_dir`` (created if missing)."""
+    """``forms.csv``, ``indicators.csv``, ``checks.csv`` in ``out_dir`` (created if missing): all three
+    written, or none (a full disk leaves no partial set and no temporary file)."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name, frame in to_frames(records).items():
-            path = out_dir / f"{name}.csv"
-            tmp = path.with_suffix(".csv.tmp")
-            sheet_safe(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
-            tmp.replace(path)
-            written.append(path)
     except OSError as exc:
         raise OutputError(f"cannot write CSV: {exc.strerror or exc}", path=str(out_dir)) from exc
-    return written
+
+    def csv_writer(frame: pd.DataFrame) -> Callable[[Path], None]:
+        return lambda tmp: sheet_safe(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
+
+    items = [(out_dir / f"{name}.csv", csv_writer(frame)) for name, frame in to_frames(records).items()]
+    return write_set(items, out_dir)

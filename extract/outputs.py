@@ -9,7 +9,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,3 +59,41 @@ def pd_is_numeric(column: pd.Series) -> bool:
     from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
     return bool(is_numeric_dtype(column.dtype) or is_bool_dtype(column.dtype))
+
+
+def write_set(items: list[tuple[Path, Callable[[Path], None]]], what: Path) -> list[Path]:
+    """Write a set of files whole or not at all: each ``write(tmp)`` goes to a temporary file beside its
+    target; only when every one is written are they renamed into place. A failure (a full disk, a
+    folder that cannot be written) removes the temporary files and is one ``OutputError``."""
+    tmps = [(path, path.with_name(f".{path.name}.tmp")) for path, _ in items]
+    try:
+        for (_, tmp), (_, write) in zip(tmps, items, strict=True):
+            write(tmp)
+        for path, tmp in tmps:
+            tmp.replace(path)
+        return [path for path, _ in items]
+    except OSError as exc:
+        why = str(exc.strerror or exc)
+    # past the except block the writer's frames are free: what they left open is closed now, quietly
+    # (openpyxl's half-written sheet streams would fail again, with tracebacks, when collected at exit)
+    collect_quietly()
+    for _, tmp in tmps:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    raise OutputError(f"cannot write: {why}", path=str(what))
+
+
+def collect_quietly() -> None:
+    """Collect garbage without a word from finalizers that fail (files an interrupted library left open)."""
+    import gc
+    import sys
+    import warnings
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            gc.collect()
+    finally:
+        sys.unraisablehook = hook

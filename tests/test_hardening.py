@@ -288,3 +288,50 @@ def test_libreoffice_finds_no_formula_in_our_csv_or_xlsx(tmp_path: Path) -> None
     formulas, cells = libreoffice_cells(tmp_path / "x" / "extract.xlsx", tmp_path)
     assert formulas == []
     assert "'" + HOSTILE in cells and "'+SUM(A1:A9)" in cells
+
+
+def _small_disk() -> None:
+    """``preexec_fn``: files this process writes stop at 8 KB (EFBIG: as a full disk, for writers)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (8 * 1024, 8 * 1024))
+
+
+def test_a_full_disk_leaves_no_partial_set_and_no_temporary_file(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    db = tmp_path / "l.sqlite"
+    many = [str(p) for p in sorted(SAMPLES.glob("*.pdf"))]
+    assert runner.invoke(app, ["ingest", *many, "--db", str(db), "--workers", "2"]).exit_code in (0, 1, 3)
+    for args, out in (
+        (["export", "--db", str(db), "--to", str(tmp_path / "e")], tmp_path / "e"),
+        (["export", "--db", str(db), "--to", str(tmp_path / "x"), "--format", "xlsx"], tmp_path / "x"),
+        (["run", "--csv", str(tmp_path / "r"), *many], tmp_path / "r"),
+    ):
+        r = subprocess.run(
+            [sys.executable, "-m", "extract", *args], capture_output=True, text=True, preexec_fn=_small_disk
+        )
+        assert r.returncode == 2, (args, r.stderr)
+        last = r.stderr.strip().splitlines()[-1]
+        assert last == f"{out}: cannot write: File too large", last
+        assert sorted(p.name for p in out.iterdir()) == [], args  # no table, no temporary file
+    # with room, the same commands write every table
+    assert runner.invoke(app, ["export", "--db", str(db), "--to", str(tmp_path / "e")]).exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "e").iterdir()) == [
+        "checks.csv",
+        "files.csv",
+        "forms.csv",
+        "indicators.csv",
+    ]
+
+
+def test_tables_without_rows_keep_their_header(tmp_path: Path) -> None:
+    db = tmp_path / "l.sqlite"
+    letter = tmp_path / "letter.pdf"
+    shutil.copy(SAMPLES / "scans" / "blank-page-scan.pdf", letter)  # not a form: no records at all
+    runner.invoke(app, ["ingest", str(letter), "--db", str(db), "--workers", "1"])
+    assert runner.invoke(app, ["export", "--db", str(db), "--to", str(tmp_path / "e")]).exit_code == 0
+    for name in ("forms", "indicators", "checks"):
+        lines = (tmp_path / "e" / f"{name}.csv").read_text(encoding="utf-8-sig").splitlines()
+        assert len(lines) == 1 and lines[0].startswith(("template,source.path", "source.path,source.sha256")), lines

@@ -4,11 +4,12 @@ BOM), xlsx (a sheet per table, frozen header row, readable widths), parquet or J
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import OutputError
-from ..outputs import sheet_safe
+from ..outputs import sheet_safe, write_set
 from .ledger import Ledger
 
 if TYPE_CHECKING:
@@ -51,6 +52,9 @@ def frames(ledger: Ledger) -> dict[str, pd.DataFrame]:
         checks += [
             {**key, **{k: (";".join(v) if isinstance(v, list) else v) for k, v in c.items()}} for c in rec["checks"]
         ]
+    from ..export import to_frames
+
+    empty = to_frames([])  # a table without rows still has its header
     files = pd.read_sql_query(
         "SELECT f.sha256, group_concat(p.path, ';') AS paths, f.size, f.pages, f.status, f.error, f.method,"
         " f.ocr_engine, f.forms, f.seconds, f.finished_at, f.attempts FROM files f"
@@ -58,44 +62,44 @@ def frames(ledger: Ledger) -> dict[str, pd.DataFrame]:
         ledger.db,
     )
     return {
-        "forms": pd.DataFrame(forms),
-        "indicators": pd.DataFrame(indicators),
-        "checks": pd.DataFrame(checks),
+        "forms": pd.DataFrame(forms) if forms else empty["forms"],
+        "indicators": pd.DataFrame(indicators) if indicators else empty["indicators"],
+        "checks": pd.DataFrame(checks) if checks else empty["checks"],
         "files": files,
     }
 
 
 def write(ledger: Ledger, out: Path, fmt: str) -> list[Path]:
+    """The tables in ``out``, all or none (see ``outputs.write_set``)."""
     if fmt not in FORMATS:
         raise OutputError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})", path=str(out))
     tables = frames(ledger)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        if fmt == "xlsx":
-            return [_xlsx(tables, out / "extract.xlsx")]
-        written = []
-        for name, df in tables.items():
-            path = out / f"{name}.{fmt}"
-            tmp = path.with_name(path.name + ".tmp")
-            if fmt == "csv":
-                sheet_safe(df).to_csv(tmp, index=False, encoding="utf-8-sig")
-            elif fmt == "parquet":
-                df.astype({c: "string" for c in df.columns if df[c].dtype == object}).to_parquet(tmp, index=False)
-            else:
-                with tmp.open("w", encoding="utf-8") as f:
-                    for rec in df.to_dict(orient="records"):
-                        f.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
-            tmp.replace(path)
-            written.append(path)
-        return written
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror or exc}", path=str(out)) from exc
+    if fmt == "xlsx":
+        return write_set([(out / "extract.xlsx", lambda tmp: _xlsx(tables, tmp))], out)
+    return write_set([(out / f"{name}.{fmt}", _writer(df, fmt)) for name, df in tables.items()], out)
 
 
-def _xlsx(tables: dict[str, pd.DataFrame], path: Path) -> Path:
+def _writer(df: pd.DataFrame, fmt: str) -> Callable[[Path], None]:
+    def write(tmp: Path) -> None:
+        if fmt == "csv":
+            sheet_safe(df).to_csv(tmp, index=False, encoding="utf-8-sig")
+        elif fmt == "parquet":
+            df.astype({c: "string" for c in df.columns if df[c].dtype == object}).to_parquet(tmp, index=False)
+        else:
+            with tmp.open("w", encoding="utf-8") as f:
+                for rec in df.to_dict(orient="records"):
+                    f.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+
+    return write
+
+
+def _xlsx(tables: dict[str, pd.DataFrame], tmp: Path) -> None:
     import pandas as pd
 
-    tmp = path.with_name(path.name + ".tmp.xlsx")
     with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
         for name, df in tables.items():
             sheet_safe(df).to_excel(xw, sheet_name=name, index=False, freeze_panes=(1, 0))
@@ -108,8 +112,6 @@ def _xlsx(tables: dict[str, pd.DataFrame], path: Path) -> Path:
                 values = [str(col)] + [str(v) for v in df[col].head(200).tolist()]
                 width = min(max(len(v) for v in values) + 2, 60)
                 ws.column_dimensions[ws.cell(1, i).column_letter].width = width
-    tmp.replace(path)
-    return path
 
 
 def status_lines(ledger: Ledger, top: int = 10) -> list[str]:
