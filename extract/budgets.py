@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import signal
 import zlib
 from collections.abc import Iterator
@@ -109,8 +110,6 @@ _ZLIB = _CappedZlib()
 def _decompress_corrupted(data: bytes) -> bytes:
     """pdfminer's ``decompress_corrupted`` (inflate a stream whose checksum is damaged, byte by byte, up
     to the error), in chunks instead of bytes (it was quadratic) and capped."""
-    import logging
-
     log = logging.getLogger("pdfminer.pdftypes")
     # called only for a stream zlib refused: damage, said so (pdfminer would empty it without a word)
     log.warning("Damaged Flate stream (%d bytes): inflated up to the damage", len(data))
@@ -145,8 +144,9 @@ def cap_pdfminer(cap: int) -> None:
     pdftypes.decompress_corrupted = _decompress_corrupted
 
 
-def _inflated_size(raw: bytes, left: int) -> int:
-    """How many bytes ``raw`` (Flate) inflates to, counted in constant memory, stopping past ``left``."""
+def _inflated_size(raw: bytes, left: int) -> tuple[int, str | None]:
+    """How many bytes ``raw`` (Flate) inflates to, counted in constant memory, stopping past ``left``;
+    and what is wrong with the stream, if anything (damaged data, cut short)."""
     d = zlib.decompressobj()
     total = 0
     data = raw
@@ -155,18 +155,19 @@ def _inflated_size(raw: bytes, left: int) -> int:
             out = d.decompress(data, 1 << 22)
             total += len(out)
             if total > left:
-                return total
+                return total, None
             data = d.unconsumed_tail
             if not out and not data:
                 break
-    except zlib.error:
-        return total  # a damaged stream: what pdfminer would make of it is capped on its own
-    return total
+    except zlib.error as exc:
+        return total, f"damaged Flate stream ({exc})"
+    return total, None if d.eof else "Flate stream cut short"
 
 
 def check_streams(doc: Any, cap: int, path: str) -> None:
     """Raise ``StreamBudgetError`` when the non-image Flate streams of a pdfminer document inflate past
-    ``cap`` bytes in all. Reads each stream's raw bytes once; never holds an inflated stream."""
+    ``cap`` bytes in all. Reads each stream's raw bytes once; never holds an inflated stream. A damaged
+    stream is logged as a warning of pdfminer's (a form read from the file has ``source`` in review)."""
     from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
     from pdfminer.psparser import LIT
 
@@ -193,7 +194,10 @@ def check_streams(doc: Any, cap: int, path: str) -> None:
             filters = obj.get_filters()
             if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
                 continue
-            left -= _inflated_size(obj.rawdata, left)
+            size, damage = _inflated_size(obj.rawdata, left)
+            if damage:  # said to the parser's log, which a read form's review reports
+                logging.getLogger("pdfminer.pdftypes").warning("object %d: %s", objid, damage)
+            left -= size
             if left < 0:
                 raise StreamBudgetError(
                     f"its streams inflate to more than {_mib(cap)} (a compression bomb?)", path=path

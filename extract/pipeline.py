@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .amounts import find_amounts
 from .checks import Facts, run_checks
-from .errors import UnknownFormError, printable
+from .errors import CorruptPdfError, UnknownFormError, printable
 from .fields import Extraction, extract_fields
 from .load import load
 from .model import AmountInText, Check, PageContent, Record, Source
@@ -221,6 +221,9 @@ def extract_document(path: str | Path, settings: Settings = DEFAULT_SETTINGS) ->
     when the file cannot be read or holds no form at all."""
     a = analyse(path, settings)
     if not a.forms:
+        if a.damage:  # the form may be what was lost: failed with the reason, never "not a form"
+            more = f" (and {len(a.damage) - 1} more problems)" if len(a.damage) > 1 else ""
+            raise CorruptPdfError(f"damaged PDF, no form could be read: {a.damage[0]}{more}", path=a.path)
         _no_form(a.path, a.pages, a.screens, a.unmatched)
     warnings = tuple(
         f"p{form.pages[0].number}: template {form.template.id!r} ({form.template.path}) overrides the bundled "
