@@ -52,6 +52,19 @@ class Extraction:
         f = self.fields.get(path)
         return None if f is None else f.value
 
+    def mark_ocr(self, pages: set[int], every_page: bool = False) -> None:
+        """Every value read on an OCR page is an OCR value (``source`` ``ocr``), also one the field stage
+        rebuilt from its line or cell (a title, a year, a level-1 name, a subtotal): so re-reading,
+        repair and review apply to all of them. ``every_page``: the form is all OCR, so is a value whose
+        page is not known."""
+
+        def mark(f: Field) -> Field:
+            ocr = f.page in pages or (every_page and f.page is None)
+            return replace(f, source="ocr") if f.source == "text" and ocr else f
+
+        self.fields = {k: mark(f) for k, f in self.fields.items()}
+        self.rows = {name: [{k: mark(f) for k, f in row.items()} for row in rows] for name, rows in self.rows.items()}
+
     def flag(self, path: str, why: str) -> None:
         self.review.setdefault(path, why)
 

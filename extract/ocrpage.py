@@ -71,11 +71,11 @@ def tidy(text: str) -> str:
 
 def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageContent:
     """One image page (a pdfium page) → lines, grid and text, like ``pages.read_page`` for text."""
-    prepared = prepare(page, settings.prep)
+    engine = get_engine(settings.engine)
+    prepared = prepare(page, settings.prep, engine)
     scale = prepared.scale
     boxes: list[BBox] = cell_boxes(prepared.gray, scale, settings.grid)
     cells_px = [(int(b[0] * scale), int(b[1] * scale), int(b[2] * scale), int(b[3] * scale)) for b in boxes]
-    engine = get_engine(settings.engine)
     pieces = text_pieces(prepared.gray, engine.detect(prepared.gray), cells_px)
     lines = [
         TextLine(

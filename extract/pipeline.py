@@ -101,6 +101,8 @@ def extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ()) 
 
 def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ()) -> Record:
     ex, _sheet = extract_fields(form.template, form.pages)
+    ocr_pages = {p.number for p in form.pages if p.method == "ocr"}
+    ex.mark_ocr(ocr_pages, every_page=len(ocr_pages) == len(form.pages))
     if damage:  # read from a damaged file: what was lost cannot be told, so nothing of it is clean
         more = f" (and {len(damage) - 1} more problems)" if len(damage) > 1 else ""
         ex.flag("source", f"damaged PDF, read in part: {damage[0]}{more}")
