@@ -115,6 +115,7 @@ def _value_cell(sheet: Sheet, i: int, label: Cell, spec: FieldSpec, columns: dic
             label.lines,
             "",
             label.confidence,
+            label.source,
         )
     if spec.take == "below":
         j = i + label.row_span

@@ -182,7 +182,17 @@ class _Indicators:
             if name in cells and cells[name] is not name_cell:
                 sub[name] = cell_field(f"indicator_subtotals[{i}].{name}", cells[name], self.types[name], None, self.ex)
         if m and (sub.get("set_score") is None or sub["set_score"].value is None):
-            points = Cell(name_cell.page, name_cell.row, name_cell.col, 1, 1, name_cell.bbox, m.group("points"))
+            points = Cell(
+                name_cell.page,
+                name_cell.row,
+                name_cell.col,
+                1,
+                1,
+                name_cell.bbox,
+                m.group("points"),
+                confidence=name_cell.confidence,
+                source=name_cell.source,
+            )
             sub["set_score"] = cell_field(f"indicator_subtotals[{i}].set_score", points, "number", None, self.ex)
         self.subtotals.append(sub)
         self.level1, self.level2, self.level1_cell = sub["level1"], None, None
@@ -337,12 +347,24 @@ def _level1_from_column(cell: Cell | None, subtotals: list[dict[str, Field]], ex
     if not subtotals or subtotals[-1]["level1"].value != name:
         j = len(subtotals)
         sub = {
-            "level1": Field(f"indicator_subtotals[{j}].level1", name, cell.text, cell.page, cell.bbox, cell.confidence)
+            "level1": Field(
+                f"indicator_subtotals[{j}].level1", name, cell.text, cell.page, cell.bbox, cell.confidence, cell.source
+            )
         }
         if m:
             sub["set_score"] = cell_field(
                 f"indicator_subtotals[{j}].set_score",
-                Cell(cell.page, cell.row, cell.col, 1, 1, cell.bbox, m.group("points")),
+                Cell(
+                    cell.page,
+                    cell.row,
+                    cell.col,
+                    1,
+                    1,
+                    cell.bbox,
+                    m.group("points"),
+                    confidence=cell.confidence,
+                    source=cell.source,
+                ),
                 "number",
                 None,
                 ex,

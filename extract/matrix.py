@@ -167,7 +167,17 @@ def _other_rows(
         if vocabulary().is_label(label.text) or any(label_matches(label.text, c.labels) for c in spec.columns):
             continue
         k = len(out)
-        item = {"label": Field(f"{base}[{k}].label", clean_text(label.text), label.text, label.page, label.bbox)}
+        item = {
+            "label": Field(
+                f"{base}[{k}].label",
+                clean_text(label.text),
+                label.text,
+                label.page,
+                label.bbox,
+                label.confidence,
+                label.source,
+            )
+        }
         for col in spec.columns:
             cell = values.get(col.name)
             unit = "%" if col.type == "percent" else None
