@@ -14,7 +14,7 @@ from .amounts import find_amounts
 from .checks import Facts, run_checks
 from .errors import CorruptPdfError, UnknownFormError, printable
 from .fields import Extraction, extract_fields
-from .load import load
+from .load import LoadedPdf, load
 from .model import AmountInText, Check, PageContent, Record, Source
 from .pages import read_pages
 from .record import build_record
@@ -180,7 +180,10 @@ def _analyse(
         texts = loaded.page_texts()
         screens = screen([t for t, _ in texts], templates, [img for _, img in texts])
         wanted = sorted(set(candidates(screens)) | {n for n in also if 1 <= n <= len(screens)})
-        scanned = {s.number for s in screens if s.needs_ocr}
+        scans = {s.number for s in screens if s.needs_ocr}  # every image page without a text layer
+        skipped = _screen_scans(loaded, scans, also)
+        wanted = [n for n in wanted if n not in skipped]
+        scanned = scans - skipped
         pages = {p.number: p for p in read_pages(loaded, settings.page, wanted, scanned, settings.ocr)}
         # a scan with a scanner's own (invisible) text layer: the text names a form but there is no ruled
         # table in it to read — the image is read instead
@@ -199,7 +202,9 @@ def _analyse(
             scanned |= wrapped
         if scanned:  # screen the scanned pages again, from what OCR read
             redone = screen(
-                [pages[n].text if n in scanned else t for n, (t, _) in enumerate(texts, 1)], templates, fuzzy=True
+                [pages[n].text if n in scanned and n in pages else t for n, (t, _) in enumerate(texts, 1)],
+                templates,
+                fuzzy=True,
             )
             screens = [
                 dataclasses.replace(r, needs_ocr=True) if r.number in scanned else s
@@ -208,7 +213,9 @@ def _analyse(
         forms, unmatched = split_forms(pages, screens, templates, loaded.path)
         # a form's table may run on over more pages than the screen looked at: read on while it continues
         while more := sorted({f.pages[-1].number + 1 for f in forms} - set(pages) - {len(screens) + 1}):
-            pages.update({p.number: p for p in read_pages(loaded, settings.page, more, None, settings.ocr)})
+            ocr = scans & set(more)  # a scanned page the screen skipped is read now, by OCR
+            pages.update({p.number: p for p in read_pages(loaded, settings.page, more, ocr, settings.ocr)})
+            scanned |= ocr
             forms, unmatched = split_forms(pages, screens, templates, loaded.path)
         loaded.check_unchanged()  # what was read are the bytes that were hashed
     finally:
@@ -216,6 +223,20 @@ def _analyse(
     engine = settings.ocr.engine if scanned else None
     damage = tuple(dict.fromkeys(watch.messages))
     return Analysis(loaded.path, loaded.sha256, templates, screens, pages, forms, unmatched, engine, damage)
+
+
+def _screen_scans(loaded: LoadedPdf, scans: set[int], also: tuple[int, ...]) -> set[int]:
+    """Scanned pages not worth a full OCR pass: a long scanned document is screened cheaply first
+    (``scanscreen``); a page that names a form, the page after it, and every page the screen is unsure
+    of are read. Few scanned pages are read whole."""
+    from .scanscreen import MIN_PAGES, screen_scans
+
+    if len(scans) < MIN_PAGES:
+        return set()
+    verdicts = screen_scans(loaded.path, sorted(scans), loaded.budgets.render_pixels)
+    keep = {n for n, v in verdicts.items() if v.verdict != "skip"}
+    keep |= {n + 1 for n, v in verdicts.items() if v.verdict == "form"} | set(also)
+    return scans - keep
 
 
 def extract_document(path: str | Path, settings: Settings = DEFAULT_SETTINGS) -> Document:
