@@ -56,3 +56,34 @@ def test_values_read_on_a_scan_keep_their_ocr_origin() -> None:
     # a value split from its cell's text (a level-1 name's printed points) keeps the cell's confidence
     sub = record.provenance["indicator_subtotals[0].set_score"]
     assert sub.confidence == record.provenance["indicator_subtotals[0].level1"].confidence < 1.0
+
+
+@pytest.fixture(scope="module")
+def long_scan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The last 12 pages of a 决算 document (narrative, 决算 tables, then a department form over two pages
+    and a project form), scanned by the simulator at a test seed."""
+    from pypdf import PdfReader, PdfWriter
+
+    folder = tmp_path_factory.mktemp("long")
+    writer = PdfWriter()
+    for page in PdfReader(SAMPLES / "huaiyuan-2022-agriculture-final-accounts.pdf").pages[23:]:
+        writer.add_page(page)
+    text = folder / "tail.pdf"
+    with text.open("wb") as f:
+        writer.write(f)
+    scan = folder / "tail-scan.pdf"
+    simulate(text, 7, scan, dpi=200, rotation=0)
+    return scan
+
+
+def test_a_long_scanned_document_is_screened_without_ocr_of_every_page(long_scan: Path) -> None:
+    from extract.scanscreen import screen_scans
+
+    verdicts = screen_scans(str(long_scan), list(range(1, 13)), 60_000_000)
+    forms = {10, 11, 12}  # pages 33-35 of the document
+    assert all(verdicts[n].verdict != "skip" for n in forms), {n: verdicts[n] for n in forms}
+    assert verdicts[10].verdict == "form" and "自评表" in verdicts[10].text
+    skipped = [n for n, v in verdicts.items() if v.verdict == "skip"]
+    assert len(skipped) >= 5, verdicts  # most other pages cost a screen, not an OCR pass
+    records = extract_document(long_scan).records
+    assert [r.source.form_pages for r in records] == [[10, 11], [12]]
