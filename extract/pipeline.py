@@ -275,6 +275,11 @@ def _no_form(path: str, pages: dict[int, PageContent], screens: list[PageScreen]
     if unmatched:
         u = unmatched[0]
         raise UnknownFormError(f"page titled {u.title!r} matches no template", path=path, page=u.page)
+    titled = [s for s in screens if s.title and s.number in pages and not pages[s.number].grids]
+    if titled:  # a form's title reads, but no table was found under it: say so, it is not "no form"
+        s = titled[0]
+        where = "in the scan (rulings too faint or broken?)" if pages[s.number].method == "ocr" else "on the page"
+        raise UnknownFormError(f"page titled {s.title!r}: no ruled table found {where}", path=path, page=s.number)
     sideways = [str(p.number) for p in pages.values() if p.method == "sideways"]
     if sideways:
         raise UnknownFormError(

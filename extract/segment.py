@@ -74,15 +74,27 @@ def needs_ocr(text: str, has_image: bool) -> bool:
     return readable < MIN_TEXT or readable < 0.6 * len(text.strip())
 
 
-def title_of(raw_text: str) -> str | None:
-    """The page's 自评表 title line (spaced titles such as ``项 目 支 出 绩 效 自 评 表`` too)."""
+# OCR text: a title whose 绩效自评表 has one character misread or missing (续效自评表, 绩效目评表, 绩效自评)
+_FUZZY_TITLE = regex.compile(
+    r"^(?P<title>[^\s.…·]{0,34}?(?:绩效自评表){e<=1})\s*(?:[(（]\s*\d{4}\s*年度?\s*[)）])?$", regex.BESTMATCH
+)
+
+
+def title_of(raw_text: str, fuzzy: bool = False) -> str | None:
+    """The page's 自评表 title line (spaced titles such as ``项 目 支 出 绩 效 自 评 表`` too); ``fuzzy``
+    (OCR text): also a title with one character of 绩效自评表 misread or missing."""
     m = _TITLE.search(raw_text)
     if m:
         return m.group("title").strip()
-    for line in raw_text.splitlines()[:12]:
-        m = _TITLE.fullmatch("".join(line.split()))
+    lines = ["".join(line.split()) for line in raw_text.splitlines()[:12]]
+    for line in lines:
+        m = _TITLE.fullmatch(line)
         if m:
             return m.group("title")
+    if fuzzy:
+        for line in lines:
+            if 5 <= len(line) <= 48 and (m := _FUZZY_TITLE.fullmatch(line)):
+                return m.group("title")
     return None
 
 
@@ -99,7 +111,7 @@ def screen(
         alone = match(templates, text, fuzzy)
         both = alone or match(templates, text + (normed[i + 1] if i + 1 < len(normed) else ""), fuzzy)
         hits = [t for t in both if contains(text, t.keywords[0], fuzzy)]  # the title keyword on this page
-        out.append(PageScreen(i + 1, text, title_of(texts[i]), tuple(t.id for t in hits), flags[i]))
+        out.append(PageScreen(i + 1, text, title_of(texts[i], fuzzy), tuple(t.id for t in hits), flags[i]))
     return out
 
 
