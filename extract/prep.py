@@ -135,10 +135,11 @@ def _upside_down(gray: Any, boxes: list[PixelBox], engine: OcrEngine) -> bool:
 
 
 def suppress_seal(rgb: Any) -> Any:
-    """Grayscale without the red seal: the red channel, in which red ink is nearly as light as the paper
-    while black ink (also where the seal covers it) stays dark. What is left of the seal is a light grey
-    ghost (see ``SEAL_GHOST``), which recognisers ignore and line finding lifts to white."""
-    return np.ascontiguousarray(rgb[..., 0])
+    """Grayscale without the seal: per pixel the lightest of the three channels, in which coloured ink —
+    a red, blue or purple seal, a blue signature — is nearly as light as the paper (its own channel is
+    high) while black ink, also where a seal covers it, stays dark in all three. What is left of a seal is
+    a light grey ghost (see ``SEAL_GHOST``), which recognisers ignore and line finding lifts to white."""
+    return np.ascontiguousarray(rgb.max(axis=2))
 
 
 def _turn(rgb: Any, rotation: int) -> Any:

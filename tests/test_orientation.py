@@ -87,3 +87,25 @@ def test_a_long_scanned_document_is_screened_without_ocr_of_every_page(long_scan
     assert len(skipped) >= 5, verdicts  # most other pages cost a screen, not an OCR pass
     records = extract_document(long_scan).records
     assert [r.source.form_pages for r in records] == [[10, 11], [12]]
+
+
+@pytest.mark.parametrize("colour", ["red", "dark_red", "blue", "purple"])
+def test_a_seal_of_any_colour_fades_and_black_ink_under_it_stays(colour: str) -> None:
+    import cv2
+    import numpy as np
+
+    from extract.prep import SEAL_GHOST, suppress_seal
+    from samples.scansim.recipe import SEAL_RGB
+
+    page = np.full((200, 400, 3), 240, np.uint8)
+    cv2.putText(page, "1234.56", (20, 120), cv2.FONT_HERSHEY_SIMPLEX, 2.2, (20, 20, 20), 6)
+    ink = page.min(axis=2) < 100
+    ring = np.zeros((200, 400), np.uint8)
+    cv2.circle(ring, (200, 100), 90, 1, 14)  # the ring crosses the digits
+    # stamped as ink is: multiplied over the page, as dark in grey as a real seal (0.45 of full strength)
+    tint = 1 - 0.45 * (1 - np.array(SEAL_RGB[colour]) / 255)
+    stamped = np.where(ring[..., None] == 1, page * tint, page).astype(np.uint8)
+    gray = suppress_seal(stamped)
+    near_print = cv2.dilate(ink.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    assert gray[(ring == 1) & ~near_print].min() > SEAL_GHOST  # the seal alone is a light ghost
+    assert gray[ink].max() < 100  # the print stays black, also under the ring
