@@ -78,6 +78,21 @@ def _flag_derived(ex: Extraction, checks: list[Check]) -> None:
             ex.flag(f"indicator_subtotals[{i}].score", "computed from a score that is flagged")
 
 
+def _flag_unknown_groups(ex: Extraction) -> None:
+    """A level-1 name read by OCR that is none the forms use (效色模 for 效益指标) is a misreading until a
+    person says otherwise: in review, never passed as a group name."""
+    from .vocabulary import vocabulary
+
+    vocab = vocabulary()
+    for table in ("indicators", "indicator_subtotals"):
+        for row in ex.rows.get(table, []):
+            f = row.get("level1")
+            if f is None or f.source != "ocr" or not isinstance(f.value, str) or not f.value.strip():
+                continue
+            if not vocab.is_group_name(f.value):
+                ex.flag(f.name, f"level-1 name {f.value!r} is none the forms use (misread?)")
+
+
 def quality(record: Record) -> int:
     """How much a reading of a form holds up: values read, less what needs review or fails a check."""
     filled = sum(1 for p in record.provenance.values() if p.raw.strip())
@@ -103,6 +118,8 @@ def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ())
     ex, _sheet = extract_fields(form.template, form.pages)
     ocr_pages = {p.number for p in form.pages if p.method == "ocr"}
     ex.mark_ocr(ocr_pages, every_page=len(ocr_pages) == len(form.pages))
+    if ocr_pages:
+        _flag_unknown_groups(ex)
     if damage:  # read from a damaged file: what was lost cannot be told, so nothing of it is clean
         more = f" (and {len(damage) - 1} more problems)" if len(damage) > 1 else ""
         ex.flag("source", f"damaged PDF, read in part: {damage[0]}{more}")

@@ -109,3 +109,19 @@ def test_a_seal_of_any_colour_fades_and_black_ink_under_it_stays(colour: str) ->
     near_print = cv2.dilate(ink.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     assert gray[(ring == 1) & ~near_print].min() > SEAL_GHOST  # the seal alone is a light ghost
     assert gray[ink].max() < 100  # the print stays black, also under the ring
+
+
+def test_a_misread_level1_name_on_a_scan_is_reviewed() -> None:
+    from extract.fields import Extraction
+    from extract.model import Field
+    from extract.pipeline import _flag_unknown_groups
+
+    ex = Extraction()
+    for i, (name, source) in enumerate(
+        [("效色模", "ocr"), ("效益指标", "ocr"), ("产出指标(50分)", "ocr"), ("效色模", "text")]
+    ):
+        ex.rows.setdefault("indicators", []).append(
+            {"level1": Field(f"indicators[{i}].level1", name, name, 1, (0, 0, 1, 1), 0.9, source)}
+        )
+    _flag_unknown_groups(ex)
+    assert list(ex.review) == ["indicators[0].level1"]  # read by OCR and none the forms use
