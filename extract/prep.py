@@ -40,6 +40,8 @@ ORIENT_SCALE = 0.5  # orientation: text lines found on a half-resolution image (
 ORIENT_LINES = 16  # the widest lines recognised both ways up
 ORIENT_MIN_LINES = 3  # fewer lines than this: no evidence, the page stays as it is
 ORIENT_MARGIN = 0.05  # a line votes for a way up when it reads this much more confidently that way
+ORIENT_UPRIGHT = 0.85  # lines that read this confidently as they stand are not read turned over
+ORIENT_CHARS = 20  # characters of a line read for orientation (its start)
 SEAL_GHOST = 185  # red-channel values above this are paper or seal, not black ink
 
 
@@ -118,12 +120,15 @@ def _upside_down(gray: Any, boxes: list[PixelBox], engine: OcrEngine) -> bool:
     """The widest text lines read clearly better turned 180° than as they stand."""
     h, w = gray.shape[:2]
     lines = sorted((b for b in boxes if b[2] - b[0] > 1.5 * (b[3] - b[1])), key=lambda b: b[0] - b[2])
-    lines = lines[:ORIENT_LINES]
+    # at most ORIENT_CHARS characters of each: reading costs with a crop's width, a start tells enough
+    lines = [(x0, y0, min(x1, x0 + ORIENT_CHARS * (y1 - y0)), y1) for x0, y0, x1, y1 in lines[:ORIENT_LINES]]
     if len(lines) < ORIENT_MIN_LINES:
         return False
+    as_is = [ln.confidence for ln in engine.read(gray, lines)]
+    if float(np.mean(as_is)) >= ORIENT_UPRIGHT and sum(c >= ORIENT_UPRIGHT for c in as_is) >= 0.75 * len(lines):
+        return False  # the lines read confidently as they stand: nothing to weigh them against
     flipped = np.ascontiguousarray(gray[::-1, ::-1])
     mirrored = [(w - x1, h - y1, w - x0, h - y0) for x0, y0, x1, y1 in lines]
-    as_is = [ln.confidence for ln in engine.read(gray, lines)]
     turned = [ln.confidence for ln in engine.read(flipped, mirrored)]
     votes = sum(1 for a, t in zip(as_is, turned, strict=True) if t > a + ORIENT_MARGIN) - sum(
         1 for a, t in zip(as_is, turned, strict=True) if a > t + ORIENT_MARGIN
