@@ -75,6 +75,30 @@ def ruling_masks(gray: Any, scale: float, s: ImageGridSettings) -> tuple[Any, An
     return horiz, vert
 
 
+TABLE_SPAN = (0.2, 0.15)  # a ruled structure this wide (share of the page) or this tall is a table
+
+
+def _within_tables(horiz: Any, vert: Any) -> tuple[Any, Any]:
+    """Ruling pieces inside the region of the page's tables only: the strokes of a large bold title (or
+    of a seal's lettering above the table) are long enough to pass for rulings and would cut the title
+    into tiny cells; they are not connected to a table's frame and lie outside it."""
+    import cv2
+
+    h, w = horiz.shape[:2]
+    n, _, stats, _ = cv2.connectedComponentsWithStats(cv2.bitwise_or(horiz, vert), connectivity=8)
+    big = [i for i in range(1, n) if stats[i, 2] >= TABLE_SPAN[0] * w or stats[i, 3] >= TABLE_SPAN[1] * h]
+    if not big:
+        return horiz, vert
+    margin = int(0.01 * max(h, w))
+    x0 = max(min(int(stats[i, 0]) for i in big) - margin, 0)
+    y0 = max(min(int(stats[i, 1]) for i in big) - margin, 0)
+    x1 = min(max(int(stats[i, 0] + stats[i, 2]) for i in big) + margin, w)
+    y1 = min(max(int(stats[i, 1] + stats[i, 3]) for i in big) + margin, h)
+    region = np.zeros_like(horiz)
+    region[y0:y1, x0:x1] = 255
+    return cv2.bitwise_and(horiz, region), cv2.bitwise_and(vert, region)
+
+
 def _slots(
     hsegs: list[Segment], vsegs: list[Segment], xs: list[float], ys: list[float], s: ImageGridSettings
 ) -> dict[int, list[tuple[int, int]]]:
@@ -104,7 +128,7 @@ def _slots(
 def cell_boxes(gray: Any, scale: float, s: ImageGridSettings | None = None) -> list[BBox]:
     """Cell rectangles (PDF points of the prepared page) of the ruled table(s) on the image."""
     s = s or ImageGridSettings()
-    horiz, vert = ruling_masks(gray, scale, s)
+    horiz, vert = _within_tables(*ruling_masks(gray, scale, s))
     hsegs = _segments(horiz, True, s.merge_px)
     vsegs = _segments(vert, False, s.merge_px)
     ys, xs = _positions(hsegs, s.merge_px), _positions(vsegs, s.merge_px)
