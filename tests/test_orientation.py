@@ -125,3 +125,12 @@ def test_a_misread_level1_name_on_a_scan_is_reviewed() -> None:
         )
     _flag_unknown_groups(ex)
     assert list(ex.review) == ["indicators[0].level1"]  # read by OCR and none the forms use
+
+
+def test_a_large_bold_title_is_read_not_cut_into_cells(tmp_path: Path) -> None:
+    """The strokes of a large bold title are long enough to pass for rulings; outside the table's region
+    they are not, so the title is read whole and the form found."""
+    scan = tmp_path / "d.pdf"
+    simulate(FIXED / "department-0.pdf", 12, scan, dpi=300, rotation=0)
+    records = extract_document(scan).records
+    assert [r.form.title for r in records] == ["晋中市部门整体支出绩效自评表"]
