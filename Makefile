@@ -57,6 +57,7 @@ bench: install samples-deps
 	$(BIN)/python bench/bench_ocr.py
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_bombs.py --big
+	$(BIN)/python bench/bench_scans.py
 
 check: install
 	$(BIN)/ruff format --check extract tests bench samples
