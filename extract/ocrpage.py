@@ -63,6 +63,52 @@ def text_pieces(gray: Any, detected: list[PixelBox], cells: list[PixelBox]) -> l
     return pieces
 
 
+STACK_RATIO = 3.0  # a cell this many times taller than wide may hold a name stacked one glyph per line
+
+
+def _in_any(piece: PixelBox, cells: dict[PixelBox, Any]) -> bool:
+    return any(_inside(piece, c) for c in cells)
+
+
+def stacked_glyphs(gray: Any, cell: PixelBox) -> Any | None:
+    """A tall narrow cell whose ink is a column of glyphs (a level-1 name printed one character per line,
+    产/出/指/标): the glyphs laid side by side as one line image, for a recogniser that reads lines
+    left to right. ``None`` for any other cell (one glyph run: a number, a word)."""
+    x0, y0, x1, y1 = (cell[0] + INSET_PX, cell[1] + INSET_PX, cell[2] - INSET_PX, cell[3] - INSET_PX)
+    if x1 - x0 < MIN_PIECE_PX or (y1 - y0) < STACK_RATIO * (x1 - x0):
+        return None
+    ink = gray[y0:y1, x0:x1] < 128
+    cols = np.flatnonzero(ink.sum(axis=0) >= 2)
+    if len(cols) == 0:
+        return None
+    xa, xb = int(cols[0]), int(cols[-1]) + 1
+    glyph = max(xb - xa, 8)  # a glyph is about as tall as the column is wide
+    rows = ink[:, xa:xb].sum(axis=1) >= 1
+    runs: list[list[int]] = []
+    y = 0
+    while y < len(rows):
+        if rows[y]:
+            start = y
+            while y < len(rows) and rows[y]:
+                y += 1
+            if runs and start - runs[-1][1] <= glyph // 6 and y - runs[-1][0] <= 1.25 * glyph:
+                runs[-1][1] = y  # parts of one glyph (土 over 口) separated by a thin gap
+            else:
+                runs.append([start, y])
+        y += 1
+    runs = [r for r in runs if r[1] - r[0] >= 3]
+    if len(runs) < 2 or any(r[1] - r[0] > 1.6 * glyph for r in runs):
+        return None  # one run, or runs taller than a glyph: not a column of single glyphs
+    height = max(r[1] - r[0] for r in runs) + 8
+    tiles = []
+    for r0, r1 in runs:
+        tile = np.full((height, xb - xa + 8), 255, np.uint8)
+        top = (height - (r1 - r0)) // 2
+        tile[top : top + r1 - r0, 4 : 4 + xb - xa] = gray[y0 + r0 : y0 + r1, x0 + xa : x0 + xb]
+        tiles.append(tile)
+    return np.ascontiguousarray(np.hstack(tiles))
+
+
 def tidy(text: str) -> str:
     """OCR text without a stray mark before a line's first character (a speck read as ``。``). The
     width of punctuation (``,`` or ``，``) is as the engine read it: forms print both."""
@@ -76,7 +122,8 @@ def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageCont
     scale = prepared.scale
     boxes: list[BBox] = cell_boxes(prepared.gray, scale, settings.grid)
     cells_px = [(int(b[0] * scale), int(b[1] * scale), int(b[2] * scale), int(b[3] * scale)) for b in boxes]
-    pieces = text_pieces(prepared.gray, engine.detect(prepared.gray), cells_px)
+    stacked = {c: img for c in cells_px if (img := stacked_glyphs(prepared.gray, c)) is not None}
+    pieces = [p for p in text_pieces(prepared.gray, engine.detect(prepared.gray), cells_px) if not _in_any(p, stacked)]
     lines = [
         TextLine(
             tidy(ln.text),
@@ -87,6 +134,11 @@ def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageCont
         for ln in engine.read(prepared.gray, pieces)
         if tidy(ln.text)
     ]
+    for cell, img in stacked.items():  # a name stacked down a tall narrow cell, read as one line
+        (read,) = engine.read(img, [(0, 0, img.shape[1], img.shape[0])])
+        if tidy(read.text):
+            box = (cell[0] / scale, cell[1] / scale, cell[2] / scale, cell[3] / scale)
+            lines.append(TextLine(tidy(read.text), box, (cell[2] - cell[0]) / scale * 0.6, read.confidence))
     lines.sort(key=lambda ln: (round(ln.bbox[1] / 4), ln.bbox[0]))
     w, h = prepared.gray.shape[1] / scale, prepared.gray.shape[0] / scale
     text = "\n".join(ln.text for ln in lines)

@@ -91,6 +91,19 @@ def _flag_unknown_groups(ex: Extraction) -> None:
                 continue
             if not vocab.is_group_name(f.value):
                 ex.flag(f.name, f"level-1 name {f.value!r} is none the forms use (misread?)")
+    _flag_incomplete_groups(ex)
+
+
+def _flag_incomplete_groups(ex: Extraction) -> None:
+    """Indicator rows without a level-1 name on a form whose other rows have one: a group name was not
+    read (a name stacked down a cell, cut by a page break), so the list of groups and their subtotals may
+    lack one — said in review, never passed as the form's whole list."""
+    rows = ex.rows.get("indicators", [])
+    named = [r.get("level1") is not None and r["level1"].value not in (None, "") for r in rows]
+    if any(named) and not all(named) and ex.rows.get("indicator_subtotals"):
+        ex.flag(
+            "indicator_subtotals", f"{named.count(False)} indicator rows have no level-1 name: a group may be missing"
+        )
 
 
 def quality(record: Record) -> int:
