@@ -134,3 +134,40 @@ def test_a_large_bold_title_is_read_not_cut_into_cells(tmp_path: Path) -> None:
     simulate(FIXED / "department-0.pdf", 12, scan, dpi=300, rotation=0)
     records = extract_document(scan).records
     assert [r.form.title for r in records] == ["晋中市部门整体支出绩效自评表"]
+
+
+def test_a_name_stacked_one_glyph_per_line_is_read() -> None:
+    """产/出/指/标 printed down a tall narrow cell: real glyphs (rendered from a sample's text layer)
+    stacked in a ruled cell, read as one line by the real recogniser."""
+    import numpy as np
+    import pdfplumber
+
+    from extract.ocr import get_engine
+    from extract.ocrpage import stacked_glyphs
+
+    scale = 300 / 72
+    with pdfplumber.open(SAMPLES / "chizhou-2022-village-funds.pdf") as pdf:
+        page = pdf.pages[0]
+        text = "".join(c["text"] for c in page.chars)
+        chars = page.chars[text.index("产出指标") : text.index("产出指标") + 4]
+        image = np.asarray(page.to_image(resolution=300).original.convert("L"))
+    glyphs = [
+        image[
+            int(c["top"] * scale) - 2 : int(c["bottom"] * scale) + 2,
+            int(c["x0"] * scale) - 2 : int(c["x1"] * scale) + 2,
+        ]
+        for c in chars
+    ]
+    side = max(g.shape[1] for g in glyphs)
+    cell = np.full((len(glyphs) * (side + 14) + 40, side + 40), 255, np.uint8)
+    for k, g in enumerate(glyphs):
+        top = 20 + k * (side + 14)
+        cell[top : top + g.shape[0], 20 : 20 + g.shape[1]] = g
+    cell[[0, 1, -2, -1], :] = 0  # the cell's rulings
+    cell[:, [0, 1, -2, -1]] = 0
+    line = stacked_glyphs(cell, (0, 0, cell.shape[1], cell.shape[0]))
+    assert line is not None and line.shape[1] > line.shape[0]  # laid side by side
+    (read,) = get_engine("rapidocr").read(line, [(0, 0, line.shape[1], line.shape[0])])
+    assert read.text == "产出指标"
+    # a cell holding one glyph is no stack
+    assert stacked_glyphs(cell[: side + 60], (0, 0, cell.shape[1], side + 60)) is None
