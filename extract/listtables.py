@@ -7,7 +7,7 @@ across page breaks, until an end label, gives one dict of Fields; merged cells f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import regex
@@ -182,17 +182,7 @@ class _Indicators:
             if name in cells and cells[name] is not name_cell:
                 sub[name] = cell_field(f"indicator_subtotals[{i}].{name}", cells[name], self.types[name], None, self.ex)
         if m and (sub.get("set_score") is None or sub["set_score"].value is None):
-            points = Cell(
-                name_cell.page,
-                name_cell.row,
-                name_cell.col,
-                1,
-                1,
-                name_cell.bbox,
-                m.group("points"),
-                confidence=name_cell.confidence,
-                source=name_cell.source,
-            )
+            points = _part(name_cell, m.group("points"))
             sub["set_score"] = cell_field(f"indicator_subtotals[{i}].set_score", points, "number", None, self.ex)
         self.subtotals.append(sub)
         self.level1, self.level2, self.level1_cell = sub["level1"], None, None
@@ -337,6 +327,12 @@ def _without_points(f: Field) -> Field:
     return f if m is None else Field(f.name, text[: m.start()].strip(), f.raw, f.page, f.bbox, f.confidence, f.source)
 
 
+def _part(cell: Cell, text: str) -> Cell:
+    """A part of a cell's text (the points printed after a group's name) as a cell of its own: the same
+    place, confidence and source (text layer or OCR)."""
+    return replace(cell, row_span=1, col_span=1, text=text, lines=(), hidden="")
+
+
 def _level1_from_column(cell: Cell | None, subtotals: list[dict[str, Field]], ex: Extraction) -> Field | None:
     """Level-1 name from its own column; a printed ``(50分)`` suffix becomes the subtotal's set score."""
     if cell is None or not clean_text(cell.text) or vocabulary().is_label(cell.text):
@@ -354,17 +350,7 @@ def _level1_from_column(cell: Cell | None, subtotals: list[dict[str, Field]], ex
         if m:
             sub["set_score"] = cell_field(
                 f"indicator_subtotals[{j}].set_score",
-                Cell(
-                    cell.page,
-                    cell.row,
-                    cell.col,
-                    1,
-                    1,
-                    cell.bbox,
-                    m.group("points"),
-                    confidence=cell.confidence,
-                    source=cell.source,
-                ),
+                _part(cell, m.group("points")),
                 "number",
                 None,
                 ex,
