@@ -232,7 +232,7 @@ def _analyse(
             scanned |= wrapped
         if scanned:  # screen the scanned pages again, from what OCR read
             redone = screen(
-                [pages[n].text if n in scanned and n in pages else t for n, (t, _) in enumerate(texts, 1)],
+                [_cell_text(pages[n]) if n in scanned and n in pages else t for n, (t, _) in enumerate(texts, 1)],
                 templates,
                 fuzzy=True,
             )
@@ -253,6 +253,13 @@ def _analyse(
     engine = settings.ocr.engine if scanned else None
     damage = tuple(dict.fromkeys(watch.messages))
     return Analysis(loaded.path, loaded.sha256, templates, screens, pages, forms, unmatched, engine, damage)
+
+
+def _cell_text(page: PageContent) -> str:
+    """An OCR page's text for matching: the lines outside the table, then each cell's text as one string
+    (a header word wrapped over two lines of its cell, 年度指标 / 值, is 年度指标值 again)."""
+    cells = ["".join(c.text.split()) for g in page.grids for c in g.cells]
+    return "\n".join([*(ln.text for ln in page.free_lines), *(c for c in cells if c)])
 
 
 def _screen_scans(loaded: LoadedPdf, scans: set[int], also: tuple[int, ...]) -> set[int]:

@@ -171,3 +171,15 @@ def test_a_name_stacked_one_glyph_per_line_is_read() -> None:
     assert read.text == "产出指标"
     # a cell holding one glyph is no stack
     assert stacked_glyphs(cell[: side + 60], (0, 0, cell.shape[1], side + 60)) is None
+
+
+def test_a_header_word_wrapped_in_its_cell_matches_on_a_scan(tmp_path: Path) -> None:
+    """年度指标 / 值 wrapped inside one header cell: on the scan the cell's lines are one string again, so the
+    page matches its template's keywords by itself (as its text-layer version does)."""
+    from extract.pipeline import analyse
+
+    scan = tmp_path / "wrapped.pdf"
+    simulate(FIXED / "department-5.pdf", 13, scan, dpi=300, rotation=0)  # a layout with wrapped header words
+    a = analyse(scan)
+    national = next(t for t in a.templates if t.id == "dept-national")
+    assert national.missing(a.screens[0].text, True) == []
