@@ -33,16 +33,19 @@ run: install
 		echo "extract exit code $$code (0 clean, 1 some check failed or a field needs review); CSV in out/" >&2; \
 		[ $$code -le 1 ]
 
+# apt-get install those of the Debian packages $(1) that are not installed yet (nothing when all are)
+apt_missing = missing=""; for p in $(1); do \
+	dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	echo "installing$$missing with apt-get"; \
+	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
 # the tests also open our CSV and xlsx in LibreOffice (no formula may survive): Debian's calc, headless
 TEST_PACKAGES := libreoffice-calc-nogui
 test-deps:
-	@missing=""; for p in $(TEST_PACKAGES); do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-		echo "installing$$missing with apt-get"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
-	fi
+	@$(call apt_missing,$(TEST_PACKAGES))
 
 test: install test-deps
 	$(BIN)/python -m pytest -q
@@ -68,13 +71,7 @@ check: install
 SAMPLE_PACKAGES := libreoffice-calc-nogui fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei \
 	fonts-wqy-microhei
 samples-deps:
-	@missing=""; for p in $(SAMPLE_PACKAGES); do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-		echo "installing$$missing with apt-get"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
-	fi
+	@$(call apt_missing,$(SAMPLE_PACKAGES))
 
 samples: install samples-deps
 	$(BIN)/python samples/make_samples.py
