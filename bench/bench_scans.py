@@ -25,7 +25,7 @@ RapidOCR pass.
 Default size: 50 forms (layout seeds 5000–5024 × 2 kinds: 112 pages) × scan seed 5000 × 3 settings = 336
 scanned pages, the fewest seeds that give ≥ 100 pages per setting: about 21 minutes on 2 cores once the scans
 are cached (rendering and scanning them the first time adds about 2.5 minutes). The pipeline's turn of each
-page is noted inside the workers (a hook on ``extract.ocrpage.prepare``); pages it did not note are turned by
+page is noted inside the workers (a hook on ``extract.ocrpage.read_scanned_page``); pages it did not note are turned by
 ``extract.prep.prepare`` in a separate pass (``--orientation-pass``: every page, and any disagreement shown).
 The raw results are kept in CACHE/last-run.pickle: ``--rescore`` reports them again without reading.
 """
@@ -74,7 +74,7 @@ TARGETS = {"300": 99.0, "200": 98.0}  # numeric fields exact, %
 
 # ------------------------------------------------------------------------------------------- workers
 
-_ROTATIONS: dict[int, list[int]] = {}  # per worker: page -> Prepared.rotation of each prepare() of the last file
+_ROTATIONS: dict[int, list[int]] = {}  # per worker: page -> PageContent.rotation of each OCR read of the last file
 
 
 def _init(threads: int) -> None:
@@ -92,32 +92,23 @@ def _init(threads: int) -> None:
 
 
 def _hook_prepare() -> None:
-    """Wrap ``extract.ocrpage.prepare`` and ``read_scanned_page`` (module attributes, looked up at call time) to
-    note each page's turn. When the pipeline no longer goes through them, nothing is noted and the benchmark
-    calls ``prepare`` itself (a separate pass)."""
+    """Wrap ``extract.ocrpage.read_scanned_page`` (a module attribute, looked up at call time) to note the
+    turn of each page it read (``PageContent.rotation``). When the pipeline no longer goes through it,
+    nothing is noted and the benchmark calls ``prepare`` itself (a separate pass)."""
     try:
         import extract.ocrpage as op
     except ImportError:
         return
-    prepare, read = getattr(op, "prepare", None), getattr(op, "read_scanned_page", None)
-    if prepare is None or read is None:
+    read = getattr(op, "read_scanned_page", None)
+    if read is None:
         return
-    current: list[int | None] = [None]
-
-    def noting_prepare(*args: Any, **kwargs: Any) -> Any:
-        prepared = prepare(*args, **kwargs)
-        if current[0] is not None and hasattr(prepared, "rotation"):
-            _ROTATIONS.setdefault(current[0], []).append(int(prepared.rotation))
-        return prepared
 
     def noting_read(*args: Any, **kwargs: Any) -> Any:
-        current[0] = kwargs.get("number", args[1] if len(args) > 1 else None)
-        try:
-            return read(*args, **kwargs)
-        finally:
-            current[0] = None
+        content = read(*args, **kwargs)
+        if hasattr(content, "rotation"):
+            _ROTATIONS.setdefault(content.number, []).append(int(content.rotation))
+        return content
 
-    op.prepare = noting_prepare
     op.read_scanned_page = noting_read
 
 

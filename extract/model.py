@@ -78,6 +78,7 @@ class PageContent:
     scale: float = 1.0  # OCR pages: image pixels per point
     # OCR pages: boxes are in the upright, deskewed page; this maps them back to the page as stored
     to_page: Any = field(default=None, compare=False, repr=False)
+    rotation: int = 0  # OCR pages: degrees the stored page was turned clockwise to stand upright
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,20 +3,22 @@ hand the same cell boxes and text lines to the grid stage the text layer uses.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .grid import build_grid
 from .imagegrid import cell_boxes
-from .model import BBox, PageContent, TextLine
+from .model import BBox, Grid, PageContent, TextLine
 from .ocr import get_engine
-from .ocr.base import PixelBox
-from .prep import prepare
+from .ocr.base import OcrEngine, OcrLine, PixelBox
+from .prep import Prepared, level, mirrored, upside_down
 from .settings import OcrSettings
 
 MIN_PIECE_PX = 8  # narrower pieces of a text box (after splitting at cell borders) are ruling residue
 INSET_PX = 4  # keep crops this far inside the cell borders
+MIN_GLYPH_PT = 3.0  # ink in a cell no taller than this is no text (the smallest print is about 6 pt)
 
 
 def _split(box: PixelBox, cells: list[PixelBox]) -> list[PixelBox]:
@@ -39,8 +41,9 @@ def _inside(box: PixelBox, cell: PixelBox) -> bool:
     return cell[0] <= cx <= cell[2] and cell[1] <= cy <= cell[3]
 
 
-def _ink_box(gray: Any, cell: PixelBox) -> PixelBox | None:
-    """The bounding box of the ink inside a cell (borders excluded), if there is any."""
+def _ink_box(gray: Any, cell: PixelBox, min_height: float) -> PixelBox | None:
+    """The bounding box of the ink inside a cell (borders excluded), if there is any as tall as a glyph
+    (a thinner strip is what is left of a ruling, or a dash placeholder: nothing to read)."""
     x0, y0, x1, y1 = (cell[0] + INSET_PX, cell[1] + INSET_PX, cell[2] - INSET_PX, cell[3] - INSET_PX)
     if x1 - x0 < MIN_PIECE_PX or y1 - y0 < MIN_PIECE_PX:
         return None
@@ -48,16 +51,18 @@ def _ink_box(gray: Any, cell: PixelBox) -> PixelBox | None:
     if ink.sum() < 12:
         return None
     ys, xs = np.nonzero(ink)
+    if ys.max() - ys.min() + 1 < min_height:
+        return None
     return (x0 + int(xs.min()) - 2, y0 + int(ys.min()) - 2, x0 + int(xs.max()) + 3, y0 + int(ys.max()) + 3)
 
 
-def text_pieces(gray: Any, detected: list[PixelBox], cells: list[PixelBox]) -> list[PixelBox]:
+def text_pieces(gray: Any, detected: list[PixelBox], cells: list[PixelBox], scale: float) -> list[PixelBox]:
     """Line crops to read: detected boxes split at cell borders, plus the ink of any cell the detector
     missed (single digits in narrow cells are easy to miss)."""
     pieces = [p for box in detected for p in _split(box, cells)]
     for cell in cells:
         if not any(_inside(p, cell) for p in pieces):
-            ink = _ink_box(gray, cell)
+            ink = _ink_box(gray, cell, MIN_GLYPH_PT * scale)
             if ink is not None:
                 pieces.append(ink)
     return pieces
@@ -115,15 +120,33 @@ def tidy(text: str) -> str:
     return text.strip().lstrip("。，、.·'`").strip()
 
 
-def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageContent:
-    """One image page (a pdfium page) → lines, grid and text, like ``pages.read_page`` for text."""
-    engine = get_engine(settings.engine)
-    prepared = prepare(page, settings.prep, engine)
+def _read(prepared: Prepared, detected: list[PixelBox], settings: OcrSettings, engine: OcrEngine) -> _Read:
+    """The grid's cells and the text in them, read on a prepared page."""
     scale = prepared.scale
     boxes: list[BBox] = cell_boxes(prepared.gray, scale, settings.grid)
     cells_px = [(int(b[0] * scale), int(b[1] * scale), int(b[2] * scale), int(b[3] * scale)) for b in boxes]
     stacked = {c: img for c in cells_px if (img := stacked_glyphs(prepared.gray, c)) is not None}
-    pieces = [p for p in text_pieces(prepared.gray, engine.detect(prepared.gray), cells_px) if not _in_any(p, stacked)]
+    pieces = [p for p in text_pieces(prepared.gray, detected, cells_px, scale) if not _in_any(p, stacked)]
+    return _Read(boxes, engine.read(prepared.gray, pieces), stacked)
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    cells: list[BBox]  # points
+    lines: list[OcrLine]  # pixels
+    stacked: dict[PixelBox, Any]  # tall cells holding a name stacked one glyph per line: their line image
+
+
+def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageContent:
+    """One image page (a pdfium page) → lines, grid and text, like ``pages.read_page`` for text."""
+    engine = get_engine(settings.engine)
+    prepared, detected = level(page, settings.prep, engine)
+    read = _read(prepared, detected, settings, engine)
+    if upside_down(prepared.gray, read.lines, engine):  # read again, the right way up
+        h, w = prepared.gray.shape[:2]
+        prepared = prepared.turned_over()
+        read = _read(prepared, [mirrored(b, w, h) for b in detected], settings, engine)
+    scale = prepared.scale
     lines = [
         TextLine(
             tidy(ln.text),
@@ -131,18 +154,22 @@ def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageCont
             (ln.box[3] - ln.box[1]) / scale * 0.8,
             ln.confidence,
         )
-        for ln in engine.read(prepared.gray, pieces)
+        for ln in read.lines
         if tidy(ln.text)
     ]
-    for cell, img in stacked.items():  # a name stacked down a tall narrow cell, read as one line
-        (read,) = engine.read(img, [(0, 0, img.shape[1], img.shape[0])])
-        if tidy(read.text):
+    for cell, img in read.stacked.items():  # a name stacked down a tall narrow cell, read as one line
+        (one,) = engine.read(img, [(0, 0, img.shape[1], img.shape[0])])
+        if tidy(one.text):
             box = (cell[0] / scale, cell[1] / scale, cell[2] / scale, cell[3] / scale)
-            lines.append(TextLine(tidy(read.text), box, (cell[2] - cell[0]) / scale * 0.6, read.confidence))
+            lines.append(TextLine(tidy(one.text), box, (cell[2] - cell[0]) / scale * 0.6, one.confidence))
     lines.sort(key=lambda ln: (round(ln.bbox[1] / 4), ln.bbox[0]))
     w, h = prepared.gray.shape[1] / scale, prepared.gray.shape[0] / scale
     text = "\n".join(ln.text for ln in lines)
-    if not boxes:
-        return PageContent(number, w, h, "ocr", (), tuple(lines), text, prepared.gray, scale, prepared.to_page)
-    grid, free = build_grid(number, boxes, lines, drawn=False)
-    return PageContent(number, w, h, "ocr", (grid,), tuple(free), text, prepared.gray, scale, prepared.to_page)
+    grids: tuple[Grid, ...] = ()
+    free = lines
+    if read.cells:
+        grid, free = build_grid(number, read.cells, lines, drawn=False)
+        grids = (grid,)
+    return PageContent(
+        number, w, h, "ocr", grids, tuple(free), text, prepared.gray, scale, prepared.to_page, prepared.rotation
+    )

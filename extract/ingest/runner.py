@@ -251,7 +251,8 @@ class _Pool:
         self._spawn()
 
     def run(self, tasks: list[Task], timeout: float, emit: Callable[[FileResult], None]) -> None:
-        for t in tasks:
+        # largest first: a long file started last would keep one worker busy while the others idle
+        for t in sorted(tasks, key=lambda t: -t.size):
             self.tasks.put(t)
         left = {t.sha256 for t in tasks}
         while left:
