@@ -141,7 +141,7 @@ def main() -> int:
         verdicts.update(out)
         return out
 
-    scanscreen.screen_scans = noting  # type: ignore[assignment]
+    scanscreen.screen_scans = noting
     extract_document(alone)  # warm-up: models loaded
     t0 = time.perf_counter()
     extract_document(alone)
