@@ -125,12 +125,26 @@ def _slots(
     return groups
 
 
+def _framed(hsegs: list[Segment], vsegs: list[Segment], merge_px: int) -> list[Segment]:
+    """The horizontal rulings, and a closing line wherever vertical rulings end together with no ruling
+    across. A table printed over pages leaves the cells that run on over the page break (a level name
+    spanning rows on both pages) without their bottom or top ruling: the line closes them, as the edge
+    of the page does."""
+    out = list(hsegs)
+    for ends in ([v.start for v in vsegs], [v.end for v in vsegs]):
+        for y in sorted(set(ends)):
+            xs = [v.pos for v, e in zip(vsegs, ends, strict=True) if abs(e - y) <= 2 * merge_px]
+            if len(xs) >= 2:
+                out.append(Segment(y, min(xs), max(xs)))
+    return sorted(out, key=lambda g: g.pos)
+
+
 def cell_boxes(gray: Any, scale: float, s: ImageGridSettings | None = None) -> list[BBox]:
     """Cell rectangles (PDF points of the prepared page) of the ruled table(s) on the image."""
     s = s or ImageGridSettings()
     horiz, vert = _within_tables(*ruling_masks(gray, scale, s))
-    hsegs = _segments(horiz, True, s.merge_px)
     vsegs = _segments(vert, False, s.merge_px)
+    hsegs = _framed(_segments(horiz, True, s.merge_px), vsegs, s.merge_px)
     ys, xs = _positions(hsegs, s.merge_px), _positions(vsegs, s.merge_px)
     if len(ys) < 2 or len(xs) < 2:
         return []

@@ -20,7 +20,7 @@ from .templates import ColumnSpec, TableSpec, Template, norm
 from .values import clean_text
 from .vocabulary import vocabulary
 
-_POINTS = regex.compile(r"[(（]\s*(?P<points>\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
+_POINTS = regex.compile(r"[(（]\s*(?P<points>\d+(?:\.\d+)?)\s*分?\s*[)）]\s*$")  # 分 may be lost by OCR
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,6 +172,19 @@ def _turn(rgb: Any, rotation: int) -> Any:
     return np.ascontiguousarray(np.rot90(rgb, k))
 
 
+SMALL_PRINT_PT = 9.0  # text lines whose median box is lower than this are detected again at full resolution
+
+
+def _detect(engine: OcrEngine, gray: Any, scale: float) -> list[PixelBox]:
+    """Text lines; a page of small print (a long form fitted onto one page: 3–5 pt glyphs) is detected
+    again at full resolution, where its lines are not lost to the engine's usual reduction."""
+    boxes = engine.detect(gray)
+    heights = sorted(b[3] - b[1] for b in boxes)
+    if heights and heights[len(heights) // 2] < SMALL_PRINT_PT * scale:
+        return engine.detect(gray, fine=True)
+    return boxes
+
+
 def level(
     page: Any, settings: PrepSettings | None = None, engine: OcrEngine | None = None
 ) -> tuple[Prepared, list[PixelBox]]:
@@ -186,13 +199,13 @@ def level(
     scale = settings.dpi / 72
     h0, w0 = rgb.shape[:2]
     gray = suppress_seal(rgb)
-    boxes = engine.detect(gray)
+    boxes = _detect(engine, gray, scale)
     rotation = 0
     if _sideways(boxes):
         rotation = 90
         rgb = _turn(rgb, 90)
         gray = suppress_seal(rgb)
-        boxes = engine.detect(gray)
+        boxes = _detect(engine, gray, scale)
     skew = estimate_skew(gray, settings.max_skew)
     h, w = rgb.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)

@@ -217,3 +217,21 @@ def test_a_header_word_wrapped_in_its_cell_matches_on_a_scan(tmp_path: Path) -> 
     a = analyse(scan)
     national = next(t for t in a.templates if t.id == "dept-national")
     assert national.missing(a.screens[0].text, True) == []
+
+
+@pytest.mark.parametrize("variant", ["project-0", "project-5"])
+def test_level1_names_over_a_page_break_are_read_on_a_scan(variant: str, tmp_path: Path) -> None:
+    """A level-1 name merged over rows on two pages: its cells have no ruling at the page break (the
+    vertical rulings end together), yet are cells; a name whose points lost their 分 (产出指标（50）) is
+    still a name with points."""
+    import json
+
+    from extract.record import to_dict
+
+    source = FIXED / f"{variant}.pdf"
+    scan = tmp_path / "scan.pdf"
+    simulate(source, 60, scan, dpi=300, rotation=0)
+    truth = json.loads(source.with_name(f"{variant}.truth.json").read_text(encoding="utf-8"))["fields"]
+    want = [v for k, v in truth.items() if k.startswith("indicators[") and k.endswith("].level1")]
+    (record,) = extract_document(scan).records
+    assert [i["level1"] for i in to_dict(record)["indicators"]] == want
