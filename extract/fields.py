@@ -14,7 +14,7 @@ from decimal import Decimal
 from .model import Cell, Field, PageContent, TextLine
 from .sheet import Sheet
 from .templates import FieldSpec, HeaderSpec, Template, norm
-from .units import read_unit, resolve_rate
+from .units import read_unit, resolve_rate, unreadable_unit
 from .values import Value, clean_text, is_placeholder, parse_typed
 from .vocabulary import vocabulary
 
@@ -274,6 +274,8 @@ def settle_units(pages: Sequence[PageContent], sheet: Sheet, ex: Extraction) -> 
         ex.declared.add(path)
         for problem in problems:
             ex.flag(path, problem)
+        if reading.source == "template" and any(c.source == "ocr" and unreadable_unit(c.text) for c in labels):
+            ex.flag(path, "a label prints a unit OCR could not read; the template's unit is assumed")
         if reading.unit is None:
             for p, f in ex.fields.items():
                 if p.startswith(section + ".") and isinstance(f.value, Decimal) and not p.endswith(_NOT_MONEY):

@@ -17,7 +17,10 @@ import regex
 
 from .values import fold_digits
 
-_IN_BRACKETS = regex.compile(r"[(（]\s*(?:单位\s*[:：]\s*)?(?P<unit>万元|元)\s*[)）]")
+# the closing bracket may be lost (a label wrapped in a narrow cell, an OCR miss) where the label ends
+_IN_BRACKETS = regex.compile(r"[(（]\s*(?:单位\s*[:：]\s*)?(?P<unit>万元|元)\s*(?:[)）]|$)")
+# a label ending in a bracket of at most two characters, not points (分): where a unit is printed
+_SOME_BRACKETS = regex.compile(r"[(（](?![^)）]*分)\p{Han}{0,2}[)）]?$")
 _UNIT_LINE = regex.compile(r"(?:金额|资金)?单位\s*[:：]\s*(?:人民币)?\s*(?P<unit>万元|元)(?![\p{Han}])")
 HUNDRED = Decimal(100)
 
@@ -35,6 +38,11 @@ def unit_in_label(text: str | None) -> str | None:
         return None
     m = _IN_BRACKETS.search(fold_digits(text).replace(" ", ""))
     return m.group("unit") if m else None
+
+
+def unreadable_unit(text: str | None) -> bool:
+    """A label ending in brackets whose contents are no unit (OCR garbled them: ``项目资金（无）``)."""
+    return bool(text) and unit_in_label(text) is None and bool(_SOME_BRACKETS.search("".join((text or "").split())))
 
 
 def unit_in_line(text: str | None) -> str | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from extract.errors import TemplateError
-from extract.units import read_unit, resolve_rate, unit_in_label, unit_in_line
+from extract.units import read_unit, resolve_rate, unit_in_label, unit_in_line, unreadable_unit
 from extract.vocabulary import load_vocabulary, vocabulary
 
 
@@ -22,10 +22,29 @@ from extract.vocabulary import load_vocabulary, vocabulary
         ("预算执行情况(万元)(20分)", "万元"),
         ("项目资金", None),
         ("产出指标(50分)", None),
+        ("项目资金（元", "元"),  # the closing bracket lost (wrapped in a narrow cell, or by OCR)
+        ("全年执行数(万元", "万元"),
     ],
 )
 def test_unit_in_label(text: str, unit: str | None) -> None:
     assert unit_in_label(text) == unit
+
+
+@pytest.mark.parametrize(
+    ("text", "unreadable"),
+    [
+        ("项目资金（无）", True),  # OCR garbled the unit: the template's unit must not pass silently
+        ("项目资金（", True),
+        ("全年执行数(万", True),
+        ("项目资金（元）", False),
+        ("年初预算数", False),
+        ("产出指标(50分)", False),
+        ("执行率(%)", False),
+        ("其中：财政拨款", False),
+    ],
+)
+def test_a_label_whose_unit_cannot_be_read(text: str, unreadable: bool) -> None:
+    assert unreadable_unit(text) is unreadable
 
 
 @pytest.mark.parametrize(
