@@ -48,7 +48,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--copies", type=int, default=10)
     ap.add_argument("--scan-copies", type=int, default=6)
+    ap.add_argument("--kinds", default="text,scanned", help="of text, scanned")
     args = ap.parse_args()
+    kinds = args.kinds.split(",")
     from extract.ingest.runner import IngestSettings, ingest
     from extract.settings import Settings
 
@@ -57,6 +59,8 @@ def main() -> None:
     print(f"{head[0]:<8} " + " ".join(f"{h:>8}" for h in head[1:]))
     with tempfile.TemporaryDirectory() as tmp:
         for kind, names, copies in (("text", TEXT, args.copies), ("scanned", SCANNED, args.scan_copies)):
+            if kind not in kinds:
+                continue
             src, pages = folder(Path(tmp) / kind, names, copies)
             files = len(list(src.iterdir()))
             base = None

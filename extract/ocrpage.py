@@ -171,5 +171,5 @@ def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageCont
         grid, free = build_grid(number, read.cells, lines, drawn=False)
         grids = (grid,)
     return PageContent(
-        number, w, h, "ocr", grids, tuple(free), text, prepared.gray, scale, prepared.to_page, prepared.rotation
+        number, w, h, "ocr", grids, tuple(free), text, prepared.gray, scale, prepared.page_map(), prepared.rotation
     )

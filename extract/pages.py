@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from .budgets import check_render
@@ -52,10 +53,13 @@ def read_pages(
     numbers: list[int] | None = None,
     ocr: set[int] | None = None,
     ocr_settings: OcrSettings | None = None,
+    lean: bool = False,
 ) -> list[PageContent]:
-    """Pages ``numbers`` (1-based; default all) in full: lines and grids; pages ``ocr`` by OCR."""
+    """Pages ``numbers`` (1-based; default all) in full: lines and grids; pages ``ocr`` by OCR. ``lean``
+    (a long scanned document): an OCR page whose text names no form keeps no image (a 300 dpi page is
+    9–15 MB; dozens of narrative pages read because the screen was unsure of them would be held)."""
     out = []
-    scans = _ScanReader(loaded, ocr_settings or OcrSettings()) if ocr else None
+    scans = _ScanReader(loaded, ocr_settings or OcrSettings(), lean) if ocr else None
     for i in numbers if numbers is not None else range(1, loaded.page_count + 1):
         if scans is not None and i in (ocr or set()):
             out.append(scans.read(i))
@@ -71,9 +75,10 @@ def read_pages(
 class _ScanReader:
     """Reads image pages through pdfium (rendering) and the OCR stage; the document is opened once."""
 
-    def __init__(self, loaded: LoadedPdf, settings: OcrSettings) -> None:
+    def __init__(self, loaded: LoadedPdf, settings: OcrSettings, lean: bool = False) -> None:
         self.loaded = loaded
         self.settings = settings
+        self.lean = lean
         self.doc: Any = None
 
     def read(self, number: int) -> PageContent:
@@ -89,6 +94,12 @@ class _ScanReader:
             check_render(
                 width, height, self.settings.prep.dpi, self.loaded.budgets.render_pixels, self.loaded.path, number
             )
-            return read_scanned_page(page, number, self.settings)
+            content = read_scanned_page(page, number, self.settings)
         finally:
             page.close()
+        if self.lean:
+            from .scanscreen import names_a_form
+
+            if not names_a_form(content.text):
+                content = dataclasses.replace(content, image=None)
+        return content

@@ -205,6 +205,8 @@ class _DamageWatch(logging.Handler):
 def _analyse(
     path: str | Path, settings: Settings, also: tuple[int, ...], templates: tuple[Template, ...], watch: _DamageWatch
 ) -> Analysis:
+    from .scanscreen import MIN_PAGES as SCREEN_MIN_PAGES
+
     loaded = load(path, settings.budgets)
     try:
         texts = loaded.page_texts()
@@ -214,7 +216,8 @@ def _analyse(
         skipped = _screen_scans(loaded, scans, also)
         wanted = [n for n in wanted if n not in skipped]
         scanned = scans - skipped
-        pages = {p.number: p for p in read_pages(loaded, settings.page, wanted, scanned, settings.ocr)}
+        lean = len(scans) >= SCREEN_MIN_PAGES  # a long scanned document: no images of non-form pages kept
+        pages = {p.number: p for p in read_pages(loaded, settings.page, wanted, scanned, settings.ocr, lean)}
         # a scan with a scanner's own (invisible) text layer: the text names a form but there is no ruled
         # table in it to read — the image is read instead
         wrapped = {
@@ -244,7 +247,7 @@ def _analyse(
         # a form's table may run on over more pages than the screen looked at: read on while it continues
         while more := sorted({f.pages[-1].number + 1 for f in forms} - set(pages) - {len(screens) + 1}):
             ocr = scans & set(more)  # a scanned page the screen skipped is read now, by OCR
-            pages.update({p.number: p for p in read_pages(loaded, settings.page, more, ocr, settings.ocr)})
+            pages.update({p.number: p for p in read_pages(loaded, settings.page, more, ocr, settings.ocr, lean)})
             scanned |= ocr
             forms, unmatched = split_forms(pages, screens, templates, loaded.path)
         loaded.check_unchanged()  # what was read are the bytes that were hashed

@@ -20,6 +20,21 @@ from .settings import MAX_SKEW, PrepSettings
 
 
 @dataclass(frozen=True, slots=True)
+class PageMap:
+    """Prepared-page points → the stored page's points: the prepared image's scale and its 2×3 affine."""
+
+    scale: float
+    matrix: Any
+
+    def __call__(self, box: BBox) -> BBox:
+        x0, y0, x1, y1 = (v * self.scale for v in box)
+        pts = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=float)
+        mapped = pts @ np.asarray(self.matrix).T
+        xs, ys = mapped[:, 0] / self.scale, mapped[:, 1] / self.scale
+        return (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
+
+
+@dataclass(frozen=True, slots=True)
 class Prepared:
     gray: Any  # np.ndarray uint8, upright, deskewed, seal removed
     colour: Any  # np.ndarray uint8 RGB, upright and deskewed (for the debug picture)
@@ -31,11 +46,11 @@ class Prepared:
 
     def to_page(self, box: BBox) -> BBox:
         """A box in upright-page points → the stored page's points (its bounding box there)."""
-        x0, y0, x1, y1 = (v * self.scale for v in box)
-        pts = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=float)
-        mapped = pts @ np.asarray(self.matrix).T
-        xs, ys = mapped[:, 0] / self.scale, mapped[:, 1] / self.scale
-        return (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
+        return PageMap(self.scale, self.matrix)(box)
+
+    def page_map(self) -> PageMap:
+        """``to_page`` without the images: what a page read keeps (a bound method would hold them)."""
+        return PageMap(self.scale, self.matrix)
 
     def turned_over(self) -> Prepared:
         """The same page turned 180°."""
@@ -172,19 +187,6 @@ def _turn(rgb: Any, rotation: int) -> Any:
     return np.ascontiguousarray(np.rot90(rgb, k))
 
 
-SMALL_PRINT_PT = 9.0  # text lines whose median box is lower than this are detected again at full resolution
-
-
-def _detect(engine: OcrEngine, gray: Any, scale: float) -> list[PixelBox]:
-    """Text lines; a page of small print (a long form fitted onto one page: 3–5 pt glyphs) is detected
-    again at full resolution, where its lines are not lost to the engine's usual reduction."""
-    boxes = engine.detect(gray)
-    heights = sorted(b[3] - b[1] for b in boxes)
-    if heights and heights[len(heights) // 2] < SMALL_PRINT_PT * scale:
-        return engine.detect(gray, fine=True)
-    return boxes
-
-
 def level(
     page: Any, settings: PrepSettings | None = None, engine: OcrEngine | None = None
 ) -> tuple[Prepared, list[PixelBox]]:
@@ -199,13 +201,13 @@ def level(
     scale = settings.dpi / 72
     h0, w0 = rgb.shape[:2]
     gray = suppress_seal(rgb)
-    boxes = _detect(engine, gray, scale)
+    boxes = engine.detect(gray)
     rotation = 0
     if _sideways(boxes):
         rotation = 90
         rgb = _turn(rgb, 90)
         gray = suppress_seal(rgb)
-        boxes = _detect(engine, gray, scale)
+        boxes = engine.detect(gray)
     skew = estimate_skew(gray, settings.max_skew)
     h, w = rgb.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)

@@ -20,7 +20,7 @@ import numpy as np
 SCREEN_DPI = 150  # render; line finding runs at half of it, crops are read at it
 MIN_PAGES = 5  # fewer scanned pages than this: read them all
 BAND_LINES = 4  # lines read from the top (and, turned over, from the bottom) of the page
-CONFIDENT = 0.75  # mean recogniser confidence of a band that reads as something
+CONFIDENT = 0.6  # mean recogniser confidence of a band that reads as something (and names no form)
 MIN_CHARS = 6
 MAX_LINE_CHARS = 16
 SMEAR = 5  # pixels at half the screening resolution: wider than a gap between characters, narrower than a line gap
@@ -124,7 +124,8 @@ def _read_bands(gray: Any, small: Any, engine: Any) -> tuple[str, float]:
     return best
 
 
-def _names_a_form(text: str) -> bool:
+def names_a_form(text: str) -> bool:
+    """The text names a form: form words (自评表, 指标, 得分 …) or a level-1/2 indicator name."""
     from .templates import norm
     from .vocabulary import vocabulary
 
@@ -162,7 +163,7 @@ def screen_scans(path: str, numbers: list[int], budgets_pixels: int) -> dict[int
                 gray = np.ascontiguousarray(np.rot90(gray, 3))
                 text_small = np.ascontiguousarray(np.rot90(text_small, 3))
             read, conf = _read_bands(gray, text_small, engine)
-            if _names_a_form(read):
+            if names_a_form(read):
                 verdict = "form"
             elif conf >= CONFIDENT and len(read) >= MIN_CHARS:
                 verdict = "skip"

@@ -34,9 +34,8 @@ class OcrEngine(Protocol):
     def available(self) -> str | None:
         """None when usable, else why not (a missing program or model)."""
 
-    def detect(self, gray: Any, fine: bool = False) -> list[PixelBox]:
-        """Boxes of the text lines on the page; ``fine``: print too small for the engine's usual
-        reduction (it detects at full resolution)."""
+    def detect(self, gray: Any) -> list[PixelBox]:
+        """Boxes of the text lines on the page."""
 
     def read(self, gray: Any, boxes: Sequence[PixelBox], numeric: bool = False) -> list[OcrLine]:
         """The text of each box (one line each); ``numeric`` narrows the alphabet to digits and .,-%."""

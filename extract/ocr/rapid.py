@@ -11,7 +11,6 @@ from typing import Any
 from .base import OcrLine, PixelBox
 
 DETECT_SCALE = 0.5  # detect text lines at 150 dpi on a 300 dpi page: 4× fewer pixels, same boxes
-# (``fine``: at full resolution, for print too small for that — a long form fitted onto one page)
 
 
 class RapidEngine:
@@ -37,16 +36,15 @@ class RapidEngine:
             self._ocr = RapidOCR(print_verbose=False, intra_op_num_threads=threads, inter_op_num_threads=threads)
         return self._ocr
 
-    def detect(self, gray: Any, fine: bool = False) -> list[PixelBox]:
+    def detect(self, gray: Any) -> list[PixelBox]:
         import cv2
         import numpy as np
 
-        scale = 1.0 if fine else DETECT_SCALE
-        small = gray if fine else cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        small = cv2.resize(gray, None, fx=DETECT_SCALE, fy=DETECT_SCALE, interpolation=cv2.INTER_AREA)
         boxes, _ = self.ocr.text_det(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
         out: list[PixelBox] = []
         for quad in boxes if boxes is not None else []:
-            q = np.asarray(quad) / scale
+            q = np.asarray(quad) / DETECT_SCALE
             out.append((int(q[:, 0].min()), int(q[:, 1].min()), int(q[:, 0].max()) + 1, int(q[:, 1].max()) + 1))
         return out
 

@@ -34,7 +34,7 @@ class TesseractEngine:
             return "tesseract's chi_sim data is missing (apt-get install tesseract-ocr-chi-sim)"
         return None
 
-    def detect(self, gray: Any, fine: bool = False) -> list[PixelBox]:
+    def detect(self, gray: Any) -> list[PixelBox]:
         return ink_lines(gray)
 
     def read(self, gray: Any, boxes: Sequence[PixelBox], numeric: bool = False) -> list[OcrLine]:
