@@ -40,7 +40,10 @@ class ScanScreen:
 def _lines(ink: Any, min_height: int) -> list[tuple[int, int, int, int]]:
     """Text line boxes (x0, y0, x1, y1) from the row profile of text ink, top to bottom."""
     rows = ink.sum(axis=1) / 255
-    on = rows > max(2.0, 0.002 * ink.shape[1])
+    # a gap between lines is a row with little ink, not none: noise, bleed-through and blur put some there
+    busy = rows[rows > 0]
+    floor = 0.1 * float(np.percentile(busy, 90)) if len(busy) else 0.0
+    on = rows > max(2.0, 0.002 * ink.shape[1], floor)
     out = []
     y = 0
     h = len(on)
@@ -99,17 +102,18 @@ def _read_bands(gray: Any, small: Any, engine: Any) -> tuple[str, float]:
     import cv2
 
     best = ("", 0.0)
+    k = round(gray.shape[0] / small.shape[0])  # pixels of ``gray`` per pixel of ``small``
     for turned in (False, True):
         g = gray[::-1, ::-1] if turned else gray
         t = small[::-1, ::-1] if turned else small
-        boxes = [(2 * x0, 2 * y0, 2 * x1, 2 * y1) for x0, y0, x1, y1 in _lines(np.ascontiguousarray(t), 3)]
+        boxes = [(k * x0, k * y0, k * x1, k * y1) for x0, y0, x1, y1 in _lines(np.ascontiguousarray(t), 3)]
         # lines, not page numbers or specks; at most MAX_LINE_CHARS characters of each (reading cost grows
         # with a crop's width, and a line's start tells what the page is)
         boxes = [b for b in boxes if b[2] - b[0] > 3 * (b[3] - b[1])][:BAND_LINES]
         boxes = [(x0, y0, min(x1, x0 + MAX_LINE_CHARS * (y1 - y0)), y1) for x0, y0, x1, y1 in boxes]
         if not boxes:
             continue
-        pad = 4
+        pad = 2 * k
         crops = [
             cv2.cvtColor(
                 np.ascontiguousarray(g[max(y0 - pad, 0) : y1 + pad, max(x0 - pad, 0) : x1 + pad]), cv2.COLOR_GRAY2BGR
@@ -136,6 +140,14 @@ def names_a_form(text: str) -> bool:
     return any(name in t for name in (*vocab.level1_names, *vocab.level2_names) if len(name) >= 3)
 
 
+def _verdict(read: str, confidence: float) -> str:
+    if names_a_form(read):
+        return "form"
+    if confidence >= CONFIDENT and len(read) >= MIN_CHARS:
+        return "skip"
+    return "unsure"
+
+
 def screen_scans(path: str, numbers: list[int], budgets_pixels: int) -> dict[int, ScanScreen]:
     """A verdict per scanned page ``numbers`` (1-based) of the PDF at ``path``."""
     import cv2
@@ -159,16 +171,25 @@ def screen_scans(path: str, numbers: list[int], budgets_pixels: int) -> dict[int
                 page.close()
             small = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
             text_small, table = _text_ink(small)
-            if _sideways(text_small):
+            turned = _sideways(text_small)
+            if turned:
                 gray = np.ascontiguousarray(np.rot90(gray, 3))
                 text_small = np.ascontiguousarray(np.rot90(text_small, 3))
             read, conf = _read_bands(gray, text_small, engine)
-            if names_a_form(read):
-                verdict = "form"
-            elif conf >= CONFIDENT and len(read) >= MIN_CHARS:
-                verdict = "skip"
-            else:
-                verdict = "unsure"
+            verdict = _verdict(read, conf)
+            if verdict == "unsure" and w * h * (2 * SCREEN_DPI / 72) ** 2 <= budgets_pixels:
+                # a second look at the same lines at twice the resolution
+                page = doc[n - 1]
+                try:
+                    fine = np.asarray(page.render(scale=2 * SCREEN_DPI / 72, grayscale=True).to_pil().convert("L"))
+                finally:
+                    page.close()
+                if turned:
+                    fine = np.ascontiguousarray(np.rot90(fine, 3))
+                again, sure = _read_bands(fine, text_small, engine)
+                if _verdict(again, sure) != "unsure":
+                    read, conf = again, sure
+                    verdict = _verdict(again, sure)
             out[n] = ScanScreen(n, verdict, read, conf, table, time.perf_counter() - t0)
     finally:
         doc.close()
