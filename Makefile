@@ -61,6 +61,7 @@ bench: install samples-deps
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_bombs.py --big
 	$(BIN)/python bench/bench_scans.py
+	$(BIN)/python bench/bench_longscan.py
 
 check: install
 	$(BIN)/ruff format --check extract tests bench samples

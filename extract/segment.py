@@ -17,6 +17,7 @@ from .templates import Template, contains, fallback, is_bundled, match, nearest,
 
 # a title line: short, ends with 自评表 (optionally a year in brackets); not a table-of-contents line
 _TITLE = regex.compile(r"^\s*(?P<title>[^\s.…·]{0,40}?自评表)\s*(?:[(（]\s*\d{4}\s*年度?\s*[)）])?\s*$", regex.M)
+SCAN_SHIFT = 15.0  # points: how far a scanned page's content may sit from the previous page's
 CONTINUATION_OVERLAP = 0.6  # share of column borders a continuation page's table has in common
 
 
@@ -152,6 +153,11 @@ def continues(prev: PageContent, page: PageContent, screen_: PageScreen) -> bool
     a, b = _borders(prev, last=True), _borders(page, last=False)
     if not a or not b:
         return False
+    if prev.method == "ocr" or page.method == "ocr":
+        # a scanned sheet lies a little differently on the glass each time: the same table, shifted
+        shift = min((b[0] - a[0], b[-1] - a[-1]), key=abs)
+        if abs(shift) <= SCAN_SHIFT:
+            a = tuple(x + shift for x in a)
     # one sheet printed over pages: the same outer borders, and the borders of the page whose merged
     # cells hide more of them (a header block) are mostly borders of the other
     same_edges = abs(a[0] - b[0]) <= 2.0 and abs(a[-1] - b[-1]) <= 2.0

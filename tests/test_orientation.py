@@ -243,3 +243,24 @@ def test_level1_names_over_a_page_break_are_read_on_a_scan(variant: str, tmp_pat
     want = [v for k, v in truth.items() if k.startswith("indicators[") and k.endswith("].level1")]
     (record,) = extract_document(scan).records
     assert [i["level1"] for i in to_dict(record)["indicators"]] == want
+
+
+def test_a_scanned_table_shifted_on_the_next_page_continues() -> None:
+    """Each page of a scan lies a little differently (placement, skew levelled about the page's centre): the
+    same table's borders sit a few points off on the next page, and it still continues there — on text
+    pages, where nothing moves, a table whose borders differ as much is another table."""
+    from extract.model import Grid, PageContent
+    from extract.segment import PageScreen, continues
+
+    xs = (127.0, 144.0, 182.0, 231.0, 284.0, 316.0, 351.0, 434.0, 468.0)
+
+    def page(number: int, shift: float, method: str) -> PageContent:
+        moved = tuple(x + shift for x in xs)
+        grid = Grid(number, (moved[0], 40.0, moved[-1], 800.0), moved, (40.0, 800.0), ())
+        return PageContent(number, 595.0, 842.0, method, (grid,), (), "")
+
+    screen = PageScreen(2, "", None, (), True)
+    assert continues(page(1, 0, "ocr"), page(2, -2.6, "ocr"), screen)
+    assert continues(page(1, 0, "ocr"), page(2, 9.0, "ocr"), screen)
+    assert not continues(page(1, 0, "text"), page(2, 9.0, "text"), screen)
+    assert not continues(page(1, 0, "ocr"), page(2, 40.0, "ocr"), screen)
