@@ -78,22 +78,33 @@ def ruling_masks(gray: Any, scale: float, s: ImageGridSettings) -> tuple[Any, An
 TABLE_SPAN = (0.2, 0.15)  # a ruled structure this wide (share of the page) or this tall is a table
 
 
+def _at_edge(stat: Any, w: int, h: int) -> bool:
+    """A component touching the image's border: the dark edge of the paper or the scanner's lid, no ruling."""
+    x, y, bw, bh = (int(v) for v in stat[:4])
+    return x <= 2 or y <= 2 or x + bw >= w - 2 or y + bh >= h - 2
+
+
 def _within_tables(horiz: Any, vert: Any) -> tuple[Any, Any]:
     """Ruling pieces inside the region of the page's tables only: the strokes of a large bold title (or
     of a seal's lettering above the table) are long enough to pass for rulings and would cut the title
-    into tiny cells; they are not connected to a table's frame and lie outside it."""
+    into tiny cells; they are not connected to a table's frame and lie outside it. The region is the box of
+    the long rulings (not of everything joined to them, nor of the paper's dark edge)."""
     import cv2
 
     h, w = horiz.shape[:2]
-    n, _, stats, _ = cv2.connectedComponentsWithStats(cv2.bitwise_or(horiz, vert), connectivity=8)
-    big = [i for i in range(1, n) if stats[i, 2] >= TABLE_SPAN[0] * w or stats[i, 3] >= TABLE_SPAN[1] * h]
-    if not big:
+    # long rulings by themselves, each mask apart: a title's strokes or a seal's ring touching the table
+    # would join it as one component and stretch its region over the title
+    boxes = []
+    for mask, axis, share in ((horiz, 2, TABLE_SPAN[0] * w), (vert, 3, TABLE_SPAN[1] * h)):
+        n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        boxes += [stats[i, :4] for i in range(1, n) if stats[i, axis] >= share and not _at_edge(stats[i], w, h)]
+    if not boxes:
         return horiz, vert
     margin = int(0.01 * max(h, w))
-    x0 = max(min(int(stats[i, 0]) for i in big) - margin, 0)
-    y0 = max(min(int(stats[i, 1]) for i in big) - margin, 0)
-    x1 = min(max(int(stats[i, 0] + stats[i, 2]) for i in big) + margin, w)
-    y1 = min(max(int(stats[i, 1] + stats[i, 3]) for i in big) + margin, h)
+    x0 = max(min(int(b[0]) for b in boxes) - margin, 0)
+    y0 = max(min(int(b[1]) for b in boxes) - margin, 0)
+    x1 = min(max(int(b[0] + b[2]) for b in boxes) + margin, w)
+    y1 = min(max(int(b[1] + b[3]) for b in boxes) + margin, h)
     region = np.zeros_like(horiz)
     region[y0:y1, x0:x1] = 255
     return cv2.bitwise_and(horiz, region), cv2.bitwise_and(vert, region)

@@ -264,3 +264,16 @@ def test_a_scanned_table_shifted_on_the_next_page_continues() -> None:
     assert continues(page(1, 0, "ocr"), page(2, 9.0, "ocr"), screen)
     assert not continues(page(1, 0, "text"), page(2, 9.0, "text"), screen)
     assert not continues(page(1, 0, "ocr"), page(2, 40.0, "ocr"), screen)
+
+
+def test_a_dark_paper_edge_does_not_pull_the_title_into_the_table(tmp_path: Path) -> None:
+    """A scan whose page edge prints as a long dark strip, and a seal whose ring joins the title to the
+    table: the table's region is the box of its long rulings alone, so the large title above it is read as
+    a line (not cut into one-glyph cells by its own strokes) and the form is found, all four pages."""
+    scan = tmp_path / "scan.pdf"
+    simulate(FIXED / "department-0.pdf", 62, scan, dpi=200, rotation=0)
+    from extract.pipeline import analyse
+
+    a = analyse(scan)
+    assert [[p.number for p in f.pages] for f in a.forms] == [[1, 2, 3, 4]]
+    assert a.screens[0].title is not None and "自评表" in a.screens[0].title
