@@ -114,6 +114,17 @@ def stacked_glyphs(gray: Any, cell: PixelBox) -> Any | None:
     return np.ascontiguousarray(np.hstack(tiles))
 
 
+SPECK_CONFIDENCE = 0.3  # one or two glyphs, no digit, read this unsurely: a speck or a seal's trace
+
+
+def _speck(line: OcrLine) -> bool:
+    """A mark read as a glyph or two with next to no confidence (福 at 0.04 where a seal's ring crosses an empty
+    cell): no text. It would give an empty cell a value — a subtotal row an indicator's name. Digits are kept:
+    an unsure number is reread and flagged, never dropped."""
+    text = tidy(line.text)
+    return line.confidence < SPECK_CONFIDENCE and len(text) <= 2 and not any(ch.isdigit() for ch in text)
+
+
 def tidy(text: str) -> str:
     """OCR text without a stray mark before a line's first character (a speck read as ``。``). The
     width of punctuation (``,`` or ``，``) is as the engine read it: forms print both."""
@@ -155,7 +166,7 @@ def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageCont
             ln.confidence,
         )
         for ln in read.lines
-        if tidy(ln.text)
+        if tidy(ln.text) and not _speck(ln)
     ]
     for cell, img in read.stacked.items():  # a name stacked down a tall narrow cell, read as one line
         (one,) = engine.read(img, [(0, 0, img.shape[1], img.shape[0])])

@@ -110,6 +110,16 @@ def test_indicator_subtotals() -> None:
     assert run("indicator_subtotals", Facts({})).status == "skipped"
 
 
+def test_a_group_without_its_subtotal_row_fails_the_subtotals() -> None:
+    """A subtotal row read as an indicator (a speck in its name column on a scan): its group has rows but no
+    subtotal, so no sum covers it — the check says so instead of passing the shifted rows as clean."""
+    facts = score_facts()
+    shifted = Facts(facts.values, (), [_ind("投入", "16", "16.00"), *facts.indicators], [facts.subtotals[1]])
+    bad = run("indicator_subtotals", shifted)
+    assert bad.status == "fail" and "indicators[0].score" in bad.fields and "indicators[1].set_score" in bad.fields
+    assert any("投入" in d and "no subtotal" in d for d in bad.details)
+
+
 def test_total_score() -> None:
     assert run("total_score", score_facts()).status == "pass"
     bad = run("total_score", score_facts(total="95.00"))

@@ -277,3 +277,16 @@ def test_a_dark_paper_edge_does_not_pull_the_title_into_the_table(tmp_path: Path
     a = analyse(scan)
     assert [[p.number for p in f.pages] for f in a.forms] == [[1, 2, 3, 4]]
     assert a.screens[0].title is not None and "自评表" in a.screens[0].title
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "speck"),
+    [("福", 0.04, True), ("二", 0.16, True), ("“", 0.23, True), ("8", 0.1, False), ("投入", 0.9, False)],
+)
+def test_a_mark_read_with_next_to_no_confidence_is_no_text(text: str, confidence: float, speck: bool) -> None:
+    """A seal's trace in an empty cell read as 福 at 0.04 gave a subtotal row an indicator's name; an unsure
+    digit stays (it is reread and flagged, never dropped)."""
+    from extract.ocr.base import OcrLine
+    from extract.ocrpage import _speck
+
+    assert _speck(OcrLine(text, (0, 0, 10, 10), confidence)) is speck

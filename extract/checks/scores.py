@@ -32,7 +32,18 @@ def check_indicator_subtotals(rule: RuleSpec, facts: Facts) -> Check:
                 details.append(f"{sub.get('level1')} {key}: printed {printed}, rows sum to {total}")
                 fields.append(f"indicator_subtotals[{i}].{key}")
                 fields.extend(f"indicators[{j}].{key}" for j, _ in rows)
+    # rows of a group with no subtotal while the other groups have one: a subtotal row read as an indicator
+    # (its name cell not read, a speck beside it), or a group the form leaves unchecked — never passed clean
+    named = {sub.get("level1") for sub in facts.subtotals}
+    orphans = [(j, r) for j, r in enumerate(facts.indicators) if r.get("level1") not in named]
+    for group in dict.fromkeys(r.get("level1") for _, r in orphans):
+        name = f"rows of {group}" if group else "rows without a level-1 name"
+        details.append(f"{name} have no subtotal row, the other groups have one")
+        fields.extend(f"indicators[{j}].{k}" for j, r in orphans if r.get("level1") == group for k in _KEYS)
     return verdict(rule, details, fields, len(facts.subtotals))
+
+
+_KEYS = ("reference_score", "set_score", "score")
 
 
 def check_total_score(rule: RuleSpec, facts: Facts) -> Check:
