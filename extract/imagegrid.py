@@ -22,19 +22,46 @@ class Segment:
     pos: float  # y of a horizontal ruling, x of a vertical one (pixels)
     start: float
     end: float
+    thick: float = 0.0  # its width across (pixels; the 90th percentile along it)
+    bend: float = 0.0  # how far its centre line strays from a straight line (pixels)
+
+
+def _shape(labels: Any, i: int, x: int, y: int, w: int, h: int, horizontal: bool) -> tuple[float, float, float]:
+    """Where a ruling piece runs (pixels across it: the middle of its densest rows, or columns), how
+    thick it is (the 90th percentile of its width along it) and how much it bends (the 75th percentile
+    of its centre line's distance from a straight line). Ink touching a ruling (a seal's ring, a stroke)
+    widens its box to one side, not its densest line; the arc of a seal's ring bends and its star tapers,
+    a ruling does neither."""
+    box = (labels[y : y + h, x : x + w] == i).astype(np.float32)
+    if not horizontal:
+        box = box.T
+    counts = box.sum(axis=1)
+    dense = np.flatnonzero(counts >= 0.5 * counts.max())
+    pos = float((y if horizontal else x) + (dense[0] + dense[-1] + 1) / 2)
+    ink = box.sum(axis=0)
+    along = np.flatnonzero(ink > 0)
+    if len(along) < 8:
+        return pos, float(ink.max()), 0.0
+    centre = (box[:, along] * np.arange(box.shape[0])[:, None]).sum(axis=0) / ink[along]
+    fit = np.polyval(np.polyfit(along, centre, 1), along)
+    widths = ink[along]
+    p90, median = float(np.percentile(widths, 90)), float(np.median(widths))
+    thick = p90 if p90 <= 1.5 * median + 1 else float("inf")  # a taper (a star's point) is no ruling
+    return pos, thick, float(np.percentile(np.abs(centre - fit), 75))
 
 
 def _segments(mask: Any, horizontal: bool, merge_px: int) -> list[Segment]:
     import cv2
 
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     segs = []
     for i in range(1, n):
-        x, y, w, h, _area = stats[i]
+        x, y, w, h = (int(v) for v in stats[i][:4])
+        pos, thick, bend = _shape(labels, i, x, y, w, h, horizontal)
         if horizontal:
-            segs.append(Segment(y + h / 2, float(x), float(x + w)))
+            segs.append(Segment(pos, float(x), float(x + w), thick, bend))
         else:
-            segs.append(Segment(x + w / 2, float(y), float(y + h)))
+            segs.append(Segment(pos, float(y), float(y + h), thick, bend))
     segs.sort(key=lambda s: s.pos)
     return segs
 
@@ -150,12 +177,55 @@ def _framed(hsegs: list[Segment], vsegs: list[Segment], merge_px: int) -> list[S
     return sorted(out, key=lambda g: g.pos)
 
 
+def _met_by(end: float, pos: float, across: list[Segment], tol: float) -> float | None:
+    """The position of a ruling across that meets the point (pos along it, end across it), if any."""
+    for a in across:
+        if abs(a.pos - end) <= tol and a.start - tol <= pos <= a.end + tol:
+            return a.pos
+    return None
+
+
+def _anchored(
+    segs: list[Segment], across: list[Segment], tol: float, long_px: float, thick_px: float, bend_px: float
+) -> list[Segment]:
+    """The pieces that belong to the table's frame. A long piece is a ruling. A shorter one is a ruling
+    if it is thin, straight and even, and runs from one ruling across to another (a piece of middle
+    length: meets one at least). Over a grey or 1-bit scan no colour tells a seal from the print: its
+    ring's sides bend, its star's points taper or are thick, the strokes of its lettering end in the open,
+    and each made a column or row of tiny cells out of a score cell."""
+    out = []
+    for g in segs:
+        length = g.end - g.start
+        if length >= 2 * long_px:
+            out.append(g)
+        elif g.thick <= thick_px and g.bend <= bend_px:
+            a, b = _met_by(g.start, g.pos, across, tol), _met_by(g.end, g.pos, across, tol)
+            both = a is not None and b is not None and abs(a - b) > tol
+            if both or ((a is not None or b is not None) and length >= long_px):
+                out.append(g)
+    return out
+
+
+def frame_segments(horiz: Any, vert: Any, scale: float, s: ImageGridSettings) -> tuple[list[Segment], list[Segment]]:
+    """The ruling pieces of the masks that are part of the table's frame (see ``_anchored``), twice over:
+    a piece kept must meet pieces that are kept themselves."""
+    hsegs, vsegs = _segments(horiz, True, s.merge_px), _segments(vert, False, s.merge_px)
+    tol = max(4.0, 1.5 * scale)  # a ruling's end lies in the ruling across it
+    long_px, thick_px, bend_px = s.anchor_free_pt * scale, max(s.ruling_max_pt * scale, 5.0), max(1.5, 0.4 * scale)
+    for _ in range(2):
+        hsegs, vsegs = (
+            _anchored(hsegs, vsegs, tol, long_px, thick_px, bend_px),
+            _anchored(vsegs, hsegs, tol, long_px, thick_px, bend_px),
+        )
+    return hsegs, vsegs
+
+
 def cell_boxes(gray: Any, scale: float, s: ImageGridSettings | None = None) -> list[BBox]:
     """Cell rectangles (PDF points of the prepared page) of the ruled table(s) on the image."""
     s = s or ImageGridSettings()
     horiz, vert = _within_tables(*ruling_masks(gray, scale, s))
-    vsegs = _segments(vert, False, s.merge_px)
-    hsegs = _framed(_segments(horiz, True, s.merge_px), vsegs, s.merge_px)
+    hsegs, vsegs = frame_segments(horiz, vert, scale, s)
+    hsegs = _framed(hsegs, vsegs, s.merge_px)
     ys, xs = _positions(hsegs, s.merge_px), _positions(vsegs, s.merge_px)
     if len(ys) < 2 or len(xs) < 2:
         return []

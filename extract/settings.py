@@ -43,6 +43,8 @@ class ImageGridSettings:
     close_px: int = 9  # breaks up to this many pixels in a ruling are closed
     merge_px: int = 6  # rulings closer than this are one
     coverage: float = 0.6  # share of a slot's side a ruling must cover to separate two slots
+    anchor_free_pt: float = 36.0  # a ruling piece shorter than this meets rulings across at both ends
+    ruling_max_pt: float = 2.4  # a ruling piece shorter than 2 × anchor_free_pt is at most this thick
 
 
 @dataclass(frozen=True, slots=True)

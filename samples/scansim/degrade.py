@@ -168,8 +168,12 @@ def output_image(page: FloatArray, recipe: Recipe) -> Image.Image:
         local = cv2.adaptiveThreshold(
             smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, round(level * 255)
         )
-        # Dark only where darker than the surroundings and than mid-grey: paper in a shadow stays white.
-        binary = np.where((local == 0) & (smooth < 150), 0, 255).astype(np.uint8)
+        # Dark only where darker than the surroundings and than a level between this page's paper and its
+        # print (not a fixed grey: a thin ruling blurred to mid-grey on light paper is still print, and
+        # an absolute gate erased every thin line and glyph of a light page); paper in a shadow stays white.
+        sample = smooth[::4, ::4]
+        paper, ink = float(np.percentile(sample, 90)), float(np.percentile(sample, 0.5))
+        binary = np.where((local == 0) & (smooth < paper - 0.2 * (paper - ink)), 0, 255).astype(np.uint8)
     else:
         binary = np.where(lum > round(level * 255), 255, 0).astype(np.uint8)
     return Image.fromarray(binary, "L").convert("1", dither=Image.Dither.NONE)

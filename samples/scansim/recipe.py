@@ -22,7 +22,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Union
 
-RECIPE_VERSION = 1
+RECIPE_VERSION = 2  # 2: the adaptive 1-bit gate follows the page (1 erased the thin print of light pages)
 
 DPI_RANGE = (150, 400)
 STANDARD_DPIS = (150, 200, 240, 300, 400)
