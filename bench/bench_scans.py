@@ -49,6 +49,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scanscore import (  # noqa: E402
+    SMALL_PRINT_PT,
     FieldFact,
     Scan,
     Tally,
@@ -59,6 +60,7 @@ from scanscore import (  # noqa: E402
     pattern,
     pct,
     reason,
+    source_print_pt,
     tally,
     tally_fields,
     top_patterns,
@@ -242,7 +244,15 @@ def load_scan(setting: str, pdf: Path) -> Scan:
         sizes = [tuple(doc[i].get_size()) for i in range(len(doc))]
     finally:
         doc.close()
-    return Scan(setting, pdf, truth, meta["recipe"], meta.get("placements", []), sizes)  # type: ignore[arg-type]
+    scan = Scan(setting, pdf, truth, meta["recipe"], meta.get("placements", []), sizes)
+    source = pdf.parent.parent / "variants" / meta["source"]["file"]
+    if source not in _PRINT:
+        _PRINT[source] = source_print_pt(source)
+    scan.print_pt = _PRINT[source]
+    return scan
+
+
+_PRINT: dict[Path, float | None] = {}  # source -> its median print size (points)
 
 
 def read_all(pool: ProcessPoolExecutor, scans: list[Scan]) -> None:
@@ -344,6 +354,11 @@ def report_settings(
         print(row(name, t) + goal)
         read = tally([s for s in scans if not s.lost], facts, lambda s: "all").get("all", Tally(forms=0))
         print(row(f"{name}, forms read only", read))
+        small = f"< {SMALL_PRINT_PT:g} pt"
+        legible = tally([s for s in scans if s.choices()["print"] != small], facts, lambda s: "all")
+        if "all" in legible and legible["all"].forms < t.forms:
+            print(row(f"{name}, print >= {SMALL_PRINT_PT:g} pt", legible["all"]))
+            out[f"{name}, print >= {SMALL_PRINT_PT:g} pt"] = legible["all"].as_dict()
         for family, ft in sorted(tally(scans, facts, lambda s: s.choices()["family"]).items()):
             print(row(f"{name}, {family}", ft))
         print(f"  {name}: read by {dict(Counter(s.read_as() for s in scans))}")

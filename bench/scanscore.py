@@ -79,6 +79,28 @@ def file_choices(recipe: dict[str, Any], placements: list[dict[str, Any]]) -> di
     }
 
 
+SMALL_PRINT_PT = 4.0  # print smaller than this is below what a scan resolves (a 5-page form fitted on a sheet)
+
+
+def print_band(size: float | None) -> str:
+    if size is None:
+        return "?"
+    return f"< {SMALL_PRINT_PT:g} pt" if size < SMALL_PRINT_PT else f">= {SMALL_PRINT_PT:g} pt"
+
+
+def source_print_pt(source_pdf: Path) -> float | None:
+    """The median size of the glyphs the source prints (its text layer), in points."""
+    import statistics
+
+    import pdfplumber
+
+    if not source_pdf.is_file():
+        return None
+    with pdfplumber.open(source_pdf) as pdf:
+        sizes = [float(c["size"]) for page in pdf.pages for c in page.chars if c["text"].strip()]
+    return statistics.median(sizes) if sizes else None
+
+
 def _upright_box(box: list[float], turn: int, stored: tuple[float, float]) -> tuple[float, float, float, float]:
     """A box on the stored (turned) scan page -> the same box on the upright source page (points)."""
     sw, sh = stored
@@ -120,6 +142,7 @@ class Scan:
     seconds: float = 0.0
     rotations: dict[int, int] = field(default_factory=dict)  # 1-based page -> Prepared.rotation
     rotation_source: dict[int, str] = field(default_factory=dict)  # page -> "pipeline" | "prepare"
+    print_pt: float | None = None  # the median glyph size the source prints (points), if known
 
     @property
     def pages(self) -> int:
@@ -142,6 +165,7 @@ class Scan:
             "kind": self.truth["kind"],
             "family": str(self.truth["layout"].get("family")),
             **file_choices(self.recipe, self.placements),
+            "print": print_band(self.print_pt),
         }
 
     def read_as(self) -> str:

@@ -175,5 +175,9 @@ def output_image(page: FloatArray, recipe: Recipe) -> Image.Image:
         paper, ink = float(np.percentile(sample, 90)), float(np.percentile(sample, 0.5))
         binary = np.where((local == 0) & (smooth < paper - 0.2 * (paper - ink)), 0, 255).astype(np.uint8)
     else:
-        binary = np.where(lum > round(level * 255), 255, 0).astype(np.uint8)
+        # The scanner levels paper to white and its darkest print to black, then cuts at the level (a cut
+        # on the raw grey, below a light page's mid-tone, erased every thin line and small glyph).
+        sample = lum[::4, ::4]
+        paper, ink = float(np.percentile(sample, 90)), float(np.percentile(sample, 0.5))
+        binary = np.where(lum > ink + level * (paper - ink), 255, 0).astype(np.uint8)
     return Image.fromarray(binary, "L").convert("1", dither=Image.Dither.NONE)

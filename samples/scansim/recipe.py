@@ -22,7 +22,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Union
 
-RECIPE_VERSION = 2  # 2: the adaptive 1-bit gate follows the page (1 erased the thin print of light pages)
+RECIPE_VERSION = 2  # 2: the 1-bit threshold and adaptive gate follow the page (1 erased a light page's thin print)
 
 DPI_RANGE = (150, 400)
 STANDARD_DPIS = (150, 200, 240, 300, 400)
@@ -153,7 +153,7 @@ class Recipe:
     dpi: int
     colour: str  # COLOUR_MODES
     bilevel: str | None  # BILEVEL_METHODS when colour == "bilevel"
-    bilevel_level: float | None  # threshold (threshold method) or offset below the local mean (adaptive), 0–1
+    bilevel_level: float | None  # threshold between print and paper (threshold) or offset below the local mean (adaptive), 0–1
     jpeg_quality: int | None  # None for bilevel (stored CCITT G4)
     jpeg_subsampling: str | None  # "4:2:0" | "4:4:4" (colour only)
     paper_rgb: tuple[int, int, int]
