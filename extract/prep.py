@@ -81,6 +81,51 @@ def render(page: Any, dpi: int) -> Any:
     return np.asarray(bitmap.to_pil().convert("RGB"))
 
 
+STROKE_PT = (0.75, 1.1)  # the stroke width body print has on a scan (a 0.8 pt stroke, give or take)
+DITHERED = 0.05  # share of lone ink pixels above which a 1-bit page is error-diffused (dots, no strokes)
+
+
+def bilevel(rgb: Any) -> bool:
+    """A 1-bit scan (threshold, error diffusion or adaptive): next to no pixel between black and white."""
+    sample = rgb[::7, ::7, 1]
+    return float(((sample == 0) | (sample == 255)).mean()) > 0.9
+
+
+def stroke_width(ink: Any) -> float:
+    """The mean width of the strokes of an ink mask (pixels): twice the ink over its edge pixels."""
+    import cv2
+
+    edge = int((ink & (1 - cv2.erode(ink, np.ones((3, 3), np.uint8)))).sum())
+    return 2 * float(ink.sum()) / max(edge, 1)
+
+
+def lone_share(ink: Any) -> float:
+    """The share of ink pixels with at most one inked 4-neighbour: dither dots, not strokes."""
+    import cv2
+
+    cross = np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], np.uint8)
+    neighbours = cv2.filter2D(ink, -1, cross, borderType=cv2.BORDER_CONSTANT)
+    return float(((ink == 1) & (neighbours <= 1)).sum()) / max(int(ink.sum()), 1)
+
+
+def even_strokes(rgb: Any, scale: float) -> Any:
+    """A 1-bit page with strokes of the width the recogniser knows: a threshold set too light leaves
+    strokes a pixel or two wide and broken (thickened by one pixel), an adaptive threshold swells them
+    into blots that close a 0 or a 6 (thinned by one). An error-diffused page is dots at a stroke's edge,
+    not strokes: left as it is (thickening made it worse)."""
+    import cv2
+
+    ink = (rgb[:, :, 1] < 128).astype(np.uint8)
+    if lone_share(ink) > DITHERED:
+        return rgb
+    width = stroke_width(ink) / scale
+    if width < STROKE_PT[0]:
+        return cv2.erode(rgb, np.ones((2, 2), np.uint8))  # white shrinks: ink grows
+    if width > STROKE_PT[1]:
+        return cv2.dilate(rgb, np.ones((2, 2), np.uint8))
+    return rgb
+
+
 def _ink(gray: Any) -> Any:
     import cv2
 
@@ -199,6 +244,8 @@ def level(
     engine = engine or get_engine("rapidocr")
     rgb = render(page, settings.dpi)
     scale = settings.dpi / 72
+    if settings.even_strokes and bilevel(rgb):
+        rgb = even_strokes(rgb, scale)
     h0, w0 = rgb.shape[:2]
     gray = suppress_seal(rgb)
     boxes = engine.detect(gray)

@@ -34,6 +34,7 @@ class PrepSettings:
     dpi: int = DEFAULT_DPI
     max_skew: float = MAX_SKEW
     seal: bool = True  # paint red seal pixels white before reading text
+    even_strokes: bool = True  # on a 1-bit page, thicken strokes a threshold thinned and thin those it swelled
 
 
 @dataclass(frozen=True, slots=True)
