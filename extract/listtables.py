@@ -20,7 +20,8 @@ from .templates import ColumnSpec, TableSpec, Template, norm
 from .values import clean_text
 from .vocabulary import vocabulary
 
-_POINTS = regex.compile(r"[(（]\s*(?P<points>\d+(?:\.\d+)?)\s*分?\s*[)）]\s*$")  # 分 may be lost by OCR
+# a level-1 name's points, "（50分）"; OCR may lose the 分 or the closing bracket (not both)
+_POINTS = regex.compile(r"[(（]\s*(?P<points>\d+(?:\.\d+)?)\s*(?:分\s*[)）]?|[)）])\s*$")
 
 
 @dataclass(frozen=True, slots=True)

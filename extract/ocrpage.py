@@ -131,6 +131,70 @@ def tidy(text: str) -> str:
     return text.strip().lstrip("。，、.·'`").strip()
 
 
+CHEVRONS = {">": ">", "＞": ">", "》": ">", "≥": ">", "≧": ">", "<": "<", "＜": "<", "《": "<", "≤": "<", "≦": "<"}
+
+
+BAR_THICKER = 1.6  # ink under a chevron's apex this many times that above it: the lower arm has a bar
+
+
+def _first_glyph(ink: Any) -> Any | None:
+    """The ink of a line crop's first glyph: from its first inked column to the first gap of two empty
+    columns (at most as wide as the line is tall), trimmed to its rows."""
+    cols = ink.any(axis=0)
+    first = np.flatnonzero(cols)
+    if not len(first):
+        return None
+    x0 = int(first[0])
+    x1 = min(x0 + ink.shape[0], ink.shape[1])
+    x = x0
+    while x < x1 and (cols[x] or (x + 1 < x1 and cols[x + 1])):
+        x += 1
+    glyph = ink[:, x0:x]
+    rows = np.flatnonzero(glyph.any(axis=1))
+    return glyph[rows[0] : rows[-1] + 1] if len(rows) and glyph.shape[1] >= 4 else None
+
+
+def _runs(column: Any) -> int:
+    """Separate runs of ink down a column."""
+    return int(np.count_nonzero(np.diff(column.astype(np.int8)) == 1) + int(column[0]))
+
+
+def relation_sign(gray: Any, line: OcrLine) -> OcrLine:
+    """A line that starts with a chevron as read (>, ≥, 》, ＜ …) gets the sign its glyph shows: ≥ or ≤ when a
+    bar runs under the chevron (upright or slanted with the lower arm, as CJK fonts draw it: a column down
+    the lower half of the glyph crosses the arm and the bar), > or < when it crosses the arm alone. The
+    recogniser reads ≥ as > or 》 on most scans (a target '≥6.8万人' came out '>6.8万人': another promise)."""
+    import cv2
+
+    text = line.text.lstrip()
+    if not text or text[0] not in CHEVRONS:
+        return line
+    x0, y0, x1, y1 = line.box
+    crop = gray[max(y0, 0) : y1, max(x0, 0) : x1]
+    if crop.size == 0 or crop.shape[0] < 8:
+        return line
+    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    glyph = _first_glyph(ink.astype(bool))
+    if glyph is None or glyph.shape[0] < 6:
+        return line
+    h, w = glyph.shape
+    upper, lower = glyph[: h // 2], glyph[h // 2 :]
+    direction = CHEVRONS[text[0]]
+    # the arms' open ends, away from the apex (where the arms meet, thick either way)
+    lo, hi = (0.5, 0.85) if direction == "<" else (0.15, 0.5)
+    middle = range(int(w * lo), max(int(w * hi), int(w * lo) + 1))
+    crossings = float(np.median([_runs(lower[:, x]) for x in middle]))
+    # blurred together, arm and bar are one stroke twice as thick as the upper arm
+    thicker = float(lower[:, middle.start : middle.stop].sum()) / max(
+        float(upper[:, middle.start : middle.stop].sum()), 1.0
+    )
+    barred = crossings >= 2 or thicker >= BAR_THICKER
+    if text[0] in "≥≤≧≦" and not barred:
+        return line  # the engine saw a bar the ink does not show clearly: keep its reading
+    sign = {">": "≥", "<": "≤"}[direction] if barred else direction
+    return OcrLine(sign + text[1:], line.box, line.confidence)
+
+
 def _read(prepared: Prepared, detected: list[PixelBox], settings: OcrSettings, engine: OcrEngine) -> _Read:
     """The grid's cells and the text in them, read on a prepared page."""
     scale = prepared.scale
@@ -138,7 +202,8 @@ def _read(prepared: Prepared, detected: list[PixelBox], settings: OcrSettings, e
     cells_px = [(int(b[0] * scale), int(b[1] * scale), int(b[2] * scale), int(b[3] * scale)) for b in boxes]
     stacked = {c: img for c in cells_px if (img := stacked_glyphs(prepared.gray, c)) is not None}
     pieces = [p for p in text_pieces(prepared.gray, detected, cells_px, scale) if not _in_any(p, stacked)]
-    return _Read(boxes, engine.read(prepared.gray, pieces), stacked)
+    lines = [relation_sign(prepared.gray, ln) for ln in engine.read(prepared.gray, pieces)]
+    return _Read(boxes, lines, stacked)
 
 
 @dataclass(frozen=True, slots=True)
