@@ -35,7 +35,7 @@ def is_number(path: str) -> bool:
 
 def pattern(path: str) -> str:
     """``indicators[12].actual`` -> ``indicators[].actual``."""
-    return re.sub(r"\[\d+\]", "[]", path)
+    return re.sub(r"\[(?:extra )?\d+\]", "[]", path)
 
 
 def expected_rotation(turn: int) -> int:
@@ -207,6 +207,9 @@ def facts_of(truth: dict[str, Any], record: Any) -> list[FieldFact]:
         got = _got(detail)
         error = "" if not detail else ("missing" if got == "None" else ("spurious" if want is None else "misread"))
         facts.append(FieldFact(path, is_number(path), want is not None, not detail, path in silent, error, detail))
+    for path, detail in wrong.items():  # the numbers of rows the form does not print (read twice, or made up)
+        if "[extra " in path:
+            facts.append(FieldFact(path, True, False, False, path in silent, "spurious", detail))
     return facts
 
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -96,11 +98,74 @@ def flagged_paths(record: Record) -> set[str]:
     return out
 
 
+TABLES = {"indicators": "level3", "indicator_subtotals": "level1"}  # row tables and the name a row goes by
+ROW = re.compile(r"(indicators|indicator_subtotals)\[(\d+)\]\.(\w+)$")
+
+
+def _rows(leaves: dict[str, Any], table: str) -> dict[int, dict[str, Any]]:
+    rows: dict[int, dict[str, Any]] = {}
+    for path, v in leaves.items():
+        if (m := ROW.match(path)) and m.group(1) == table:
+            rows.setdefault(int(m.group(2)), {})[m.group(3)] = v
+    return rows
+
+
+def align_rows(want: list[str], got: list[str]) -> dict[int, int]:
+    """Truth row -> record row: the order-keeping pairing of the rows' names (compared loosely: OCR
+    misreads a glyph or two) with the greatest total likeness; rows alike less than half are no pair."""
+    n, m = len(want), len(got)
+    sim = [[SequenceMatcher(None, a, b).ratio() if a and b else 0.0 for b in got] for a in want]
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            pair = best[i + 1][j + 1] + sim[i][j] if sim[i][j] >= 0.5 else -1.0
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], pair)
+    out, i, j = {}, 0, 0
+    while i < n and j < m:
+        if sim[i][j] >= 0.5 and best[i][j] == best[i + 1][j + 1] + sim[i][j]:
+            out[i] = j
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def _aligned(truth: dict[str, Any], got: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+    """The record's leaves with the rows of its row tables renumbered as the truth's rows they pair with
+    (a row missed or read twice no longer shifts every later row: each row's values are compared with its
+    own), the record path of each renumbered path, and the record rows that pair with none (rows the form
+    does not print, as ``table[i]``). Rows pair by index when both tables have as many rows."""
+    out, where, extra = dict(got), {}, []
+    for table, key in TABLES.items():
+        want_rows, got_rows = _rows(truth["fields"], table), _rows(got, table)
+        if len(want_rows) == len(got_rows):
+            continue
+        names = [_norm(str(want_rows[i].get(key) or "")) for i in sorted(want_rows)]
+        have = [_norm(str(got_rows[j].get(key) or "")) for j in sorted(got_rows)]
+        pairs = align_rows(names, have)
+        out = {k: v for k, v in out.items() if not ((m := ROW.match(k)) and m.group(1) == table)}
+        for ti, ri in pairs.items():
+            for leaf, v in got_rows[ri].items():
+                out[f"{table}[{ti}].{leaf}"] = v
+                where[f"{table}[{ti}].{leaf}"] = f"{table}[{ri}].{leaf}"
+        extra += [f"{table}[{ri}]" for ri in sorted(set(got_rows) - set(pairs.values()))]
+    return out, where, extra
+
+
+def _is_flagged(path: str, flags: set[str]) -> bool:
+    return path in flags or any(path.startswith(f + ".") or path.startswith(f + "[") for f in flags)
+
+
 def score(truth: dict[str, Any], record: Record | None, only: tuple[str, ...] | None = None) -> Score:
     """How many truth fields the record gets exactly, and its silent numeric errors. ``only``: score
-    the paths starting with one of these prefixes (the common record)."""
+    the paths starting with one of these prefixes (the common record). Indicator rows are paired by name
+    when the record has more or fewer rows than the form prints; the numbers of a row the form does not
+    print are wrong (and silent when not flagged)."""
     got = dict(record_leaves(record)) if record is not None else {}
     flags = flagged_paths(record) if record is not None else set()
+    got, where, extra = _aligned(truth, got) if record is not None else (got, {}, [])
     s = Score()
     units_wrong = {
         sec
@@ -124,8 +189,19 @@ def score(truth: dict[str, Any], record: Record | None, only: tuple[str, ...] | 
         s.wrong.append(f"{path}: want {want!r}, got {have!r}")
         if record is None or not is_numeric_path(path) or path in ("score.grade",) or have is None:
             continue
-        if path not in flags and not any(path.startswith(f + ".") or path.startswith(f + "[") for f in flags):
+        if not _is_flagged(where.get(path, path), flags):
             s.silent.append(f"{path}: want {want!r}, got {have!r} (not flagged)")
+    if record is not None and (only is None or "indicators" in "".join(only)):
+        leaves = dict(record_leaves(record))
+        for row in extra:
+            table, ri = row[:-1].split("[")
+            for leaf, v in sorted(_rows(leaves, table)[int(ri)].items()):
+                path = f"{row}.{leaf}"
+                if v is None or not is_numeric_path(path):
+                    continue
+                s.wrong.append(f"{table}[extra {ri}].{leaf}: want None, got {v!r}")
+                if not _is_flagged(path, flags):
+                    s.silent.append(f"{table}[extra {ri}].{leaf}: a row the form does not print (not flagged)")
     return s
 
 
