@@ -329,7 +329,26 @@ def _no_form(path: str, pages: dict[int, PageContent], screens: list[PageScreen]
         )
     if not any(s.text for s in screens):
         raise UnknownFormError("no text on any page (no text layer, and no image with text to read)", path=path)
+    tiny = [(n, row) for n, p in sorted(pages.items()) if p.method == "ocr" and (row := _row_height(p)) < SMALL_ROW_PT]
+    if tiny:  # a long form fitted on one sheet: glyphs of a few pixels, nothing a recogniser (or a reader) makes out
+        n, row = tiny[0]
+        raise UnknownFormError(
+            f"no known form found: the ruled table on page {n} is printed too small to read in this scan (its "
+            f"rows {row:.1f} pt tall, a line of print needs 12 pt or more); scan the paper at a higher resolution",
+            path=path,
+            page=n,
+        )
     raise UnknownFormError(path=path)
+
+
+SMALL_ROW_PT = 10.0  # a table whose one-line rows are lower than this prints at a few points (forms: 17 pt and up)
+
+
+def _row_height(page: PageContent) -> float:
+    """The height of a scanned page's one-line rows (points: the lower quartile of its one-row cells);
+    infinite without a grid."""
+    heights = sorted(c.bbox[3] - c.bbox[1] for g in page.grids for c in g.cells if c.row_span == 1)
+    return heights[len(heights) // 4] if heights else float("inf")
 
 
 def extract_file(path: str | Path, settings: Settings = DEFAULT_SETTINGS) -> list[Record]:

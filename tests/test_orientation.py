@@ -389,3 +389,36 @@ def test_a_relation_sign_is_read_as_printed(source: str, seed: int, dpi: int, tm
     read = {k: got[k] for k in signed if got[k] and got[k][:1] in "≥≤<>《》＜＞"}  # a sign read (others: rows)
     wrong = {k: v for k, v in read.items() if v[:1] != signed[k][:1]}
     assert not wrong and len(read) >= 0.5 * len(signed), (wrong, len(read), len(signed))
+
+
+def _fitted_on_one_sheet(source: Path, out: Path, factor: float) -> None:
+    """``source``'s pages printed one under another on one A4 sheet at ``factor`` of their size (a long
+    form 'fitted to one page')."""
+    src = pdfium.PdfDocument(source)
+    dest = pdfium.PdfDocument.new()
+    try:
+        sheet = dest.new_page(595, 842)
+        y = 842 - 40.0
+        for i in range(len(src)):
+            w, h = src[i].get_size()
+            obj = src.page_as_xobject(i, dest).as_pageobject()
+            y -= h * factor
+            obj.transform(pdfium.PdfMatrix().scale(factor, factor).translate((595 - w * factor) / 2, y))
+            sheet.insert_obj(obj)
+        sheet.gen_content()
+        dest.save(out)
+    finally:
+        dest.close()
+        src.close()
+
+
+def test_a_table_printed_too_small_to_read_says_so(tmp_path: Path) -> None:
+    """A long form fitted on one sheet prints at 1–3 pt: a scan of it has glyphs of a few pixels, which no
+    recogniser makes out (nor a person). The file fails with that reason, not a bare 'no known form'."""
+    from extract.errors import UnknownFormError
+
+    tiny, scan = tmp_path / "tiny.pdf", tmp_path / "scan.pdf"
+    _fitted_on_one_sheet(FIXED / "department-0.pdf", tiny, 0.15)
+    simulate(tiny, 80, scan, dpi=200, rotation=0)
+    with pytest.raises(UnknownFormError, match="printed too small to read"):
+        extract_document(scan)
