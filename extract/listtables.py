@@ -20,6 +20,8 @@ from .templates import ColumnSpec, TableSpec, Template, norm
 from .values import clean_text
 from .vocabulary import vocabulary
 
+EQUALS_READ_AS = frozenset("二三")  # a 指标性质 cell's lone = as OCR reads it (一 may be a dash: not taken)
+
 # a level-1 name's points, "（50分）"; OCR may lose the 分 or the closing bracket (not both)
 _POINTS = regex.compile(r"[(（]\s*(?P<points>\d+(?:\.\d+)?)\s*(?:分\s*[)）]?|[)）])\s*$")
 
@@ -219,6 +221,8 @@ class _Indicators:
             if name == "level1":
                 continue
             f = cell_field(f"indicators[{i}].{name}", cell, self.types[name], None, self.ex)
+            if name == "nature" and f.source == "ocr" and f.value in EQUALS_READ_AS:
+                f = replace(f, value="=")  # a lone = read by a Chinese recogniser as bars: 二 (三 with a ruling)
             ind[name] = f
             if name in spec.expect and f.value is None and (cell is None or not clean_text(cell.text)):
                 self.ex.gaps.append(f.name)

@@ -18,7 +18,7 @@ from .settings import OcrSettings
 
 MIN_PIECE_PX = 8  # narrower pieces of a text box (after splitting at cell borders) are ruling residue
 INSET_PX = 4  # keep crops this far inside the cell borders
-MIN_GLYPH_PT = 3.0  # ink in a cell no taller than this is no text (the smallest print is about 6 pt)
+MIN_GLYPH_PT = 2.0  # ink in a cell no taller than this is no text (the smallest print is about 6 pt)
 
 
 def _split(box: PixelBox, cells: list[PixelBox]) -> list[PixelBox]:
@@ -122,6 +122,8 @@ def _speck(line: OcrLine) -> bool:
     cell): no text. It would give an empty cell a value — a subtotal row an indicator's name. Digits are kept:
     an unsure number is reread and flagged, never dropped."""
     text = tidy(line.text)
+    if text in RELATION_SIGNS:  # a 指标性质 cell's one sign, read unsure: kept (the field stage flags it)
+        return False
     return line.confidence < SPECK_CONFIDENCE and len(text) <= 2 and not any(ch.isdigit() for ch in text)
 
 
@@ -134,6 +136,7 @@ def tidy(text: str) -> str:
 CHEVRONS = {">": ">", "＞": ">", "》": ">", "≥": ">", "≧": ">", "<": "<", "＜": "<", "《": "<", "≤": "<", "≦": "<"}
 
 
+RELATION_SIGNS = frozenset("=≥≤><＝")
 BAR_THICKER = 1.6  # ink under a chevron's apex this many times that above it: the lower arm has a bar
 
 
@@ -159,6 +162,29 @@ def _runs(column: Any) -> int:
     return int(np.count_nonzero(np.diff(column.astype(np.int8)) == 1) + int(column[0]))
 
 
+BARS_READ = frozenset("二三一=＝")  # what a recogniser makes of a lone glyph of horizontal strokes
+
+
+def _chevron(glyph: Any) -> str | None:
+    """'>' or '<' when a lone glyph is a chevron (its rows' ink moves across and back, few rows run the
+    glyph's width), None when it is bars (= read as 二) or anything else."""
+    w = glyph.shape[1]
+    rows = [np.flatnonzero(r) for r in glyph]
+    inked = [(r[0], r[-1]) for r in rows if len(r)]
+    if len(inked) < 6 or w < 4:
+        return None
+    full = sum(1 for a, b in inked if b - a + 1 >= 0.75 * w) / len(inked)
+    if full > 0.3:
+        return None
+    centre = [(a + b) / 2 for a, b in inked]
+    third = max(1, len(centre) // 3)
+    ends = (np.mean(centre[:third]) + np.mean(centre[-third:])) / 2
+    middle = float(np.mean(centre[third:-third] or centre))
+    if abs(middle - ends) < 0.25 * w:
+        return None
+    return ">" if middle > ends else "<"
+
+
 def relation_sign(gray: Any, line: OcrLine) -> OcrLine:
     """A line that starts with a chevron as read (>, ≥, 》, ＜ …) gets the sign its glyph shows: ≥ or ≤ when a
     bar runs under the chevron (upright or slanted with the lower arm, as CJK fonts draw it: a column down
@@ -166,10 +192,21 @@ def relation_sign(gray: Any, line: OcrLine) -> OcrLine:
     recogniser reads ≥ as > or 》 on most scans (a target '≥6.8万人' came out '>6.8万人': another promise)."""
     import cv2
 
-    text = line.text.lstrip()
+    text = line.text.strip()
+    x0, y0, x1, y1 = line.box
+    if text in BARS_READ and x1 - x0 <= 2.5 * (y1 - y0):  # a lone glyph read as bars: maybe a chevron
+        crop = gray[max(y0, 0) : y1, max(x0, 0) : x1]
+        if crop.shape[0] >= 8 and crop.size:
+            import cv2
+
+            _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+            glyph = _first_glyph(ink.astype(bool))
+            turn = _chevron(glyph) if glyph is not None else None
+            if turn is not None:
+                return relation_sign(gray, OcrLine(turn, line.box, line.confidence))
+        return line
     if not text or text[0] not in CHEVRONS:
         return line
-    x0, y0, x1, y1 = line.box
     crop = gray[max(y0, 0) : y1, max(x0, 0) : x1]
     if crop.size == 0 or crop.shape[0] < 8:
         return line

@@ -12,6 +12,7 @@ tests/test_generality.py and bench/bench_generality.py.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import re
 import unicodedata
@@ -112,7 +113,8 @@ def _rows(leaves: dict[str, Any], table: str) -> dict[int, dict[str, Any]]:
 
 def align_rows(want: list[str], got: list[str]) -> dict[int, int]:
     """Truth row -> record row: the order-keeping pairing of the rows' names (compared loosely: OCR
-    misreads a glyph or two) with the greatest total likeness; rows alike less than half are no pair."""
+    misreads a glyph or two) with the greatest total likeness (rows alike less than half are no pair), the
+    rows left between pairs paired in order."""
     n, m = len(want), len(got)
     sim = [[SequenceMatcher(None, a, b).ratio() if a and b else 0.0 for b in got] for a in want]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
@@ -129,7 +131,13 @@ def align_rows(want: list[str], got: list[str]) -> dict[int, int]:
             i += 1
         else:
             j += 1
-    return out
+    # between two pairs (and at the ends), rows whose names match nothing pair in order, as many as both
+    # sides have: a row whose name is misread is still that row
+    anchors = [(-1, -1), *sorted(out.items()), (n, m)]
+    for (a, b), (c, d) in itertools.pairwise(anchors):
+        for k in range(min(c - a - 1, d - b - 1)):
+            out[a + 1 + k] = b + 1 + k
+    return dict(sorted(out.items()))
 
 
 def _aligned(truth: dict[str, Any], got: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str], list[str]]:

@@ -153,7 +153,7 @@ class Recipe:
     dpi: int
     colour: str  # COLOUR_MODES
     bilevel: str | None  # BILEVEL_METHODS when colour == "bilevel"
-    bilevel_level: float | None  # threshold between print and paper (threshold) or offset below the local mean (adaptive), 0–1
+    bilevel_level: float | None  # cut between print and paper (threshold) or offset below the local mean (adaptive)
     jpeg_quality: int | None  # None for bilevel (stored CCITT G4)
     jpeg_subsampling: str | None  # "4:2:0" | "4:4:4" (colour only)
     paper_rgb: tuple[int, int, int]
