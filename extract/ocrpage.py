@@ -134,8 +134,6 @@ def tidy(text: str) -> str:
 
 
 CHEVRONS = {">": ">", "＞": ">", "》": ">", "≥": ">", "≧": ">", "<": "<", "＜": "<", "《": "<", "≤": "<", "≦": "<"}
-
-
 RELATION_SIGNS = frozenset("=≥≤><＝")
 BAR_THICKER = 1.6  # ink under a chevron's apex this many times that above it: the lower arm has a bar
 
@@ -155,6 +153,19 @@ def _first_glyph(ink: Any) -> Any | None:
     glyph = ink[:, x0:x]
     rows = np.flatnonzero(glyph.any(axis=1))
     return glyph[rows[0] : rows[-1] + 1] if len(rows) and glyph.shape[1] >= 4 else None
+
+
+def _glyph_in(gray: Any, box: PixelBox) -> Any | None:
+    """The first glyph of a line's crop (Otsu's ink), if it is tall enough to tell its strokes apart."""
+    import cv2
+
+    x0, y0, x1, y1 = box
+    crop = gray[max(y0, 0) : y1, max(x0, 0) : x1]
+    if crop.size == 0 or crop.shape[0] < 8:
+        return None
+    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    glyph = _first_glyph(ink.astype(bool))
+    return glyph if glyph is not None and glyph.shape[0] >= 6 else None
 
 
 def _runs(column: Any) -> int:
@@ -190,29 +201,16 @@ def relation_sign(gray: Any, line: OcrLine) -> OcrLine:
     bar runs under the chevron (upright or slanted with the lower arm, as CJK fonts draw it: a column down
     the lower half of the glyph crosses the arm and the bar), > or < when it crosses the arm alone. The
     recogniser reads ≥ as > or 》 on most scans (a target '≥6.8万人' came out '>6.8万人': another promise)."""
-    import cv2
-
     text = line.text.strip()
     x0, y0, x1, y1 = line.box
     if text in BARS_READ and x1 - x0 <= 2.5 * (y1 - y0):  # a lone glyph read as bars: maybe a chevron
-        crop = gray[max(y0, 0) : y1, max(x0, 0) : x1]
-        if crop.shape[0] >= 8 and crop.size:
-            import cv2
-
-            _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-            glyph = _first_glyph(ink.astype(bool))
-            turn = _chevron(glyph) if glyph is not None else None
-            if turn is not None:
-                return relation_sign(gray, OcrLine(turn, line.box, line.confidence))
-        return line
+        glyph = _glyph_in(gray, line.box)
+        turn = _chevron(glyph) if glyph is not None else None
+        return line if turn is None else relation_sign(gray, OcrLine(turn, line.box, line.confidence))
     if not text or text[0] not in CHEVRONS:
         return line
-    crop = gray[max(y0, 0) : y1, max(x0, 0) : x1]
-    if crop.size == 0 or crop.shape[0] < 8:
-        return line
-    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    glyph = _first_glyph(ink.astype(bool))
-    if glyph is None or glyph.shape[0] < 6:
+    glyph = _glyph_in(gray, line.box)
+    if glyph is None:
         return line
     h, w = glyph.shape
     upper, lower = glyph[: h // 2], glyph[h // 2 :]

@@ -295,21 +295,9 @@ def test_a_mark_read_with_next_to_no_confidence_is_no_text(text: str, confidence
 def _one_bit(source: Path, seed: int, method: str, level: float, out: Path, blur: float = 1.0) -> Path:
     """``source`` scanned at 300 dpi as a 1-bit page by ``method`` at ``level``, upright, with ``blur``
     (pixels at 300 dpi), other choices drawn."""
-    import dataclasses
+    from samples.scansim import apply_recipe, as_one_bit, recipe_for
 
-    from samples.scansim import apply_recipe, recipe_for
-
-    base = recipe_for(source, seed, dpi=300, rotation=0)
-    recipe = dataclasses.replace(
-        base,
-        colour="bilevel",
-        bilevel=method,
-        bilevel_level=level,
-        jpeg_quality=None,
-        jpeg_subsampling=None,
-        photocopy=None,
-        pages=tuple(dataclasses.replace(p, rotation=0, blur_px300=blur) for p in base.pages),
-    )
+    recipe = as_one_bit(recipe_for(source, seed, dpi=300, rotation=0), method, level, rotation=0, blur_px300=blur)
     out.write_bytes(apply_recipe(source, recipe).pdf)
     return out
 

@@ -180,10 +180,11 @@ def test_one_bit_scans_keep_the_thin_print(method: str) -> None:
     version 2 the threshold cut the raw grey below a light page's mid-tone and the adaptive method gated it
     at a fixed grey: thin print vanished (a form's table left as dots, lost). Every draw of the level,
     light paper, a soft scan at 300 dpi: nearly all of the source's ink is still ink."""
+    import cv2
     import numpy as np
     import pypdfium2 as pdfium
 
-    from samples.scansim import apply_recipe
+    from samples.scansim import apply_recipe, as_one_bit
 
     def ink(pdf: bytes | Path) -> np.ndarray:
         doc = pdfium.PdfDocument(pdf)
@@ -194,21 +195,8 @@ def test_one_bit_scans_keep_the_thin_print(method: str) -> None:
 
     src = ink(ONE_PAGE)
     for seed, level in ((20, 0.4 if method == "threshold" else 0.12), (21, 0.52 if method == "threshold" else 0.06)):
-        base = recipe_for(ONE_PAGE, seed, dpi=300, rotation=0)
-        pages = tuple(dataclasses.replace(p, skew_deg=0.0, blur_px300=2.0) for p in base.pages)  # a soft scan
-        recipe = dataclasses.replace(
-            base,
-            colour="bilevel",
-            bilevel=method,
-            bilevel_level=level,
-            jpeg_quality=None,
-            jpeg_subsampling=None,
-            paper_rgb=(242, 240, 236),
-            photocopy=None,
-            pages=pages,
-        )
-        import cv2
-
+        soft = as_one_bit(recipe_for(ONE_PAGE, seed, dpi=300, rotation=0), method, level, skew_deg=0.0, blur_px300=2.0)
+        recipe = dataclasses.replace(soft, paper_rgb=(242, 240, 236))  # light paper, a soft scan
         scan = ink(apply_recipe(ONE_PAGE, recipe).pdf)
         h, w = min(scan.shape[0], src.shape[0]), min(scan.shape[1], src.shape[1])
         near = cv2.dilate(scan[:h, :w].astype(np.uint8), np.ones((5, 5), np.uint8)) > 0  # placement, blur

@@ -13,6 +13,7 @@ from samples.scansim.recipe import (
     Recipe,
     Seal,
     Signature,
+    as_one_bit,
     draw_recipe,
     page_rotation,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "Seal",
     "Signature",
     "apply_recipe",
+    "as_one_bit",
     "draw_recipe",
     "load_recipe",
     "page_rotation",

@@ -142,6 +142,12 @@ def dust(page: FloatArray, specks: int, hairs: int, dpi: int, rng: np.random.Gen
     page *= (1.0 - mask)[..., None]
 
 
+def _paper_and_print(lum: npt.NDArray[np.uint8]) -> tuple[float, float]:
+    """The grey of a page's paper (its 90th percentile) and of its darkest print (0.5th)."""
+    sample = lum[::4, ::4]
+    return float(np.percentile(sample, 90)), float(np.percentile(sample, 0.5))
+
+
 def output_image(page: FloatArray, recipe: Recipe) -> Image.Image:
     """The scanner's output: an RGB, L or 1-bit Pillow image of ``page`` (which is overwritten)."""
     page *= np.float32(255)
@@ -171,13 +177,11 @@ def output_image(page: FloatArray, recipe: Recipe) -> Image.Image:
         # Dark only where darker than the surroundings and than a level between this page's paper and its
         # print (not a fixed grey: a thin ruling blurred to mid-grey on light paper is still print, and
         # an absolute gate erased every thin line and glyph of a light page); paper in a shadow stays white.
-        sample = smooth[::4, ::4]
-        paper, ink = float(np.percentile(sample, 90)), float(np.percentile(sample, 0.5))
+        paper, ink = _paper_and_print(smooth)
         binary = np.where((local == 0) & (smooth < paper - 0.2 * (paper - ink)), 0, 255).astype(np.uint8)
     else:
         # The scanner levels paper to white and its darkest print to black, then cuts at the level (a cut
         # on the raw grey, below a light page's mid-tone, erased every thin line and small glyph).
-        sample = lum[::4, ::4]
-        paper, ink = float(np.percentile(sample, 90)), float(np.percentile(sample, 0.5))
+        paper, ink = _paper_and_print(lum)
         binary = np.where(lum > ink + level * (paper - ink), 255, 0).astype(np.uint8)
     return Image.fromarray(binary, "L").convert("1", dither=Image.Dither.NONE)

@@ -171,6 +171,23 @@ class Recipe:
         return typing.cast(Recipe, _build(cls, data))
 
 
+def as_one_bit(recipe: Recipe, method: str, level: float, **page: Any) -> Recipe:
+    """The same scan in a 1-bit mode (``method`` at ``level``; stored CCITT G4: no JPEG, no photocopy),
+    every page's choices changed by ``page`` (e.g. ``rotation=0, blur_px300=2.0``)."""
+    if method not in BILEVEL_METHODS:
+        raise ValueError(f"1-bit method is one of {BILEVEL_METHODS}, not {method!r}")
+    return dataclasses.replace(
+        recipe,
+        colour="bilevel",
+        bilevel=method,
+        bilevel_level=level,
+        jpeg_quality=None,
+        jpeg_subsampling=None,
+        photocopy=None,
+        pages=tuple(dataclasses.replace(p, **page) for p in recipe.pages),
+    )
+
+
 def page_rotation(recipe: Recipe, page_index: int) -> int:
     """How far page ``page_index`` (0-based) was turned clockwise: 0, 90, 180 or 270."""
     return recipe.pages[page_index].rotation
