@@ -22,6 +22,7 @@ MIN_PAGES = 5  # fewer scanned pages than this: read them all
 BAND_LINES = 4  # lines read from the top (and, turned over, from the bottom) of the page
 CONFIDENT = 0.6  # mean recogniser confidence of a band that reads as something (and names no form)
 MIN_CHARS = 6
+SURE_LINE = 0.8  # a band line read with at least this confidence reads as what it says
 MAX_LINE_CHARS = 16
 SMEAR = 5  # pixels at half the screening resolution: wider than a gap between characters, narrower than a line gap
 FORM_WORDS = ("自评", "评表", "绩效", "指标", "得分", "分值", "年度目标", "实际完成")
@@ -96,12 +97,58 @@ def _sideways(text: Any) -> bool:
     return up_page >= 3 and up_page > 2 * across_page
 
 
-def _read_bands(gray: Any, small: Any, engine: Any) -> tuple[str, float]:
+def _text_skew(text: Any, max_skew: float = 3.0) -> float:
+    """The angle (degrees, OpenCV's sense) that levels the page's text lines: the angle at which the row
+    profile of the text ink is sharpest (lines and gaps apart). A line of a skewed page drifts across the
+    rows of its neighbours and the lines are not found apart."""
+    ys, xs = np.nonzero(text)
+    if len(ys) < 200:
+        return 0.0
+    if len(ys) > 40_000:  # a sample is as sharp and cheaper
+        pick = np.random.default_rng(0).choice(len(ys), 40_000, replace=False)
+        ys, xs = ys[pick], xs[pick]
+    xs = xs - text.shape[1] / 2
+
+    def sharpness(angle: float) -> float:
+        rows = np.round(ys + xs * np.tan(np.radians(angle))).astype(np.int64)
+        counts = np.bincount(rows - rows.min())
+        return float(np.dot(counts, counts))
+
+    best, step = 0.0, 0.5
+    candidates = np.arange(-max_skew, max_skew + 1e-9, step)
+    for _ in range(2):  # 0.5°, then 0.1°
+        best = max((sharpness(float(a)), float(a)) for a in candidates)[1]
+        candidates = np.arange(best - step, best + step + 1e-9, step / 5)
+        step /= 5
+    return -round(best, 2)  # the drift the profile undid, as the turn that levels it
+
+
+def _level(image: Any, angle: float, fill: int) -> Any:
+    """``image`` turned by ``angle`` degrees (OpenCV's sense) about its centre, the corners filled."""
+    import cv2
+
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=fill)
+
+
+@dataclass(frozen=True, slots=True)
+class _Band:
+    text: str  # the band's lines as read, joined
+    confidence: float  # their mean confidence
+    sure: int  # lines read with confidence >= SURE_LINE
+    sure_chars: int  # characters in those lines
+
+
+NOTHING = _Band("", 0.0, 0, 0)
+
+
+def _read_bands(gray: Any, small: Any, engine: Any) -> _Band:
     """The first lines of the page as it stands and the first lines of it turned over: whichever reads
     better (a page may be upside down). ``small``: the text ink at half the resolution of ``gray``."""
     import cv2
 
-    best = ("", 0.0)
+    best = NOTHING
     k = round(gray.shape[0] / small.shape[0])  # pixels of ``gray`` per pixel of ``small``
     for turned in (False, True):
         g = gray[::-1, ::-1] if turned else gray
@@ -121,10 +168,10 @@ def _read_bands(gray: Any, small: Any, engine: Any) -> tuple[str, float]:
             for x0, y0, x1, y1 in boxes
         ]
         results, _ = engine.ocr.text_rec(crops)
-        read = "".join(t for t, _ in results)
         conf = float(np.mean([s for _, s in results])) if results else 0.0
-        if conf > best[1]:
-            best = (read, conf)
+        if conf > best.confidence:
+            sure = [t for t, s in results if s >= SURE_LINE]
+            best = _Band("".join(t for t, _ in results), conf, len(sure), sum(len(t) for t in sure))
     return best
 
 
@@ -140,10 +187,15 @@ def names_a_form(text: str) -> bool:
     return any(name in t for name in (*vocab.level1_names, *vocab.level2_names) if len(name) >= 3)
 
 
-def _verdict(read: str, confidence: float) -> str:
-    if names_a_form(read):
+def _verdict(band: _Band) -> str:
+    """form: the band names a form; skip: it reads as something else (confidently on the whole, or two of
+    its lines read surely: a ruled 决算 table's title band holds a number or a ruling's piece read as noise);
+    unsure: neither (the page is read in full)."""
+    if names_a_form(band.text):
         return "form"
-    if confidence >= CONFIDENT and len(read) >= MIN_CHARS:
+    if band.confidence >= CONFIDENT and len(band.text) >= MIN_CHARS:
+        return "skip"
+    if band.sure >= 2 and band.sure_chars >= MIN_CHARS:
         return "skip"
     return "unsure"
 
@@ -175,8 +227,11 @@ def screen_scans(path: str, numbers: list[int], budgets_pixels: int) -> dict[int
             if turned:
                 gray = np.ascontiguousarray(np.rot90(gray, 3))
                 text_small = np.ascontiguousarray(np.rot90(text_small, 3))
-            read, conf = _read_bands(gray, text_small, engine)
-            verdict = _verdict(read, conf)
+            skew = _text_skew(text_small)
+            if abs(skew) >= 0.2:
+                gray, text_small = _level(gray, skew, 255), _level(text_small, skew, 0)
+            band = _read_bands(gray, text_small, engine)
+            verdict = _verdict(band)
             if verdict == "unsure" and w * h * (2 * SCREEN_DPI / 72) ** 2 <= budgets_pixels:
                 # a second look at the same lines at twice the resolution
                 page = doc[n - 1]
@@ -186,11 +241,12 @@ def screen_scans(path: str, numbers: list[int], budgets_pixels: int) -> dict[int
                     page.close()
                 if turned:
                     fine = np.ascontiguousarray(np.rot90(fine, 3))
-                again, sure = _read_bands(fine, text_small, engine)
-                if _verdict(again, sure) != "unsure":
-                    read, conf = again, sure
-                    verdict = _verdict(again, sure)
-            out[n] = ScanScreen(n, verdict, read, conf, table, time.perf_counter() - t0)
+                if abs(skew) >= 0.2:
+                    fine = _level(fine, skew, 255)
+                again = _read_bands(fine, text_small, engine)
+                if _verdict(again) != "unsure":
+                    band, verdict = again, _verdict(again)
+            out[n] = ScanScreen(n, verdict, band.text, band.confidence, table, time.perf_counter() - t0)
     finally:
         doc.close()
     return out

@@ -95,13 +95,24 @@ def test_values_read_on_a_scan_keep_their_ocr_origin() -> None:
 @pytest.fixture(scope="module")
 def long_scan(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The last 12 pages of a 决算 document (narrative, 决算 tables, then a department form over two pages
-    and a project form), scanned by the simulator at a test seed."""
+    and a project form) and a page of scribbles no band line reads on, scanned by the simulator at a test
+    seed."""
+    import numpy as np
+    from PIL import Image, ImageDraw
     from pypdf import PdfReader, PdfWriter
 
     folder = tmp_path_factory.mktemp("long")
+    rng = np.random.default_rng(7)
+    scribbles = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(scribbles)
+    for _ in range(60):
+        draw.line([tuple(int(v) for v in rng.integers(100, 1600, 2)) for _ in range(6)], fill=40, width=3)
+    scribbled = folder / "scribbles.pdf"
+    scribbles.save(scribbled, resolution=150)
     writer = PdfWriter()
     for page in PdfReader(SAMPLES / "huaiyuan-2022-agriculture-final-accounts.pdf").pages[23:]:
         writer.add_page(page)
+    writer.add_page(PdfReader(scribbled).pages[0])
     text = folder / "tail.pdf"
     with text.open("wb") as f:
         writer.write(f)
@@ -113,7 +124,7 @@ def long_scan(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_long_scanned_document_is_screened_without_ocr_of_every_page(long_scan: Path) -> None:
     from extract.scanscreen import screen_scans
 
-    verdicts = screen_scans(str(long_scan), list(range(1, 13)), 60_000_000)
+    verdicts = screen_scans(str(long_scan), list(range(1, 14)), 60_000_000)
     forms = {10, 11, 12}  # pages 33-35 of the document
     assert all(verdicts[n].verdict != "skip" for n in forms), {n: verdicts[n] for n in forms}
     assert verdicts[10].verdict == "form" and "自评表" in verdicts[10].text
@@ -128,7 +139,32 @@ def test_a_long_scanned_document_is_screened_without_ocr_of_every_page(long_scan
 
     kept = {n for n, p in a.pages.items() if p.image is not None}
     assert kept >= {10, 11, 12} and all(names_a_form(a.pages[n].text) for n in kept)
-    assert {n for n, p in a.pages.items() if p.method == "ocr"} - kept  # some page read in full, its image dropped
+    assert verdicts[13].verdict == "unsure"  # the scribbles: read in full, to be sure
+    assert 13 in {n for n, p in a.pages.items() if p.method == "ocr"} - kept  # and its image dropped
+
+
+@pytest.mark.parametrize(("page", "angle"), [(24, -2.5), (24, 1.2), (2, 2.0), (11, -1.6), (11, 2.8), (2, -2.9)])
+def test_a_skewed_page_is_levelled_and_screened_out(page: int, angle: float, tmp_path: Path) -> None:
+    """A text page or a ruled 决算 table fed 1–3° askew: its lines drift across each other's rows, so
+    none were found apart and the page was read in full ('unsure'); levelled first, its band reads and the
+    page costs a screen."""
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    from extract.scanscreen import _text_ink, _text_skew, screen_scans
+
+    doc = pdfium.PdfDocument(SAMPLES / "huaiyuan-2022-agriculture-final-accounts.pdf")
+    gray = np.asarray(doc[page].render(scale=150 / 72, grayscale=True).to_pil().convert("L"))
+    doc.close()
+    h, w = gray.shape
+    turned = cv2.warpAffine(gray, cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0), (w, h), borderValue=255)
+    small, _ = _text_ink(cv2.resize(turned, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA))
+    assert abs(_text_skew(small) + angle) <= 0.3
+    pdf = tmp_path / "askew.pdf"
+    Image.fromarray(turned).save(pdf, resolution=150)
+    (verdict,) = screen_scans(str(pdf), [1], 60_000_000).values()
+    assert verdict.verdict == "skip", verdict
 
 
 @pytest.mark.parametrize("colour", ["red", "dark_red", "blue", "purple"])
