@@ -171,6 +171,7 @@ class Analysis:
     unmatched: list[Unmatched]
     ocr_engine: str | None = None
     damage: tuple[str, ...] = ()  # what the PDF parser had to skip or repair (data lost in a stream …)
+    too_small: dict[int, str] = dataclasses.field(default_factory=dict)  # scanned page -> why it cannot be read
 
 
 def analyse(path: str | Path, settings: Settings = DEFAULT_SETTINGS, also: tuple[int, ...] = ()) -> Analysis:
@@ -243,19 +244,33 @@ def _analyse(
                 dataclasses.replace(r, needs_ocr=True) if r.number in scanned else s
                 for s, r in zip(screens, redone, strict=True)
             ]
-        forms, unmatched = split_forms(pages, screens, templates, loaded.path)
+        # a scanned table printed too small to read (a long form fitted on one sheet) makes no form: what
+        # OCR made of glyphs a few pixels tall is not a reading (see _no_form for the error)
+        small = _too_small(pages, scanned)
+        forms, unmatched = split_forms(_without(pages, small), screens, templates, loaded.path)
         # a form's table may run on over more pages than the screen looked at: read on while it continues
         while more := sorted({f.pages[-1].number + 1 for f in forms} - set(pages) - {len(screens) + 1}):
             ocr = scans & set(more)  # a scanned page the screen skipped is read now, by OCR
             pages.update({p.number: p for p in read_pages(loaded, settings.page, more, ocr, settings.ocr, lean)})
             scanned |= ocr
-            forms, unmatched = split_forms(pages, screens, templates, loaded.path)
+            small = _too_small(pages, scanned)
+            forms, unmatched = split_forms(_without(pages, small), screens, templates, loaded.path)
         loaded.check_unchanged()  # what was read are the bytes that were hashed
     finally:
         loaded.close()
     engine = settings.ocr.engine if scanned else None
     damage = tuple(dict.fromkeys(watch.messages))
-    return Analysis(loaded.path, loaded.sha256, templates, screens, pages, forms, unmatched, engine, damage)
+    return Analysis(loaded.path, loaded.sha256, templates, screens, pages, forms, unmatched, engine, damage, small)
+
+
+def _too_small(pages: dict[int, PageContent], scanned: set[int]) -> dict[int, str]:
+    """Scanned pages whose ruled table prints too small to read: page -> why (``_legibility``)."""
+    why = {n: _legibility(pages[n]) for n in sorted(scanned) if n in pages}
+    return {n: w for n, w in why.items() if w}
+
+
+def _without(pages: dict[int, PageContent], drop: dict[int, str]) -> dict[int, PageContent]:
+    return {n: p for n, p in pages.items() if n not in drop}
 
 
 def _cell_text(page: PageContent) -> str:
@@ -293,6 +308,9 @@ def extract_document(path: str | Path, settings: Settings = DEFAULT_SETTINGS) ->
         f"{', '.join(form.overrode)}, which match the page too"
         for form in a.forms
         if form.overrode
+    ) + tuple(
+        f"p{n}: not read: its ruled table is printed too small to read in this scan ({why})"
+        for n, why in a.too_small.items()
     )
     return Document([record_of(a, form) for form in a.forms], a.unmatched, len(a.screens), a.sha256, warnings)
 
@@ -329,12 +347,12 @@ def _no_form(path: str, pages: dict[int, PageContent], screens: list[PageScreen]
         )
     if not any(s.text for s in screens):
         raise UnknownFormError("no text on any page (no text layer, and no image with text to read)", path=path)
-    tiny = [(n, row) for n, p in sorted(pages.items()) if p.method == "ocr" and (row := _row_height(p)) < SMALL_ROW_PT]
+    tiny = _too_small(pages, {n for n, p in pages.items() if p.method == "ocr"})
     if tiny:  # a long form fitted on one sheet: glyphs of a few pixels, nothing a recogniser (or a reader) makes out
-        n, row = tiny[0]
+        n, why = next(iter(tiny.items()))
         raise UnknownFormError(
-            f"no known form found: the ruled table on page {n} is printed too small to read in this scan (its "
-            f"rows {row:.1f} pt tall, a line of print needs 12 pt or more); scan the paper at a higher resolution",
+            f"no known form found: the ruled table on page {n} is printed too small to read in this scan ({why}); "
+            "scan the paper at a higher resolution",
             path=path,
             page=n,
         )
@@ -342,6 +360,22 @@ def _no_form(path: str, pages: dict[int, PageContent], screens: list[PageScreen]
 
 
 SMALL_ROW_PT = 10.0  # a table whose one-line rows are lower than this prints at a few points (forms: 17 pt and up)
+SMALL_LINE_PT = 6.2  # a page whose text lines are lower than this (median) prints at 4 pt or less (forms: 8 pt and up)
+
+
+def _legibility(page: PageContent) -> str | None:
+    """Why a scanned page's table prints too small to read, or None. The detector draws a line of print a
+    few pixels tall as a box of 5–6 pt (its margins), so either measure alone misses some such pages:
+    rows split by the rulings, or lines of print."""
+    row = _row_height(page)
+    if row < SMALL_ROW_PT:
+        return f"its rows {row:.1f} pt tall, a line of print needs 12 pt or more"
+    sizes = sorted(
+        [*(ln.size for g in page.grids for c in g.cells for ln in c.lines), *(ln.size for ln in page.free_lines)]
+    )
+    if page.grids and len(sizes) >= 20 and (line := sizes[len(sizes) // 2]) < SMALL_LINE_PT:
+        return f"its lines of print {line / 0.8:.1f} pt tall with their margins, a form's are 10 pt or more"
+    return None
 
 
 def _row_height(page: PageContent) -> float:
