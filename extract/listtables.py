@@ -32,9 +32,33 @@ class _Column:
     x: float  # centre of the header cell
 
 
+LEVELS = ("level1", "level2", "level3")
+_LEVEL_READ = regex.compile(r"^[^\p{Han}]{0,2}\p{Han}?级指标$")  # 一级指标 with its ordinal lost or misread
+
+
+def _levels_by_order(sheet: Sheet, spec: TableSpec) -> tuple[int, dict[str, Cell]] | None:
+    """A scanned header whose 一级/二级/三级指标 lost or garbled their ordinals (级指标, -级指标): a row with
+    as many …级指标 cells as the table has level columns names them left to right."""
+    wanted = [c.name for c in spec.columns if c.name in LEVELS]
+    if len(wanted) < 2 or spec.anchor not in wanted:
+        return None
+    for i, row in enumerate(sheet.rows):
+        read = sorted(
+            (c for c in row.cells if row.starts(c) and _LEVEL_READ.match(norm(c.text))), key=lambda c: c.bbox[0]
+        )
+        if len(read) == len(wanted):
+            return i, dict(zip(sorted(wanted), read, strict=True))
+    return None
+
+
 def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
     anchor = next(c for c in spec.columns if c.name == spec.anchor)
     hit = sheet.find(anchor.labels)
+    found: dict[str, _Column] = {}
+    if hit is None and (levels := _levels_by_order(sheet, spec)):
+        hit = (levels[0], levels[1][spec.anchor])
+        specs = {c.name: c for c in spec.columns}
+        found = {name: _Column(specs[name], (c.bbox[0] + c.bbox[2]) / 2) for name, c in levels[1].items()}
     fallback = vocabulary().anchor_fallbacks.get(spec.anchor, ())
     if hit is None and fallback:  # 绩效指标 heading the names column of a form with no 三级指标
         hit = next(((i, c) for i, c in _finds(sheet, fallback) if _row_has_other_column(sheet.rows[i], spec, c)), None)
@@ -42,7 +66,7 @@ def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
         return None
     first, head = hit
     last = first
-    found: dict[str, _Column] = {anchor.name: _Column(anchor, (head.bbox[0] + head.bbox[2]) / 2)}
+    found[anchor.name] = _Column(anchor, (head.bbox[0] + head.bbox[2]) / 2)
     for i in range(first, min(first + 3, len(sheet.rows))):
         row = sheet.rows[i]
         hits = 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
@@ -482,3 +483,33 @@ def test_a_lone_relation_sign_in_a_nature_cell_is_read(tmp_path: Path) -> None:
                 if got.get(k) not in (None, v):
                     wrong.append((src, k, v, got.get(k)))
     assert exact >= 0.75 * total and len(wrong) <= 1, (exact, total, wrong)
+
+
+@pytest.mark.parametrize("source", ["project-5", "project-1", "department-3"])
+def test_level_headers_whose_ordinals_ocr_lost_are_named_by_order(source: str) -> None:
+    """OCR of a 1-bit scan read 一级指标 | 二级指标 | 三级指标 as -级指标 | 级指标 | 级指标: no header named
+    三级指标, so the vertical label 绩效指标 was taken for the names column and every name, level and score
+    moved. Three …级指标 cells in one row name the three level columns left to right. (A read form's
+    pages, their header cells garbled as that scan read them, read again.)"""
+    import dataclasses
+
+    from extract.pipeline import analyse, record_of
+
+    a = analyse(FIXED / f"{source}.pdf")
+    garbled = {"一级指标": "-级指标", "二级指标": "级指标", "三级指标": "级指标"}
+
+    def garble(page: Any) -> Any:
+        grids = tuple(
+            dataclasses.replace(
+                g, cells=tuple(dataclasses.replace(c, text=garbled.get(c.text, c.text)) for c in g.cells)
+            )
+            for g in page.grids
+        )
+        return dataclasses.replace(page, grids=grids)
+
+    (form,) = a.forms
+    assert any(c.text in garbled for p in form.pages for g in p.grids for c in g.cells)
+    want = record_of(a, form)
+    got = record_of(a, dataclasses.replace(form, pages=tuple(garble(p) for p in form.pages)))
+    rows = [(i.level1, i.level2, i.level3, i.set_score, i.score) for i in want.indicators]
+    assert [(i.level1, i.level2, i.level3, i.set_score, i.score) for i in got.indicators] == rows
