@@ -230,6 +230,28 @@ def relation_sign(gray: Any, line: OcrLine) -> OcrLine:
     return OcrLine(sign + text[1:], line.box, line.confidence)
 
 
+STROKES_READ = frozenset("1lI|丨")  # what a recogniser makes of a lone upright or slanted stroke
+SLANT = 0.25  # a stroke whose centre moves across by this share of its height is slanted: a slash
+
+
+def slash(gray: Any, line: OcrLine) -> OcrLine:
+    """A lone stroke read as 1 (or l, |) that is slanted is the '/' forms print in a cell with no value;
+    read as '1' on 1-bit scans, it became a score of 1 where the form has none. The centre of the stroke's
+    ink row by row, fitted to a line: a 1 stands upright (its flag is short), a slash leans."""
+    text = line.text.strip()
+    x0, y0, x1, y1 = line.box
+    if text not in STROKES_READ or x1 - x0 > 1.5 * (y1 - y0):
+        return line
+    glyph = _glyph_in(gray, line.box)
+    if glyph is None or glyph.shape[0] < 8:
+        return line
+    rows = [(y, float(np.flatnonzero(r).mean())) for y, r in enumerate(glyph) if r.any()]
+    ys = np.array([y for y, _ in rows], dtype=float)
+    xs = np.array([x for _, x in rows])
+    tilt = float(np.polyfit(ys, xs, 1)[0])  # columns per row: < 0 leans like '/'
+    return OcrLine("/", line.box, line.confidence) if tilt <= -SLANT else line
+
+
 def _read(prepared: Prepared, detected: list[PixelBox], settings: OcrSettings, engine: OcrEngine) -> _Read:
     """The grid's cells and the text in them, read on a prepared page."""
     scale = prepared.scale
@@ -237,7 +259,7 @@ def _read(prepared: Prepared, detected: list[PixelBox], settings: OcrSettings, e
     cells_px = [(int(b[0] * scale), int(b[1] * scale), int(b[2] * scale), int(b[3] * scale)) for b in boxes]
     stacked = {c: img for c in cells_px if (img := stacked_glyphs(prepared.gray, c)) is not None}
     pieces = [p for p in text_pieces(prepared.gray, detected, cells_px, scale) if not _in_any(p, stacked)]
-    lines = [relation_sign(prepared.gray, ln) for ln in engine.read(prepared.gray, pieces)]
+    lines = [slash(prepared.gray, relation_sign(prepared.gray, ln)) for ln in engine.read(prepared.gray, pieces)]
     return _Read(boxes, lines, stacked)
 
 

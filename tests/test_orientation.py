@@ -513,3 +513,55 @@ def test_level_headers_whose_ordinals_ocr_lost_are_named_by_order(source: str) -
     got = record_of(a, dataclasses.replace(form, pages=tuple(garble(p) for p in form.pages)))
     rows = [(i.level1, i.level2, i.level3, i.set_score, i.score) for i in want.indicators]
     assert [(i.level1, i.level2, i.level3, i.set_score, i.score) for i in got.indicators] == rows
+
+
+def _glyph_boxes(glyphs: list[tuple[str, str, float]], dpi: int) -> tuple[Any, list[tuple[int, int, int, int]]]:
+    """``(text, font, size)`` glyphs drawn one per line with PDF standard fonts (pdfium's own), rendered at
+    ``dpi``: the grey image and each glyph's pixel box (its bounds, 2 px around)."""
+    import ctypes
+
+    import numpy as np
+    import pypdfium2.raw as raw
+
+    doc = pdfium.PdfDocument.new()
+    page = doc.new_page(200, 40 + 24 * len(glyphs))
+    for k, (text, font, size) in enumerate(glyphs):
+        obj = raw.FPDFPageObj_NewTextObj(doc.raw, font.encode(), ctypes.c_float(size))
+        wide = ctypes.create_string_buffer((text + "\x00").encode("utf-16-le"))
+        raw.FPDFText_SetText(obj, ctypes.cast(wide, ctypes.POINTER(raw.FPDF_WCHAR)))
+        raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 40, 20 + 24 * k)
+        raw.FPDFPage_InsertObject(page.raw, obj)
+    raw.FPDFPage_GenerateContent(page.raw)
+    scale, height = dpi / 72, page.get_height()
+    gray = np.asarray(page.render(scale=scale, grayscale=True).to_pil().convert("L"))
+    doc.close()
+    boxes = []
+    for k in range(len(glyphs)):  # line k's band: its ink, 2 px around
+        top = int((height - 20 - 24 * k - 18) * scale)
+        band = gray[top : top + int(24 * scale)] < 128
+        ys, xs = np.nonzero(band)
+        boxes.append((int(xs.min()) - 2, top + int(ys.min()) - 2, int(xs.max()) + 3, top + int(ys.max()) + 3))
+    return gray, boxes
+
+
+@pytest.mark.parametrize(("dpi", "one_bit"), [(200, True), (300, True), (200, False), (150, True)])
+def test_a_lone_slash_read_as_one_is_a_slash(dpi: int, one_bit: bool) -> None:
+    """Forms print '/' in a cell with no value; on a 1-bit scan the recogniser read it as '1' (a development
+    form: a score of 1 in four funds-block cells that print none, silently). A lone stroke read as 1 (or l,
+    I, |) that leans is '/'; a 1 stays 1. Glyphs of three standard fonts at 8–14 pt, each as the recogniser
+    read it: '1'."""
+    import cv2
+
+    from extract.ocr.base import OcrLine
+    from extract.ocrpage import slash
+
+    fonts = [("Helvetica", 12), ("Times-Roman", 10), ("Courier", 11), ("Helvetica", 8), ("Times-Roman", 14)]
+    glyphs = [(text, font, size) for font, size in fonts for text in ("/", "1")]
+    gray, boxes = _glyph_boxes(glyphs, dpi)
+    if one_bit:  # a 1-bit scan: cut between paper and print
+        gray = cv2.threshold(gray, 160, 255, cv2.THRESH_BINARY)[1]
+    read = [slash(gray, OcrLine(read_as, box, 0.9)).text for box, read_as in zip(boxes, "1I" * 5, strict=True)]
+    want = [g[0] if g[0] == "/" else read_as for g, read_as in zip(glyphs, "1I" * 5, strict=True)]
+    assert read == want
+    kept = [slash(gray, OcrLine("7", box, 0.9)).text for box in boxes]  # only a stroke read as one is weighed
+    assert kept == ["7"] * len(boxes)
