@@ -10,7 +10,7 @@ import regex
 
 from .fields import Extraction, cell_field
 from .model import Cell, Field
-from .sheet import Sheet, label_matches
+from .sheet import Sheet, label_matches, label_near
 from .templates import MatrixSpec, norm
 from .values import clean_text
 from .vocabulary import vocabulary
@@ -125,6 +125,9 @@ def _read_body(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block) ->
                 continue
             text = c.text if block.transposed else _row_label(c)
             name = next((n for n, labels in down.items() if n not in found and label_matches(text, labels)), None)
+            if name is None and c.source == "ocr":  # a character misread: the one label it is near
+                near = [n for n, labels in down.items() if n not in found and label_near(text, labels)]
+                name = near[0] if len(near) == 1 else None
             if name is None:
                 continue
             found.add(name)
@@ -158,7 +161,11 @@ def _other_rows(
         labels = [c for c in row.cells if c.bbox[2] <= left and clean_text(c.text) and row.starts(c)]
         values = {name: row.at(x) for name, x in xs.items()}
         numbers = [c for c in values.values() if c is not None and _NUMBER.search(c.text or "")]
-        known = any(label_matches(_row_label(c), lbs) for c in labels for lbs in spec.rows.values())
+        known = any(
+            label_matches(_row_label(c), lbs) or (c.source == "ocr" and label_near(_row_label(c), lbs))
+            for c in labels
+            for lbs in spec.rows.values()
+        )
         if not numbers and not known:
             break
         if known or not numbers or not labels or len({id(c) for c in numbers}) < len(numbers):

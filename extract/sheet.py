@@ -28,6 +28,21 @@ def label_matches(text: str, labels: Sequence[str]) -> bool:
     return False
 
 
+def label_near(text: str, labels: Sequence[str]) -> bool:
+    """``label_matches`` with one character of a label of four or more read as another (OCR's 形近字:
+    本年财致拨款 is 本年财政拨款). For OCR cells, when no label matches as read."""
+    t = norm(text)
+    for lb in labels:
+        if len(lb) < 4 or len(t) < len(lb):
+            continue
+        head, rest = t[: len(lb)], t[len(lb) :]
+        if sum(a != b for a, b in zip(head, lb, strict=True)) == 1 and (
+            not rest or not regex.match(r"[\p{Han}A-Za-z0-9]", rest)
+        ):
+            return True
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
     page: int

@@ -565,3 +565,32 @@ def test_a_lone_slash_read_as_one_is_a_slash(dpi: int, one_bit: bool) -> None:
     assert read == want
     kept = [slash(gray, OcrLine("7", box, 0.9)).text for box in boxes]  # only a stroke read as one is weighed
     assert kept == ["7"] * len(boxes)
+
+
+@pytest.mark.parametrize(("source", "misread"), [("project-0", ("财政", "财致")), ("project-3", ("结转", "结砖"))])
+def test_a_funds_row_label_with_a_character_misread_is_its_row(source: str, misread: tuple[str, str]) -> None:
+    """OCR read 其中：本年财政拨款 as 本年财致拨款: the row matched no label, its figures went to
+    ``other_rows`` and the 财政拨款 row was empty (a development scan: its numbers scored as other rows',
+    one silently). On an OCR page a label with one character misread is the one row it is near."""
+    import dataclasses
+
+    from extract.pipeline import analyse, record_of
+
+    a = analyse(FIXED / f"{source}.pdf")
+    was, now = misread
+
+    def as_ocr(page: Any) -> Any:
+        grids = tuple(
+            dataclasses.replace(
+                g, cells=tuple(dataclasses.replace(c, text=c.text.replace(was, now), source="ocr") for c in g.cells)
+            )
+            for g in page.grids
+        )
+        return dataclasses.replace(page, grids=grids)
+
+    (form,) = a.forms
+    assert any(was in c.text for p in form.pages for g in p.grids for c in g.cells)
+    want = record_of(a, form).funds
+    got = record_of(a, dataclasses.replace(form, pages=tuple(as_ocr(p) for p in form.pages))).funds
+    assert want is not None and got is not None
+    assert got.rows == want.rows and got.other_rows == want.other_rows
