@@ -15,7 +15,7 @@ import regex
 from .fields import Extraction, cell_field
 from .mending import mend_page_breaks
 from .model import Cell, Field
-from .sheet import Row, Sheet, label_matches
+from .sheet import Row, Sheet, label_matches, label_one_edit
 from .templates import ColumnSpec, TableSpec, Template, norm
 from .values import clean_text
 from .vocabulary import vocabulary
@@ -79,7 +79,23 @@ def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
             last = i
         elif i > first:
             break
+    _near_columns(sheet, spec, first, last, found)
     return last + 1, [found[c.name] for c in spec.columns if c.name in found]
+
+
+def _near_columns(sheet: Sheet, spec: TableSpec, first: int, last: int, found: dict[str, _Column]) -> None:
+    """Columns whose header OCR misread by a character (鲁指标值 for 年度指标值): an OCR header cell no column
+    took, that is no label of the forms as read, near exactly one column not yet found."""
+    for row in sheet.rows[first : last + 1]:
+        for c in row.cells:
+            x = (c.bbox[0] + c.bbox[2]) / 2
+            if not (row.starts(c) and c.source == "ocr" and clean_text(c.text)) or vocabulary().is_label(c.text):
+                continue
+            if any(c.bbox[0] <= col.x <= c.bbox[2] for col in found.values()):
+                continue
+            near = [col for col in spec.columns if col.name not in found and label_one_edit(c.text, col.labels)]
+            if len(near) == 1:
+                found[near[0].name] = _Column(near[0], x)
 
 
 def _finds(sheet: Sheet, labels: tuple[str, ...]) -> list[tuple[int, Cell]]:

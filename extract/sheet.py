@@ -43,6 +43,20 @@ def label_near(text: str, labels: Sequence[str]) -> bool:
     return False
 
 
+def label_one_edit(text: str, labels: Sequence[str]) -> bool:
+    """The cell's whole text is one of ``labels`` (three or more characters) but for one character read
+    wrong, lost or added (鲁指标值: 指标值 with 年度 read as 鲁), possibly followed by a unit or note. For an
+    OCR header cell the table's columns do not name as read."""
+    t = norm(text)
+    for lb in labels:
+        if len(lb) < 3:
+            continue
+        m = regex.match(f"(?:{regex.escape(lb)}){{e<=1}}", t)
+        if m and (m.end() == len(t) or not regex.match(r"[\p{Han}A-Za-z0-9]", t[m.end() :])):
+            return True
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
     page: int
