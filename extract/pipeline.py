@@ -291,7 +291,22 @@ def _screen_scans(loaded: LoadedPdf, scans: set[int], also: tuple[int, ...]) -> 
     verdicts = screen_scans(loaded.path, sorted(scans), loaded.budgets.render_pixels)
     keep = {n for n, v in verdicts.items() if v.verdict != "skip"}
     keep |= {n + 1 for n, v in verdicts.items() if v.verdict == "form"} | set(also)
+    # a form's pages may name nothing the band reads (年度：2022 | 填报单位（公章）, a title read in part, its
+    # narrative cells) while another page of its table does: around each run of pages read that holds a
+    # form page, the LOOK_BACK pages before it and a gap of as many before the next page read are read too
+    for n in sorted(n for n, v in verdicts.items() if v.verdict == "form"):
+        start, end = n, n
+        while start - 1 in keep:
+            start -= 1
+        while end + 1 in keep:
+            end += 1
+        keep |= {p for p in range(start - LOOK_BACK, start) if p in verdicts}
+        after = next((p for p in range(end + 2, end + 2 + LOOK_BACK) if p in keep), None)
+        keep |= set(range(end + 1, after)) if after else set()
     return scans - keep
+
+
+LOOK_BACK = 2  # pages read before a page the screen takes for a form (a form's title and narrative pages)
 
 
 def extract_document(path: str | Path, settings: Settings = DEFAULT_SETTINGS) -> Document:

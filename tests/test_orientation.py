@@ -636,3 +636,17 @@ def test_an_indicator_header_with_a_character_misread_heads_its_column(source: s
     assert [(i.level3, i.target, i.actual, i.score) for i in got] == [
         (i.level3, i.target, i.actual, i.score) for i in want
     ]
+
+
+@pytest.mark.parametrize("seed", [51, 54, 45])
+def test_a_scanned_form_whose_first_page_the_screen_skips_is_read_whole(seed: int, tmp_path: Path) -> None:
+    """A department form scanned over six pages is screened like a long document. Its first page's band
+    can read as something else (年度：2022 | 填报单位（公章）, the title read as 2021年度晋 or under a seal) and
+    its narrative pages as prose, while a later page of its table names a form: the pages before that run
+    and short gaps in it are read too. Before, two of these scans were 'no known form' (the title page
+    never read)."""
+    scan = tmp_path / "scan.pdf"
+    simulate(FIXED / "department-3.pdf", seed, scan, dpi=200, rotation=0)
+    (record,) = extract_document(scan).records
+    assert record.template == "dept-overall-shanxi"
+    assert record.source.form_pages == [1, 2, 3, 4, 5, 6]
