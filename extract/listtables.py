@@ -59,6 +59,8 @@ def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
         hit = (levels[0], levels[1][spec.anchor])
         specs = {c.name: c for c in spec.columns}
         found = {name: _Column(specs[name], (c.bbox[0] + c.bbox[2]) / 2) for name, c in levels[1].items()}
+    if hit is None:  # OCR read the anchor's header with a character wrong (三级蕉标)
+        hit = _near_anchor(sheet, spec, anchor)
     fallback = vocabulary().anchor_fallbacks.get(spec.anchor, ())
     if hit is None and fallback:  # 绩效指标 heading the names column of a form with no 三级指标
         hit = next(((i, c) for i, c in _finds(sheet, fallback) if _row_has_other_column(sheet.rows[i], spec, c)), None)
@@ -81,6 +83,23 @@ def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
             break
     _near_columns(sheet, spec, first, last, found)
     return last + 1, [found[c.name] for c in spec.columns if c.name in found]
+
+
+def _near_anchor(sheet: Sheet, spec: TableSpec, anchor: ColumnSpec) -> tuple[int, Cell] | None:
+    """An OCR cell one character from the anchor column's labels, in a row that heads another column of
+    the table too (as read, or one character off): the table's header."""
+    others = [c for c in spec.columns if c.name != anchor.name]
+    for i, row in enumerate(sheet.rows):
+        heads = [c for c in row.cells if row.starts(c) and c.source == "ocr" and clean_text(c.text)]
+        named = [c for c in heads if any(label_matches(c.text, col.labels) for col in others)]  # 一级指标 as read
+        hit = next((c for c in heads if c not in named and label_one_edit(c.text, anchor.labels)), None)
+        if hit is not None and any(
+            c is not hit and (label_matches(c.text, col.labels) or label_one_edit(c.text, col.labels))
+            for c in heads
+            for col in others
+        ):
+            return i, hit
+    return None
 
 
 def _near_columns(sheet: Sheet, spec: TableSpec, first: int, last: int, found: dict[str, _Column]) -> None:

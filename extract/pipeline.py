@@ -292,17 +292,16 @@ def _screen_scans(loaded: LoadedPdf, scans: set[int], also: tuple[int, ...]) -> 
     keep = {n for n, v in verdicts.items() if v.verdict != "skip"}
     keep |= {n + 1 for n, v in verdicts.items() if v.verdict == "form"} | set(also)
     # a form's pages may name nothing the band reads (年度：2022 | 填报单位（公章）, a title read in part, its
-    # narrative cells) while another page of its table does: around each run of pages read that holds a
-    # form page, the LOOK_BACK pages before it and a gap of as many before the next page read are read too
+    # narrative cells) while another page of its table does: a run of pages read that holds a form page
+    # (gaps of up to LOOK_BACK pages bridged) is read whole, and the LOOK_BACK pages before it
+    read = set(keep)
     for n in sorted(n for n, v in verdicts.items() if v.verdict == "form"):
-        start, end = n, n
-        while start - 1 in keep:
-            start -= 1
-        while end + 1 in keep:
-            end += 1
-        keep |= {p for p in range(start - LOOK_BACK, start) if p in verdicts}
-        after = next((p for p in range(end + 2, end + 2 + LOOK_BACK) if p in keep), None)
-        keep |= set(range(end + 1, after)) if after else set()
+        start, end = n, n  # the run of pages read around n, across gaps of up to LOOK_BACK pages
+        while gap := next((g for g in range(1, LOOK_BACK + 2) if start - g in read), 0):
+            start -= gap
+        while gap := next((g for g in range(1, LOOK_BACK + 2) if end + g in read), 0):
+            end += gap
+        keep |= {p for p in range(start - LOOK_BACK, end + 1) if p in verdicts}
     return scans - keep
 
 

@@ -603,12 +603,15 @@ def test_a_funds_row_label_with_a_character_misread_is_its_row(source: str, misr
         ("project-1", ("目标值", "自标值")),
         ("project-1", ("实际完成值", "际完成值")),
         ("department-4", ("实际完成值", "实际完戍值")),
+        ("project-0", ("三级指标", "三级蕉标")),
+        ("department-4", ("三级指标", "三级推标")),
     ],
 )
 def test_an_indicator_header_with_a_character_misread_heads_its_column(source: str, misread: tuple[str, str]) -> None:
     """A seal over the header: OCR read 年度指标值 as 鲁指标值, no column took it and every target of the form
     was lost (a development scan: 15 targets). On an OCR page a header cell one character from exactly
-    one column's labels heads that column (a label of the forms as read, such as 指标分值, never does)."""
+    one column's labels heads that column (a label of the forms as read, such as 指标分值, never does); the
+    names column's own header (三级蕉标) so read is the table's header when its row heads another column."""
     import dataclasses
 
     from extract.pipeline import analyse, record_of
