@@ -33,12 +33,13 @@ class _Column:
 
 
 LEVELS = ("level1", "level2", "level3")
-_LEVEL_READ = regex.compile(r"^[^\p{Han}]{0,2}\p{Han}?级指标$")  # 一级指标 with its ordinal lost or misread
+_LEVEL_READ = regex.compile(r"^[^级]{0,2}级指标$")  # 一级指标 with its ordinal lost or misread (一-级指标, 级指标)
 
 
 def _levels_by_order(sheet: Sheet, spec: TableSpec) -> tuple[int, dict[str, Cell]] | None:
-    """A scanned header whose 一级/二级/三级指标 lost or garbled their ordinals (级指标, -级指标): a row with
-    as many …级指标 cells as the table has level columns names them left to right."""
+    """A scanned header whose 一级/二级/三级指标 lost or garbled their ordinals (级指标, -级指标): a row with two
+    or more …级指标 cells names the table's last level columns left to right (二级 | 三级 on a form that prints
+    no 一级指标)."""
     wanted = [c.name for c in spec.columns if c.name in LEVELS]
     if len(wanted) < 2 or spec.anchor not in wanted:
         return None
@@ -46,21 +47,33 @@ def _levels_by_order(sheet: Sheet, spec: TableSpec) -> tuple[int, dict[str, Cell
         read = sorted(
             (c for c in row.cells if row.starts(c) and _LEVEL_READ.match(norm(c.text))), key=lambda c: c.bbox[0]
         )
-        if len(read) == len(wanted):
-            return i, dict(zip(sorted(wanted), read, strict=True))
+        if not 2 <= len(read) <= len(wanted):
+            continue
+        # the names column is the rightmost (a form may print no 一级指标); a level read whole keeps its own
+        named = dict(zip(sorted(wanted)[-len(read) :], read, strict=True))
+        exact = {name: _EXACT_LEVELS.get(norm(c.text)) for name, c in named.items()}
+        if all(exact.values()) or any(e and e != name for name, e in exact.items()):
+            continue  # nothing garbled here, or the order does not hold
+        return i, named
     return None
+
+
+_EXACT_LEVELS = {"一级指标": "level1", "二级指标": "level2", "三级指标": "level3"}
 
 
 def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
     anchor = next(c for c in spec.columns if c.name == spec.anchor)
     hit = sheet.find(anchor.labels)
     found: dict[str, _Column] = {}
-    if hit is None and (levels := _levels_by_order(sheet, spec)):
+    # OCR may garble the first page's header and read a repeated one right: the earliest header read wins
+    levels = _levels_by_order(sheet, spec)  # -级指标 | 级指标 | 级指标
+    if levels and (hit is None or levels[0] < hit[0]):
         hit = (levels[0], levels[1][spec.anchor])
         specs = {c.name: c for c in spec.columns}
         found = {name: _Column(specs[name], (c.bbox[0] + c.bbox[2]) / 2) for name, c in levels[1].items()}
-    if hit is None:  # OCR read the anchor's header with a character wrong (三级蕉标)
-        hit = _near_anchor(sheet, spec, anchor)
+    near = _near_anchor(sheet, spec, anchor)  # 三级蕉标
+    if near and (hit is None or near[0] < hit[0]):
+        hit, found = near, {}
     fallback = vocabulary().anchor_fallbacks.get(spec.anchor, ())
     if hit is None and fallback:  # 绩效指标 heading the names column of a form with no 三级指标
         hit = next(((i, c) for i, c in _finds(sheet, fallback) if _row_has_other_column(sheet.rows[i], spec, c)), None)

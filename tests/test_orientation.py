@@ -485,18 +485,29 @@ def test_a_lone_relation_sign_in_a_nature_cell_is_read(tmp_path: Path) -> None:
     assert exact >= 0.75 * total and len(wrong) <= 1, (exact, total, wrong)
 
 
-@pytest.mark.parametrize("source", ["project-5", "project-1", "department-3"])
-def test_level_headers_whose_ordinals_ocr_lost_are_named_by_order(source: str) -> None:
+@pytest.mark.parametrize(
+    ("source", "first", "pages"),
+    [
+        ("project-5", "-级指标", None),
+        ("project-1", "-级指标", None),
+        ("department-3", "-级指标", None),
+        ("department-2", "一-级指标", 1),
+        ("department-5", "级指标", 1),
+    ],
+)
+def test_level_headers_whose_ordinals_ocr_lost_are_named_by_order(source: str, first: str, pages: int | None) -> None:
     """OCR of a 1-bit scan read 一级指标 | 二级指标 | 三级指标 as -级指标 | 级指标 | 级指标: no header named
     三级指标, so the vertical label 绩效指标 was taken for the names column and every name, level and score
-    moved. Three …级指标 cells in one row name the three level columns left to right. (A read form's
-    pages, their header cells garbled as that scan read them, read again.)"""
+    moved; or the first page's header was garbled and the next page's repeated header read right, and the
+    first page's rows were lost. Three …级指标 cells in one row name the three level columns left to right,
+    and the earliest header read is the table's. (A read form's pages, their header cells garbled as those
+    scans read them — on every page, or on the first ``pages`` — read again.)"""
     import dataclasses
 
     from extract.pipeline import analyse, record_of
 
     a = analyse(FIXED / f"{source}.pdf")
-    garbled = {"一级指标": "-级指标", "二级指标": "级指标", "三级指标": "级指标"}
+    garbled = {"一级指标": first, "二级指标": "级指标", "三级指标": "级指标"}
 
     def garble(page: Any) -> Any:
         grids = tuple(
@@ -510,7 +521,10 @@ def test_level_headers_whose_ordinals_ocr_lost_are_named_by_order(source: str) -
     (form,) = a.forms
     assert any(c.text in garbled for p in form.pages for g in p.grids for c in g.cells)
     want = record_of(a, form)
-    got = record_of(a, dataclasses.replace(form, pages=tuple(garble(p) for p in form.pages)))
+    n = len(form.pages) if pages is None else pages
+    got = record_of(
+        a, dataclasses.replace(form, pages=tuple(garble(p) if k < n else p for k, p in enumerate(form.pages)))
+    )
     rows = [(i.level1, i.level2, i.level3, i.set_score, i.score) for i in want.indicators]
     assert [(i.level1, i.level2, i.level3, i.set_score, i.score) for i in got.indicators] == rows
 
