@@ -73,6 +73,7 @@ MIN_PAGES = 100  # scanned pages per setting the issue asks for
 PLAIN_SAMPLE = 20  # pages timed with one plain whole-page RapidOCR pass
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "extract-bench" / "scans"
 TARGETS = {"300": 99.0, "200": 98.0}  # numeric fields exact, %
+TOO_SMALL = "printed too small to read"  # the pipeline's reason for a table no scan of it can be read from
 
 # ------------------------------------------------------------------------------------------- workers
 
@@ -362,6 +363,13 @@ def report_settings(
         for family, ft in sorted(tally(scans, facts, lambda s: s.choices()["family"]).items()):
             print(row(f"{name}, {family}", ft))
         print(f"  {name}: read by {dict(Counter(s.read_as() for s in scans))}")
+        refused = [s for s in scans if s.lost and TOO_SMALL in (s.error or "")]
+        if refused:
+            print(
+                f"  {name}: of {t.lost} forms lost, {len(refused)} refused as printed too small to read in the scan "
+                f"(their print {', '.join(f'{s.print_pt:.1f}' for s in refused if s.print_pt)} pt), "
+                f"{t.lost - len(refused)} lost otherwise"
+            )
         if t.pages < MIN_PAGES:
             print(f"  note: {name}: {t.pages} pages, fewer than the issue's {MIN_PAGES}")
         secs = [s.seconds / s.pages for s in scans for _ in range(s.pages)]
@@ -371,6 +379,7 @@ def report_settings(
             "seconds_per_page_p95": round(quantile(secs, 0.95), 2),
             "template_wrong": sum(s.template_ok() is False for s in scans),
             "failures": [f"{s.pdf.name}: {s.error or 'no record'}" for s in scans if s.lost],
+            "refused_too_small": len(refused),
         }
     for name, scans in by_setting.items():
         lost = [s for s in scans if s.lost]
