@@ -13,6 +13,7 @@ readings only when the form's own arithmetic singles one out.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
@@ -83,40 +84,63 @@ def reread(ex: Extraction, pages: dict[int, PageContent], primary: str, suspects
     return disagree
 
 
+MAX_REPAIRED = 3  # fields whose other readings may be taken together
+MAX_TRIALS = 256  # check runs one repair may cost
+
+
 def repair(ex: Extraction, alternatives: dict[str, Decimal], run: Callable[[], list[Check]]) -> list[Check]:
-    """Try each alternative reading alone; take it only if it is the one that makes every check pass."""
+    """Try the alternative readings alone, then two together, then three: take the smallest set that makes
+    every check pass, only if it is the one set of its size that does (a scan that misread two scores of a
+    level-1 group needs both other readings to add up; two sets that fit are a guess, not taken)."""
     checks = run()
     if not any(c.status == "fail" for c in checks):
         for path in alternatives:
             ex.flag(path, "OCR readings disagree")
         return checks
     fields = {f.name: f for f in _numeric(ex)}
-    solutions = []
-    for path, value in alternatives.items():
-        original = fields[path]
-        _put(ex, dataclasses.replace(original, value=value))
-        trial = run()
-        _put(ex, original)
-        if not any(c.status == "fail" for c in trial):
-            fixed = [c.id for c, t in zip(checks, trial, strict=True) if c.status == "fail" and t.status == "pass"]
-            solutions.append((path, value, fixed))
+    solutions = _solutions(ex, fields, alternatives, checks, run)
     if len(solutions) == 1:
-        path, value, fixed = solutions[0]
-        f = fields[path]
-        _put(
-            ex,
-            dataclasses.replace(
-                f,
-                value=value,
-                raw=str(value),
-                repaired_from=f.raw,
-                repair=f"the other reading makes {', '.join(fixed)} pass",
-            ),
+        paths, fixed = solutions[0]
+        reading = (
+            "the other reading makes" if len(paths) == 1 else f"with {len(paths) - 1} more, the other reading makes"
         )
+        for path in paths:
+            f, value = fields[path], alternatives[path]
+            repaired = f"{reading} {', '.join(fixed)} pass"
+            _put(ex, dataclasses.replace(f, value=value, raw=str(value), repaired_from=f.raw, repair=repaired))
         for other in alternatives:
-            if other != path:
+            if other not in paths:
                 ex.flag(other, "OCR readings disagree")
         return run()
     for path in alternatives:
         ex.flag(path, "OCR readings disagree" + (" (several repairs fit)" if solutions else ""))
     return checks
+
+
+def _solutions(
+    ex: Extraction,
+    fields: dict[str, Field],
+    alternatives: dict[str, Decimal],
+    checks: list[Check],
+    run: Callable[[], list[Check]],
+) -> list[tuple[tuple[str, ...], list[str]]]:
+    """The sets of alternative readings, of the smallest size any exists, that make every check pass, with
+    the checks each fixes. The extraction is left as it was."""
+    solutions: list[tuple[tuple[str, ...], list[str]]] = []
+    sets = (
+        p
+        for size in range(1, min(len(alternatives), MAX_REPAIRED) + 1)
+        for p in itertools.combinations(alternatives, size)
+    )
+    for paths in itertools.islice(sets, MAX_TRIALS):
+        if solutions and len(paths) > len(solutions[0][0]):
+            break
+        for path in paths:
+            _put(ex, dataclasses.replace(fields[path], value=alternatives[path]))
+        trial = run()
+        for path in paths:
+            _put(ex, fields[path])
+        if not any(c.status == "fail" for c in trial):
+            fixed = [c.id for c, t in zip(checks, trial, strict=True) if c.status == "fail" and t.status == "pass"]
+            solutions.append((paths, fixed))
+    return solutions

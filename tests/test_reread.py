@@ -68,3 +68,35 @@ def test_disagreeing_readings_with_passing_checks_go_to_review() -> None:
     checks = repair(ex, {"budget.carryover": D("71.89")}, runner(ex))
     assert [c.status for c in checks] == ["pass"]
     assert ex.review == {"budget.carryover": "OCR readings disagree"}
+
+
+def test_two_misread_figures_that_balance_only_together_are_both_taken() -> None:
+    """A scan that misread two figures of one sum: neither other reading alone balances it, both together
+    do, and no other pair does."""
+    ex = extraction(carryover="71.99", initial_budget="965.70")  # off by 0.60 + 0.30
+    alternatives = {
+        "budget.carryover": D("71.39"),
+        "budget.initial_budget": D("965.40"),
+        "budget.execution": D("1127.69"),
+    }
+    checks = repair(ex, alternatives, runner(ex))
+    assert [c.status for c in checks] == ["pass"]
+    assert ex.fields["budget.carryover"].value == D("71.39") and ex.fields["budget.carryover"].repaired_from == "71.99"
+    assert ex.fields["budget.initial_budget"].value == D("965.40")
+    assert "budget_balance" in (ex.fields["budget.initial_budget"].repair or "")
+    assert ex.fields["budget.execution"].value == D("1121.69") and ex.review == {
+        "budget.execution": "OCR readings disagree"
+    }
+
+
+def test_two_pairs_that_both_balance_are_not_guessed() -> None:
+    ex = extraction(carryover="71.99", initial_budget="965.70")
+    alternatives = {
+        "budget.carryover": D("71.39"),
+        "budget.initial_budget": D("965.40"),
+        "budget.budget_adjustment": D("84.60"),  # with carryover 71.39 this balances too
+    }
+    checks = repair(ex, alternatives, runner(ex))
+    assert [c.status for c in checks] == ["fail"]
+    assert ex.fields["budget.carryover"].value == D("71.99")
+    assert ex.review["budget.carryover"].endswith("(several repairs fit)")
