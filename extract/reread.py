@@ -4,8 +4,9 @@ readings only when the form's own arithmetic singles one out.
 * A number read by OCR with low confidence, or involved in a failed check, is read again from its cell
   with the other engine (digits only). Agreeing readings raise its confidence; disagreeing ones are
   kept as alternatives, listed in ``provenance[path].readings``.
-* When checks fail and exactly one alternative of exactly one field makes every check pass, that
-  reading is taken: the record keeps the first reading in ``repaired_from`` and the check in ``repair``.
+* When checks fail and exactly one smallest set of alternatives (one field, else two, else three) makes
+  every check pass, those readings are taken: the record keeps the first reading in ``repaired_from`` and
+  the check in ``repair``.
   Otherwise every field with disagreeing readings goes to ``review``. A form's own inconsistency (both
   engines read the same digits) has no alternative, so it is reported, never "repaired".
 """
