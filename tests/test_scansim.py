@@ -202,3 +202,36 @@ def test_one_bit_scans_keep_the_thin_print(method: str) -> None:
         near = cv2.dilate(scan[:h, :w].astype(np.uint8), np.ones((5, 5), np.uint8)) > 0  # placement, blur
         kept = (near & src[:h, :w]).sum() / src[:h, :w].sum()
         assert kept > 0.9, (method, level, kept)  # before: 0.09 (threshold), 0.77 (adaptive)
+
+
+@pytest.mark.parametrize("below", [0, 40])
+def test_a_variant_with_rows_below_the_page_edge_fails_verification(below: int, tmp_path: Path) -> None:
+    """LibreOffice printed one development variant with its table running 524 characters below page 1's
+    edge: in the text layer (read at 100 %), on no paper, so its truth held rows no scan shows. The
+    variant check says so; a page whose text all lies on it passes."""
+    import ctypes
+    import json
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    from samples.variants.verify import verify
+
+    doc = pdfium.PdfDocument.new()
+    page = doc.new_page(595, 842)
+    rect = raw.FPDFPageObj_CreateNewRect(50, 600, 400, 100)
+    raw.FPDFPath_SetDrawMode(rect, 0, 1)
+    raw.FPDFPage_InsertObject(page.raw, rect)
+    for k, y in enumerate([650, 620] + [-20 - 14 * i for i in range(below // 10)]):
+        obj = raw.FPDFPageObj_NewTextObj(doc.raw, b"Helvetica", ctypes.c_float(10))
+        text = ctypes.create_string_buffer(f"ROW{k:02d}ABCDEF\x00".encode("utf-16-le"))
+        raw.FPDFText_SetText(obj, ctypes.cast(text, ctypes.POINTER(raw.FPDF_WCHAR)))
+        raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 60, y)
+        raw.FPDFPage_InsertObject(page.raw, obj)
+    raw.FPDFPage_GenerateContent(page.raw)
+    pdf = tmp_path / "variant.pdf"
+    doc.save(pdf)
+    doc.close()
+    pdf.with_suffix(".truth.json").write_text(json.dumps({"pages": 1, "intended_pages": 1, "fields": {}}))
+    problems = [p for p in verify(pdf) if "below the page edge" in p]
+    assert bool(problems) == bool(below), problems

@@ -1,5 +1,6 @@
 """Read rendered variants back with pdfplumber: every printed text of the truth is in the PDF's text layer,
-no number is shown as ``###``, and the page count is the intended one. ``python -m samples.variants.verify DIR``.
+no number is shown as ``###``, no rows lie below a page's edge, and the page count is the intended one.
+``python -m samples.variants.verify DIR``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ TEXT_KEYS = re.compile(
 )
 
 
+OFF_PAGE_CHARS = 20  # characters wholly below a page's edge that make it a problem (a clipped cell's text: fewer)
+
+
 def verify(pdf: Path) -> list[str]:
     import pdfplumber
 
@@ -22,11 +26,15 @@ def verify(pdf: Path) -> list[str]:
     with pdfplumber.open(pdf) as doc:  # characters in content-stream order: each cell's text is contiguous
         pages = ["".join("".join(c["text"] for c in p.chars).split()) for p in doc.pages]
         tables = [bool(p.find_tables()) for p in doc.pages]
+        # a print area LibreOffice could not fit: rows below the page edge, in the text layer but on no paper
+        below = [sum(1 for c in p.chars if c["top"] >= p.height) for p in doc.pages]
     text = "".join(pages)
     if "###" in text:
         problems.append("a cell shows ###")
     if not all(tables):
         problems.append(f"pages without a ruled table: {[i + 1 for i, t in enumerate(tables) if not t]}")
+    if any(n >= OFF_PAGE_CHARS for n in below):
+        problems.append(f"text below the page edge (on no paper, no scan shows it): {below} characters by page")
     if truth["pages"] < truth["intended_pages"]:
         problems.append(f"{truth['pages']} pages, {truth['intended_pages']} intended")
     for path, value in truth["fields"].items():
