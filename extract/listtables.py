@@ -33,6 +33,7 @@ class _Column:
 
 
 LEVELS = ("level1", "level2", "level3")
+_EXACT_LEVELS = {"一级指标": "level1", "二级指标": "level2", "三级指标": "level3"}
 _LEVEL_READ = regex.compile(r"^[^级]{0,2}级指标$")  # 一级指标 with its ordinal lost or misread (一-级指标, 级指标)
 
 
@@ -56,9 +57,6 @@ def _levels_by_order(sheet: Sheet, spec: TableSpec) -> tuple[int, dict[str, Cell
             continue  # nothing garbled here, or the order does not hold
         return i, named
     return None
-
-
-_EXACT_LEVELS = {"一级指标": "level1", "二级指标": "level2", "三级指标": "level3"}
 
 
 def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:

@@ -10,7 +10,7 @@ import regex
 
 from .fields import Extraction, cell_field
 from .model import Cell, Field
-from .sheet import Sheet, label_matches, label_near
+from .sheet import Sheet, label_matches, label_one_edit
 from .templates import MatrixSpec, norm
 from .values import clean_text
 from .vocabulary import vocabulary
@@ -126,7 +126,7 @@ def _read_body(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block) ->
             text = c.text if block.transposed else _row_label(c)
             name = next((n for n, labels in down.items() if n not in found and label_matches(text, labels)), None)
             if name is None and c.source == "ocr":  # a character misread: the one label it is near
-                near = [n for n, labels in down.items() if n not in found and label_near(text, labels)]
+                near = [n for n, labels in down.items() if n not in found and label_one_edit(text, labels, 4)]
                 name = near[0] if len(near) == 1 else None
             if name is None:
                 continue
@@ -162,7 +162,7 @@ def _other_rows(
         values = {name: row.at(x) for name, x in xs.items()}
         numbers = [c for c in values.values() if c is not None and _NUMBER.search(c.text or "")]
         known = any(
-            label_matches(_row_label(c), lbs) or (c.source == "ocr" and label_near(_row_label(c), lbs))
+            label_matches(_row_label(c), lbs) or (c.source == "ocr" and label_one_edit(_row_label(c), lbs, 4))
             for c in labels
             for lbs in spec.rows.values()
         )

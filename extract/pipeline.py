@@ -316,7 +316,7 @@ def extract_document(path: str | Path, settings: Settings = DEFAULT_SETTINGS) ->
         if a.damage:  # the form may be what was lost: failed with the reason, never "not a form"
             more = f" (and {len(a.damage) - 1} more problems)" if len(a.damage) > 1 else ""
             raise CorruptPdfError(f"damaged PDF, no form could be read: {a.damage[0]}{more}", path=a.path)
-        _no_form(a.path, a.pages, a.screens, a.unmatched)
+        _no_form(a.path, a.pages, a.screens, a.unmatched, a.too_small)
     warnings = tuple(
         f"p{form.pages[0].number}: template {form.template.id!r} ({form.template.path}) overrides the bundled "
         f"{', '.join(form.overrode)}, which match the page too"
@@ -343,7 +343,13 @@ def record_of(a: Analysis, form: FormPages) -> Record:
     return extract_form(form, source, a.damage)
 
 
-def _no_form(path: str, pages: dict[int, PageContent], screens: list[PageScreen], unmatched: list[Unmatched]) -> None:
+def _no_form(
+    path: str,
+    pages: dict[int, PageContent],
+    screens: list[PageScreen],
+    unmatched: list[Unmatched],
+    tiny: dict[int, str],
+) -> None:
     if unmatched:
         u = unmatched[0]
         raise UnknownFormError(f"page titled {u.title!r} matches no template", path=path, page=u.page)
@@ -361,7 +367,6 @@ def _no_form(path: str, pages: dict[int, PageContent], screens: list[PageScreen]
         )
     if not any(s.text for s in screens):
         raise UnknownFormError("no text on any page (no text layer, and no image with text to read)", path=path)
-    tiny = _too_small(pages, {n for n, p in pages.items() if p.method == "ocr"})
     if tiny:  # a long form fitted on one sheet: glyphs of a few pixels, nothing a recogniser (or a reader) makes out
         n, why = next(iter(tiny.items()))
         raise UnknownFormError(

@@ -28,28 +28,13 @@ def label_matches(text: str, labels: Sequence[str]) -> bool:
     return False
 
 
-def label_near(text: str, labels: Sequence[str]) -> bool:
-    """``label_matches`` with one character of a label of four or more read as another (OCR's 形近字:
-    本年财致拨款 is 本年财政拨款). For OCR cells, when no label matches as read."""
+def label_one_edit(text: str, labels: Sequence[str], shortest: int = 3) -> bool:
+    """``label_matches`` but for one character read wrong, lost or added, in a label of ``shortest`` or more
+    characters (OCR's 形近字: 鲁指标值 is 指标值 with 年度 read as 鲁, 本年财致拨款 is 本年财政拨款). For OCR
+    cells no label names as read."""
     t = norm(text)
     for lb in labels:
-        if len(lb) < 4 or len(t) < len(lb):
-            continue
-        head, rest = t[: len(lb)], t[len(lb) :]
-        if sum(a != b for a, b in zip(head, lb, strict=True)) == 1 and (
-            not rest or not regex.match(r"[\p{Han}A-Za-z0-9]", rest)
-        ):
-            return True
-    return False
-
-
-def label_one_edit(text: str, labels: Sequence[str]) -> bool:
-    """The cell's whole text is one of ``labels`` (three or more characters) but for one character read
-    wrong, lost or added (鲁指标值: 指标值 with 年度 read as 鲁), possibly followed by a unit or note. For an
-    OCR header cell the table's columns do not name as read."""
-    t = norm(text)
-    for lb in labels:
-        if len(lb) < 3:
+        if len(lb) < shortest:
             continue
         m = regex.match(f"(?:{regex.escape(lb)}){{e<=1}}", t)
         if m and (m.end() == len(t) or not regex.match(r"[\p{Han}A-Za-z0-9]", t[m.end() :])):
