@@ -49,6 +49,7 @@ def plain_pass(engine: str, pdf: Path, dpi: int) -> float:
 
 def worker(engine: str, files: list[str]) -> None:
     import extract
+    from extract.records.codec import loads
     from extract.settings import OcrSettings, Settings
     from tests.accuracy import Score, score
 
@@ -67,7 +68,7 @@ def worker(engine: str, files: list[str]) -> None:
             err = ""
         seconds = time.perf_counter() - t0
         pages = len(meta["pages"]) if "pages" in meta else 1 + name.count("justice") + name.count("audit")
-        golden = json.loads((ROOT / "tests" / "golden" / f"{meta['source']}.record.json").read_text())
+        golden = loads((ROOT / "tests" / "golden" / f"{meta['source']}.record.json").read_text())
         s = score(extract.to_dict(records[0]), golden) if records else Score()
         out[name] = {
             "dpi": meta["dpi"],

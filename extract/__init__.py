@@ -29,14 +29,17 @@ def read_pdf(path: str | Path, settings: Settings | None = None) -> list[Record]
 
 
 def to_frames(records: list[Record]) -> dict[str, pd.DataFrame]:
-    """``{"forms", "indicators", "checks"}`` DataFrames: one row per form, indicator, check."""
+    """The record tables as DataFrames: ``forms`` (one row per form), ``indicators``, ``subtotals``,
+    ``funds_other``, ``amounts`` (amounts in the narratives), ``checks``; every row keyed by ``form_id``.
+    Columns are fixed (``extract.records.dictionary``); money is exact ``Decimal``."""
     from .export import to_frames as _to_frames
 
     return _to_frames(records)
 
 
 def to_dict(record: Record) -> dict[str, object]:
-    """The record as JSON-ready data (field names are the contract)."""
-    from .record import to_dict as _to_dict
+    """The record as plain data (field names are the contract); money as ``Decimal`` — for JSON text
+    with every amount as printed use ``extract.records.codec.to_json``."""
+    from .records.codec import to_dict as _to_dict
 
     return _to_dict(record)

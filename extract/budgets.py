@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
-from .errors import BudgetError
+from .errors import BudgetError, SettingsError
 
 MiB = 1 << 20
 
@@ -37,7 +37,7 @@ class Budgets:
         for name in ("inflated_bytes", "memory_bytes", "render_pixels"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise ValueError(f"Budgets.{name} must be a whole number above 0, not {value!r}")
+                raise SettingsError(f"Budgets.{name} must be a whole number above 0, not {value!r}")
 
 
 DEFAULT_BUDGETS = Budgets()

@@ -14,7 +14,7 @@ import typer
 
 from .errors import ExitCode, ExtractError
 from .model import Record
-from .outputs import collect_quietly, refuse_inputs
+from .outputs import collect_quietly, refuse_inputs, writable_folder
 from .settings import Settings
 
 app = typer.Typer(
@@ -61,7 +61,7 @@ def _run_files(
     from .budgets import FileTimeout, deadline, is_memory_error, memory_message
     from .errors import printable
     from .pipeline import extract_document
-    from .record import to_json
+    from .records.codec import to_json
 
     records = []
     code = ExitCode.OK
@@ -107,7 +107,8 @@ def _run_files(
 def run(
     files: Annotated[list[Path], typer.Argument(help="PDF files to read", show_default=False)],
     csv: Annotated[
-        Path | None, typer.Option("--csv", help="also write forms.csv, indicators.csv, checks.csv here")
+        Path | None,
+        typer.Option("--csv", help="also write the tables (forms.csv, indicators.csv, … dictionary.csv) here"),
     ] = None,
     templates: Annotated[
         list[Path] | None, typer.Option("--templates", help="extra template folder (repeatable)")
@@ -118,16 +119,19 @@ def run(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="tracebacks for unexpected errors")] = False,
 ) -> None:
     """Extract every form in FILES; print one JSON record per form (JSON Lines)."""
-    from .export import write_csv
+    from .export import output_names, write_csv
     from .ocr import ENGINES
+    from .records.tables import RECORD_TABLES
     from .settings import OcrSettings
 
     _check_budget(timeout)
     if ocr not in ENGINES:
         raise typer.BadParameter(f"unknown OCR engine {ocr!r} (choose from {', '.join(ENGINES)})", param_hint="--ocr")
     try:
-        if csv is not None:  # outputs never land on an input
-            refuse_inputs([csv / f"{name}.csv" for name in ("forms", "indicators", "checks")], files)
+        if csv is not None:  # outputs never land on an input, and can be written: checked before any work
+            names = output_names("csv", RECORD_TABLES)
+            refuse_inputs([csv / name for name in names], files)
+            writable_folder(csv)
         settings = Settings(template_dirs=tuple(templates or ()), ocr=OcrSettings(engine=ocr))
         from .pipeline import templates_for
 
@@ -263,14 +267,18 @@ def ingest(
 def export(
     db: Annotated[Path, typer.Option("--db", help="the ledger (SQLite)")] = Path("extract.sqlite"),
     to: Annotated[Path, typer.Option("--to", help="folder to write the tables into")] = Path("out"),
-    fmt: Annotated[str, typer.Option("--format", help="csv, xlsx, parquet or jsonl")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", help="csv, xlsx, parquet or jsonl (whole records)")] = "csv",
 ) -> None:
-    """Write the tables forms, indicators, checks and files (the ledger) for analysts."""
+    """Write the ledger's tables (forms, indicators, subtotals, funds_other, amounts, checks, files) and their
+    data dictionary for analysts; ``--format jsonl`` writes the whole records, provenance included."""
+    from .export import output_names
     from .ingest.ledger import Ledger
     from .ingest.tables import write
+    from .records.tables import RECORD_TABLES
 
     try:
-        refuse_inputs([to / f"{n}.{fmt}" for n in ("forms", "indicators", "checks", "files", "extract")], [db])
+        refuse_inputs([to / name for name in output_names(fmt, [*RECORD_TABLES, "files"])], [db])
+        writable_folder(to)
         ledger = Ledger(db, readonly=True)
     except ExtractError as exc:
         _err(exc.one_line())

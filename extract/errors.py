@@ -11,6 +11,7 @@ ExtractError                      base; carries ``path``, ``page`` and an ``exit
 │   └── BudgetError               past a resource budget: inflated streams, memory, time, page size
 ├── UnknownFormError              a readable PDF, but no template matches a page (exit 3)
 ├── TemplateError                 a template or rule file is invalid (exit 2); names file and key path
+├── SettingsError                 a setting is invalid: unknown key, out of range, unknown engine (exit 2)
 ├── OutputError                   an output file cannot be written (exit 2)
 │   └── LedgerError               the ledger cannot be opened, read or written: a folder, corrupt, read-only
 ├── MissingDependencyError        an external program (tesseract, its chi_sim data) is missing (exit 3)
@@ -99,6 +100,13 @@ class UnknownFormError(ExtractError):
 class TemplateError(ExtractError):
     exit_code = ExitCode.USAGE
     reason = "invalid template"
+
+
+class SettingsError(ExtractError, ValueError):
+    """A setting that cannot be: the message names it (``PrepSettings.dpi``) and says what it may be."""
+
+    exit_code = ExitCode.USAGE
+    reason = "invalid setting"
 
 
 class OutputError(ExtractError):

@@ -1,132 +1,176 @@
-"""Outputs: pandas tables of records (forms, indicators, checks) and the CSV files analysts open.
-
-CSV is UTF-8 with BOM (``utf-8-sig``) so Excel shows the Chinese text right. Money stays Decimal,
-written as printed precision (``965.40``). Writers never change their input.
+"""File formats of the tables (``records.tables``): CSV (UTF-8 with BOM, so Excel shows the Chinese
+text), xlsx (a sheet per table, frozen header, autofilter, each amount with its printed decimals),
+parquet (money as ``decimal128``), JSON Lines (whole records, provenance included). Every format also
+writes the data dictionary. A set of files is written whole or not at all; writers never change their
+input; no text can become a spreadsheet formula.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import OutputError
 from .model import Record
 from .outputs import sheet_safe, write_set
+from .records.dictionary import Column, tables
 
 if TYPE_CHECKING:
     import pandas as pd
 
-# the columns of a forms table without rows: its header is still written (a table's columns come from its
-# records; the keys and flags every form row has)
-EMPTY_FORM_COLUMNS = (
-    "template",
-    "source.path",
-    "source.sha256",
-    "source.form_pages",
-    "failed_checks",
-    "warned_checks",
-    "skipped_checks",
-    "review",
-    "gaps",
-    "clean",
-)
-FORM_SECTIONS = ("source", "form", "budget", "funds", "goals", "score", "narratives", "conclusion", "signatures")
-
-
-def _scalars(prefix: str, obj: Any) -> dict[str, Any]:
-    """Every scalar under a record section, flattened: ``funds.rows.total.executed``."""
-    if obj is None:
-        return {}
-    out: dict[str, Any] = {}
-    for f in dataclasses.fields(obj):
-        v = getattr(obj, f.name)
-        if dataclasses.is_dataclass(v) and not isinstance(v, type):
-            out.update(_scalars(f"{prefix}.{f.name}", v))
-            continue
-        if isinstance(v, list):
-            v = ";".join(str(x) for x in v)
-        out[f"{prefix}.{f.name}"] = v
-    return out
-
-
-def form_row(record: Record) -> dict[str, Any]:
-    row: dict[str, Any] = {"template": record.template}
-    for section in FORM_SECTIONS:
-        row.update(_scalars(section, getattr(record, section)))
-    row["indicator_count"] = len(record.indicators)
-    row["failed_checks"] = ";".join(c.id for c in record.checks if c.status == "fail")
-    row["warned_checks"] = ";".join(c.id for c in record.checks if c.status == "warn")
-    row["skipped_checks"] = ";".join(c.id for c in record.checks if c.status == "skipped")
-    row["review"] = ";".join(record.review)
-    row["gaps"] = ";".join(record.gaps)
-    row["clean"] = record.clean
-    return row
-
-
-def _key(record: Record) -> dict[str, Any]:
-    return {
-        "source.path": record.source.path,
-        "source.sha256": record.source.sha256,
-        "form_first_page": record.source.form_pages[0] if record.source.form_pages else None,
-    }
-
-
-def indicator_rows(record: Record) -> list[dict[str, Any]]:
-    return [{**_key(record), "index": i, **dataclasses.asdict(ind)} for i, ind in enumerate(record.indicators)]
-
-
-def check_rows(record: Record) -> list[dict[str, Any]]:
-    rows = []
-    for c in record.checks:
-        d = dataclasses.asdict(c)
-        d["fields"] = ";".join(c.fields)
-        d["details"] = ";".join(c.details)
-        rows.append({**_key(record), **d})
-    return rows
+FORMATS = ("csv", "xlsx", "parquet", "jsonl")
 
 
 def to_frames(records: Sequence[Record]) -> dict[str, pd.DataFrame]:
+    """The record tables (forms, indicators, subtotals, funds_other, amounts, checks) of ``records``."""
+    from .records.tables import frames
+
+    return frames(records)
+
+
+def dictionary_frame(names: Sequence[str]) -> pd.DataFrame:
+    """The data dictionary of the tables ``names``: table, column, type, unit, label, description."""
     import pandas as pd
 
-    ind_cols = [
-        "source.path",
-        "source.sha256",
-        "form_first_page",
-        "index",
-        *(f.name for f in dataclasses.fields(_indicator_type())),
+    every = tables()
+    rows = [
+        {"table": t, "column": c.name, "type": c.type, "unit": c.unit, "label": c.label, "description": c.doc}
+        for t in names
+        for c in every[t]
     ]
-    chk_cols = ["source.path", "source.sha256", "form_first_page", *(f.name for f in dataclasses.fields(_check_type()))]
-    return {
-        "forms": pd.DataFrame([form_row(r) for r in records], columns=None if records else list(EMPTY_FORM_COLUMNS)),
-        "indicators": pd.DataFrame([row for r in records for row in indicator_rows(r)], columns=ind_cols),
-        "checks": pd.DataFrame([row for r in records for row in check_rows(r)], columns=chk_cols),
-    }
+    return pd.DataFrame(rows, columns=["table", "column", "type", "unit", "label", "description"])
 
 
-def _indicator_type() -> type:
-    from .model import Indicator
+def output_names(fmt: str, table_names: Sequence[str]) -> list[str]:
+    """The file names a format writes for these tables (checked before any work)."""
+    if fmt not in FORMATS:
+        raise OutputError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if fmt == "xlsx":
+        return ["extract.xlsx"]
+    if fmt == "jsonl":
+        return ["records.jsonl", *(["files.jsonl"] if "files" in table_names else []), "dictionary.csv"]
+    return [f"{n}.{fmt}" for n in [*table_names, "dictionary"]]
 
-    return Indicator
 
-
-def _check_type() -> type:
-    from .model import Check
-
-    return Check
+def write_tables(
+    frames: dict[str, pd.DataFrame],
+    out: Path,
+    fmt: str,
+    records: Sequence[dict[str, Any]] = (),
+) -> list[Path]:
+    """``frames`` (and for ``jsonl`` the whole ``records``) in ``out`` in one format, all or none."""
+    names = output_names(fmt, list(frames))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror or exc}", path=str(out)) from exc
+    dictionary = dictionary_frame(list(frames))
+    if fmt == "xlsx":
+        return write_set([(out / names[0], lambda tmp: _xlsx({**frames, "dictionary": dictionary}, tmp))], out)
+    if fmt == "jsonl":
+        items: list[tuple[Path, Callable[[Path], None]]] = [(out / "records.jsonl", lambda tmp: _jsonl(records, tmp))]
+        if "files" in frames:
+            files = frames["files"]
+            items.append((out / "files.jsonl", lambda tmp: _jsonl(_plain_rows(files), tmp)))
+        items.append((out / "dictionary.csv", _writer(dictionary, "csv", [])))
+        return write_set(items, out)
+    every = tables()
+    return write_set(
+        [
+            *((out / f"{n}.{fmt}", _writer(df, fmt, every[n])) for n, df in frames.items()),
+            (out / f"dictionary.{fmt}", _writer(dictionary, fmt, [])),
+        ],
+        out,
+    )
 
 
 def write_csv(records: Sequence[Record], out_dir: Path) -> list[Path]:
-    """``forms.csv``, ``indicators.csv``, ``checks.csv`` in ``out_dir`` (created if missing): all three
-    written, or none (a full disk leaves no partial set and no temporary file)."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot write CSV: {exc.strerror or exc}", path=str(out_dir)) from exc
+    """The record tables of ``records`` as CSV files in ``out_dir`` (created if missing), all or none."""
+    return write_tables(to_frames(records), out_dir, "csv")
 
-    def csv_writer(frame: pd.DataFrame) -> Callable[[Path], None]:
-        return lambda tmp: sheet_safe(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
 
-    items = [(out_dir / f"{name}.csv", csv_writer(frame)) for name, frame in to_frames(records).items()]
-    return write_set(items, out_dir)
+def _plain_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): (None if _missing(v) else v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+
+
+def _missing(v: Any) -> bool:
+    import pandas as pd
+
+    return v is None or (not isinstance(v, (str, Decimal, list, dict)) and bool(pd.isna(v)))
+
+
+def _jsonl(rows: Sequence[dict[str, Any]], tmp: Path) -> None:
+    from .records.codec import dumps
+
+    with tmp.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(dumps(row) + "\n")
+
+
+def _writer(df: pd.DataFrame, fmt: str, columns: list[Column]) -> Callable[[Path], None]:
+    def write(tmp: Path) -> None:
+        if fmt == "csv":
+            sheet_safe(df).to_csv(tmp, index=False, encoding="utf-8-sig")
+        else:
+            _parquet(df, columns, tmp)
+
+    return write
+
+
+def _places(values: Sequence[Any]) -> int:
+    """Decimal places enough for every value (at least 2)."""
+    exps = [-int(v.as_tuple().exponent) for v in values if isinstance(v, Decimal) and v.is_finite()]
+    return max([2, *exps])
+
+
+def _parquet(df: pd.DataFrame, columns: list[Column], tmp: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    kinds = {c.name: c.type for c in columns}
+    arrays, fields = [], []
+    for name in df.columns:
+        kind = kinds.get(name, "text")
+        values = [None if _missing(v) else v for v in df[name].tolist()]
+        if kind in ("money", "number"):
+            typ: pa.DataType = pa.decimal128(38, _places(values))
+        elif kind == "int":
+            typ = pa.int64()
+        elif kind == "bool":
+            typ = pa.bool_()
+        elif kind == "real":
+            typ = pa.float64()
+        else:
+            typ = pa.string()
+            values = [None if v is None else str(v) for v in values]
+        arrays.append(pa.array(values, type=typ))
+        fields.append(pa.field(name, typ))
+    pq.write_table(pa.Table.from_arrays(arrays, schema=pa.schema(fields)), tmp)
+
+
+def _number_format(value: Decimal) -> str:
+    places = max(-int(value.as_tuple().exponent), 0)
+    return "0" if places == 0 else "0." + "0" * places
+
+
+def _xlsx(frames: dict[str, pd.DataFrame], tmp: Path) -> None:
+    import pandas as pd
+
+    with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+        for name, df in frames.items():
+            sheet_safe(df).to_excel(xw, sheet_name=name, index=False, freeze_panes=(1, 0))
+            ws = xw.sheets[name]
+            for row in ws.iter_rows(min_row=2):
+                for cell in row:
+                    if cell.data_type == "f":  # text stays text: never a formula cell
+                        cell.data_type = "s"
+                    elif isinstance(cell.value, Decimal):  # the amount as printed: 965.40, not 965.4
+                        cell.number_format = _number_format(cell.value)
+            if ws.max_row >= 1 and ws.max_column >= 1:
+                ws.auto_filter.ref = ws.dimensions
+            for i, col in enumerate(df.columns, start=1):
+                values = [str(col)] + [str(v) for v in df[col].head(200).tolist()]
+                width = min(max(len(v) for v in values) + 2, 60)
+                ws.column_dimensions[ws.cell(1, i).column_letter].width = width

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 
 from .model import BBox, Cell, Grid, TextLine
 from .textlines import DEFAULT_LINE_SETTINGS, LineSettings, blocks
+from .validate import checked
 
 
 @dataclass(frozen=True, slots=True)
+@checked
 class GridSettings:
     snap: float = 1.5  # border coordinates closer than this (pt) are one border
     inside: float = 1.0  # tolerance (pt) for "a point lies inside a cell"

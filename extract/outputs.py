@@ -39,6 +39,23 @@ def refuse_inputs(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
                 raise OutputError(f"refusing to write over an input ({i})", path=str(out))
 
 
+def writable_folder(folder: Path) -> None:
+    """Raise ``OutputError`` unless ``folder`` is a folder that can be written, or can be made in one (checked
+    before any work, so that a long run never fails at its end for want of a place to write)."""
+    import os
+
+    here = _resolved(folder)
+    if here.exists() and not here.is_dir():
+        raise OutputError("not a folder", path=str(folder))
+    probe = here
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        raise OutputError(f"cannot make a folder under {probe}: not a folder", path=str(folder))
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write into {probe}: permission denied", path=str(folder))
+
+
 def safe_cell(value: Any) -> Any:
     """A text value that a spreadsheet would run as a formula, made inert; anything else unchanged."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -333,7 +334,7 @@ def record_of(a: Analysis, form: FormPages) -> Record:
     """The checked record of one form found by ``analyse``."""
     methods = {"ocr" if p.method == "ocr" else "text" for p in form.pages}
     source = Source(
-        path=printable(a.path),
+        path=printable(os.path.abspath(a.path)),  # the tables join on it: never relative to a cwd
         sha256=a.sha256,
         page_count=len(a.screens),
         form_pages=[p.number for p in form.pages],

@@ -1,10 +1,8 @@
-"""Records: assemble the typed record from the fields, and turn it into plain JSON data."""
+"""Records: assemble the typed record from the fields (its JSON: ``records.codec``)."""
 
 from __future__ import annotations
 
 import dataclasses
-import json
-from decimal import Decimal
 from typing import Any
 
 from .fields import Extraction
@@ -106,37 +104,3 @@ def build_record(
             if rows and "." not in name
         },
     )
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        if value == value.to_integral_value() and value.as_tuple().exponent >= 0:  # type: ignore[operator]
-            return int(value)
-        return float(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {}
-        for f in dataclasses.fields(value):
-            v = getattr(value, f.name)
-            if (v is None and f.metadata.get("omit_none")) or f.metadata.get("internal"):
-                continue
-            out[f.name] = _plain(v)
-        return out
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
-def to_dict(record: Record) -> dict[str, Any]:
-    """The record as JSON-ready data; key order follows the record model, ``schema_version`` first."""
-    data = _plain(record)
-    for table, keys in record.row_keys.items():
-        for row in data.get(table, []):
-            for k in keys:
-                row.setdefault(k, None)
-    return {"schema_version": data.pop("schema_version"), **data}
-
-
-def to_json(record: Record, indent: int | None = None) -> str:
-    return json.dumps(to_dict(record), ensure_ascii=False, indent=indent)

@@ -1,13 +1,18 @@
-"""Settings: one frozen dataclass per stage, gathered in ``Settings``; picklable, never mutated."""
+"""Settings: one frozen dataclass per stage, gathered in ``Settings``; picklable, never mutated, and
+checked when built: a value of the wrong type, out of its range, an unknown pdfplumber table key or an
+unknown OCR engine is a ``SettingsError`` (exit 2) naming the setting, never a failure mid-run."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .budgets import Budgets
+from .errors import SettingsError
 from .grid import DEFAULT_GRID_SETTINGS, GridSettings
+from .validate import checked
 
 DEFAULT_TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
@@ -19,10 +24,36 @@ DEFAULT_TABLE_SETTINGS: dict[str, Any] = {
 
 
 @dataclass(frozen=True, slots=True)
+@checked
 class PageSettings:
     table: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_TABLE_SETTINGS))
     grid: GridSettings = DEFAULT_GRID_SETTINGS
     min_cells: int = 4  # a "table" with fewer cells is a box around text, not a form table
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.table, dict):
+            raise SettingsError(
+                f"PageSettings.table must be a mapping of pdfplumber table settings, not {self.table!r}"
+            )
+        from pdfplumber.table import TableSettings
+
+        known = {f.name for f in dataclasses.fields(TableSettings)}
+        unknown = sorted(set(self.table) - known)
+        if unknown:
+            near = {k: [n for n in known if _near(k, n)] for k in unknown}
+            hints = "; ".join(f"{k!r}" + (f" (did you mean {near[k][0]!r}?)" if near[k] else "") for k in unknown)
+            raise SettingsError(f"PageSettings.table: unknown pdfplumber table setting {hints}")
+        try:
+            TableSettings.resolve(self.table)
+        except (ValueError, TypeError) as exc:
+            raise SettingsError(f"PageSettings.table: {exc}") from None
+
+
+def _near(a: str, b: str) -> bool:
+    """Two setting names one typing slip apart (a letter swapped, missing, doubled or wrong)."""
+    import regex
+
+    return regex.fullmatch(f"(?:{regex.escape(a)}){{e<=2}}", b) is not None
 
 
 DEFAULT_DPI = 300
@@ -30,6 +61,7 @@ MAX_SKEW = 5.0
 
 
 @dataclass(frozen=True, slots=True)
+@checked
 class PrepSettings:
     dpi: int = DEFAULT_DPI
     max_skew: float = MAX_SKEW
@@ -38,6 +70,7 @@ class PrepSettings:
 
 
 @dataclass(frozen=True, slots=True)
+@checked
 class ImageGridSettings:
     h_min_pt: float = 14.0  # a horizontal ruling piece is at least this long (pieces add up across breaks)
     v_min_pt: float = 12.0  # a vertical ruling at least this (a one-line row is 15 pt, a glyph's stroke < 9 pt)
@@ -49,25 +82,53 @@ class ImageGridSettings:
 
 
 @dataclass(frozen=True, slots=True)
+@checked
 class OcrSettings:
     engine: str = "rapidocr"
     prep: PrepSettings = field(default_factory=PrepSettings)
     grid: ImageGridSettings = field(default_factory=ImageGridSettings)
+    threads: int = 0  # recogniser threads in this process; 0: the engine's choice (ingest workers: 1 each)
+
+    def __post_init__(self) -> None:
+        from .ocr.base import ENGINES
+
+        if self.engine not in ENGINES:
+            raise SettingsError(
+                f"OcrSettings.engine: unknown OCR engine {self.engine!r} (choose from {', '.join(ENGINES)})"
+            )
 
 
 @dataclass(frozen=True, slots=True)
+@checked
 class Settings:
     page: PageSettings = field(default_factory=PageSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
     template_dirs: tuple[Path, ...] = ()  # extra template folders, after the bundled ones
     exclude_templates: tuple[str, ...] = ()  # template ids not to use (e.g. to measure the generic reader)
     budgets: Budgets = field(default_factory=Budgets)  # what one file may cost (see budgets.py)
+    pages: tuple[int, ...] = ()  # read only these pages (1-based); empty: every page
 
     def __post_init__(self) -> None:
-        if not isinstance(self.page, PageSettings):
-            raise TypeError("Settings.page must be a PageSettings")
         object.__setattr__(self, "template_dirs", tuple(Path(p) for p in self.template_dirs))
         object.__setattr__(self, "exclude_templates", tuple(self.exclude_templates))
+        pages = tuple(self.pages)
+        if any(not isinstance(n, int) or isinstance(n, bool) or n < 1 for n in pages):
+            raise SettingsError(f"Settings.pages must be page numbers from 1, not {self.pages!r}")
+        object.__setattr__(self, "pages", tuple(sorted(set(pages))))
+
+
+def parse_pages(spec: str) -> tuple[int, ...]:
+    """``"1-3,5"`` → (1, 2, 3, 5); a ``SettingsError`` for anything else."""
+    out: set[int] = set()
+    for part in spec.replace(" ", "").split(","):
+        lo, dash, hi = part.partition("-")
+        if not lo.isdigit() or (dash and not hi.isdigit()):
+            raise SettingsError(f"--pages {spec!r}: give pages as 1-3,5 (numbers from 1)")
+        a, b = int(lo), int(hi) if dash else int(lo)
+        if a < 1 or b < a or b - a > 100_000:
+            raise SettingsError(f"--pages {spec!r}: a range runs from a page to a later one, from page 1")
+        out.update(range(a, b + 1))
+    return tuple(sorted(out))
 
 
 DEFAULT_SETTINGS = Settings()

@@ -21,10 +21,9 @@ import regex
 from . import model
 from .errors import TemplateError
 from .paths import leaf_type
+from .schemas import SCHEMAS_DIR, TEMPLATES_DIR
+from .tolerance import Fixed, HalfUnit, Tolerance
 from .vocabulary import Vocabulary, norm, vocabulary
-
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
-TEMPLATES_DIR = SCHEMAS_DIR / "templates"
 
 _RULE_PARAMS: dict[str, tuple[str, ...]] = {
     "sum_equal": ("lhs", "rhs", "unit"),
@@ -113,7 +112,7 @@ class RuleSpec:
     kind: str
     rule: str
     unit: str | None
-    tolerance: Decimal
+    tolerance: Tolerance
     params: dict[str, Any]
     shared: bool = False  # from schemas/rules.yaml: left out of the record where nothing on the form applies
 
@@ -332,15 +331,22 @@ def _rules(path: Path, data: dict[str, Any]) -> tuple[RuleSpec, ...]:
         for j, p in enumerate(spec.get("parts", [])):
             _compile(path, f"{where}.parts.{j}", p)
         params = {k: v for k, v in spec.items() if k not in {"id", "kind", "rule", "unit", "tolerance", "requires"}}
-        raw_tol = str(spec.get("tolerance", "0"))
-        try:
-            tol = Decimal(-1) if raw_tol == "half_unit" else Decimal(raw_tol)  # -1: half a unit, see checks
-        except InvalidOperation:
-            raise _fail(path, f"{where}.tolerance", f"{raw_tol!r} is not a number or 'half_unit'") from None
-        if (tol < 0 and raw_tol != "half_unit") or not tol.is_finite():
-            raise _fail(path, f"{where}.tolerance", f"{raw_tol!r}: a tolerance is a finite number >= 0")
-        out.append(RuleSpec(spec["id"], spec["kind"], spec["rule"], spec.get("unit"), tol, params))
+        out.append(
+            RuleSpec(spec["id"], spec["kind"], spec["rule"], spec.get("unit"), _tolerance(path, where, spec), params)
+        )
     return tuple(out)
+
+
+def _tolerance(path: Path, where: str, spec: dict[str, Any]) -> Tolerance:
+    raw = str(spec.get("tolerance", "0"))
+    if raw == "half_unit":
+        return HalfUnit()
+    try:
+        return Fixed(Decimal(raw))
+    except InvalidOperation:
+        raise _fail(path, f"{where}.tolerance", f"{raw!r} is not a number or 'half_unit'") from None
+    except ValueError:
+        raise _fail(path, f"{where}.tolerance", f"{raw!r}: a tolerance is a finite number >= 0") from None
 
 
 @cache

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import TextLine
+from .validate import checked
 
 Char = Mapping[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
+@checked
 class LineSettings:
     same_line: float = 0.45  # max |Δtop| / size for two chars to be on one line
     join_gap: float = 0.35  # max forward gap / size inside one string (cells' strings are further apart)

@@ -19,8 +19,8 @@ from typing import Any
 import regex
 
 from .errors import TemplateError
+from .schemas import SCHEMAS_DIR
 
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
 VOCABULARY_FILE = SCHEMAS_DIR / "vocabulary.yaml"
 CONTEXTS = ("header", "blocks", "funds_rows", "funds_columns", "indicator_columns")
 

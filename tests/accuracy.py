@@ -88,10 +88,14 @@ def score(got: dict[str, Any], want: dict[str, Any]) -> Score:
     for path, value in leaves(want):
         if isinstance(value, bool) or value is None:
             continue
-        if isinstance(value, (int, float)):
+        if isinstance(value, (int, float, Decimal)):
             s.numbers += 1
             g = have.get(path)
-            if isinstance(g, (int, float)) and not isinstance(g, bool) and Decimal(str(g)) == Decimal(str(value)):
+            if (
+                isinstance(g, (int, float, Decimal))
+                and not isinstance(g, bool)
+                and Decimal(str(g)) == Decimal(str(value))
+            ):
                 s.exact += 1
             elif _flagged(path, got):
                 s.flagged.append(f"{path}: {g!r} (golden {value!r})")

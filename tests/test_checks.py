@@ -10,6 +10,7 @@ from extract.amounts import find_amounts
 from extract.checks import Facts, run_checks
 from extract.model import Check
 from extract.templates import RuleSpec, default_templates
+from extract.tolerance import Fixed
 
 TEMPLATE = next(t for t in default_templates() if t.id == "dept-overall-shanxi")
 RULES = {r.id: r for r in TEMPLATE.rules}
@@ -60,6 +61,20 @@ def test_budget_balance_tolerance_is_inclusive_and_exact() -> None:
     assert at_tol.status == "pass" and at_tol.difference == D("0.01")
     over = run("budget_balance", Facts({**BUDGET, "budget.execution": D("1121.701")}))
     assert over.status == "fail"  # 0.011 > 0.01: no float fuzz lets it through
+
+
+def test_a_half_unit_tolerance_is_half_a_unit_of_the_printed_figures() -> None:
+    import dataclasses
+
+    from extract.tolerance import HalfUnit
+
+    rule = dataclasses.replace(RULES["budget_balance"], tolerance=HalfUnit())
+    (same,) = run_checks([rule], Facts(dict(BUDGET)))
+    assert same.status == "pass" and same.difference == 0 and same.tolerance == D("0.005")
+    (near,) = run_checks([rule], Facts({**BUDGET, "budget.execution": D("1121.694")}))
+    assert near.status == "pass" and near.tolerance == D("0.005")  # the coarsest printed figure: 0.01 → 0.005
+    (off,) = run_checks([rule], Facts({**BUDGET, "budget.execution": D("1121.70")}))
+    assert off.status == "fail"
 
 
 def test_jinzhong_functional_expenditures_fail_by_exactly_3000() -> None:
@@ -158,4 +173,4 @@ def test_grade_band_skipped_without_grade() -> None:
 
 def test_rule_spec_is_data() -> None:
     assert isinstance(RULES["budget_balance"], RuleSpec)
-    assert RULES["budget_balance"].tolerance == D("0.01")
+    assert RULES["budget_balance"].tolerance == Fixed(D("0.01"))

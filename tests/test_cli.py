@@ -132,11 +132,12 @@ def test_csv_files(tmp_path: Path) -> None:
     assert jz["budget.execution"] == "1121.69" and jz["budget.initial_budget"] == "965.40"
     assert jz["failed_checks"] == "text_expenditure_by_function"
     assert forms[1]["failed_checks"] == ""
+    assert jz["source.path"] == str(JINZHONG.absolute()) and jz["form.fiscal_year"] == "2021"
     inds = list(csv.DictReader(io.StringIO((out / "indicators.csv").read_text(encoding="utf-8-sig"))))
-    assert len([i for i in inds if i["source.path"] == str(JINZHONG)]) == 26
+    assert len([i for i in inds if i["form_id"] == jz["form_id"]]) == 26
     assert inds[3]["level3"] == "“三公经费”变" and inds[3]["level3_canonical"] == "“三公经费”变动率"
     checks = list(csv.DictReader(io.StringIO((out / "checks.csv").read_text(encoding="utf-8-sig"))))
-    fn = next(c for c in checks if c["id"] == "text_expenditure_by_function" and c["source.path"] == str(JINZHONG))
+    fn = next(c for c in checks if c["id"] == "text_expenditure_by_function" and c["form_id"] == jz["form_id"])
     assert (fn["status"], fn["difference"], fn["unit"]) == ("fail", "3000.00", "元")
 
 

@@ -318,12 +318,10 @@ def test_a_full_disk_leaves_no_partial_set_and_no_temporary_file(tmp_path: Path)
         assert sorted(p.name for p in out.iterdir()) == [], args  # no table, no temporary file
     # with room, the same commands write every table
     assert runner.invoke(app, ["export", "--db", str(db), "--to", str(tmp_path / "e")]).exit_code == 0
-    assert sorted(p.name for p in (tmp_path / "e").iterdir()) == [
-        "checks.csv",
-        "files.csv",
-        "forms.csv",
-        "indicators.csv",
-    ]
+    assert sorted(p.name for p in (tmp_path / "e").iterdir()) == sorted(
+        f"{t}.csv"
+        for t in ("forms", "indicators", "subtotals", "funds_other", "amounts", "checks", "files", "dictionary")
+    )
 
 
 def test_tables_without_rows_keep_their_header(tmp_path: Path) -> None:
@@ -332,6 +330,6 @@ def test_tables_without_rows_keep_their_header(tmp_path: Path) -> None:
     shutil.copy(SAMPLES / "scans" / "blank-page-scan.pdf", letter)  # not a form: no records at all
     runner.invoke(app, ["ingest", str(letter), "--db", str(db), "--workers", "1"])
     assert runner.invoke(app, ["export", "--db", str(db), "--to", str(tmp_path / "e")]).exit_code == 0
-    for name in ("forms", "indicators", "checks"):
+    for name in ("forms", "indicators", "subtotals", "funds_other", "amounts", "checks"):
         lines = (tmp_path / "e" / f"{name}.csv").read_text(encoding="utf-8-sig").splitlines()
-        assert len(lines) == 1 and lines[0].startswith(("template,source.path", "source.path,source.sha256")), lines
+        assert len(lines) == 1 and lines[0].startswith("form_id,"), lines

@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -231,19 +232,45 @@ def test_export_tables(ingested: Path, tmp_path: Path) -> None:
         jsonl = write(ledger, tmp_path / "j", "jsonl")
     finally:
         ledger.close()
-    assert [p.name for p in csvs] == ["forms.csv", "indicators.csv", "checks.csv", "files.csv"]
+    tables = ["forms", "indicators", "subtotals", "funds_other", "amounts", "checks", "files", "dictionary"]
+    assert [p.name for p in csvs] == [f"{t}.csv" for t in tables]
     assert all(p.read_bytes().startswith(b"\xef\xbb\xbf") for p in csvs)
-    files = pd.read_csv(tmp_path / "csv" / "files.csv", encoding="utf-8-sig")
+    files = pd.read_csv(tmp_path / "csv" / "files.csv", encoding="utf-8-sig", dtype=str)
     assert len(files) == 10 and (files["status"] == "failed").sum() == 4
-    forms = pd.read_csv(tmp_path / "csv" / "forms.csv", encoding="utf-8-sig")
+    assert files["finished_at"].str.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ").all()  # ISO 8601, UTC
+    forms = pd.read_csv(tmp_path / "csv" / "forms.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert len(forms) == 6  # audit (read once for two names), unbalanced, chizhou, its scan, two in the 200 pages
+    assert forms["form_id"].is_unique and set(files["form_ids"].str.split(";").explode().dropna()) == set(
+        forms["form_id"]
+    )
+    # the village-funds form read from its text layer and from its scan counts once: the scan repeats it
+    chizhou = forms[forms["name"].str.contains("村级", na=False)]
+    text = chizhou[chizhou["source.method"] == "text"]
+    scan = chizhou[chizhou["source.method"] == "ocr"]
+    assert len(text) == 1 and len(scan) == 1
+    assert text["duplicate_of"].item() == "" and scan["duplicate_of"].item() == text["form_id"].item()
+    assert (forms["duplicate_of"] != "").sum() == 1
+    assert forms["form.fiscal_year"].isin(["2021", "2022"]).all()  # years as integers, never 2021.0
     wb = openpyxl.load_workbook(xlsx)
-    assert wb.sheetnames == ["forms", "indicators", "checks", "files"]
+    assert wb.sheetnames == tables
     assert all(wb[s].freeze_panes == "A2" for s in wb.sheetnames)
+    assert all(wb[s].auto_filter.ref for s in wb.sheetnames)
     assert wb["files"].column_dimensions["A"].width >= 20
-    assert len(pd.read_parquet(parquet[0])) == 6
-    assert len(jsonl[3].read_text(encoding="utf-8").splitlines()) == 10
-    assert json.loads(jsonl[0].read_text(encoding="utf-8").splitlines()[0])["template"]
+    sheet = wb["forms"]
+    head = [c.value for c in sheet[1]]
+    row = int(text.index[0]) + 2  # the chizhou text form's row in the sheet (a header row, then the forms)
+    cell = sheet.cell(row=row, column=head.index("funds.rows.fiscal_appropriation.full_year_budget") + 1)
+    # a number, shown with the decimals it was printed with (132.912)
+    assert cell.value == 132.912 and cell.number_format == "0.000"
+    import pyarrow.parquet as pq
+
+    assert str(pq.read_schema(parquet[0]).field("budget.execution").type).startswith("decimal128")
+    back = pd.read_parquet(parquet[0])  # exact decimals back, never floats
+    assert len(back) == 6 and Decimal("1118.52") in set(back["budget.execution"])
+    records = [json.loads(line) for line in jsonl[0].read_text(encoding="utf-8").splitlines()]
+    assert [p.name for p in jsonl] == ["records.jsonl", "files.jsonl", "dictionary.csv"]
+    assert len(records) == 6 and all(r["template"] and r["form_id"] and r["provenance"] for r in records)
+    assert len(jsonl[1].read_text(encoding="utf-8").splitlines()) == 10
 
 
 def test_cli_ingest_status_export(tmp_path: Path) -> None:

@@ -271,7 +271,7 @@ def test_level1_names_over_a_page_break_are_read_on_a_scan(variant: str, tmp_pat
     still a name with points."""
     import json
 
-    from extract.record import to_dict
+    from extract.records.codec import to_dict
 
     source = FIXED / f"{variant}.pdf"
     scan = tmp_path / "scan.pdf"

@@ -5,6 +5,7 @@ that differs from the golden record is in ``review`` or in a failed check."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 
 import extract
 from extract.errors import UnknownFormError
+from extract.records.codec import loads
 
 from .accuracy import Score, score
 from .conftest import GOLDEN, SAMPLES
@@ -30,7 +32,7 @@ def read(name: str) -> list[dict[str, Any]]:
 
 
 def golden(stem: str) -> dict[str, Any]:
-    return json.loads((GOLDEN / f"{stem}.record.json").read_text(encoding="utf-8"))
+    return loads((GOLDEN / f"{stem}.record.json").read_text(encoding="utf-8"))
 
 
 def scores(dpi: int) -> Score:
@@ -74,7 +76,7 @@ def test_text_character_error_rate(dpi: int) -> None:
 def test_upside_down_page_and_seal() -> None:
     (rec,) = read("jinzhong-2021-justice-bureau-scan300.pdf")  # page 2 scanned upside down, seal on page 1
     assert rec["form"]["unit_name"] == "晋中市司法局"  # under the seal
-    assert rec["budget"]["budget_adjustment"] == 84.9  # under the seal's ring
+    assert rec["budget"]["budget_adjustment"] == Decimal("84.90")  # under the seal's ring
     assert rec["score"] == {"total_set": 100, "total": 96.0, "grade": "优"}  # on the upside-down page
     failing = [c["id"] for c in rec["checks"] if c["status"] == "fail"]
     assert failing == ["text_expenditure_by_function"]  # the form's own 3,000 元 gap, not "repaired"
@@ -105,7 +107,7 @@ def test_boxes_map_back_to_the_stored_page() -> None:
     for path in ("budget.carryover", "form.unit_name", "score.total", "indicators[20].score"):
         got, ref = rec["provenance"][path], want["provenance"][path]
         assert got["page"] == ref["page"]
-        x0, y0, x1, y1 = ref["bbox"]
+        x0, y0, x1, y1 = map(float, ref["bbox"])
         expected = [x0, y0, x1, y1] if ref["page"] == 1 else [w - x1, h - y1, w - x0, h - y0]
         assert all(abs(a - b) < 6 for a, b in zip(got["bbox"], expected, strict=True)), (path, got, expected)
 

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import jsonschema
 
+from extract.records.codec import loads
 from extract.schema import record_schema, record_schema_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +34,7 @@ def test_schema_is_valid_and_names_the_contract_fields() -> None:
 
 def test_reference_record_fields_exist_in_schema() -> None:
     """Every key of the shared reference record is a field of our record (names are a contract)."""
-    ref = json.loads((ROOT / "tests/reference/jinzhong-2021-justice-bureau.record.json").read_text("utf-8"))
+    ref = loads((ROOT / "tests/reference/jinzhong-2021-justice-bureau.record.json").read_text("utf-8"))
     schema = record_schema()
 
     def walk(data: object, node: dict, where: str) -> None:

@@ -6,10 +6,10 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import extract
+from extract.records.codec import dumps, loads
 
 from .conftest import GOLDEN, ROOT, sample_pdfs
 
@@ -17,7 +17,7 @@ from .conftest import GOLDEN, ROOT, sample_pdfs
 def golden_dict(pdf) -> list[dict]:  # type: ignore[no-untyped-def]
     out = []
     for rec in extract.read_pdf(pdf):
-        d = extract.to_dict(rec)
+        d = loads(dumps(extract.to_dict(rec)))  # as the JSON holds it: boxes and confidences too
         d["source"]["path"] = str(pdf.relative_to(ROOT))  # type: ignore[index]
         out.append(d)
     return out
@@ -30,9 +30,7 @@ def main(stems: list[str]) -> None:
             continue
         records = golden_dict(pdf)
         data = records[0] if len(records) == 1 else records
-        (GOLDEN / f"{pdf.stem}.record.json").write_text(
-            json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
+        (GOLDEN / f"{pdf.stem}.record.json").write_text(dumps(data, indent=1) + "\n", encoding="utf-8")
         print("wrote", pdf.stem)
 
 

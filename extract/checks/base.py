@@ -9,6 +9,9 @@ from decimal import Decimal
 
 from ..model import AmountInText, Check
 from ..templates import RuleSpec
+from ..tolerance import allowance, half_unit, stated
+
+__all__ = ["Facts", "Row", "compare", "first_failure", "half_unit", "skipped", "verdict"]
 
 Row = dict[str, Decimal | int | str | bool | None]
 
@@ -35,12 +38,6 @@ class Facts:
         return v if isinstance(v, Decimal) else (Decimal(v) if isinstance(v, int) else None)
 
 
-def half_unit(value: Decimal) -> Decimal:
-    """Half a unit of the printed precision: 86.19 → 0.005, 132.912 → 0.0005, 20 → 0.5."""
-    exponent = value.as_tuple().exponent
-    return Decimal(5).scaleb(int(exponent) - 1) if isinstance(exponent, int) else Decimal(0)
-
-
 def compare(
     rule: RuleSpec,
     expected: Decimal,
@@ -51,7 +48,7 @@ def compare(
     unit: str | None = None,
     details: list[str] | None = None,
 ) -> Check:
-    tol = rule.tolerance if tolerance is None else tolerance
+    tol = allowance(rule.tolerance, expected, actual) if tolerance is None else tolerance
     diff = actual - expected
     return Check(
         id=rule.id,
@@ -74,7 +71,7 @@ def skipped(rule: RuleSpec, fields: list[str], why: str) -> Check:
         status="skipped",
         rule=rule.rule,
         unit=rule.unit,
-        tolerance=None if rule.tolerance < 0 else rule.tolerance,
+        tolerance=stated(rule.tolerance),
         fields=fields,
         details=[why],
     )

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from ..model import Check
 from ..templates import RuleSpec
+from ..tolerance import allowance, stated
 from .base import Facts, skipped, verdict
 
 
@@ -63,7 +64,7 @@ def check_within_budget(rule: RuleSpec, facts: Facts) -> Check:
         if budget is None or executed is None:
             continue
         checked += 1
-        if executed > budget + rule.tolerance:
+        if executed > budget + allowance(rule.tolerance, budget, executed):
             over = executed - budget
             details.append(f"{p}: executed {executed} exceeds the budget {budget} by {over}")
             fields += [f"{p}.executed", f"{p}.full_year_budget"]
@@ -75,7 +76,7 @@ def check_within_budget(rule: RuleSpec, facts: Facts) -> Check:
         status,
         rule.rule,
         unit=facts.unit_of(fields[0]) if fields else None,
-        tolerance=rule.tolerance,
+        tolerance=stated(rule.tolerance),
         fields=fields,
         details=details,
     )

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from ..model import Check
 from ..templates import RuleSpec
+from ..tolerance import allowance
 from .base import Facts, compare, skipped, verdict
 
 
@@ -28,7 +29,7 @@ def check_indicator_subtotals(rule: RuleSpec, facts: Facts) -> Check:
             if printed is None or not rows or any(v is None for v in vals):
                 continue
             total = sum((v for v in vals if v is not None), Decimal(0))
-            if abs(total - printed) > rule.tolerance:
+            if abs(total - printed) > allowance(rule.tolerance, printed, *(v for v in vals if v is not None)):
                 details.append(f"{sub.get('level1')} {key}: printed {printed}, rows sum to {total}")
                 fields.append(f"indicator_subtotals[{i}].{key}")
                 fields.extend(f"indicators[{j}].{key}" for j, _ in rows)

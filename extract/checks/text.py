@@ -9,6 +9,7 @@ import regex
 from ..amounts import statements
 from ..model import AmountInText, Check
 from ..templates import RuleSpec
+from ..tolerance import allowance
 from ..values import to_wan
 from .base import Facts, compare, first_failure, half_unit, skipped
 
@@ -85,7 +86,7 @@ def check_text_matches_field(rule: RuleSpec, facts: Facts) -> Check:
     if table_unit is None:
         return skipped(rule, fields, f"no unit stated for {target}")
     unit = rule.unit or "万元"
-    tol = half_unit(value) if rule.tolerance < 0 else rule.tolerance
+    tol = allowance(rule.tolerance, value)
     if table_unit == "元":  # the table is in 元 too: compare in 元, to the table's printed precision
         return compare(rule, value, _in(amount, "元"), fields, tolerance=half_unit(value), unit="元")
     if unit == "元":  # compare in 元: the text amount against the table value × 10000

@@ -7,7 +7,6 @@ Schema changes are named migrations, each applied once, in a transaction.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LedgerError, printable
+from ..records.codec import dumps, loads
 
 STATUSES = ("ok", "flagged", "failed", "not_a_form")
 
@@ -168,7 +168,7 @@ class Ledger:
 
     def records(self) -> Iterator[dict[str, Any]]:
         for (text,) in self.db.execute("SELECT record FROM records ORDER BY sha256, idx"):
-            yield json.loads(text)
+            yield loads(text)
 
     # ------------------------------------------------------------ writing
 
@@ -213,10 +213,7 @@ class Ledger:
             )
             db.executemany(
                 "INSERT INTO records VALUES (?, ?, ?, ?, ?)",
-                [
-                    (r.sha256, i, rec["template"], int(_clean(rec)), json.dumps(rec, ensure_ascii=False))
-                    for i, rec in enumerate(r.records)
-                ],
+                [(r.sha256, i, rec["template"], int(_clean(rec)), dumps(rec)) for i, rec in enumerate(r.records)],
             )
 
 

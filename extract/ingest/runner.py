@@ -120,7 +120,7 @@ def read_one(task: Task, settings: Settings) -> FileResult:
     from ..budgets import is_memory_error, memory_message
     from ..errors import ChangedFileError, ExtractError, UnknownFormError
     from ..pipeline import extract_document
-    from ..record import to_dict
+    from ..records.codec import to_dict
 
     t0 = time.perf_counter()
 

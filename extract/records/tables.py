@@ -1,0 +1,275 @@
+"""The one flattener: records → tables (forms, indicators, subtotals, funds_other, amounts, checks).
+
+``run --csv``, ``export``, ``to_frames`` and every file format go through ``frames``; each table has
+the fixed columns ``records.dictionary`` lists (a table without rows still has them), ``form_id`` on
+every row, money as exact ``Decimal`` with the precision it was printed with, years as integers.
+
+Common analyst columns (``budget``, ``executed`` … in 万元) sit beside the kind-specific ones
+(``budget.execution``, ``funds.rows.total.executed`` … as printed, in the unit the page prints).
+``duplicate_of`` marks a record that repeats another (the same form read from its text layer and from a
+scan, or in two files): totals over the records whose ``duplicate_of`` is empty count each form once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..model import Record
+from .dictionary import (
+    FILES_COLUMNS,
+    Column,
+    amount_columns,
+    check_columns,
+    forms_columns,
+    funds_other_columns,
+    indicator_columns,
+    subtotal_columns,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+RECORD_TABLES = ("forms", "indicators", "subtotals", "funds_other", "amounts", "checks")
+TO_WAN = {"万元": 0, "元": -4}  # powers of ten from the printed unit to 万元
+
+
+def form_id(record: Record) -> str:
+    pages = record.source.form_pages
+    return f"{record.source.sha256[:16]}p{pages[0] if pages else 0}"
+
+
+def form_ids(records: Sequence[Record]) -> list[str]:
+    """Each record's ``form_id``; two records of one file with one first page get ``-2``, ``-3`` …"""
+    seen: dict[str, int] = {}
+    out = []
+    for r in records:
+        base = form_id(r)
+        seen[base] = seen.get(base, 0) + 1
+        out.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return out
+
+
+# ---------------------------------------------------------------- common columns
+
+
+def _get(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        if obj is None:
+            return None
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def money_unit(record: Record) -> str | None:
+    """The unit the page prints the form's money in (budget block or funds block)."""
+    for section in (record.budget, record.funds):
+        if section is not None and section.unit:
+            return section.unit
+    return None
+
+
+def _wan(value: Decimal | None, unit: str | None) -> Decimal | None:
+    if value is None or unit not in TO_WAN:
+        return None
+    return value.scaleb(TO_WAN[unit])
+
+
+def _budget(record: Record) -> Decimal | None:
+    total = _get(record, "funds.rows.total.full_year_budget")
+    if isinstance(total, Decimal):
+        return total
+    b = record.budget
+    if b is None:
+        return None
+    parts = [p for p in (b.carryover, b.initial_budget, b.budget_adjustment, b.other_adjustment) if p is not None]
+    return sum(parts, Decimal(0)) if len(parts) == 4 else None
+
+
+def common(record: Record) -> dict[str, Any]:
+    unit = money_unit(record)
+    f = record.form
+    executed = record.budget.execution if record.budget is not None else _get(record, "funds.rows.total.executed")
+    initial = record.budget.initial_budget if record.budget is not None else None
+    if initial is None:
+        initial = _get(record, "funds.rows.total.initial_budget")
+    money = {
+        "budget": _wan(_budget(record), unit),
+        "initial_budget": _wan(initial, unit),
+        "executed": _wan(executed, unit),
+    }
+    pages = record.source.form_pages
+    return {
+        "template": record.template,
+        "kind": f.template_kind,
+        "name": f.project_name or f.unit_name or f.department or f.implementing_unit,
+        "region": f.region,
+        "fiscal_year": f.fiscal_year,
+        "first_page": pages[0] if pages else None,
+        "last_page": pages[-1] if pages else None,
+        "unit": "万元" if any(v is not None for v in money.values()) else None,
+        **money,
+        "execution_rate": _get(record, "funds.rows.total.execution_rate"),
+        "score_set": record.score.total_set,
+        "score_total": record.score.total,
+        "grade": record.score.grade,
+        "money_unit_printed": unit,
+        "clean": record.clean,
+        "failed_checks": ";".join(c.id for c in record.checks if c.status == "fail"),
+        "warned_checks": ";".join(c.id for c in record.checks if c.status == "warn"),
+        "skipped_checks": ";".join(c.id for c in record.checks if c.status == "skipped"),
+        "review": ";".join(record.review),
+        "gaps": ";".join(record.gaps),
+        "indicator_count": len(record.indicators),
+        "check_count": len(record.checks),
+        "evaluators": ";".join(e.name for e in record.evaluators),
+    }
+
+
+# ---------------------------------------------------------------- duplicates
+
+
+def _norm(text: str | None) -> str:
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+def _one_apart(a: str, b: str) -> bool:
+    """Equal, or one character apart (an OCR misreading) in names of six characters or more."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 6 or abs(len(a) - len(b)) > 1:
+        return False
+    import regex
+
+    return regex.fullmatch(f"(?:{regex.escape(a)}){{e<=1}}", b) is not None
+
+
+def _figures(record: Record) -> dict[str, Decimal]:
+    c = common(record)
+    return {k: c[k].normalize() for k in ("budget", "initial_budget", "executed", "score_total") if c[k] is not None}
+
+
+def _same_form(a: Record, b: Record) -> bool:
+    if a.form.template_kind != b.form.template_kind or a.form.fiscal_year != b.form.fiscal_year:
+        return False
+    name_a, name_b = _norm(common(a)["name"]), _norm(common(b)["name"])
+    if not name_a or not _one_apart(name_a, name_b):
+        return False
+    fa, fb = _figures(a), _figures(b)
+    shared = fa.keys() & fb.keys()
+    return bool(shared) and all(fa[k] == fb[k] for k in shared) and fa.keys() == fb.keys()
+
+
+def _preference(record: Record) -> tuple[int, int, int, str]:
+    method = {"text": 0, "mixed": 1}.get(record.source.method, 2)
+    fails = sum(c.status == "fail" for c in record.checks)
+    return (method, fails + len(record.review), 0 if record.clean else 1, record.source.path)
+
+
+def duplicates(records: Sequence[Record], ids: Sequence[str]) -> list[str | None]:
+    """For each record, the ``form_id`` of the record it repeats (None for the one kept of each form)."""
+    order = sorted(range(len(records)), key=lambda i: (_preference(records[i]), ids[i]))
+    kept: list[int] = []
+    out: list[str | None] = [None] * len(records)
+    for i in order:
+        twin = next((k for k in kept if _same_form(records[k], records[i])), None)
+        if twin is None:
+            kept.append(i)
+        else:
+            out[i] = ids[twin]
+    return out
+
+
+# ---------------------------------------------------------------- rows
+
+
+def _joined(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(v) for v in value)
+    return value
+
+
+def form_row(record: Record, fid: str, duplicate_of: str | None) -> dict[str, Any]:
+    row: dict[str, Any] = {"form_id": fid, "duplicate_of": duplicate_of, **common(record)}
+    for col in forms_columns():
+        if "." in col.name:
+            row[col.name] = _joined(_get(record, col.name))
+    row["source.path"] = str(Path(record.source.path).absolute())
+    return row
+
+
+def _rows(fid: str, items: Sequence[Any], columns: list[Column], **extra: Any) -> list[dict[str, Any]]:
+    out = []
+    for i, item in enumerate(items, start=1):
+        data = dataclasses.asdict(item)
+        row = {"form_id": fid, "row": i, **extra}
+        for col in columns[2:]:
+            if col.name not in row:
+                row[col.name] = _joined(data.get(col.name))
+        out.append(row)
+    return out
+
+
+def in_order(records: Sequence[Record]) -> list[Record]:
+    """Records in the tables' order: by file path, then by page (whatever order they were read in)."""
+    return sorted(records, key=lambda r: (r.source.path, r.source.form_pages[:1], r.template))
+
+
+def record_rows(records: Sequence[Record]) -> dict[str, list[dict[str, Any]]]:
+    records = in_order(records)
+    ids = form_ids(records)
+    dups = duplicates(records, ids)
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in RECORD_TABLES}
+    for r, fid, dup in zip(records, ids, dups, strict=True):
+        out["forms"].append(form_row(r, fid, dup))
+        out["indicators"] += _rows(fid, r.indicators, indicator_columns())
+        out["subtotals"] += _rows(fid, r.indicator_subtotals, subtotal_columns())
+        other = (r.funds.other_rows or []) if r.funds is not None else []
+        out["funds_other"] += _rows(fid, other, funds_other_columns(), unit=r.funds.unit if r.funds else None)
+        out["amounts"] += _rows(fid, r.amounts_in_text, amount_columns())
+        out["checks"] += _rows(fid, r.checks, check_columns())
+    return out
+
+
+COLUMNS = {
+    "forms": forms_columns,
+    "indicators": indicator_columns,
+    "subtotals": subtotal_columns,
+    "funds_other": funds_other_columns,
+    "amounts": amount_columns,
+    "checks": check_columns,
+}
+
+
+def frame(rows: list[dict[str, Any]], columns: list[Column]) -> pd.DataFrame:
+    """A table with exactly ``columns``, typed: ints nullable ``Int64``, bools ``boolean``, money and
+    numbers ``Decimal`` objects (exact), text ``object``."""
+    import pandas as pd
+
+    names = [c.name for c in columns]
+    df = pd.DataFrame(rows, columns=names)
+    types = {}
+    for c in columns:
+        if c.type == "int":
+            types[c.name] = "Int64"
+        elif c.type == "bool":
+            types[c.name] = "boolean"
+        elif c.type == "real":
+            types[c.name] = "Float64"
+        else:
+            types[c.name] = "object"
+    return df.astype(types)
+
+
+def frames(records: Sequence[Record]) -> dict[str, pd.DataFrame]:
+    """The record tables of ``records`` (forms, indicators, subtotals, funds_other, amounts, checks)."""
+    rows = record_rows(records)
+    return {name: frame(rows[name], COLUMNS[name]()) for name in RECORD_TABLES}
+
+
+def files_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return frame(rows, FILES_COLUMNS)
