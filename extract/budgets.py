@@ -238,12 +238,14 @@ class FileTimeout(BaseException):  # a BaseException: library code that catches 
 
 @contextlib.contextmanager
 def deadline(seconds: float) -> Iterator[None]:
-    """Interrupt the block with ``FileTimeout`` after ``seconds`` (main thread of a POSIX process; else no
-    limit). Code in a C library is interrupted when it returns to Python."""
+    """Interrupt the block with ``FileTimeout`` after ``seconds``: by an alarm signal in the main thread of a
+    POSIX process, elsewhere (a Dask worker's task thread) by an exception set in the thread from a timer.
+    Code in a C library is interrupted when it returns to Python."""
     import threading
 
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        with _thread_deadline(seconds):
+            yield
         return
 
     def ring(signum: int, frame: FrameType | None) -> None:
@@ -256,6 +258,32 @@ def deadline(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+@contextlib.contextmanager
+def _thread_deadline(seconds: float) -> Iterator[None]:
+    """``deadline`` for a thread that is not the main one: a timer raises ``FileTimeout`` in it."""
+    import ctypes
+    import threading
+
+    target = threading.get_ident()
+    done = threading.Event()
+    lock = threading.Lock()
+
+    def ring() -> None:
+        with lock:
+            if not done.is_set():
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(FileTimeout))
+
+    timer = threading.Timer(seconds, ring)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            done.set()
+            timer.cancel()
 
 
 # ------------------------------------------------------------------ page size

@@ -40,20 +40,19 @@ def refuse_inputs(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
 
 
 def writable_folder(folder: Path) -> None:
-    """Raise ``OutputError`` unless ``folder`` is a folder that can be written, or can be made in one (checked
-    before any work, so that a long run never fails at its end for want of a place to write)."""
-    import os
+    """Raise ``OutputError`` unless files can be written in ``folder`` (made if missing): checked before any
+    work, by writing and removing a probe file, so that a long run never fails at its end for want of a
+    place to write its tables."""
+    import tempfile
 
-    here = _resolved(folder)
-    if here.exists() and not here.is_dir():
+    if folder.exists() and not folder.is_dir():
         raise OutputError("not a folder", path=str(folder))
-    probe = here
-    while not probe.exists():
-        probe = probe.parent
-    if not probe.is_dir():
-        raise OutputError(f"cannot make a folder under {probe}: not a folder", path=str(folder))
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write into {probe}: permission denied", path=str(folder))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
+            pass
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror or exc}", path=str(folder)) from None
 
 
 def safe_cell(value: Any) -> Any:

@@ -207,14 +207,17 @@ class _DamageWatch(logging.Handler):
 def _analyse(
     path: str | Path, settings: Settings, also: tuple[int, ...], templates: tuple[Template, ...], watch: _DamageWatch
 ) -> Analysis:
+    from .ocr.base import configure_threads
     from .scanscreen import MIN_PAGES as SCREEN_MIN_PAGES
 
+    configure_threads(settings.ocr.threads)  # a batch's worker: 1; else the engine's choice
     loaded = load(path, settings.budgets)
     try:
         texts = loaded.page_texts()
         screens = screen([t for t, _ in texts], templates, [img for _, img in texts])
-        wanted = sorted(set(candidates(screens)) | {n for n in also if 1 <= n <= len(screens)})
-        scans = {s.number for s in screens if s.needs_ocr}  # every image page without a text layer
+        allowed = _allowed(settings.pages, len(screens), loaded.path)  # --pages: the rest are not read at all
+        wanted = sorted((set(candidates(screens)) | {n for n in also if 1 <= n <= len(screens)}) & allowed)
+        scans = {s.number for s in screens if s.needs_ocr} & allowed  # every image page without a text layer
         skipped = _screen_scans(loaded, scans, also)
         wanted = [n for n in wanted if n not in skipped]
         scanned = scans - skipped
@@ -250,7 +253,7 @@ def _analyse(
         small = _too_small(pages, scanned)
         forms, unmatched = split_forms(_without(pages, small), screens, templates, loaded.path)
         # a form's table may run on over more pages than the screen looked at: read on while it continues
-        while more := sorted({f.pages[-1].number + 1 for f in forms} - set(pages) - {len(screens) + 1}):
+        while more := sorted(({f.pages[-1].number + 1 for f in forms} & allowed) - set(pages)):
             ocr = scans & set(more)  # a scanned page the screen skipped is read now, by OCR
             pages.update({p.number: p for p in read_pages(loaded, settings.page, more, ocr, settings.ocr, lean)})
             scanned |= ocr
@@ -262,6 +265,18 @@ def _analyse(
     engine = settings.ocr.engine if scanned else None
     damage = tuple(dict.fromkeys(watch.messages))
     return Analysis(loaded.path, loaded.sha256, templates, screens, pages, forms, unmatched, engine, damage, small)
+
+
+def _allowed(pages: tuple[int, ...], count: int, path: str) -> set[int]:
+    """The pages to read: every page, or those of ``Settings.pages`` the file has (none: an error)."""
+    every = set(range(1, count + 1))
+    if not pages:
+        return every
+    chosen = every & set(pages)
+    if not chosen:
+        shown = ",".join(map(str, pages[:5])) + ("…" if len(pages) > 5 else "")
+        raise UnknownFormError(f"no page {shown} in this file (it has {count} pages; --pages)", path=path)
+    return chosen
 
 
 def _too_small(pages: dict[int, PageContent], scanned: set[int]) -> dict[int, str]:

@@ -51,7 +51,10 @@ def test_a_compression_bomb_is_refused_before_it_inflates(tmp_path: Path) -> Non
     bomb = flate_bomb(tmp_path / "bomb.pdf", 400 * MiB)  # 400 KB on disk
     good = shutil.copy(JINZHONG, tmp_path / "good.pdf")
     r = subprocess.run(
-        [sys.executable, "-m", "extract", "run", str(bomb), str(good)], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "extract", "run", "-q", str(bomb), str(good)],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert r.returncode == 3
     assert r.stderr.strip() == f"{bomb}: its streams inflate to more than 256 MiB (a compression bomb?)"
@@ -122,7 +125,7 @@ def test_run_has_a_time_limit_per_file(tmp_path: Path) -> None:
             writer.add_page(page)
     with slow.open("wb") as f:
         writer.write(f)
-    r = runner.invoke(app, ["run", "--timeout", "1.5", str(slow), str(JINZHONG)])
+    r = runner.invoke(app, ["run", "-q", "--timeout", "1.5", str(slow), str(JINZHONG)])
     assert r.exit_code == 3
     lines = r.stderr.strip().splitlines()
     assert lines == [f"{slow}: timed out after 1.5 s (--timeout)"]

@@ -74,10 +74,10 @@ def test_bad_template_folder_exits_2(tmp_path: Path) -> None:
     assert "broken.yaml" in r.stderr and r.stdout == ""
 
 
-@pytest.mark.parametrize("case", ["empty", "html", "not_pdf", "truncated", "missing", "directory"])
+@pytest.mark.parametrize("case", ["empty", "html", "not_pdf", "truncated", "missing"])
 def test_bad_input_one_line_and_exit_3_batch_goes_on(tmp_path: Path, case: str) -> None:
     path, reason = bad_inputs(tmp_path)[case]
-    r = invoke("run", str(path), str(JINZHONG))
+    r = invoke("run", "-q", str(path), str(JINZHONG))
     assert r.exit_code == 3
     err = r.stderr.strip().splitlines()
     assert len(err) == 1, r.stderr
@@ -91,7 +91,7 @@ def test_encrypted_pdf(tmp_path: Path) -> None:
     from tests.pdfs import encrypt
 
     enc = encrypt(JINZHONG, tmp_path / "locked.pdf", "secret")
-    r = invoke("run", str(enc))
+    r = invoke("run", "-q", str(enc))
     assert r.exit_code == 3
     assert (
         r.stderr.strip()
@@ -103,7 +103,7 @@ def test_pdf_without_a_form(tmp_path: Path) -> None:
     from tests.pdfs import text_pdf
 
     other = text_pdf(tmp_path / "letter.pdf", "关于做好2021年度预算公开工作的通知")
-    r = invoke("run", str(other))
+    r = invoke("run", "-q", str(other))
     assert r.exit_code == 3
     assert r.stderr.strip() == f"{other}: no known form found (no template matches any page)"
 
@@ -112,7 +112,7 @@ def test_pdf_without_text_layer(tmp_path: Path) -> None:
     from tests.pdfs import blank_pdf
 
     blank = blank_pdf(tmp_path / "blank.pdf")
-    r = invoke("run", str(blank))
+    r = invoke("run", "-q", str(blank))
     assert r.exit_code == 3
     assert "no text layer" in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
@@ -144,7 +144,7 @@ def test_csv_files(tmp_path: Path) -> None:
 def test_csv_not_written_over_a_file(tmp_path: Path) -> None:
     target = tmp_path / "taken"
     target.write_text("user data", encoding="utf-8")
-    r = invoke("run", str(JINZHONG), "--csv", str(target))
+    r = invoke("run", "-q", str(JINZHONG), "--csv", str(target))
     assert r.exit_code == 2
     assert target.read_text(encoding="utf-8") == "user data"
     assert len(r.stderr.strip().splitlines()) == 1

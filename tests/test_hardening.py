@@ -41,7 +41,7 @@ def test_debug_never_writes_over_its_input(tmp_path: Path) -> None:
 def test_run_csv_never_writes_over_an_input(tmp_path: Path) -> None:
     pdf = shutil.copy(JINZHONG, tmp_path / "forms.csv")  # an input that happens to bear an output's name
     before = digest(Path(pdf))
-    r = runner.invoke(app, ["run", "--csv", str(tmp_path), str(pdf)])
+    r = runner.invoke(app, ["run", "-q", "--csv", str(tmp_path), str(pdf)])
     assert r.exit_code == 2 and "refusing to write over an input" in r.stderr
     assert digest(Path(pdf)) == before and not (tmp_path / "checks.csv").exists()
 
@@ -99,7 +99,7 @@ def test_a_template_not_in_utf8_or_with_a_bad_tolerance_is_one_line(tmp_path: Pa
     folder.mkdir()
     bad = folder / "gbk.yaml"
     bad.write_bytes("id: gbk\nkind: project\nkeywords: [项目]\nfields: {}\n".encode("gbk"))
-    r = runner.invoke(app, ["run", "--templates", str(folder), str(JINZHONG)])
+    r = runner.invoke(app, ["run", "-q", "--templates", str(folder), str(JINZHONG)])
     assert r.exit_code == 2
     assert r.stderr.strip() == f"{bad}: cannot read template: not UTF-8 text (byte 33)"
     bad.write_text(
@@ -108,7 +108,7 @@ def test_a_template_not_in_utf8_or_with_a_bad_tolerance_is_one_line(tmp_path: Pa
         "     tolerance: abc}\n",
         encoding="utf-8",
     )
-    r = runner.invoke(app, ["run", "--templates", str(folder), str(JINZHONG)])
+    r = runner.invoke(app, ["run", "-q", "--templates", str(folder), str(JINZHONG)])
     assert r.exit_code == 2
     want = f"{bad}: invalid template at rules.0.tolerance: 'abc' is not a number or 'half_unit'"
     assert r.stderr.strip() == want
@@ -130,7 +130,7 @@ def test_a_required_field_printed_as_a_dash_is_reviewed(tmp_path: Path) -> None:
     pdf = ruled_form_pdf(
         tmp_path / "dash.pdf", "项目支出绩效自评表", rows, [80, 110, 90, 90, 70], above=("(2022年度)",)
     )
-    r = runner.invoke(app, ["run", str(pdf)])
+    r = runner.invoke(app, ["run", "-q", str(pdf)])
     assert r.exit_code == 1
     rec = json.loads(r.stdout)
     assert rec["template"] == "project-national" and rec["form"].get("department") is None
@@ -201,7 +201,7 @@ def test_any_file_name_is_read_stored_and_reported(tmp_path: Path) -> None:
     def cli(*args: bytes) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run([os.fsencode(sys.executable), b"-m", b"extract", *args], capture_output=True)
 
-    r = cli(b"run", name, bad)
+    r = cli(b"run", b"-q", name, bad)
     assert r.returncode == 3 and b"Traceback" not in r.stderr
     assert json.loads(r.stdout)["source"]["path"] == escaped
     assert (
@@ -223,7 +223,7 @@ def test_a_user_template_that_takes_over_other_kinds_is_named(tmp_path: Path) ->
     folder.mkdir()
     greedy = folder / "greedy.yaml"
     greedy.write_text("id: greedy\nkind: project\npriority: 100\nkeywords: [自评表]\nfields: {}\n", encoding="utf-8")
-    r = runner.invoke(app, ["run", "--templates", str(folder), str(JINZHONG)])
+    r = runner.invoke(app, ["run", "-q", "--templates", str(folder), str(JINZHONG)])
     warning = [ln for ln in r.stderr.splitlines() if ln.endswith("(warning)")]
     assert warning == [
         f"{JINZHONG} p1: template 'greedy' ({greedy}) overrides the bundled dept-overall-shanxi, which match "
@@ -235,7 +235,7 @@ def test_a_user_template_that_takes_over_other_kinds_is_named(tmp_path: Path) ->
     greedy.write_text(
         "id: greedy\nkind: project\npriority: 100\nkeywords: [某某自评表]\nfields: {}\n", encoding="utf-8"
     )
-    r = runner.invoke(app, ["run", "--templates", str(folder), str(JINZHONG)])
+    r = runner.invoke(app, ["run", "-q", "--templates", str(folder), str(JINZHONG)])
     assert "(warning)" not in r.stderr
 
 

@@ -78,7 +78,8 @@ def status_by_path(db: Path) -> dict[str, tuple[str, str | None, int]]:
 @pytest.fixture(scope="module")
 def ingested(archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("db") / "extract.sqlite"
-    counts, missing = ingest([str(archive)], db, Settings(), IngestSettings(workers=2, timeout=300))
+    run = ingest([str(archive)], db, Settings(), IngestSettings(workers=2, timeout=300))
+    counts, missing = run.counts, run.missing
     assert missing == []
     assert sum(counts.values()) == 10  # 11 PDFs, one of them the same bytes as another
     return db
@@ -121,11 +122,11 @@ def test_every_file_in_the_ledger_with_its_status(ingested: Path) -> None:
 
 
 def test_rerun_reads_only_failed_files_and_force_reads_again(archive: Path, ingested: Path) -> None:
-    counts, _ = ingest([str(archive / "*.pdf")], ingested, Settings(), IngestSettings(workers=2))
+    counts = ingest([str(archive / "*.pdf")], ingested, Settings(), IngestSettings(workers=2)).counts
     # what was read to an end is not read again; the files that failed are (and fail again, still counted)
     assert counts == {"ok": 0, "flagged": 0, "failed": 4, "not_a_form": 0}
     assert rows(ingested, "SELECT COUNT(*) FROM files WHERE status = 'failed' AND attempts = 2") == [(4,)]
-    counts, _ = ingest([str(archive / "letter.pdf")], ingested, Settings(), IngestSettings(workers=1, force=True))
+    counts = ingest([str(archive / "letter.pdf")], ingested, Settings(), IngestSettings(workers=1, force=True)).counts
     assert counts["not_a_form"] == 1
     assert rows(ingested, "SELECT attempts FROM files WHERE status = 'not_a_form'") == [(2,)]
 
@@ -133,7 +134,7 @@ def test_rerun_reads_only_failed_files_and_force_reads_again(archive: Path, inge
 def test_a_file_past_the_timeout_fails_and_the_batch_goes_on(archive: Path, tmp_path: Path) -> None:
     db = tmp_path / "t.sqlite"
     files = [str(archive / "sub" / "scanned.pdf"), str(archive / TEXT[0])]
-    _counts, _ = ingest(files, db, Settings(), IngestSettings(workers=1, timeout=2.0))
+    ingest(files, db, Settings(), IngestSettings(workers=1, timeout=2.0))
     got = status_by_path(db)
     assert got["scanned.pdf"][0] == "failed" and "timed out after 2 s" in (got["scanned.pdf"][1] or "")
     assert got[TEXT[0]] == ("ok", None, 1)
@@ -216,6 +217,32 @@ def test_dask_cluster_gives_the_same_records(tmp_path: Path) -> None:
     finally:
         cluster.close()
     assert _table(tmp_path / "dask.sqlite") == _table(local)
+
+
+def test_dask_cluster_takes_relative_paths_and_keeps_the_time_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from distributed import LocalCluster
+
+    from extract.ingest.runner import Task, read_on_cluster
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLES / TEXT[0], folder / "a.pdf")
+    shutil.copy(SAMPLES / "scans" / "jinzhong-2021-justice-bureau-scan200.pdf", folder / "slow.pdf")
+    # the workers start in this folder; the relative path is given from another one
+    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None)
+    try:
+        monkeypatch.chdir(tmp_path)
+        db = Path("dask.sqlite")
+        run = ingest(["in"], db, Settings(), IngestSettings(scheduler=cluster.scheduler_address, timeout=3))
+    finally:
+        cluster.close()
+    assert run.counts["failed"] == 1 and run.counts["ok"] + run.counts["flagged"] == 1  # 12/12 failed before
+    errors = rows(tmp_path / "dask.sqlite", "SELECT error FROM files WHERE status = 'failed'")
+    assert errors == [(f"{folder / 'slow.pdf'}: timed out after 3 s",)]  # the OCR file, past its 3 s
+    gone = read_on_cluster(Task("0" * 64, 1, str(tmp_path / "elsewhere.pdf")), Settings(), 60)
+    assert gone.status == "failed" and "not found on the Dask worker" in (gone.error or "")
 
 
 def test_export_tables(ingested: Path, tmp_path: Path) -> None:

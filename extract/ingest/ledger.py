@@ -157,9 +157,12 @@ class Ledger:
 
     # ------------------------------------------------------------ reading
 
-    def done(self) -> set[str]:
-        """The contents read to an end (every status but ``failed``: a failed file is read again)."""
-        return {row[0] for row in self.db.execute("SELECT sha256 FROM files WHERE status != 'failed'")}
+    def done(self, retry_failed: bool = False) -> set[str]:
+        """The contents read to an end: every status but ``failed`` (a failed file is read again); with
+        ``retry_failed`` also not ``not_a_form`` (read again after a template was added)."""
+        again = ("failed", "not_a_form") if retry_failed else ("failed",)
+        marks = ", ".join("?" * len(again))
+        return {row[0] for row in self.db.execute(f"SELECT sha256 FROM files WHERE status NOT IN ({marks})", again)}
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(STATUSES, 0)

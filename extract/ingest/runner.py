@@ -25,29 +25,71 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..errors import printable
 from ..load import sha256_of
 from ..settings import Settings
-from .ledger import FileResult, Ledger
-
-Progress = Callable[[int, int, dict[str, int], float], None]
+from .ledger import STATUSES, FileResult, Ledger
 
 
 @dataclass(frozen=True, slots=True)
 class IngestSettings:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     timeout: float = 600.0  # seconds a single file may take
-    force: bool = False
+    force: bool = False  # read again every file the ledger holds
+    retry_failed: bool = False  # read again the files the ledger holds as failed or not_a_form
     scheduler: str | None = None  # tcp://host:port of a Dask scheduler
+
+    def __post_init__(self) -> None:
+        from ..errors import SettingsError
+
+        if not isinstance(self.workers, int) or self.workers < 1:
+            raise SettingsError(f"IngestSettings.workers must be 1 or more, not {self.workers!r}")
+        if not self.timeout > 0:
+            raise SettingsError(f"IngestSettings.timeout must be above 0 seconds, not {self.timeout!r}")
+
+
+class Progress(Protocol):
+    """What an ingest reports as it goes (the CLI draws it; a library caller may log it)."""
+
+    def planned(self, files: int, weight: float, skipped: int) -> None:
+        """``files`` to read, of ``weight`` (estimated seconds); ``skipped`` already in the ledger."""
+
+    def started(self, task: Task) -> None:
+        """A worker began reading ``task``."""
+
+    def finished(self, result: FileResult, weight: float) -> None:
+        """A file's result, written to the ledger; ``weight`` is its share of the planned weight."""
+
+
+@dataclass(slots=True)
+class Summary:
+    """What one ingest run did."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    missing: list[str] = field(default_factory=list)  # arguments that matched no file
+    skipped: int = 0  # files already in the ledger, not read again
+    failed_checks: dict[str, int] = field(default_factory=dict)  # check id -> forms it failed on
+    review: int = 0  # forms with fields to review
+    forms: int = 0
+
+    def add(self, result: FileResult) -> None:
+        self.counts[result.status] += 1
+        for rec in result.records:
+            self.forms += 1
+            self.review += bool(rec.get("review"))
+            for c in rec.get("checks", []):
+                if c.get("status") == "fail":
+                    self.failed_checks[c["id"]] = self.failed_checks.get(c["id"], 0) + 1
 
 
 @dataclass(frozen=True, slots=True)
 class Task:
     sha256: str
     size: int
-    path: str
+    path: str  # absolute: a worker (or a Dask worker elsewhere) must not depend on our working folder
+    weight: float = 1.0  # its estimated cost in seconds (pages, and OCR or not): the ETA's unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +153,7 @@ def discover(
         if not hits and len(bad) == before:
             missing.append(arg)
         for q in hits:
+            q = Path(os.path.abspath(q))  # resolved before any worker sees it (no symlinks undone)
             found.setdefault(str(q), q)
     return [found[k] for k in sorted(found)], missing
 
@@ -163,9 +206,11 @@ def plan(
     force: bool,
     unreadable: list[Unreadable] | None = None,
     listed: Iterable[str] = (),
-) -> list[Task]:
+    retry_failed: bool = False,
+) -> tuple[list[Task], int]:
     """Hash every file, note its path, and keep one task per new content (the same bytes under two
-    names are read once). Files that cannot be hashed are added to ``unreadable``."""
+    names are read once); and the number of files skipped as already read. Files that cannot be hashed
+    are added to ``unreadable``."""
     bad = unreadable if unreadable is not None else []
     hashed = []
     for f in files:
@@ -175,12 +220,48 @@ def plan(
         except OSError as exc:
             bad.append(Unreadable(str(f), _why(exc)))
     ledger.see([(p, s) for p, s, _ in hashed] + [(u.path, u.key) for u in bad], listed)
-    done = set() if force else ledger.done()
+    done = set() if force else ledger.done(retry_failed=retry_failed)
     tasks: dict[str, Task] = {}
+    skipped = 0
     for path, sha, size in hashed:
-        if sha not in done and sha not in tasks:
-            tasks[sha] = Task(sha, size, path)
-    return list(tasks.values())
+        if sha in done:
+            skipped += 1
+        elif sha not in tasks:
+            tasks[sha] = Task(sha, size, path, estimate(path))
+    return list(tasks.values()), skipped
+
+
+TEXT_PAGE_S = 0.15  # seconds to read a page from its text layer (a laptop core)
+OCR_PAGE_S = 4.0  # seconds to read a scanned form page
+SCREENED_PAGE_S = 0.35  # seconds a scanned page costs that the screen finds is no form (long documents)
+
+
+def estimate(path: str) -> float:
+    """The seconds reading ``path`` will take, roughly: its pages, and whether they are scans (no text on
+    the first page). An estimate for the ETA; a file that cannot be opened is cheap (it fails fast)."""
+    try:
+        import pypdfium2 as pdfium
+
+        doc = pdfium.PdfDocument(path)
+        try:
+            pages = len(doc)
+            text = doc[0].get_textpage().count_chars() if pages else 0
+        finally:
+            doc.close()
+    except Exception:  # any failure: the file fails fast when it is read
+        return 0.2
+    if text >= 20:
+        return 0.3 + TEXT_PAGE_S * pages
+    if pages <= 6:
+        return 0.5 + OCR_PAGE_S * pages
+    return 0.5 + OCR_PAGE_S * 4 + SCREENED_PAGE_S * (pages - 4)
+
+
+def one_thread(settings: Settings, threads: int = 1) -> Settings:
+    """``settings`` for a worker of a batch: ``threads`` recogniser threads (processes are the parallelism)."""
+    import dataclasses
+
+    return dataclasses.replace(settings, ocr=dataclasses.replace(settings.ocr, threads=threads))
 
 
 def _die_with_parent() -> None:
@@ -210,8 +291,7 @@ def _worker(tasks: Any, results: Any, settings: Settings, threads: int) -> None:
     from ..budgets import limit_memory
 
     limit_memory(settings.budgets.memory_bytes)
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    os.environ["EXTRACT_OCR_THREADS"] = str(threads)
+    settings = one_thread(settings, threads)
     from .. import pipeline  # noqa: F401  (imports while the parent is still hashing files)
 
     while True:
@@ -250,9 +330,15 @@ class _Pool:
         p.join(5)
         self._spawn()
 
-    def run(self, tasks: list[Task], timeout: float, emit: Callable[[FileResult], None]) -> None:
+    def run(
+        self,
+        tasks: list[Task],
+        timeout: float,
+        emit: Callable[[FileResult], None],
+        started: Callable[[Task], None] = lambda task: None,
+    ) -> None:
         # largest first: a long file started last would keep one worker busy while the others idle
-        for t in sorted(tasks, key=lambda t: -t.size):
+        for t in sorted(tasks, key=lambda t: -t.weight):
             self.tasks.put(t)
         left = {t.sha256 for t in tasks}
         while left:
@@ -262,6 +348,7 @@ class _Pool:
                 kind = ""
             if kind == "start":
                 self.running[pid] = (item, time.monotonic())
+                started(item)
             elif kind == "done":
                 self.running.pop(pid, None)
                 if item.sha256 in left:
@@ -303,11 +390,38 @@ class _Pool:
         self.results.cancel_join_thread()
 
 
-def _dask(tasks: list[Task], settings: Settings, scheduler: str, emit: Callable[[FileResult], None]) -> None:
+def read_on_cluster(task: Task, settings: Settings, timeout: float) -> FileResult:
+    """``read_one`` on a Dask worker: one recogniser thread per task, the file's time limit kept (a task
+    past it is interrupted where the worker runs it), and a file the worker cannot see said so."""
+    import socket
+
+    from ..budgets import FileTimeout, deadline
+
+    if not os.path.exists(task.path):
+        why = f"not found on the Dask worker {socket.gethostname()}: is its folder shared with the workers?"
+        return FileResult(task.sha256, task.size, "failed", f"{printable(task.path)}: {why}")
+    try:
+        with deadline(timeout):
+            return read_one(task, one_thread(settings))
+    except FileTimeout:
+        return FileResult(task.sha256, task.size, "failed", f"{printable(task.path)}: timed out after {timeout:g} s")
+
+
+def _dask(
+    tasks: list[Task],
+    settings: Settings,
+    ingest: IngestSettings,
+    emit: Callable[[FileResult], None],
+    started: Callable[[Task], None],
+) -> None:
     from distributed import Client, as_completed
 
-    with Client(scheduler) as client:
-        futures = {client.submit(read_one, t, settings, pure=False): t for t in tasks}
+    assert ingest.scheduler is not None
+    with Client(ingest.scheduler) as client:
+        futures = {}
+        for t in sorted(tasks, key=lambda t: -t.weight):
+            futures[client.submit(read_on_cluster, t, settings, ingest.timeout, pure=False, key=f"read-{t.sha256}")] = t
+            started(t)
         for fut in as_completed(futures):
             task = futures[fut]
             try:
@@ -319,41 +433,39 @@ def _dask(tasks: list[Task], settings: Settings, scheduler: str, emit: Callable[
 
 
 def ingest(
-    args: Iterable[str], db: str | Path, settings: Settings, ingest: IngestSettings, progress: Progress | None = None
-) -> tuple[dict[str, int], list[str]]:
-    """Ingest the files under ``args`` into the ledger ``db``; returns the counts by status of this run
-    and the arguments that matched no file."""
+    args: Iterable[str],
+    db: str | Path,
+    settings: Settings,
+    ingest: IngestSettings,
+    progress: Progress | None = None,
+) -> Summary:
+    """Ingest the files under ``args`` into the ledger ``db``; what this run did. Nothing is found: no
+    ledger is made (a mistyped folder leaves no empty ledger behind)."""
     unreadable: list[Unreadable] = []
     listed: list[str] = []
     files, missing = discover(args, unreadable, listed)
+    summary = Summary(missing=missing)
+    if not files and not unreadable and not Path(db).exists():
+        return summary
+    if ingest.scheduler:
+        _can_use_dask()
     ledger = Ledger(db)
     pool = None
     if not ingest.scheduler and files:  # start the workers first: they import while the files are hashed
         pool = _Pool(max(1, min(ingest.workers, len(files))), settings)
     stopped = False
     try:
-        tasks = plan(ledger, files, ingest.force, unreadable, listed)
-        counts = dict.fromkeys(("ok", "flagged", "failed", "not_a_form"), 0)
-        start = time.monotonic()
-        total = len(tasks) + len(unreadable)
-
-        def emit(result: FileResult) -> None:
-            ledger.write(result)
-            counts[result.status] += 1
-            if progress is not None:
-                progress(sum(counts.values()), total, counts, time.monotonic() - start)
-
+        tasks, summary.skipped = plan(ledger, files, ingest.force, unreadable, listed, ingest.retry_failed)
+        report = _Report(ledger, summary, progress, {t.sha256: t.weight for t in tasks})
         if progress is not None:
-            progress(0, total, counts, 0.0)
+            progress.planned(len(tasks) + len(unreadable), sum(report.weights.values()), summary.skipped)
         for u in unreadable:
-            emit(u.result())
-        if not tasks:
-            return counts, missing
-        if pool is not None:
-            pool.run(tasks, ingest.timeout, emit)
-        elif ingest.scheduler:
-            _dask(tasks, settings, ingest.scheduler, emit)
-        return counts, missing
+            report.emit(u.result())
+        if pool is not None and tasks:
+            pool.run(tasks, ingest.timeout, report.emit, report.started)
+        elif ingest.scheduler and tasks:
+            _dask(tasks, settings, ingest, report.emit, report.started)
+        return summary
     except BaseException:  # Ctrl-C, SIGTERM: the workers go at once, with nothing half written
         stopped = True
         raise
@@ -361,3 +473,32 @@ def ingest(
         if pool is not None:
             pool.stop() if stopped else pool.close()
         ledger.close()
+
+
+@dataclass(slots=True)
+class _Report:
+    """Each result into the ledger (the parent is its only writer), the summary and the progress."""
+
+    ledger: Ledger
+    summary: Summary
+    progress: Progress | None
+    weights: dict[str, float]
+
+    def emit(self, result: FileResult) -> None:
+        self.ledger.write(result)
+        self.summary.add(result)
+        if self.progress is not None:
+            self.progress.finished(result, self.weights.get(result.sha256, 0.0))
+
+    def started(self, task: Task) -> None:
+        if self.progress is not None:
+            self.progress.started(task)
+
+
+def _can_use_dask() -> None:
+    from ..errors import MissingDependencyError
+
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise MissingDependencyError("--scheduler needs Dask: pip install 'extract[dask]'") from None

@@ -88,3 +88,49 @@ def status_lines(ledger: Ledger, top: int = 10) -> list[str]:
         lines.append("checks failing most often:")
         lines += [f"  {n:>5}  {cid}" for cid, n in sorted(fails.items(), key=lambda kv: -kv[1])[:top]]
     return lines
+
+
+def status_data(ledger: Ledger) -> dict[str, Any]:
+    """``status --json``: counts by status, the files not read with their errors, and every flagged form
+    with its failed checks and the fields to review."""
+    from ..records.codec import from_dict
+    from ..records.tables import form_id
+
+    counts = ledger.counts()
+    not_read = [
+        {"path": path, "status": status, "error": error}
+        for path, status, error in ledger.db.execute(
+            "SELECT (SELECT path FROM paths WHERE sha256 = f.sha256 ORDER BY path LIMIT 1), f.status, f.error"
+            " FROM files f WHERE f.status IN ('failed', 'not_a_form') ORDER BY 1"
+        )
+    ]
+    flagged = []
+    failing: dict[str, int] = {}
+    for data in ledger.records():
+        rec = from_dict(data)
+        fails = [c for c in rec.checks if c.status == "fail"]
+        for c in fails:
+            failing[c.id] = failing.get(c.id, 0) + 1
+        if rec.clean:
+            continue
+        flagged.append(
+            {
+                "path": rec.source.path,
+                "form_id": form_id(rec),
+                "pages": rec.source.form_pages,
+                "template": rec.template,
+                "failed_checks": [
+                    {"id": c.id, "expected": c.expected, "actual": c.actual, "difference": c.difference, "unit": c.unit}
+                    for c in fails
+                ],
+                "review": rec.review,
+            }
+        )
+    return {
+        "ledger": str(ledger.path),
+        "files": sum(counts.values()),
+        "counts": counts,
+        "not_read": not_read,
+        "flagged": sorted(flagged, key=lambda f: (f["path"], f["pages"])),
+        "checks_failing": dict(sorted(failing.items(), key=lambda kv: (-kv[1], kv[0]))),
+    }

@@ -7,7 +7,6 @@ imports cost time) and cached per process.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -17,8 +16,18 @@ from ..errors import MissingDependencyError
 
 PixelBox = tuple[int, int, int, int]  # x0, y0, x1, y1
 
-# tesseract's own threading is 12× slower on 2 cores than one thread per process
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+# recogniser threads of the engines this process creates: 0 lets the engine choose (all cores); a worker
+# of a batch sets 1 (``configure_threads``), as processes are the unit of parallelism there. Tesseract always
+# runs with OMP_THREAD_LIMIT=1 in its own environment (its threading is 12× slower on 2 cores).
+_threads = 0
+
+
+def configure_threads(threads: int) -> None:
+    """Recogniser threads for the engines this process creates from now on (0: the engine's choice)."""
+    global _threads
+    if threads != _threads:
+        _threads = threads
+        get_engine.cache_clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +59,7 @@ def _tesseract() -> OcrEngine:
 def _rapid() -> OcrEngine:
     from .rapid import RapidEngine
 
-    return RapidEngine()
+    return RapidEngine(_threads)
 
 
 ENGINES: dict[str, Callable[[], OcrEngine]] = {"rapidocr": _rapid, "tesseract": _tesseract}

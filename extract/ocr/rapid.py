@@ -4,7 +4,6 @@ line crops, in batches."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,8 +15,9 @@ DETECT_SCALE = 0.5  # detect text lines at 150 dpi on a 300 dpi page: 4× fewer 
 class RapidEngine:
     name = "rapidocr"
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int = 0) -> None:
         self._ocr: Any = None
+        self.threads = threads if threads > 0 else -1  # onnxruntime: -1 is its own choice
 
     def available(self) -> str | None:
         try:
@@ -31,9 +31,9 @@ class RapidEngine:
         if self._ocr is None:
             from rapidocr_onnxruntime import RapidOCR
 
-            # one onnxruntime thread per worker process in a batch (EXTRACT_OCR_THREADS=1), else all cores
-            threads = int(os.environ.get("EXTRACT_OCR_THREADS", "-1"))
-            self._ocr = RapidOCR(print_verbose=False, intra_op_num_threads=threads, inter_op_num_threads=threads)
+            # one onnxruntime thread per worker process in a batch (configure_threads(1)), else its choice
+            n = self.threads
+            self._ocr = RapidOCR(print_verbose=False, intra_op_num_threads=n, inter_op_num_threads=n)
         return self._ocr
 
     def detect(self, gray: Any) -> list[PixelBox]:

@@ -1,0 +1,184 @@
+"""The command line as users expect it: --version, -h, completion, -q/-v, folders and --jobs and --pages for
+``run``, outputs checked before any work, --templates and --retry-failed for ``ingest``, closing summaries,
+progress lines with time stamps, ``status --json``; every failure one line, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from extract import __version__
+from extract.cli import app
+from extract.errors import SettingsError
+
+from .conftest import JINZHONG, ROOT, SAMPLES
+
+runner = CliRunner()
+AUDIT = SAMPLES / "jinzhong-2022-audit-bureau.pdf"
+BUNDLE = SAMPLES / "guichi-2022-project-bundle.pdf"
+
+
+def cli(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args))
+
+
+def one_line(r) -> str:  # type: ignore[no-untyped-def]
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert "Traceback" not in r.output
+    return str(lines[0])
+
+
+def test_version_help_and_completion() -> None:
+    v = cli("--version")
+    assert v.exit_code == 0 and v.stdout.strip() == f"extract {__version__}"
+    for args in (["-h"], ["--help"], ["run", "-h"], ["ingest", "-h"]):
+        h = cli(*args)
+        assert h.exit_code == 0 and "Usage:" in h.stdout, args
+    assert "--install-completion" in cli("-h").stdout
+    assert "--jobs" in cli("run", "-h").stdout and "--pages" in cli("run", "-h").stdout
+    assert "--retry-failed" in cli("ingest", "-h").stdout and "--templates" in cli("ingest", "-h").stdout
+
+
+def test_run_says_which_forms_were_flagged_and_sums_up() -> None:
+    r = cli("run", str(JINZHONG), str(AUDIT))
+    assert r.exit_code == 1
+    lines = r.stderr.strip().splitlines()
+    assert lines[0] == f"{JINZHONG} p1-2: flagged: failed text_expenditure_by_function"
+    assert lines[-1] == "2 files: 2 forms read, 1 clean, 1 flagged (checks failed: text_expenditure_by_function 1)"
+    quiet = cli("run", "-q", str(JINZHONG), str(AUDIT))
+    assert quiet.exit_code == 1 and quiet.stderr == "" and quiet.stdout == r.stdout
+
+
+def test_run_reads_folders_and_the_same_with_jobs(tmp_path: Path) -> None:
+    folder = tmp_path / "in" / "deeper"
+    folder.mkdir(parents=True)
+    for pdf in (JINZHONG, AUDIT, BUNDLE):
+        shutil.copy(pdf, folder / pdf.name)
+    (folder / "notes.txt").write_text("not a pdf, not looked at", encoding="utf-8")
+    one = cli("run", "-q", str(tmp_path / "in"))
+    two = cli("run", "-q", "--jobs", "2", str(tmp_path / "in"))
+    assert one.exit_code == two.exit_code == 1
+    records = [json.loads(line) for line in one.stdout.splitlines()]
+    assert len(records) == 8 and one.stdout == two.stdout  # the same records, in the same order
+    assert cli("run", "--jobs", "0", str(JINZHONG)).exit_code == 2
+
+
+def test_run_reads_only_the_pages_asked_for() -> None:
+    r = cli("run", "-q", "--pages", "2-3", str(BUNDLE))
+    assert [json.loads(line)["source"]["form_pages"] for line in r.stdout.splitlines()] == [[2], [3]]
+    bad = cli("run", "--pages", "3-1", str(BUNDLE))
+    assert bad.exit_code == 2 and "--pages" in bad.stderr and "Traceback" not in bad.output
+    past = cli("run", "-q", "--pages", "9", str(JINZHONG))
+    assert past.exit_code == 3
+    assert one_line(past) == f"{JINZHONG}: no page 9 in this file (it has 2 pages; --pages)"
+
+
+def test_outputs_are_checked_before_any_work(tmp_path: Path) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("x", encoding="utf-8")
+    for folder in (taken, Path("/proc/no/such/place")):
+        r = cli("run", "--csv", str(folder), str(JINZHONG))
+        assert r.exit_code == 2 and r.stdout == "", folder  # refused before a record was read
+        assert one_line(r).startswith(str(folder))
+    d = cli("debug", str(JINZHONG), "-o", str(tmp_path / "missing" / "dir" / "x.png"))
+    assert d.exit_code == 2
+    assert one_line(d) == f"{tmp_path / 'missing' / 'dir' / 'x.png'}: no such folder to write into"
+
+
+@pytest.mark.parametrize("command", ["status", "export"])
+def test_a_file_that_is_not_a_ledger_is_one_line(command: str, tmp_path: Path) -> None:
+    r = cli(command, "--db", str(ROOT / "README.md"), *(["--to", str(tmp_path)] if command == "export" else []))
+    assert r.exit_code == 2
+    assert one_line(r) == f"{ROOT / 'README.md'}: damaged or not a ledger (file is not a database)"
+
+
+def test_ingest_of_nothing_makes_no_ledger(tmp_path: Path) -> None:
+    db = tmp_path / "l.sqlite"
+    r = cli("ingest", str(tmp_path / "nosuch"), "--db", str(db))
+    assert r.exit_code == 3 and not db.exists()
+    assert f"{tmp_path / 'nosuch'}: no such file or folder, or no PDF in it" in r.stderr
+
+
+def test_ingest_templates_retry_failed_summary_and_progress(tmp_path: Path) -> None:
+    from tests.pdfs import text_pdf
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(JINZHONG, folder / "a.pdf")
+    text_pdf(folder / "letter.pdf", "关于做好2021年度预算公开工作的通知")
+    db = tmp_path / "l.sqlite"
+    first = cli("ingest", str(folder), "--db", str(db), "-j", "1")
+    assert first.exit_code == 1
+    lines = first.stderr.strip().splitlines()
+    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d "  # not a terminal: time-stamped lines
+    assert all(re.match(stamp, line) for line in lines[:-1]) and "2/2 files" in lines[-2]
+    assert lines[-1] == (
+        f"{db}: this run read 2 files (ok 0, flagged 1, not_a_form 1), failed 0, skipped 0 already in the ledger; "
+        "1 forms, checks failed: text_expenditure_by_function 1"
+    )
+    again = cli("ingest", str(folder), "--db", str(db), "-j", "1")
+    assert "skipped 2 already in the ledger" in again.stderr.strip().splitlines()[-1]
+    retry = cli("ingest", str(folder), "--db", str(db), "-j", "1", "--retry-failed")
+    assert "read 1 files (ok 0, flagged 0, not_a_form 1), failed 0, skipped 1" in retry.stderr
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    (broken / "broken.yaml").write_text("id: broken\nkind: department\n", encoding="utf-8")
+    t = cli("ingest", str(folder), "--db", str(db), "--templates", str(broken))
+    assert t.exit_code == 2 and "broken.yaml" in t.stderr and "Traceback" not in t.output
+    both = cli("ingest", str(folder), "--db", str(db), "--workers", "2", "--scheduler", "tcp://127.0.0.1:1")
+    assert both.exit_code == 2 and "--workers" in both.stderr
+
+
+def test_status_json_lists_the_flagged_forms_with_their_checks(tmp_path: Path) -> None:
+    db = tmp_path / "l.sqlite"
+    assert cli("ingest", "-q", str(JINZHONG), str(AUDIT), "--db", str(db), "-j", "1").exit_code == 1
+    r = cli("status", "--db", str(db), "--json")
+    assert r.exit_code == 0
+    data = json.loads(r.stdout)
+    assert data["counts"] == {"ok": 1, "flagged": 1, "failed": 0, "not_a_form": 0}
+    (flagged,) = data["flagged"]
+    assert flagged["path"] == str(JINZHONG) and flagged["pages"] == [1, 2] and flagged["review"] == []
+    assert flagged["failed_checks"] == [
+        {
+            "id": "text_expenditure_by_function",
+            "expected": 11216943.56,
+            "actual": 11213943.56,
+            "difference": 3000.0,
+            "unit": "元",
+        }
+    ]
+    assert data["checks_failing"] == {"text_expenditure_by_function": 1}
+
+
+def test_bad_settings_are_usage_errors() -> None:
+    from extract.settings import OcrSettings, PageSettings, PrepSettings
+
+    with pytest.raises(SettingsError, match="did you mean 'snap_tolerance'"):
+        PageSettings(table={"snap_tolerence": 2})
+    with pytest.raises(SettingsError, match="PrepSettings.dpi must be from 50 to 1200, not -5"):
+        OcrSettings(prep=PrepSettings(dpi=-5))
+    with pytest.raises(SettingsError, match="unknown OCR engine 'easyocr'"):
+        OcrSettings(engine="easyocr")
+    assert SettingsError("x").exit_code == 2
+    r = cli("run", "--ocr", "easyocr", str(JINZHONG))
+    assert r.exit_code == 2 and "unknown OCR engine 'easyocr'" in r.stderr and "Traceback" not in r.output
+
+
+def test_no_environment_variable_is_set_on_import() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import os; before = dict(os.environ); import extract.cli, extract.pipeline, extract.ocr.base; "
+        "print(sorted(set(os.environ.items()) ^ set(before.items())))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "[]"
