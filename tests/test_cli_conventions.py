@@ -161,7 +161,7 @@ def test_bad_settings_are_usage_errors() -> None:
 
     with pytest.raises(SettingsError, match="did you mean 'snap_tolerance'"):
         PageSettings(table={"snap_tolerence": 2})
-    with pytest.raises(SettingsError, match="PrepSettings.dpi must be from 50 to 1200, not -5"):
+    with pytest.raises(SettingsError, match=r"PrepSettings\.dpi must be from 50 to 1200, not -5"):
         OcrSettings(prep=PrepSettings(dpi=-5))
     with pytest.raises(SettingsError, match="unknown OCR engine 'easyocr'"):
         OcrSettings(engine="easyocr")
