@@ -66,7 +66,8 @@ bench: install samples-deps
 check: install
 	$(BIN)/ruff format --check extract tests bench samples
 	$(BIN)/ruff check extract tests bench samples
-	$(BIN)/mypy extract
+	$(BIN)/mypy --strict extract
+	$(BIN)/mypy tests
 
 # LibreOffice (prints the sample workbooks) and the CJK fonts the samples and their variants use, only when missing
 SAMPLE_PACKAGES := libreoffice-calc-nogui fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei \

@@ -98,7 +98,7 @@ def plain_pass(path: Path, numbers: list[int]) -> list[float]:
     import numpy as np
     import pypdfium2 as pdfium
 
-    from extract.ocr import get_engine
+    from extract.scan.ocr import get_engine
 
     engine = get_engine("rapidocr")
     doc = pdfium.PdfDocument(str(path))
@@ -130,7 +130,7 @@ def main() -> int:
     alone = args.cache / "forms-alone.pdf"
     forms_alone(alone, sources[0])
 
-    import extract.scanscreen as scanscreen
+    import extract.scan.scanscreen as scanscreen
     from extract.pipeline import analyse, extract_document, record_of
 
     verdicts: dict[int, scanscreen.ScanScreen] = {}

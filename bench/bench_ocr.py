@@ -36,7 +36,7 @@ def plain_pass(engine: str, pdf: Path, dpi: int) -> float:
         img = np.asarray(doc[i].render(scale=dpi / 72).to_pil().convert("RGB"))
         t0 = time.perf_counter()
         if engine == "rapidocr":
-            from extract.ocr import get_engine
+            from extract.scan.ocr import get_engine
 
             get_engine("rapidocr").ocr(img)  # type: ignore[attr-defined]
         else:

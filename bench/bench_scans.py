@@ -25,8 +25,9 @@ RapidOCR pass.
 Default size: 50 forms (layout seeds 5000–5024 × 2 kinds: 112 pages) × scan seed 5000 × 3 settings = 336
 scanned pages, the fewest seeds that give ≥ 100 pages per setting: about 21 minutes on 2 cores once the scans
 are cached (rendering and scanning them the first time adds about 2.5 minutes). The pipeline's turn of each
-page is noted inside the workers (a hook on ``extract.ocrpage.read_scanned_page``); pages it did not note are turned by
-``extract.prep.prepare`` in a separate pass (``--orientation-pass``: every page, and any disagreement shown).
+page is noted inside the workers (a hook on ``extract.scan.ocrpage.read_scanned_page``); pages it did not note
+are turned by
+``extract.scan.prep.prepare`` in a separate pass (``--orientation-pass``: every page, and any disagreement shown).
 The raw results are kept in CACHE/last-run.pickle: ``--rescore`` reports them again without reading.
 """
 
@@ -86,7 +87,7 @@ def _init(threads: int) -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     os.environ["EXTRACT_OCR_THREADS"] = str(threads)
     try:
-        from extract.ocr import get_engine
+        from extract.scan.ocr import get_engine
 
         _ = get_engine("rapidocr").ocr  # type: ignore[attr-defined]
     except Exception:  # a warm-up only; the pipeline reports a missing engine itself
@@ -95,11 +96,11 @@ def _init(threads: int) -> None:
 
 
 def _hook_prepare() -> None:
-    """Wrap ``extract.ocrpage.read_scanned_page`` (a module attribute, looked up at call time) to note the
+    """Wrap ``extract.scan.ocrpage.read_scanned_page`` (a module attribute, looked up at call time) to note the
     turn of each page it read (``PageContent.rotation``). When the pipeline no longer goes through it,
     nothing is noted and the benchmark calls ``prepare`` itself (a separate pass)."""
     try:
-        import extract.ocrpage as op
+        import extract.scan.ocrpage as op
     except ImportError:
         return
     read = getattr(op, "read_scanned_page", None)
@@ -159,10 +160,10 @@ def _read(pdf: str) -> dict[str, Any]:
 
 
 def _orient(job: tuple[str, list[int]]) -> tuple[str, dict[int, int]]:
-    """``extract.prep.prepare`` with the default settings on the given pages (1-based): the turn it chooses."""
+    """``extract.scan.prep.prepare`` with the default settings on the given pages (1-based): the turn it chooses."""
     import pypdfium2 as pdfium
 
-    from extract.prep import prepare
+    from extract.scan.prep import prepare
     from extract.settings import PrepSettings
 
     pdf, pages = job
@@ -179,7 +180,7 @@ def _plain(job: tuple[str, int]) -> tuple[str, int, float]:
     import numpy as np
     import pypdfium2 as pdfium
 
-    from extract.ocr import get_engine
+    from extract.scan.ocr import get_engine
     from extract.settings import PrepSettings
 
     pdf, page = job

@@ -4,7 +4,7 @@ the record says on which page and where the value was read — for the page), so
 errors by field pattern and by any simulator choice.
 
 Conventions: ``samples.scansim`` records how far each page's content was turned *clockwise*
-(``page_rotation``); ``extract.prep.Prepared.rotation`` is how far the pipeline turned the scan clockwise to
+(``page_rotation``); ``extract.scan.prep.Prepared.rotation`` is how far the pipeline turned the scan clockwise to
 make it upright. The right answer for a page turned ``t`` is therefore ``(360 - t) % 360``.
 """
 

@@ -8,11 +8,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .errors import ExitCode, ExtractError
-from .model import Record
-from .settings import Settings
+from extract.errors import ExitCode, ExtractError
+from extract.model import Record
+from extract.settings import Settings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,7 +23,7 @@ __version__ = "0.1.0"
 
 def read_pdf(path: str | Path, settings: Settings | None = None) -> list[Record]:
     """Every form in the PDF at ``path``, as checked records (one per form, in page order)."""
-    from .pipeline import extract_file
+    from extract.pipeline import extract_file
 
     return extract_file(path, settings or Settings())
 
@@ -32,14 +32,14 @@ def to_frames(records: list[Record]) -> dict[str, pd.DataFrame]:
     """The record tables as DataFrames: ``forms`` (one row per form), ``indicators``, ``subtotals``,
     ``funds_other``, ``amounts`` (amounts in the narratives), ``checks``; every row keyed by ``form_id``.
     Columns are fixed (``extract.records.dictionary``); money is exact ``Decimal``."""
-    from .export import to_frames as _to_frames
+    from extract.records.tables import frames
 
-    return _to_frames(records)
+    return frames(records)
 
 
-def to_dict(record: Record) -> dict[str, object]:
+def to_dict(record: Record) -> dict[str, Any]:
     """The record as plain data (field names are the contract); money as ``Decimal`` — for JSON text
     with every amount as printed use ``extract.records.codec.to_json``."""
-    from .records.codec import to_dict as _to_dict
+    from extract.records.codec import to_dict as _to_dict
 
     return _to_dict(record)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
-from .errors import BudgetError, SettingsError
+from extract.errors import BudgetError, SettingsError
 
 MiB = 1 << 20
 
@@ -140,7 +140,7 @@ def cap_pdfminer(cap: int) -> None:
     import pdfminer.pdftypes as pdftypes
 
     _ZLIB.cap = cap
-    pdftypes.zlib = _ZLIB  # type: ignore[assignment]
+    pdftypes.zlib = _ZLIB  # type: ignore[assignment,attr-defined]
     pdftypes.decompress_corrupted = _decompress_corrupted
 
 
@@ -164,15 +164,9 @@ def _inflated_size(raw: bytes, left: int) -> tuple[int, str | None]:
     return total, None if d.eof else "Flate stream cut short"
 
 
-def check_streams(doc: Any, cap: int, path: str) -> None:
-    """Raise ``StreamBudgetError`` when the non-image Flate streams of a pdfminer document inflate past
-    ``cap`` bytes in all. Reads each stream's raw bytes once; never holds an inflated stream. A damaged
-    stream is logged as a warning of pdfminer's (a form read from the file has ``source`` in review)."""
-    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
-    from pdfminer.psparser import LIT
-
-    image = LIT("Image")
-    left = cap
+def _objects(doc: Any) -> Iterator[tuple[int, Any]]:
+    """Every object of every cross-reference section, once; damaged ones left out (pdfminer says so when
+    one is needed)."""
     seen: set[int] = set()
     for xref in doc.xrefs:
         try:
@@ -184,24 +178,34 @@ def check_streams(doc: Any, cap: int, path: str) -> None:
                 continue
             seen.add(objid)
             try:
-                obj = doc.getobj(objid)
+                yield objid, doc.getobj(objid)
             except StreamBudgetError:
                 raise
-            except Exception:  # a damaged object: pdfminer says so when it is needed
+            except Exception:
                 continue
-            if not isinstance(obj, PDFStream) or obj.rawdata is None or obj.get("Subtype") is image:
-                continue
-            filters = obj.get_filters()
-            if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
-                continue
-            size, damage = _inflated_size(obj.rawdata, left)
-            if damage:  # said to the parser's log, which a read form's review reports
-                logging.getLogger("pdfminer.pdftypes").warning("object %d: %s", objid, damage)
-            left -= size
-            if left < 0:
-                raise StreamBudgetError(
-                    f"its streams inflate to more than {_mib(cap)} (a compression bomb?)", path=path
-                )
+
+
+def check_streams(doc: Any, cap: int, path: str) -> None:
+    """Raise ``StreamBudgetError`` when the non-image Flate streams of a pdfminer document inflate past
+    ``cap`` bytes in all. Reads each stream's raw bytes once; never holds an inflated stream. A damaged
+    stream is logged as a warning of pdfminer's (a form read from the file has ``source`` in review)."""
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
+    from pdfminer.psparser import LIT
+
+    image = LIT("Image")
+    left = cap
+    for objid, obj in _objects(doc):
+        if not isinstance(obj, PDFStream) or obj.rawdata is None or obj.get("Subtype") is image:
+            continue
+        filters = obj.get_filters()
+        if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
+            continue
+        size, damage = _inflated_size(obj.rawdata, left)
+        if damage:  # said to the parser's log, which a read form's review reports
+            logging.getLogger("pdfminer.pdftypes").warning("object %d: %s", objid, damage)
+        left -= size
+        if left < 0:
+            raise StreamBudgetError(f"its streams inflate to more than {_mib(cap)} (a compression bomb?)", path=path)
 
 
 # ------------------------------------------------------------------ memory

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.exceptions import TyperException
 
-from .errors import ExitCode, ExtractError, OutputError, SettingsError, printable
-from .outputs import collect_quietly, refuse_inputs, writable_folder
+from extract.errors import ExitCode, ExtractError, OutputError, SettingsError, printable
+from extract.ingest.outputs import collect_quietly, refuse_inputs, writable_folder
 
 if TYPE_CHECKING:
-    from .model import Record
-    from .settings import Settings
+    from extract.model import Record
+    from extract.settings import Settings
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -54,7 +54,7 @@ def _err(line: str) -> None:
 
 def _version(value: bool) -> None:
     if value:
-        from . import __version__
+        from extract import __version__
 
         print(f"extract {__version__}")
         raise typer.Exit()
@@ -113,9 +113,9 @@ def _settings(
     max_memory: int | None = None,
 ) -> Settings:
     """The run's settings, checked: a bad value is a usage error (exit 2) naming the option."""
-    from .budgets import Budgets, MiB
-    from .pipeline import templates_for
-    from .settings import OcrSettings, Settings, parse_pages
+    from extract.budgets import Budgets, MiB
+    from extract.pipeline import templates_for
+    from extract.settings import OcrSettings, Settings, parse_pages
 
     try:
         settings = Settings(
@@ -167,8 +167,8 @@ class Outcome:
 
 def read_file(path: str, settings: Settings, timeout: float, verbose: bool = False) -> Outcome:
     """One file, every outcome caught: its records, or the one line that says why not."""
-    from .budgets import FileTimeout, deadline, is_memory_error, memory_message
-    from .pipeline import extract_document
+    from extract.budgets import FileTimeout, deadline, is_memory_error, memory_message
+    from extract.pipeline import extract_document
 
     name = printable(path)
     try:
@@ -195,7 +195,7 @@ def read_file(path: str, settings: Settings, timeout: float, verbose: bool = Fal
 def _job_init(memory: int) -> None:
     import signal
 
-    from .budgets import limit_memory
+    from extract.budgets import limit_memory
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the parent, which stops the workers
     limit_memory(memory)
@@ -212,7 +212,7 @@ def _outcomes(paths: list[str], settings: Settings, timeout: float, jobs: int, v
     from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    from .ingest.runner import one_thread
+    from extract.ingest.runner import one_thread
 
     worker_settings = one_thread(settings)
     left = list(paths)
@@ -294,13 +294,13 @@ def run(
         raise typer.BadParameter(f"{jobs}: at least one", param_hint="--jobs")
     with _handled(verbose):
         settings = _settings(templates, ocr, pages)
-        from .ingest.runner import discover
+        from extract.ingest.runner import discover
 
         found, missing = discover(files)
         paths = [str(p) for p in found]
         if csv is not None:  # outputs never land on an input, and can be written: checked before any work
-            from .export import output_names
-            from .records.tables import RECORD_TABLES
+            from extract.ingest.export import output_names
+            from extract.records.tables import RECORD_TABLES
 
             refuse_inputs([csv / name for name in output_names("csv", RECORD_TABLES)], found)
             writable_folder(csv)
@@ -312,7 +312,7 @@ def run(
         if unmatched:
             code = max(code, ExitCode.FLAGGED)
         if csv is not None:
-            from .export import write_csv
+            from extract.ingest.export import write_csv
 
             write_csv(records, csv)
         if not quiet:
@@ -325,7 +325,7 @@ def _print_records(
 ) -> tuple[list[Record], tuple[ExitCode, int], int]:
     """Print each file's records as they come; its problems on stderr. (records, (worst code, files
     failed), pages unmatched)."""
-    from .records.codec import to_json
+    from extract.records.codec import to_json
 
     records: list[Record] = []
     worst, failed, unmatched = ExitCode.OK, 0, 0
@@ -360,7 +360,7 @@ def debug(
     verbose: Verbose = False,
 ) -> None:
     """Draw what the pipeline found on one page: cells, text lines, clipped text, fields."""
-    from .debug import render
+    from extract.inspect.debug import render
 
     with _handled(verbose):
         refuse_inputs([out], [file])
@@ -388,7 +388,7 @@ def explain(
     verbose: Verbose = False,
 ) -> None:
     """Show per page which templates matched, why it is or is not a form, and what each form yielded."""
-    from .explain import explain as run_explain
+    from extract.inspect.explain import explain as run_explain
 
     with _handled(verbose):
         for line in run_explain(file, page, _settings(templates)):
@@ -420,8 +420,8 @@ def ingest(
     """Read every PDF under PATHS into the ledger DB; resumable: a rerun reads what is new and what failed."""
     import os
 
-    from .ingest.runner import IngestSettings
-    from .ingest.runner import ingest as run_ingest
+    from extract.ingest.runner import IngestSettings
+    from extract.ingest.runner import ingest as run_ingest
 
     _logging(quiet, verbose)
     _check_budget(timeout, max_memory)
@@ -443,7 +443,7 @@ def ingest(
         )
         if _OWN_PROCESS:
             _stop_on_sigterm()
-        from .cli_progress import IngestProgress
+        from extract.cli_progress import IngestProgress
 
         progress = IngestProgress(quiet=quiet)
         try:
@@ -496,10 +496,10 @@ def export(
 ) -> None:
     """Write the ledger's tables (forms, indicators, subtotals, funds_other, amounts, checks, files) and their
     data dictionary for analysts; ``--format jsonl`` writes the whole records, provenance included."""
-    from .export import output_names
-    from .ingest.ledger import Ledger
-    from .ingest.tables import write
-    from .records.tables import RECORD_TABLES
+    from extract.ingest.export import output_names
+    from extract.ingest.ledger import Ledger
+    from extract.ingest.tables import write
+    from extract.records.tables import RECORD_TABLES
 
     with _handled(verbose):
         refuse_inputs([to / name for name in output_names(fmt, [*RECORD_TABLES, "files"])], [db])
@@ -523,14 +523,14 @@ def status(
     verbose: Verbose = False,
 ) -> None:
     """Counts by status, the files not read with their errors, the checks that fail most often."""
-    from .ingest.ledger import Ledger
-    from .ingest.tables import status_data, status_lines
+    from extract.ingest.ledger import Ledger
+    from extract.ingest.tables import status_data, status_lines
 
     with _handled(verbose):
         ledger = Ledger(db, readonly=True)  # status writes nothing, not even a journal
         try:
             if as_json:
-                from .records.codec import dumps
+                from extract.records.codec import dumps
 
                 print(dumps(status_data(ledger), indent=1))
             else:
@@ -546,7 +546,7 @@ def schema(
     verbose: Verbose = False,
 ) -> None:
     """Print the JSON Schema of the record (generated from the code)."""
-    from .schema import record_schema_json
+    from extract.records.schema import record_schema_json
 
     text = record_schema_json()
     if out is None:

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from .ingest.ledger import FileResult
-from .ingest.runner import Task
+from extract.ingest.ledger import FileResult
+from extract.ingest.runner import Task
 
 HEARTBEAT_S = 30.0
 LINE_EVERY_S = 1.0

@@ -23,6 +23,8 @@ expected type; the field mapper catches it and lists the field under ``review``.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from enum import IntEnum
 
 
@@ -53,6 +55,20 @@ class ExtractError(Exception):
         if self.page is not None:
             where += f" p{self.page}"
         return f"{where}: {self.message}".replace("\n", " ")
+
+
+@contextlib.contextmanager
+def stamped(path: str, page: int | None = None) -> Iterator[None]:
+    """Errors raised inside the block name ``path`` (and ``page``) where they do not name their own: the
+    pipeline wraps each stage in it, so a stage deep down need not know which file it is working on."""
+    try:
+        yield
+    except ExtractError as exc:
+        if exc.path is None:
+            exc.path = path
+        if exc.page is None and page is not None:
+            exc.page = page
+        raise
 
 
 def printable(path: str) -> str:

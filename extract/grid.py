@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .model import BBox, Cell, Grid, TextLine
-from .textlines import DEFAULT_LINE_SETTINGS, LineSettings, blocks
-from .validate import checked
+from extract.model import BBox, Cell, Grid, TextLine
+from extract.textlayer.textlines import DEFAULT_LINE_SETTINGS, LineSettings, blocks
+from extract.validate import checked
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,21 +11,23 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .amounts import find_amounts
-from .checks import Facts, run_checks
-from .errors import CorruptPdfError, UnknownFormError, printable
-from .fields import Extraction, extract_fields
-from .load import LoadedPdf, load
-from .model import AmountInText, Check, PageContent, Record, Source
-from .pages import read_pages
-from .record import build_record
-from .segment import FormPages, PageScreen, Unmatched, candidates, screen, split_forms
-from .settings import DEFAULT_SETTINGS, Settings
-from .templates import TEMPLATES_DIR, Template, load_templates
+from extract.checks import Facts, run_checks
+from extract.errors import CorruptPdfError, UnknownFormError, printable, stamped
+from extract.forms.amounts import find_amounts
+from extract.forms.extraction import Extraction
+from extract.forms.fields import extract_fields
+from extract.forms.segment import FormPages, PageScreen, Unmatched, candidates, screen, split_forms
+from extract.forms.templates import Template, load_templates
+from extract.model import AmountInText, Check, PageContent, Record, Source
+from extract.pdf.load import LoadedPdf, load
+from extract.pdf.pages import read_pages
+from extract.records.build import build_record
+from extract.schemas import TEMPLATES_DIR
+from extract.settings import DEFAULT_SETTINGS, Settings
 
 
 def templates_for(settings: Settings) -> tuple[Template, ...]:
-    from .templates import default_templates
+    from extract.forms.templates import default_templates
 
     found = (
         default_templates() if not settings.template_dirs else load_templates((TEMPLATES_DIR, *settings.template_dirs))
@@ -82,7 +84,7 @@ def _flag_derived(ex: Extraction, checks: list[Check]) -> None:
 def _flag_unknown_groups(ex: Extraction) -> None:
     """A level-1 name read by OCR that is none the forms use (效色模 for 效益指标) is a misreading until a
     person says otherwise: in review, never passed as a group name."""
-    from .vocabulary import vocabulary
+    from extract.forms.vocabulary import vocabulary
 
     vocab = vocabulary()
     for table in ("indicators", "indicator_subtotals"):
@@ -143,17 +145,17 @@ def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ())
         ex.flag("template", "read by the generic reader: no template knows this kind of form")
     amounts = _amounts(form.template, ex)
 
-    def run() -> list[Check]:
-        return run_checks(form.template.rules, _facts(ex, amounts))
+    def run(e: Extraction) -> list[Check]:
+        return run_checks(form.template.rules, _facts(e, amounts))
 
-    checks = run()
+    checks = run(ex)
     if source.ocr_engine is not None:  # uncertain OCR numbers: read again, repair only where arithmetic decides
-        from .reread import repair, reread
+        from extract.scan.reread import repair, reread
 
         suspects = {f for c in checks if c.status == "fail" for f in c.fields}
         pages = {p.number: p for p in form.pages}
-        alternatives = reread(ex, pages, source.ocr_engine, suspects)
-        checks = repair(ex, alternatives, run) if alternatives else run()
+        ex, alternatives = reread(ex, pages, source.ocr_engine, suspects)
+        ex, checks = repair(ex, alternatives, run) if alternatives else (ex, run(ex))
     _flag_derived(ex, checks)
     to_page = {p.number: p.to_page for p in form.pages if p.to_page is not None}
     return build_record(form.template, source, ex, amounts, checks, to_page)
@@ -178,7 +180,7 @@ class Analysis:
 def analyse(path: str | Path, settings: Settings = DEFAULT_SETTINGS, also: tuple[int, ...] = ()) -> Analysis:
     """Load, screen every page, parse the candidate pages (and pages ``also``), split into forms."""
     templates = templates_for(settings)
-    with _DamageWatch() as watch:
+    with stamped(printable(str(path))), _DamageWatch() as watch:  # every error of the file names it
         return _analyse(path, settings, also, templates, watch)
 
 
@@ -207,8 +209,8 @@ class _DamageWatch(logging.Handler):
 def _analyse(
     path: str | Path, settings: Settings, also: tuple[int, ...], templates: tuple[Template, ...], watch: _DamageWatch
 ) -> Analysis:
-    from .ocr.base import configure_threads
-    from .scanscreen import MIN_PAGES as SCREEN_MIN_PAGES
+    from extract.scan.ocr.base import configure_threads
+    from extract.scan.scanscreen import MIN_PAGES as SCREEN_MIN_PAGES
 
     configure_threads(settings.ocr.threads)  # a batch's worker: 1; else the engine's choice
     loaded = load(path, settings.budgets)
@@ -300,7 +302,7 @@ def _screen_scans(loaded: LoadedPdf, scans: set[int], also: tuple[int, ...]) -> 
     """Scanned pages not worth a full OCR pass: a long scanned document is screened cheaply first
     (``scanscreen``); a page that names a form, the page after it, and every page the screen is unsure
     of are read. Few scanned pages are read whole."""
-    from .scanscreen import MIN_PAGES, screen_scans
+    from extract.scan.scanscreen import MIN_PAGES, screen_scans
 
     if len(scans) < MIN_PAGES:
         return set()

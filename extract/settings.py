@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .budgets import Budgets
-from .errors import SettingsError
-from .grid import DEFAULT_GRID_SETTINGS, GridSettings
-from .validate import checked
+from extract.budgets import Budgets
+from extract.errors import SettingsError
+from extract.grid import DEFAULT_GRID_SETTINGS, GridSettings
+from extract.validate import checked
 
 DEFAULT_TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
@@ -90,7 +90,7 @@ class OcrSettings:
     threads: int = 0  # recogniser threads in this process; 0: the engine's choice (ingest workers: 1 each)
 
     def __post_init__(self) -> None:
-        from .ocr.base import ENGINES
+        from extract.scan.ocr.base import ENGINES
 
         if self.engine not in ENGINES:
             raise SettingsError(

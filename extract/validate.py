@@ -9,7 +9,7 @@ import sys
 import typing
 from typing import Any, TypeVar
 
-from .errors import SettingsError
+from extract.errors import SettingsError
 
 T = TypeVar("T")
 

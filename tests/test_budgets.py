@@ -70,7 +70,7 @@ def test_the_stream_cap_is_a_setting_and_also_holds_inside_pdfminer(tmp_path: Pa
     import pdfplumber
 
     from extract.budgets import cap_pdfminer
-    from extract.load import page_objects
+    from extract.pdf.load import page_objects
 
     cap_pdfminer(16 * MiB)
     try:
@@ -161,5 +161,5 @@ def test_a_worker_past_its_memory_budget_fails_the_file_and_the_batch_goes_on(tm
         rows = dict(c.execute("SELECT status, error FROM files").fetchall())
     assert "memory budget" in rows["failed"] and "big.pdf" in rows["failed"], rows
     assert "flagged" in rows
-    r = runner.invoke(app, ["ingest", str(folder), "--db", str(db), "--max-memory", "100"])
-    assert r.exit_code == 2
+    small = runner.invoke(app, ["ingest", str(folder), "--db", str(db), "--max-memory", "100"])
+    assert small.exit_code == 2

@@ -6,16 +6,16 @@ from decimal import Decimal as D
 
 import pytest
 
-from extract.amounts import find_amounts
 from extract.checks import Facts, run_checks
+from extract.forms.amounts import find_amounts
+from extract.forms.templates import RuleSpec, default_templates
+from extract.forms.tolerance import Fixed
 from extract.model import Check
-from extract.templates import RuleSpec, default_templates
-from extract.tolerance import Fixed
 
 TEMPLATE = next(t for t in default_templates() if t.id == "dept-overall-shanxi")
 RULES = {r.id: r for r in TEMPLATE.rules}
 
-BUDGET = {
+BUDGET: dict[str, D | int | str | bool | None] = {
     "budget.unit": "万元",
     "budget.carryover": D("71.39"),
     "budget.initial_budget": D("965.40"),
@@ -36,7 +36,7 @@ def run(rule_id: str, facts: Facts) -> Check:
     return check
 
 
-def text_facts(text: str, values: dict | None = None) -> Facts:
+def text_facts(text: str, values: dict[str, D | int | str | bool | None] | None = None) -> Facts:
     return Facts(values or dict(BUDGET), find_amounts("narratives.budget_execution", text))
 
 
@@ -66,7 +66,7 @@ def test_budget_balance_tolerance_is_inclusive_and_exact() -> None:
 def test_a_half_unit_tolerance_is_half_a_unit_of_the_printed_figures() -> None:
     import dataclasses
 
-    from extract.tolerance import HalfUnit
+    from extract.forms.tolerance import HalfUnit
 
     rule = dataclasses.replace(RULES["budget_balance"], tolerance=HalfUnit())
     (same,) = run_checks([rule], Facts(dict(BUDGET)))
@@ -105,13 +105,13 @@ def test_text_checks_skip_without_amounts() -> None:
         assert run(rid, empty).status == "skipped"
 
 
-def _ind(level1: str, set_score: str, score: str) -> dict:
+def _ind(level1: str, set_score: str, score: str) -> dict[str, D | int | str | bool | None]:
     return {"level1": level1, "set_score": D(set_score), "score": D(score), "reference_score": D(set_score)}
 
 
 def score_facts(total: str = "96.00", grade: str = "优", scores: tuple[str, str] = ("16.00", "80.00")) -> Facts:
     inds = [_ind("投入", "16", scores[0]), _ind("过程", "84", scores[1])]
-    subs = [
+    subs: list[dict[str, D | int | str | bool | None]] = [
         {"level1": "投入", "set_score": D("16"), "score": D("16.00"), "reference_score": D("16")},
         {"level1": "过程", "set_score": D("84"), "score": D("80.00"), "reference_score": D("84")},
     ]

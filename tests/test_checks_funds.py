@@ -6,10 +6,11 @@ from decimal import Decimal as D
 
 import pytest
 
-from extract.amounts import find_amounts
 from extract.checks import Facts, run_checks
+from extract.checks.base import Row
+from extract.forms.amounts import find_amounts
+from extract.forms.templates import default_templates
 from extract.model import Check
-from extract.templates import default_templates
 
 T = {t.id: t for t in default_templates()}
 
@@ -156,11 +157,11 @@ def test_by_income_and_by_expenditure() -> None:
 
 
 def test_total_score_counts_the_funds_score() -> None:
-    inds = [
+    inds: list[Row] = [
         {"level1": "产出指标", "set_score": D("50"), "score": D("49.7")},
         {"level1": "效益指标", "set_score": D("40"), "score": D("38.8")},
     ]
-    values = {
+    values: dict[str, D | int | str | bool | None] = {
         "score.total": D("98.18"),
         "score.total_set": D("100"),
         "funds.rows.total.set_score": D("10"),

@@ -23,11 +23,11 @@ AUDIT = SAMPLES / "jinzhong-2022-audit-bureau.pdf"
 BUNDLE = SAMPLES / "guichi-2022-project-bundle.pdf"
 
 
-def cli(*args: str):  # type: ignore[no-untyped-def]
+def cli(*args: str):
     return runner.invoke(app, list(args))
 
 
-def one_line(r) -> str:  # type: ignore[no-untyped-def]
+def one_line(r) -> str:
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1, r.stderr
     assert "Traceback" not in r.output
@@ -176,7 +176,7 @@ def test_no_environment_variable_is_set_on_import() -> None:
     import sys
 
     code = (
-        "import os; before = dict(os.environ); import extract.cli, extract.pipeline, extract.ocr.base; "
+        "import os; before = dict(os.environ); import extract.cli, extract.pipeline, extract.scan.ocr.base; "
         "print(sorted(set(os.environ.items()) ^ set(before.items())))"
     )
     env = {k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"}

@@ -38,7 +38,7 @@ def damaged_copies(stem: str, folder: Path, seed: int) -> list[Path]:
     return out
 
 
-def stable(record: dict) -> dict:  # type: ignore[type-arg]
+def stable(record: dict) -> dict:
     return {k: v for k, v in record.items() if k not in VOLATILE}
 
 
@@ -56,7 +56,7 @@ def test_damaged_copies_are_refused_flagged_or_read_exactly(stem: str, seed: int
     assert refused <= {str(f) for f in files}, errors  # nothing but the one line: no library chatter
     # a damaged copy of a form is refused as damaged, never filed as "not a form"
     assert not [e for e in errors if "no known form" in e or "matches no template" in e], errors
-    by_file: dict[str, list[dict]] = {}  # type: ignore[type-arg]
+    by_file: dict[str, list[dict]] = {}
     for line in r.stdout.splitlines():
         rec = loads(line)
         by_file.setdefault(rec["source"]["path"], []).append(rec)

@@ -29,7 +29,7 @@ def read(pdf: Path) -> Record:
     return record
 
 
-def case(name: str) -> tuple[dict, Record]:  # type: ignore[type-arg]
+def case(name: str) -> tuple[dict, Record]:
     pdf = CLASSES / f"{name}.pdf"
     return load_truth(pdf), read(pdf)
 

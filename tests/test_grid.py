@@ -8,9 +8,9 @@ import pdfplumber
 import pytest
 import yaml
 
-from extract.debug import shapes
+from extract.inspect.debug import shapes
 from extract.model import Cell, PageContent
-from extract.pages import read_page
+from extract.pdf.pages import read_page
 
 from .conftest import JINZHONG, SAMPLES
 
@@ -79,7 +79,7 @@ def test_clipped_lines_go_back_to_their_cell_not_the_next_row(pages: list[PageCo
     assert below.text == "部署，认真安排，确"
 
 
-def test_debug_shapes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_debug_shapes(tmp_path) -> None:
     drawn = shapes(JINZHONG, 1)
     kinds = Counter(s.kind for s in drawn)
     assert kinds["cell"] == 69
@@ -87,7 +87,7 @@ def test_debug_shapes(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert kinds["flagged"] == 0
     fields = {s.label for s in drawn if s.kind == "field"}
     assert {"budget.carryover", "form.unit_phone", "indicators[0].score", "form.title"} <= fields
-    from extract.debug import render
+    from extract.inspect.debug import render
 
     img = render(JINZHONG, 2, resolution=40)
     assert img.size[0] > 300

@@ -192,7 +192,7 @@ def test_any_file_name_is_read_stored_and_reported(tmp_path: Path) -> None:
     folder = os.fsencode(tmp_path / "in")
     os.mkdir(folder)
     name = os.path.join(folder, b"\xb1\xed\xb8\xf1.pdf")  # 表格 in GBK
-    shutil.copy(SAMPLES / "jinzhong-2022-audit-bureau.pdf", name)
+    shutil.copy(os.fsencode(SAMPLES / "jinzhong-2022-audit-bureau.pdf"), name)
     bad = os.path.join(folder, b"\xb2\xbb.pdf")  # a second one that is not a PDF
     with open(bad, "wb") as f:
         f.write(b"<html>not a pdf</html>")

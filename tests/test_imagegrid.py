@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from extract.imagegrid import cell_boxes
+from extract.scan.imagegrid import cell_boxes
 
 SCALE = 300 / 72
 

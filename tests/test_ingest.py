@@ -62,7 +62,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return d
 
 
-def rows(db: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
+def rows(db: Path, sql: str) -> list[tuple]:
     con = sqlite3.connect(db)
     try:
         return con.execute(sql).fetchall()
@@ -140,13 +140,13 @@ def test_a_file_past_the_timeout_fails_and_the_batch_goes_on(archive: Path, tmp_
     assert got[TEXT[0]] == ("ok", None, 1)
 
 
-def _table(db: Path) -> tuple[list[tuple], list[tuple]]:  # type: ignore[type-arg]
+def _table(db: Path) -> tuple[list[tuple], list[tuple]]:
     files = rows(db, "SELECT sha256, size, pages, status, error, method, ocr_engine, forms FROM files ORDER BY sha256")
     recs = rows(db, "SELECT sha256, idx, template, clean, record FROM records ORDER BY sha256, idx")
     return files, recs
 
 
-def _cli(*args: str) -> subprocess.Popen:  # type: ignore[type-arg]
+def _cli(*args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "extract", *args],
         stdout=subprocess.DEVNULL,

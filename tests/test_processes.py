@@ -18,7 +18,7 @@ import pytest
 from extract.errors import ChangedFileError
 from extract.ingest.ledger import Ledger
 from extract.ingest.runner import IngestSettings, Task, ingest, read_one
-from extract.load import load, sha256_of
+from extract.pdf.load import load, sha256_of
 from extract.settings import Settings
 
 from .conftest import SAMPLES

@@ -6,10 +6,10 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 from extract.checks import Facts, run_checks
-from extract.fields import Extraction
+from extract.forms.extraction import Extraction
+from extract.forms.templates import default_templates
 from extract.model import Check, Field
-from extract.reread import repair
-from extract.templates import default_templates
+from extract.scan.reread import repair
 
 T = next(t for t in default_templates() if t.id == "dept-overall-shanxi")
 RULES = [r for r in T.rules if r.id == "budget_balance"]
@@ -31,16 +31,21 @@ def extraction(**read: str) -> Extraction:
     return ex
 
 
-def runner(ex: Extraction):  # type: ignore[no-untyped-def]
-    def run() -> list[Check]:
-        return run_checks(RULES, Facts({k: f.value for k, f in ex.fields.items()}))
+def run(ex: Extraction) -> list[Check]:
+    return run_checks(RULES, Facts({k: f.value for k, f in ex.fields.items()}))
 
-    return run
+
+def repaired(ex: Extraction, alternatives: dict[str, D]) -> tuple[Extraction, list[Check]]:
+    """Repair, and check that the extraction given is left as it was: repair makes a new one."""
+    before = (dict(ex.fields), dict(ex.review))
+    out, checks = repair(ex, alternatives, run)
+    assert (ex.fields, ex.review) == before and out is not ex
+    return out, checks
 
 
 def test_the_one_reading_that_balances_the_budget_is_taken() -> None:
     ex = extraction(execution="1121.09")  # a 6 read as 0
-    checks = repair(ex, {"budget.execution": D("1121.69")}, runner(ex))
+    ex, checks = repaired(ex, {"budget.execution": D("1121.69")})
     assert [c.status for c in checks] == ["pass"]
     f = ex.fields["budget.execution"]
     assert f.value == D("1121.69") and f.repaired_from == "1121.09" and "budget_balance" in (f.repair or "")
@@ -49,7 +54,7 @@ def test_the_one_reading_that_balances_the_budget_is_taken() -> None:
 
 def test_a_reading_that_does_not_balance_is_not_taken() -> None:
     ex = extraction(execution="1121.09")
-    checks = repair(ex, {"budget.execution": D("1127.09")}, runner(ex))
+    ex, checks = repaired(ex, {"budget.execution": D("1127.09")})
     assert [c.status for c in checks] == ["fail"]
     assert ex.fields["budget.execution"].value == D("1121.09")
     assert "budget.execution" in ex.review
@@ -57,7 +62,7 @@ def test_a_reading_that_does_not_balance_is_not_taken() -> None:
 
 def test_two_readings_that_both_fit_are_not_guessed() -> None:
     ex = extraction(carryover="71.99")  # off by 0.60: either field's other reading would balance
-    checks = repair(ex, {"budget.carryover": D("71.39"), "budget.execution": D("1122.29")}, runner(ex))
+    ex, checks = repaired(ex, {"budget.carryover": D("71.39"), "budget.execution": D("1122.29")})
     assert [c.status for c in checks] == ["fail"]
     assert ex.review["budget.carryover"].endswith("(several repairs fit)")
     assert ex.fields["budget.carryover"].value == D("71.99")
@@ -65,7 +70,7 @@ def test_two_readings_that_both_fit_are_not_guessed() -> None:
 
 def test_disagreeing_readings_with_passing_checks_go_to_review() -> None:
     ex = extraction()
-    checks = repair(ex, {"budget.carryover": D("71.89")}, runner(ex))
+    ex, checks = repaired(ex, {"budget.carryover": D("71.89")})
     assert [c.status for c in checks] == ["pass"]
     assert ex.review == {"budget.carryover": "OCR readings disagree"}
 
@@ -79,7 +84,7 @@ def test_two_misread_figures_that_balance_only_together_are_both_taken() -> None
         "budget.initial_budget": D("965.40"),
         "budget.execution": D("1127.69"),
     }
-    checks = repair(ex, alternatives, runner(ex))
+    ex, checks = repaired(ex, alternatives)
     assert [c.status for c in checks] == ["pass"]
     assert ex.fields["budget.carryover"].value == D("71.39") and ex.fields["budget.carryover"].repaired_from == "71.99"
     assert ex.fields["budget.initial_budget"].value == D("965.40")
@@ -96,7 +101,7 @@ def test_two_pairs_that_both_balance_are_not_guessed() -> None:
         "budget.initial_budget": D("965.40"),
         "budget.budget_adjustment": D("84.60"),  # with carryover 71.39 this balances too
     }
-    checks = repair(ex, alternatives, runner(ex))
+    ex, checks = repaired(ex, alternatives)
     assert [c.status for c in checks] == ["fail"]
     assert ex.fields["budget.carryover"].value == D("71.99")
     assert ex.review["budget.carryover"].endswith("(several repairs fit)")

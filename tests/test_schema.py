@@ -5,7 +5,7 @@ from pathlib import Path
 import jsonschema
 
 from extract.records.codec import loads
-from extract.schema import record_schema, record_schema_json
+from extract.records.schema import record_schema, record_schema_json
 
 ROOT = Path(__file__).resolve().parent.parent
 

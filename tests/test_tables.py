@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 import extract
 from extract.cli import app
-from extract.export import write_tables
+from extract.ingest.export import write_tables
 from extract.records.codec import dumps, from_dict, loads, to_dict, to_json
 from extract.records.dictionary import tables as dictionary_tables
 from extract.records.tables import RECORD_TABLES
@@ -82,7 +82,8 @@ def test_a_parquet_round_trip_keeps_exact_decimals(tmp_path: Path) -> None:
     write_tables(frames, tmp_path, "parquet")
     back = pd.read_parquet(tmp_path / "forms.parquet")
     for col in ("budget.execution", "budget.initial_budget", "executed", "score_total"):
-        assert back.loc[0, col] == frames["forms"].loc[0, col] and isinstance(back.loc[0, col], Decimal)
+        got, want = back.loc[0, col], frames["forms"].loc[0, col]
+        assert isinstance(got, Decimal) and got == want
     amounts = pd.read_parquet(tmp_path / "amounts.parquet")
     assert Decimal("10502980.56") in set(amounts["amount"])
     assert str(amounts["amount"].sum()) == str(sum(frames["amounts"]["amount"], Decimal(0)))  # no 0.000000001

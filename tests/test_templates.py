@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from extract.schemas import TEMPLATES_DIR
 
 from extract.errors import TemplateError
-from extract.templates import TEMPLATES_DIR, load_template, load_templates, match
+from extract.forms.templates import load_template, load_templates, match
 
 SHANXI = TEMPLATES_DIR / "dept-overall-shanxi.yaml"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from extract.errors import TemplateError
-from extract.units import read_unit, resolve_rate, unit_in_label, unit_in_line, unreadable_unit
-from extract.vocabulary import load_vocabulary, vocabulary
+from extract.forms.units import read_unit, resolve_rate, unit_in_label, unit_in_line, unreadable_unit
+from extract.forms.vocabulary import load_vocabulary, vocabulary
 
 
 @pytest.mark.parametrize(

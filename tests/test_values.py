@@ -8,7 +8,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from extract.errors import ValueParseError
-from extract.values import fold_digits, is_placeholder, parse_decimal, parse_int, parse_number, parse_phone, to_wan
+from extract.forms.values import (
+    fold_digits,
+    is_placeholder,
+    parse_decimal,
+    parse_int,
+    parse_number,
+    parse_phone,
+    to_wan,
+)
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,11 @@ def test_the_wheel_installed_in_a_fresh_venv_runs(wheel: Path, tmp_path: Path) -
     )
     assert r.returncode == 0, r.stderr
     where = subprocess.run(
-        [str(py), "-c", "import extract, extract.templates as t; print(extract.__file__); print(t.TEMPLATES_DIR)"],
+        [
+            str(py),
+            "-c",
+            "import extract, extract.schemas as s; print(extract.__file__); print(s.TEMPLATES_DIR)",
+        ],
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -14,11 +14,11 @@ from extract.records.codec import dumps, loads
 from .conftest import GOLDEN, ROOT, sample_pdfs
 
 
-def golden_dict(pdf) -> list[dict]:  # type: ignore[no-untyped-def]
+def golden_dict(pdf) -> list[dict]:
     out = []
     for rec in extract.read_pdf(pdf):
         d = loads(dumps(extract.to_dict(rec)))  # as the JSON holds it: boxes and confidences too
-        d["source"]["path"] = str(pdf.relative_to(ROOT))  # type: ignore[index]
+        d["source"]["path"] = str(pdf.relative_to(ROOT))
         out.append(d)
     return out
 

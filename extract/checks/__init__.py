@@ -9,13 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ..model import Check
-from ..templates import RuleSpec
-from .base import Facts
-from .money import check_columns_sum, check_ratio, check_score_formula, check_sum_equal
-from .presence import check_actual_present, check_deduction_explained, check_scores_present, check_within_budget
-from .scores import check_grade_band, check_indicator_subtotals, check_score_within_weight, check_total_score
-from .text import check_text_matches_field, check_text_parts_sum, check_text_total_parts
+from extract.checks.base import Facts
+from extract.checks.money import check_columns_sum, check_ratio, check_score_formula, check_sum_equal
+from extract.checks.presence import (
+    check_actual_present,
+    check_deduction_explained,
+    check_scores_present,
+    check_within_budget,
+)
+from extract.checks.scores import (
+    check_grade_band,
+    check_indicator_subtotals,
+    check_score_within_weight,
+    check_total_score,
+)
+from extract.checks.text import check_text_matches_field, check_text_parts_sum, check_text_total_parts
+from extract.forms.templates import RuleSpec
+from extract.model import Check
 
 CHECKS: dict[str, Callable[[RuleSpec, Facts], Check]] = {
     "sum_equal": check_sum_equal,

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..model import AmountInText, Check
-from ..templates import RuleSpec
-from ..tolerance import allowance, half_unit, stated
+from extract.forms.templates import RuleSpec
+from extract.forms.tolerance import allowance, half_unit, stated
+from extract.model import AmountInText, Check
 
 __all__ = ["Facts", "Row", "compare", "first_failure", "half_unit", "skipped", "verdict"]
 
-Row = dict[str, Decimal | int | str | bool | None]
+Scalar = Decimal | int | str | bool | None
+Row = Mapping[str, Scalar]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +22,7 @@ class Facts:
     """The values the checks read: scalars by record path, amounts in text, table rows, and the texts
     of the narrative fields (for statements such as 共…元，其中…元)."""
 
-    values: dict[str, Decimal | int | str | bool | None]
+    values: Mapping[str, Scalar]
     amounts: Sequence[AmountInText] = ()
     indicators: Sequence[Row] = ()
     subtotals: Sequence[Row] = ()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..model import Check
-from ..templates import RuleSpec
-from .base import Facts, compare, first_failure, half_unit, skipped
+from extract.checks.base import Facts, compare, first_failure, half_unit, skipped
+from extract.forms.templates import RuleSpec
+from extract.model import Check
 
 HUNDRED = Decimal(100)
 

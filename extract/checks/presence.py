@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..model import Check
-from ..templates import RuleSpec
-from ..tolerance import allowance, stated
-from .base import Facts, skipped, verdict
+from extract.checks.base import Facts, skipped, verdict
+from extract.forms.templates import RuleSpec
+from extract.forms.tolerance import allowance, stated
+from extract.model import Check
 
 
 def _blank(v: object) -> bool:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from ..model import Check
-from ..templates import RuleSpec
-from ..tolerance import allowance
-from .base import Facts, compare, skipped, verdict
+from extract.checks.base import Facts, compare, skipped, verdict
+from extract.forms.templates import RuleSpec
+from extract.forms.tolerance import allowance
+from extract.model import Check
 
 
 def _dec(v: object) -> Decimal | None:

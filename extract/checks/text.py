@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import regex
 
-from ..amounts import statements
-from ..model import AmountInText, Check
-from ..templates import RuleSpec
-from ..tolerance import allowance
-from ..values import to_wan
-from .base import Facts, compare, first_failure, half_unit, skipped
+from extract.checks.base import Facts, compare, first_failure, half_unit, skipped
+from extract.forms.amounts import statements
+from extract.forms.templates import RuleSpec
+from extract.forms.tolerance import allowance
+from extract.forms.values import to_wan
+from extract.model import AmountInText, Check
 
 
 def _matching(

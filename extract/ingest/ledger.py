@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import LedgerError, printable
-from ..records.codec import dumps, loads
+from extract.errors import LedgerError, printable
+from extract.records.codec import dumps, loads
 
 STATUSES = ("ok", "flagged", "failed", "not_a_form")
 

@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..errors import printable
-from ..load import sha256_of
-from ..settings import Settings
-from .ledger import STATUSES, FileResult, Ledger
+from extract.errors import printable
+from extract.ingest.ledger import STATUSES, FileResult, Ledger
+from extract.pdf.load import sha256_of
+from extract.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,7 @@ class IngestSettings:
     scheduler: str | None = None  # tcp://host:port of a Dask scheduler
 
     def __post_init__(self) -> None:
-        from ..errors import SettingsError
+        from extract.errors import SettingsError
 
         if not isinstance(self.workers, int) or self.workers < 1:
             raise SettingsError(f"IngestSettings.workers must be 1 or more, not {self.workers!r}")
@@ -160,10 +160,10 @@ def discover(
 
 def read_one(task: Task, settings: Settings) -> FileResult:
     """Read one file; never raises: every outcome is a FileResult."""
-    from ..budgets import is_memory_error, memory_message
-    from ..errors import ChangedFileError, ExtractError, UnknownFormError
-    from ..pipeline import extract_document
-    from ..records.codec import to_dict
+    from extract.budgets import is_memory_error, memory_message
+    from extract.errors import ChangedFileError, ExtractError, UnknownFormError
+    from extract.pipeline import extract_document
+    from extract.records.codec import to_dict
 
     t0 = time.perf_counter()
 
@@ -288,11 +288,11 @@ def _die_with_parent() -> None:
 def _worker(tasks: Any, results: Any, settings: Settings, threads: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the parent, which stops the workers
     _die_with_parent()
-    from ..budgets import limit_memory
+    from extract.budgets import limit_memory
 
     limit_memory(settings.budgets.memory_bytes)
     settings = one_thread(settings, threads)
-    from .. import pipeline  # noqa: F401  (imports while the parent is still hashing files)
+    from extract import pipeline  # noqa: F401  (imports while the parent is still hashing files)
 
     while True:
         task = tasks.get()
@@ -354,23 +354,27 @@ class _Pool:
                 if item.sha256 in left:
                     left.discard(item.sha256)
                     emit(item)
-            now = time.monotonic()
-            for pid, (task, t0) in list(self.running.items()):
-                alive = self.procs[pid].is_alive()
-                if now - t0 > timeout or not alive:
-                    why = (
-                        f"timed out after {timeout:g} s"
-                        if alive
-                        else f"worker died (exit code {self.procs[pid].exitcode}; past the memory budget?)"
-                    )
-                    del self.running[pid]
-                    self._retire(pid)
-                    if task.sha256 in left:
-                        left.discard(task.sha256)
-                        emit(FileResult(task.sha256, task.size, "failed", f"{printable(task.path)}: {why}"))
-            for pid, p in list(self.procs.items()):  # a worker that died between files
-                if not p.is_alive() and pid not in self.running:
-                    self._retire(pid)
+            self._watch(timeout, left, emit)
+
+    def _watch(self, timeout: float, left: set[str], emit: Callable[[FileResult], None]) -> None:
+        """Workers past the time limit are killed, dead ones replaced; their files are failed."""
+        now = time.monotonic()
+        for pid, (task, t0) in list(self.running.items()):
+            alive = self.procs[pid].is_alive()
+            if now - t0 > timeout or not alive:
+                why = (
+                    f"timed out after {timeout:g} s"
+                    if alive
+                    else f"worker died (exit code {self.procs[pid].exitcode}; past the memory budget?)"
+                )
+                del self.running[pid]
+                self._retire(pid)
+                if task.sha256 in left:
+                    left.discard(task.sha256)
+                    emit(FileResult(task.sha256, task.size, "failed", f"{printable(task.path)}: {why}"))
+        for pid, p in list(self.procs.items()):  # a worker that died between files
+            if not p.is_alive() and pid not in self.running:
+                self._retire(pid)
 
     def close(self) -> None:
         for _ in self.procs:
@@ -395,7 +399,7 @@ def read_on_cluster(task: Task, settings: Settings, timeout: float) -> FileResul
     past it is interrupted where the worker runs it), and a file the worker cannot see said so."""
     import socket
 
-    from ..budgets import FileTimeout, deadline
+    from extract.budgets import FileTimeout, deadline
 
     if not os.path.exists(task.path):
         why = f"not found on the Dask worker {socket.gethostname()}: is its folder shared with the workers?"
@@ -417,12 +421,12 @@ def _dask(
     from distributed import Client, as_completed
 
     assert ingest.scheduler is not None
-    with Client(ingest.scheduler) as client:
+    with Client(ingest.scheduler) as client:  # type: ignore[no-untyped-call]
         futures = {}
         for t in sorted(tasks, key=lambda t: -t.weight):
             futures[client.submit(read_on_cluster, t, settings, ingest.timeout, pure=False, key=f"read-{t.sha256}")] = t
             started(t)
-        for fut in as_completed(futures):
+        for fut in as_completed(futures):  # type: ignore[no-untyped-call]
             task = futures[fut]
             try:
                 emit(fut.result())
@@ -496,7 +500,7 @@ class _Report:
 
 
 def _can_use_dask() -> None:
-    from ..errors import MissingDependencyError
+    from extract.errors import MissingDependencyError
 
     try:
         import distributed  # noqa: F401

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .ledger import Ledger
+from extract.ingest.ledger import Ledger
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,8 +21,8 @@ def _iso(epoch: float | None) -> str | None:
 
 def frames(ledger: Ledger) -> tuple[dict[str, pd.DataFrame], list[dict[str, Any]]]:
     """The tables of the ledger (record tables and ``files``) and its whole records (for JSON Lines)."""
-    from ..records.codec import from_dict, to_dict
-    from ..records.tables import files_frame, form_ids, frames, in_order
+    from extract.records.codec import from_dict, to_dict
+    from extract.records.tables import files_frame, form_ids, frames, in_order
 
     records = in_order([from_dict(d) for d in ledger.records()])
     tables = frames(records)
@@ -62,7 +62,7 @@ def frames(ledger: Ledger) -> tuple[dict[str, pd.DataFrame], list[dict[str, Any]
 
 def write(ledger: Ledger, out: Path, fmt: str) -> list[Path]:
     """The ledger's tables in ``out`` in one format, all or none (see ``export.write_tables``)."""
-    from ..export import output_names, write_tables
+    from extract.ingest.export import output_names, write_tables
 
     output_names(fmt, ["files"])  # an unknown format fails before the ledger is read
     tables, whole = frames(ledger)
@@ -93,8 +93,8 @@ def status_lines(ledger: Ledger, top: int = 10) -> list[str]:
 def status_data(ledger: Ledger) -> dict[str, Any]:
     """``status --json``: counts by status, the files not read with their errors, and every flagged form
     with its failed checks and the fields to review."""
-    from ..records.codec import from_dict
-    from ..records.tables import form_id
+    from extract.records.codec import from_dict
+    from extract.records.tables import form_id
 
     counts = ledger.counts()
     not_read = [

@@ -18,8 +18,8 @@ import typing
 from decimal import Decimal
 from typing import Any
 
-from .. import model
-from ..model import Record
+from extract import model
+from extract.model import Record
 
 
 def _plain(value: Any) -> Any:
@@ -109,12 +109,8 @@ def _build(tp: Any, value: Any, where: str) -> Any:
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if len(args) == 1:
-            return _build(args[0], value, where)
-        for a in args:  # Decimal | int | str: keep what the JSON holds
-            if isinstance(value, a) and not isinstance(value, bool):
-                return value
-        return value
+        # X | None: an X; Decimal | int | str (a field's value): what the JSON holds
+        return _build(args[0], value, where) if len(args) == 1 else value
     if origin in (list, tuple):
         item = typing.get_args(tp)[0]
         built = [_build(item, v, f"{where}[{i}]") for i, v in enumerate(value)]
@@ -124,6 +120,10 @@ def _build(tp: Any, value: Any, where: str) -> Any:
         return {k: _build(item, v, f"{where}.{k}") for k, v in value.items()}
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _dataclass(tp, value, where)
+    return _scalar(tp, value, where)
+
+
+def _scalar(tp: Any, value: Any, where: str) -> Any:
     if tp is Decimal:
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
             raise ValueError(f"{where}: not an amount: {value!r}")

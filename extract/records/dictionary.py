@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .. import model
+from extract import model
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,8 +19,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..model import Record
-from .dictionary import (
+from extract.model import Record
+from extract.records.dictionary import (
     FILES_COLUMNS,
     Column,
     amount_columns,

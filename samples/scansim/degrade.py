@@ -9,6 +9,7 @@ the scanner's output mode (colour, grey, or 1-bit by threshold, error diffusion 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import cv2
 import numpy as np
@@ -142,7 +143,7 @@ def dust(page: FloatArray, specks: int, hairs: int, dpi: int, rng: np.random.Gen
     page *= (1.0 - mask)[..., None]
 
 
-def _paper_and_print(lum: npt.NDArray[np.uint8]) -> tuple[float, float]:
+def _paper_and_print(lum: npt.NDArray[Any]) -> tuple[float, float]:
     """The grey of a page's paper (its 90th percentile) and of its darkest print (0.5th)."""
     sample = lum[::4, ::4]
     return float(np.percentile(sample, 90)), float(np.percentile(sample, 0.5))

@@ -9,7 +9,7 @@ the recipe records (``texture_seed``, ``shape_seed``), so the recipe alone fixes
 
 Conventions: ``PageRecipe.rotation`` is how far the page was turned **clockwise** on the scanner glass (the
 scan shows its top on the right at 90); turning the scan ``(360 - rotation) % 360`` degrees clockwise makes
-it upright (that is what ``extract.prep.Prepared.rotation`` should find). ``skew_deg`` is counter-clockwise
+it upright (that is what ``extract.scan.prep.Prepared.rotation`` should find). ``skew_deg`` is counter-clockwise
 positive, after the turn. Offsets are in millimetres, right and down positive.
 """
 

@@ -1,0 +1,123 @@
+"""What the field stage finds, as it finds it: values by record path with their provenance, the fields
+to review and why, the gaps, and the rows of the tables; and ``cell_field``, a Field from one cell.
+
+Used by every reader of the field stage (fields, listtables, matrix); the re-reading of a scan
+(``scan.reread``) takes one and returns a new one (``with_fields``), never changing it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field, replace
+
+from extract.forms.values import Value, clean_text, is_placeholder, parse_typed
+from extract.model import Cell, Field
+
+LOW_CONFIDENCE = 0.9
+UNIT_SECTIONS = ("budget", "funds")
+
+
+@dataclass(slots=True)
+class Extraction:
+    """What the field stage found: values by record path, and what needs a look."""
+
+    fields: dict[str, Field] = field(default_factory=dict)
+    declared: set[str] = field(default_factory=set)  # every path the template reads (for sections and gaps)
+    review: dict[str, str] = field(default_factory=dict)  # path -> why
+    gaps: list[str] = field(default_factory=list)
+    rows: dict[str, list[dict[str, Field]]] = field(default_factory=dict)  # table name -> rows
+    # per section with a unit (budget, funds): the labels of its amounts as printed, and the template's unit
+    unit_labels: dict[str, list[Cell]] = field(default_factory=dict)
+    unit_fixed: dict[str, str] = field(default_factory=dict)
+
+    def note_unit(self, path: str, label: Cell | None, fixed: str | None) -> None:
+        """An amount at ``path`` was read under ``label``; the template says it is in ``fixed``."""
+        section = path.split(".")[0]
+        if section not in UNIT_SECTIONS:
+            return
+        if label is not None:
+            self.unit_labels.setdefault(section, []).append(label)
+        else:
+            self.unit_labels.setdefault(section, [])
+        if fixed:
+            self.unit_fixed.setdefault(section, fixed)
+
+    def value(self, path: str) -> Value:
+        f = self.fields.get(path)
+        return None if f is None else f.value
+
+    def mark_ocr(self, pages: set[int], every_page: bool = False) -> None:
+        """Every value read on an OCR page is an OCR value (``source`` ``ocr``), also one the field stage
+        rebuilt from its line or cell (a title, a year, a level-1 name, a subtotal): so re-reading,
+        repair and review apply to all of them. ``every_page``: the form is all OCR, so is a value whose
+        page is not known."""
+
+        def mark(f: Field) -> Field:
+            ocr = f.page in pages or (every_page and f.page is None)
+            return replace(f, source="ocr") if f.source == "text" and ocr else f
+
+        self.fields = {k: mark(f) for k, f in self.fields.items()}
+        self.rows = {name: [{k: mark(f) for k, f in row.items()} for row in rows] for name, rows in self.rows.items()}
+
+    def flag(self, path: str, why: str) -> None:
+        self.review.setdefault(path, why)
+
+    def get(self, path: str) -> Field | None:
+        """The field at a record path: ``budget.execution`` or a table row's ``indicators[3].score``."""
+        if path in self.fields:
+            return self.fields[path]
+        table, _, rest = path.partition("[")
+        index, _, key = rest.partition("].")
+        rows = self.rows.get(table)
+        if rows is None or not index.isdigit() or int(index) >= len(rows):
+            return None
+        return rows[int(index)].get(key)
+
+    def with_fields(self, changed: list[Field], flags: dict[str, str] | None = None) -> Extraction:
+        """A new extraction with ``changed`` fields in place of those at their paths, and ``flags`` added to
+        its review; this one is left as it is."""
+        fields = dict(self.fields)
+        rows = dict(self.rows)
+        copied: set[str] = set()
+        for f in changed:
+            if f.name in fields:
+                fields[f.name] = f
+                continue
+            table, _, rest = f.name.partition("[")
+            index, _, key = rest.partition("].")
+            if table not in copied:
+                rows[table] = [dict(r) for r in rows[table]]
+                copied.add(table)
+            rows[table][int(index)][key] = f
+        review = dict(self.review)
+        for path, why in (flags or {}).items():
+            review.setdefault(path, why)
+        return dataclasses.replace(self, fields=fields, rows=rows, review=review, gaps=list(self.gaps))
+
+    def put(self, f: Field, cell: Cell | None = None, gap: bool = True) -> None:
+        """Store a field; a cell the form leaves empty (not ``——``) where a value belongs is a gap."""
+        self.fields[f.name] = f
+        self.declared.add(f.name)
+        if gap and f.value is None and f.name not in self.review and (cell is None or not clean_text(cell.text)):
+            self.gaps.append(f.name)
+
+
+def cell_field(
+    path: str, cell: Cell | None, type_: str = "text", unit: str | None = None, ex: Extraction | None = None
+) -> Field:
+    """A Field from one cell; problems go to ``ex.review``, blanks to ``ex.gaps``."""
+    if cell is None:
+        return Field(path, None, "", None, None, 0.0)
+    raw = cell.text
+    value, problem = parse_typed(raw, type_, unit)
+    f = Field(path, value, raw, cell.page, cell.bbox, cell.confidence, cell.source)
+    if ex is not None:
+        if problem:
+            ex.flag(path, problem)
+        elif "(cid:" in raw:  # glyphs the font maps to no character: the text is not what the page shows
+            ex.flag(path, "unmapped glyphs (cid:N) in the text layer")
+        elif value is None and type_ != "text" and not is_placeholder(raw):
+            ex.flag(path, "unreadable")
+        if cell.confidence < LOW_CONFIDENCE:
+            ex.flag(path, f"low confidence {cell.confidence:.2f}")
+    return f

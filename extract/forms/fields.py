@@ -1,0 +1,242 @@
+"""Fields: map labels to values with a template, and parse each value to its type.
+
+Every value read becomes a ``Field`` with its page, bbox, raw text and confidence. A value that
+cannot be parsed, a required label not found, or a number printed in the wrong unit is listed for
+review; a cell the form leaves blank where the template expects a value is a gap (blank is not 0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from decimal import Decimal
+
+from extract.forms.extraction import Extraction, cell_field
+from extract.forms.listtables import indicator_columns, read_tables
+from extract.forms.matrix import read_matrices
+from extract.forms.sheet import Sheet
+from extract.forms.templates import FieldSpec, HeaderSpec, Template, norm
+from extract.forms.units import read_unit, resolve_rate, unreadable_unit
+from extract.forms.values import clean_text, parse_typed
+from extract.forms.vocabulary import vocabulary
+from extract.model import Cell, Field, PageContent, TextLine
+
+REGEX_SECONDS = 0.5  # a template pattern gets this long on one line of text
+
+
+def _value_cell(sheet: Sheet, i: int, label: Cell, spec: FieldSpec, columns: dict[str, float]) -> Cell | None:
+    row = sheet.rows[i]
+    if spec.column is not None:
+        x = columns.get(spec.column)
+        return None if x is None else row.at(x)
+    if spec.take == "inline":
+        rest = after_label(label.text, spec.labels)
+        return Cell(
+            label.page,
+            label.row,
+            label.col,
+            label.row_span,
+            label.col_span,
+            label.bbox,
+            rest,
+            label.lines,
+            "",
+            label.confidence,
+            label.source,
+        )
+    if spec.take == "below":
+        j = i + label.row_span
+        return sheet.rows[j].at((label.bbox[0] + label.bbox[2]) / 2) if j < len(sheet.rows) else None
+    right = row.right_of(label)
+    if spec.take == "auto":  # beside the label, or below it where the cell beside is blank or absent
+        if right and clean_text(right[0].text):
+            return right[0]
+        j = i + label.row_span
+        below = sheet.rows[j].at((label.bbox[0] + label.bbox[2]) / 2) if j < len(sheet.rows) else None
+        return below if below is not None and clean_text(below.text) else (right[0] if right else None)
+    if spec.take == "next":
+        if not right and spec.type == "text":  # the label ends its row: a header over its value
+            j = i + label.row_span
+            return sheet.rows[j].at((label.bbox[0] + label.bbox[2]) / 2) if j < len(sheet.rows) else None
+        return right[0] if right else None
+    filled = [c for c in right if clean_text(c.text)]
+    if not filled:
+        return right[0] if right else None
+    return filled[0] if spec.take == "first_value" else filled[-1]
+
+
+def after_label(text: str, labels: Sequence[str]) -> str:
+    """The text of a cell after its label: ``按收入性质分：1,250.00`` → ``1,250.00``."""
+    for lb in labels:
+        for k in range(1, len(text) + 1):
+            if norm(text[:k]) == lb:
+                return text[k:].strip().lstrip(":：").strip()
+    return ""
+
+
+def read_label_fields(
+    sheet: Sheet, specs: Sequence[FieldSpec], ex: Extraction, table: tuple[int, dict[str, float]] = (0, {})
+) -> None:
+    """Label → value fields. A field read under an indicator-table column (总分 → 得分) is searched below
+    that table's header only (a funds block's 合计 row above is not the total score)."""
+    start, columns = table
+    for spec in specs:
+        ex.declared.add(spec.path)
+        hit = sheet.find(spec.labels, start if spec.column is not None else 0)
+        if hit is None:
+            if spec.required:
+                ex.flag(spec.path, "label not found")
+            continue
+        i, label = hit
+        cell = _value_cell(sheet, i, label, spec, columns)
+        if spec.take == "inline" and cell is not None and not clean_text(cell.text):
+            right = sheet.rows[i].right_of(label)  # the amount in a cell of its own, not in the label's
+            cell = right[0] if right else cell
+        if cell is not None and spec.type == "text" and clean_text(cell.text) and vocabulary().is_label(cell.text):
+            # a label where a value belongs: the values are printed below a header row
+            j = i + label.row_span
+            below = sheet.rows[j].at((label.bbox[0] + label.bbox[2]) / 2) if j < len(sheet.rows) else None
+            if below is not None and below is not label and not vocabulary().is_label(below.text):
+                cell = below
+            else:
+                ex.flag(spec.path, f"the cell beside the label holds another label ({clean_text(cell.text)!r})")
+                ex.declared.add(spec.path)
+                continue
+        if spec.type == "money":
+            ex.note_unit(spec.path, label, spec.unit)
+        f = cell_field(spec.path, cell, spec.type, None if spec.type == "money" else spec.unit, ex)
+        ex.put(f, cell)
+        if spec.required and f.value is None:  # a gap where the form must state a value (——, blank)
+            ex.flag(spec.path, "required, but the form prints no value")
+
+
+def _search_lines(spec: HeaderSpec, lines: Sequence[TextLine]) -> Field | None:
+    """The first match of the spec's pattern whose value is not itself a label of the forms (a blank
+    ``项目负责人：  财务负责人：`` line gives no project leader named 财务负责)."""
+    for ln in lines:
+        try:
+            matches = list(spec.pattern.finditer(ln.text.strip(), timeout=REGEX_SECONDS))
+        except TimeoutError:  # a pattern that backtracks without end is the template's problem, not a value
+            continue
+        for m in matches:
+            value = m.group("value")
+            if spec.type == "text" and value and vocabulary().starts_label(value):
+                continue
+            return Field(spec.path, value, ln.text, None, ln.bbox, ln.confidence)
+    return None
+
+
+def _header_value(spec: HeaderSpec, ex: Extraction, lines: Sequence[tuple[int, TextLine]]) -> Field | None:
+    """A header field: the template's constant, a pattern over another field, or the first line the
+    pattern (then the vocabulary's fallback pattern for this field) matches."""
+    if spec.value is not None:
+        return Field(spec.path, spec.value, "", None, None, 1.0, "template")
+    if spec.source:
+        src = ex.fields.get(spec.source)
+        m = spec.pattern.search(str(src.value)) if src and src.value is not None else None
+        return (
+            Field(spec.path, m.group("value"), str(src.value), src.page, src.bbox, src.confidence)
+            if src and m
+            else None
+        )
+    fallback = vocabulary().patterns.get(spec.path)
+    for pattern in (spec.pattern, fallback) if fallback is not None else (spec.pattern,):
+        for page_no, ln in lines:
+            f = _search_lines(replace(spec, pattern=pattern), [ln])
+            if f is not None:
+                return Field(f.name, f.value, f.raw, page_no, f.bbox, f.confidence)
+    return None
+
+
+def read_header_fields(pages: Sequence[PageContent], sheet: Sheet, specs: Sequence[HeaderSpec], ex: Extraction) -> None:
+    """Title, year and the like: from text outside the table (or inside it), or from another field."""
+    free = [(p.number, ln) for p in pages for ln in p.free_lines]
+    cells = [(c.page, TextLine(c.text, c.bbox, 0.0, c.confidence)) for r in sheet.rows for c in r.cells if r.starts(c)]
+    for spec in specs:
+        found = _header_value(spec, ex, free + cells)
+        if found is None:
+            ex.declared.add(spec.path)
+            if spec.required:
+                ex.flag(spec.path, "not found")
+            elif spec.source is None:
+                ex.gaps.append(spec.path)  # the form does not print it
+            continue
+        ex.declared.add(spec.path)
+        if spec.type != "text":
+            value, problem = parse_typed(str(found.value), spec.type, None)
+            found = Field(found.name, value, found.raw, found.page, found.bbox, found.confidence)
+            if problem:
+                ex.flag(spec.path, problem)
+        ex.fields[spec.path] = found
+
+
+def extract_fields(template: Template, pages: Sequence[PageContent]) -> tuple[Extraction, Sheet]:
+
+    sheet = Sheet.from_pages(pages)
+    ex = Extraction()
+    read_label_fields(sheet, template.fields, ex, indicator_columns(sheet, template))
+    read_matrices(sheet, template.matrices, ex)
+    read_header_fields(pages, sheet, template.header, ex)
+    read_tables(sheet, template, ex)
+    settle_units(pages, sheet, ex)
+    settle_rates(ex)
+    return ex, sheet
+
+
+def settle_units(pages: Sequence[PageContent], sheet: Sheet, ex: Extraction) -> None:
+    """``budget.unit`` / ``funds.unit`` as the page prints them (labels, then a 单位： line), else the
+    template's; with none, null and the section's amounts go to review."""
+    lines = [ln.text for p in pages for ln in p.free_lines]
+    lines += [c.text for r in sheet.rows[:3] for c in r.cells if r.starts(c)]  # a 单位 cell atop the table
+    for section, labels in ex.unit_labels.items():
+        reading, problems = read_unit([c.text for c in labels], lines, ex.unit_fixed.get(section))
+        path = f"{section}.unit"
+        cell = next((c for c in labels if c.text == reading.raw), None)
+        method = cell.source if cell else ("template" if reading.source == "template" else "text")
+        ex.fields[path] = Field(
+            path, reading.unit, reading.raw, cell.page if cell else None, cell.bbox if cell else None, 1.0, method
+        )
+        ex.declared.add(path)
+        for problem in problems:
+            ex.flag(path, problem)
+        if reading.source == "template" and any(c.source == "ocr" and unreadable_unit(c.text) for c in labels):
+            ex.flag(path, "a label prints a unit OCR could not read; the template's unit is assumed")
+        if reading.unit is None:
+            for p, f in ex.fields.items():
+                if p.startswith(section + ".") and isinstance(f.value, Decimal) and not p.endswith(_NOT_MONEY):
+                    ex.flag(p, "amount without a unit")
+
+
+_NOT_MONEY = (".set_score", ".score", ".execution_rate")
+
+
+def _settle_rate(f: Field, row: dict[str, Field | None], ex: Extraction) -> Field:
+    budget = row.get("full_year_budget")
+    if budget is None or budget.value is None:
+        budget = row.get("initial_budget")
+    executed = row.get("executed")
+    value, problem = resolve_rate(
+        f.value if isinstance(f.value, Decimal) else Decimal(0),
+        f.raw,
+        budget.value if budget is not None and isinstance(budget.value, Decimal) else None,
+        executed.value if executed is not None and isinstance(executed.value, Decimal) else None,
+    )
+    if problem:
+        ex.flag(f.name, problem)
+    return replace(f, value=value)
+
+
+def settle_rates(ex: Extraction) -> None:
+    """Rates printed without ``%`` (``0.9643``): decided by the row's own 执行数 / 预算数, or reviewed;
+    in the funds block's rows and in its rows with labels of their own."""
+    for path, f in list(ex.fields.items()):
+        if path.endswith(".execution_rate") and isinstance(f.value, Decimal):
+            base = path.rsplit(".", 1)[0]
+            row = {k: ex.fields.get(f"{base}.{k}") for k in ("full_year_budget", "initial_budget", "executed")}
+            ex.fields[path] = _settle_rate(f, row, ex)
+    for name, rows in ex.rows.items():
+        if name.endswith("other_rows"):
+            for item in rows:
+                rate = item.get("execution_rate")
+                if rate is not None and isinstance(rate.value, Decimal):
+                    item["execution_rate"] = _settle_rate(rate, dict(item), ex)

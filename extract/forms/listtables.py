@@ -1,0 +1,464 @@
+"""Tables of rows under a header: the indicator table and the evaluators.
+
+The header row is found by the anchor column's label; each column's position is taken from its
+header cell (the lowest header cell, under a merged group header such as 指标分值). Every row below,
+across page breaks, until an end label, gives one dict of Fields; merged cells fill names down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+import regex
+
+from extract.forms.extraction import Extraction, cell_field
+from extract.forms.mending import mend_page_breaks
+from extract.forms.sheet import Row, Sheet, label_matches, label_one_edit
+from extract.forms.templates import ColumnSpec, TableSpec, Template, norm
+from extract.forms.values import clean_text
+from extract.forms.vocabulary import vocabulary
+from extract.model import Cell, Field
+
+EQUALS_READ_AS = frozenset("二三")  # a 指标性质 cell's lone = as OCR reads it (一 may be a dash: not taken)
+
+# a level-1 name's points, "（50分）"; OCR may lose the 分 or the closing bracket (not both)
+_POINTS = regex.compile(r"[(（]\s*(?P<points>\d+(?:\.\d+)?)\s*(?:分\s*[)）]?|[)）])\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    spec: ColumnSpec
+    x: float  # centre of the header cell
+
+
+LEVELS = ("level1", "level2", "level3")
+_EXACT_LEVELS = {"一级指标": "level1", "二级指标": "level2", "三级指标": "level3"}
+_LEVEL_READ = regex.compile(r"^[^级]{0,2}级指标$")  # 一级指标 with its ordinal lost or misread (一-级指标, 级指标)
+
+
+def _levels_by_order(sheet: Sheet, spec: TableSpec) -> tuple[int, dict[str, Cell]] | None:
+    """A scanned header whose 一级/二级/三级指标 lost or garbled their ordinals (级指标, -级指标): a row with two
+    or more …级指标 cells names the table's last level columns left to right (二级 | 三级 on a form that prints
+    no 一级指标)."""
+    wanted = [c.name for c in spec.columns if c.name in LEVELS]
+    if len(wanted) < 2 or spec.anchor not in wanted:
+        return None
+    for i, row in enumerate(sheet.rows):
+        read = sorted(
+            (c for c in row.cells if row.starts(c) and _LEVEL_READ.match(norm(c.text))), key=lambda c: c.bbox[0]
+        )
+        if not 2 <= len(read) <= len(wanted):
+            continue
+        # the names column is the rightmost (a form may print no 一级指标); a level read whole keeps its own
+        named = dict(zip(sorted(wanted)[-len(read) :], read, strict=True))
+        exact = {name: _EXACT_LEVELS.get(norm(c.text)) for name, c in named.items()}
+        if all(exact.values()) or any(e and e != name for name, e in exact.items()):
+            continue  # nothing garbled here, or the order does not hold
+        return i, named
+    return None
+
+
+def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
+    anchor = next(c for c in spec.columns if c.name == spec.anchor)
+    hit = sheet.find(anchor.labels)
+    found: dict[str, _Column] = {}
+    # OCR may garble the first page's header and read a repeated one right: the earliest header read wins
+    levels = _levels_by_order(sheet, spec)  # -级指标 | 级指标 | 级指标
+    if levels and (hit is None or levels[0] < hit[0]):
+        hit = (levels[0], levels[1][spec.anchor])
+        specs = {c.name: c for c in spec.columns}
+        found = {name: _Column(specs[name], (c.bbox[0] + c.bbox[2]) / 2) for name, c in levels[1].items()}
+    near = _near_anchor(sheet, spec, anchor)  # 三级蕉标
+    if near and (hit is None or near[0] < hit[0]):
+        hit, found = near, {}
+    fallback = vocabulary().anchor_fallbacks.get(spec.anchor, ())
+    if hit is None and fallback:  # 绩效指标 heading the names column of a form with no 三级指标
+        hit = next(((i, c) for i, c in _finds(sheet, fallback) if _row_has_other_column(sheet.rows[i], spec, c)), None)
+    if hit is None:
+        return None
+    first, head = hit
+    found[anchor.name] = _Column(anchor, (head.bbox[0] + head.bbox[2]) / 2)
+    last = _header_rows(sheet, spec, first, found)
+    _near_columns(sheet, spec, first, last, found)
+    return last + 1, [found[c.name] for c in spec.columns if c.name in found]
+
+
+def _header_rows(sheet: Sheet, spec: TableSpec, first: int, found: dict[str, _Column]) -> int:
+    """The header's rows from ``first`` (up to three, while they name columns), each column found noted in
+    ``found``; the last header row."""
+    last = first
+    for i in range(first, min(first + 3, len(sheet.rows))):
+        row = sheet.rows[i]
+        hits = 0
+        for col in spec.columns:
+            for c in row.cells:
+                if row.starts(c) and c.text and label_matches(c.text, col.labels):
+                    found[col.name] = _Column(col, (c.bbox[0] + c.bbox[2]) / 2)
+                    hits += 1
+        if hits:
+            last = i
+        elif i > first:
+            break
+    return last
+
+
+def _near_anchor(sheet: Sheet, spec: TableSpec, anchor: ColumnSpec) -> tuple[int, Cell] | None:
+    """An OCR cell one character from the anchor column's labels, in a row that heads another column of
+    the table too (as read, or one character off): the table's header."""
+    others = [c for c in spec.columns if c.name != anchor.name]
+    for i, row in enumerate(sheet.rows):
+        heads = [c for c in row.cells if row.starts(c) and c.source == "ocr" and clean_text(c.text)]
+        named = [c for c in heads if any(label_matches(c.text, col.labels) for col in others)]  # 一级指标 as read
+        hit = next((c for c in heads if c not in named and label_one_edit(c.text, anchor.labels)), None)
+        if hit is not None and any(
+            c is not hit and (label_matches(c.text, col.labels) or label_one_edit(c.text, col.labels))
+            for c in heads
+            for col in others
+        ):
+            return i, hit
+    return None
+
+
+def _near_columns(sheet: Sheet, spec: TableSpec, first: int, last: int, found: dict[str, _Column]) -> None:
+    """Columns whose header OCR misread by a character (鲁指标值 for 年度指标值): an OCR header cell no column
+    took, that is no label of the forms as read, near exactly one column not yet found."""
+    for row in sheet.rows[first : last + 1]:
+        for c in row.cells:
+            x = (c.bbox[0] + c.bbox[2]) / 2
+            if not (row.starts(c) and c.source == "ocr" and clean_text(c.text)) or vocabulary().is_label(c.text):
+                continue
+            if any(c.bbox[0] <= col.x <= c.bbox[2] for col in found.values()):
+                continue
+            near = [col for col in spec.columns if col.name not in found and label_one_edit(c.text, col.labels)]
+            if len(near) == 1:
+                found[near[0].name] = _Column(near[0], x)
+
+
+def _finds(sheet: Sheet, labels: tuple[str, ...]) -> list[tuple[int, Cell]]:
+    out = []
+    start = 0
+    while (hit := sheet.find(labels, start)) is not None:
+        out.append(hit)
+        start = hit[0] + 1
+    return out
+
+
+def _row_has_other_column(row: Row, spec: TableSpec, anchor: Cell) -> bool:
+    """The row heads other columns of the table too (指标值, 实际完成值): a header, not a side label."""
+    return any(
+        c is not anchor and row.starts(c) and c.text and label_matches(c.text, col.labels)
+        for c in row.cells
+        for col in spec.columns
+        if col.name not in ("level1", "level2", spec.anchor)
+    )
+
+
+def indicator_columns(sheet: Sheet, template: Template) -> tuple[int, dict[str, float]]:
+    """The first row below the indicator table's header and the x-centre of each of its columns (for
+    label fields read under a column, e.g. 总分, which come after the header)."""
+    spec = template.tables.get("indicators")
+    head = _header(sheet, spec) if spec is not None else None
+    return (0, {}) if head is None else (head[0], {c.spec.name: c.x for c in head[1]})
+
+
+def _is_end(row: Row, spec: TableSpec) -> bool:
+    """A row holding an end label (also after a scanned signature's scribble: ``18单位负责人（签章）``)."""
+    return any(row.starts(c) and c.text and any(lb in norm(c.text) for lb in spec.end_labels) for c in row.cells)
+
+
+def _table_rows(sheet: Sheet, spec: TableSpec) -> tuple[list[_Column], list[tuple[Row, dict[str, Cell | None]]]]:
+    head = _header(sheet, spec)
+    if head is None:
+        return [], []
+    start, columns = head
+    out: list[tuple[Row, dict[str, Cell | None]]] = []
+    for row in sheet.rows[start:]:
+        if _is_end(row, spec):
+            break
+        cells = {col.spec.name: row.at(col.x) for col in columns}
+        texts = [norm(c.text) for c in cells.values() if c is not None and c.text]
+        if any(t.startswith(lb) for t in texts for lb in spec.skip_labels):
+            continue
+        key = cells.get(spec.anchor)
+        if (
+            key is not None
+            and key.text
+            and (any(p.search(clean_text(key.text)) for p in spec.skip_rows) or vocabulary().is_template_row(key.text))
+        ):
+            if any(not _blank(c) and c is not key for k, c in cells.items() if k not in _NAMES):
+                out.append((row, cells))  # values on a template row: read on, the walk flags it
+            continue  # a blank template row (指标2, ……), not an indicator
+        # a repeated header on the next page (a print title, maybe another table's) is not a data row
+        anchor = cells.get(spec.anchor)
+        anchor_labels = next(c.spec.labels for c in columns if c.spec.name == spec.anchor)
+        if anchor is not None and label_matches(anchor.text, anchor_labels):
+            continue
+        if _header_like(row):
+            continue
+        out.append((row, cells))
+    return columns, out
+
+
+def _header_like(row: Row) -> bool:
+    """The filled cells of the row are labels of the forms (二级指标 | 三级指标 | 指标分值): all of two, or
+    at least three and most (a vertical label down the side may cross the row)."""
+    texts = [c.text for c in row.cells if clean_text(c.text)]
+    labels = sum(1 for t in texts if vocabulary().is_label(t))
+    return (len(texts) >= 2 and labels == len(texts)) or (labels >= 3 and labels >= 0.7 * len(texts))
+
+
+def _canonical(level3: Cell, names: tuple[str, ...]) -> str | None:
+    """The full name of a level-3 indicator the form prints cut: its hidden (clipped) rest, or the one
+    known name it is a prefix of."""
+    shown = clean_text(level3.text)
+    if level3.hidden:
+        return shown + clean_text(level3.hidden)
+    candidates = [n for n in names if n.startswith(shown) and n != shown]
+    return candidates[0] if len(candidates) == 1 and shown not in names else None
+
+
+def _blank(cell: Cell | None) -> bool:
+    return cell is None or not clean_text(cell.text)
+
+
+def _copy(f: Field, name: str) -> Field:
+    return Field(name, f.value, f.raw, f.page, f.bbox, f.confidence, f.source)
+
+
+@dataclass(slots=True)
+class _Indicators:
+    """Walks the indicator table's rows, filling level names down across merged cells."""
+
+    types: dict[str, str]
+    template: Template
+    ex: Extraction
+    rows: list[dict[str, Field]] = field(default_factory=list)
+    subtotals: list[dict[str, Field]] = field(default_factory=list)
+    level1: Field | None = None
+    level2: Field | None = None
+    level2_cell: Cell | None = None  # the (merged) cell the current level-2 name was read from
+    level1_cell: Cell | None = None  # likewise for the level-1 name (its own column)
+
+    def subtotal_row(self, cells: dict[str, Cell | None], name_cell: Cell) -> None:
+        """A row with no level-3 name of its own whose name cell names a level-1 group (投入, 产出指标(50分)):
+        the group's subtotal. Its name may be merged across the level-1 and level-2 columns."""
+        i = len(self.subtotals)
+        text = clean_text(name_cell.text)
+        m = _POINTS.search(text)
+        label = Cell(
+            name_cell.page,
+            name_cell.row,
+            name_cell.col,
+            1,
+            1,
+            name_cell.bbox,
+            text[: m.start()].strip() if m else text,
+            confidence=name_cell.confidence,
+            source=name_cell.source,
+        )
+        sub = {"level1": cell_field(f"indicator_subtotals[{i}].level1", label)}
+        for name in ("reference_score", "set_score", "score"):
+            if name in cells and cells[name] is not name_cell:
+                sub[name] = cell_field(f"indicator_subtotals[{i}].{name}", cells[name], self.types[name], None, self.ex)
+        if m and (sub.get("set_score") is None or sub["set_score"].value is None):
+            points = _part(name_cell, m.group("points"))
+            sub["set_score"] = cell_field(f"indicator_subtotals[{i}].set_score", points, "number", None, self.ex)
+        self.subtotals.append(sub)
+        self.level1, self.level2, self.level1_cell = sub["level1"], None, None
+
+    def _level1(self, cell: Cell | None, i: int) -> None:
+        """The level-1 name from its own column, filled down the merged cell it was read from."""
+        named = _level1_from_column(cell, self.subtotals, self.ex)
+        if named is not None:
+            self.level1, self.level1_cell = named, cell
+        elif self.level1_cell is not None and cell is not None and cell is not self.level1_cell:
+            # a blank name cell of another group (not the named merged cell above): the name is not
+            # printed for it (a page break cut it off?) — carried down, and flagged
+            self.ex.flag(f"indicators[{i}].level1", "no level-1 name printed for this row's group")
+
+    def _level2(self, ind: dict[str, Field], cell: Cell | None, i: int, strip_points: bool) -> None:
+        """The level-2 name, filled down its merged cell only: a blank cell of its own is no name."""
+        l2 = ind.get("level2")
+        if l2 is not None and isinstance(l2.value, str) and strip_points:
+            ind["level2"] = l2 = _without_points(l2)
+        if l2 is not None and l2.value is not None:
+            self.level2 = l2
+        elif self.level2 is not None and (cell is None or cell is self.level2_cell):
+            ind["level2"] = _copy(self.level2, f"indicators[{i}].level2")
+        else:
+            self.level2 = None
+        self.level2_cell = cell
+
+    def indicator_row(self, cells: dict[str, Cell | None], spec: TableSpec) -> None:
+        i = len(self.rows)
+        level1_column = spec.level1 in ("column", "any") or "level1" in cells
+        ind = {}
+        for name, cell in cells.items():
+            if name == "level1":
+                continue
+            f = cell_field(f"indicators[{i}].{name}", cell, self.types[name], None, self.ex)
+            if name == "nature" and f.source == "ocr" and f.value in EQUALS_READ_AS:
+                f = replace(f, value="=")  # a lone = read by a Chinese recogniser as bars: 二 (三 with a ruling)
+            ind[name] = f
+            if name in spec.expect and f.value is None and (cell is None or not clean_text(cell.text)):
+                self.ex.gaps.append(f.name)
+        if level1_column:
+            self._level1(cells.get("level1"), i)
+        self._level2(ind, cells.get("level2"), i, strip_points=level1_column)
+        if self.level1 is not None:
+            ind["level1"] = _copy(self.level1, f"indicators[{i}].level1")
+        elif spec.level1 not in ("none", "any"):
+            self.ex.flag(f"indicators[{i}].level1", "no level-1 name above this row")
+        l3 = cells["level3"]
+        canon = _canonical(l3, self.template.canonical_names) if l3 is not None else None
+        if l3 is not None and canon:
+            ind["level3_canonical"] = Field(
+                f"indicators[{i}].level3_canonical", canon, l3.text + l3.hidden, l3.page, l3.bbox, l3.confidence
+            )
+        self.rows.append(ind)
+
+
+_SCORES = ("reference_score", "set_score", "score")
+_NAMES = ("level1", "level2", "level3")
+
+
+def _subtotal_name(row: Row, cells: dict[str, Cell | None], spec: TableSpec) -> Cell | None:
+    """The name cell of a level-1 subtotal row (a row with no level-3 name of its own), or None.
+
+    Read by content, not by the template's layout: the row's name is merged across the level-1 and
+    level-2 columns, or is a known level-1 name (投入, 产出指标(50分)), and the row carries scores; on a
+    form whose level-1 names are subtotal rows any named row without a level-3 name is one."""
+    l1, l2, l3 = cells.get("level1"), cells.get("level2"), cells.get("level3")
+    name = next((c for c in (l2, l1) if not _blank(c)), None)
+    if name is None or (l3 is not None and l3 is not name and not _blank(l3)):
+        return None
+    if not row.starts(name):
+        return None  # a name merged down from the rows above: an empty row of that group, not a subtotal
+    scored = any(
+        not _blank(cells.get(k)) and cells.get(k) is not name and regex.search(r"\d", cells[k].text or "")  # type: ignore[union-attr]
+        for k in _SCORES
+    )
+    text = clean_text(name.text)
+    m = _POINTS.search(text)
+    known = vocabulary().is_level1(text[: m.start()] if m else text)
+    merged = l1 is not None and l1 is l2
+    if vocabulary().is_label(text):
+        return None
+    if spec.level1 == "subtotal_rows" and name is l2:  # this form's level-1 names are subtotal rows
+        return name if scored or known else None
+    if known and (l1 is None or name is l1 or merged):
+        return name  # 产出指标 heading its group, scored or not (an unscored form prints no points at all)
+    return name if merged and (scored or m is not None) else None
+
+
+def _has_values(cells: dict[str, Cell | None]) -> bool:
+    return any(not _blank(c) for k, c in cells.items() if k not in ("level1", "level2"))
+
+
+def _own_level3(cells: dict[str, Cell | None]) -> bool:
+    l3 = cells.get("level3")
+    return not _blank(l3) and all(l3 is not cells.get(k) for k in ("level1", "level2"))
+
+
+def _texts(cells: dict[str, Cell | None]) -> str:
+    return " | ".join(dict.fromkeys(clean_text(c.text) for c in cells.values() if c is not None and not _blank(c)))
+
+
+def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extraction) -> None:
+    columns, rows = _table_rows(sheet, spec)
+    mend_page_breaks(rows, ("level1", "level2"))
+    walk = _Indicators({c.spec.name: c.spec.type for c in columns}, template, ex)
+    for row, cells in rows:
+        l3 = cells.get("level3")
+        own_l3 = _own_level3(cells)
+        if own_l3 and l3 is not None and vocabulary().is_template_row(l3.text):
+            ex.flag(f"indicators.row[p{row.page}r{row.index}]", f"values on a blank template row: {_texts(cells)}")
+            continue
+        if own_l3:
+            walk.indicator_row(cells, spec)
+        elif (name := _subtotal_name(row, cells, spec)) is not None:
+            walk.subtotal_row(cells, name)
+        elif _has_values(cells):  # never drop a row silently: it is read by no rule here
+            ex.flag(f"indicators.row[p{row.page}r{row.index}]", f"table row not read as an indicator: {_texts(cells)}")
+    _sum_subtotal_scores(walk.rows, walk.subtotals, ex)
+    ex.rows["indicators"] = walk.rows
+    ex.rows["indicator_subtotals"] = walk.subtotals
+
+
+def _sum_subtotal_scores(rows: list[dict[str, Field]], subtotals: list[dict[str, Field]], ex: Extraction) -> None:
+    """Forms that print the level-1 points in the name (产出指标(50分)) print no subtotal score: it is the
+    sum of the group's scores (raw ``"computed"``), or left out when a score is missing."""
+    for i, sub in enumerate(subtotals):
+        if sub.get("score") is not None and sub["score"].value is not None:
+            continue  # printed in a subtotal row
+        group = [r for r in rows if r.get("level1") is not None and r["level1"].value == sub["level1"].value]
+        group = [r for r in group if any(r.get(k) is not None and r[k].value is not None for k in _SCORES)]
+        scores = [r["score"].value for r in group if "score" in r]  # unscored 其中 sub-rows left out
+        if group and len(scores) == len(group) and all(isinstance(v, Decimal) for v in scores):
+            total = sum((v for v in scores if isinstance(v, Decimal)), Decimal(0))
+            sub["score"] = Field(f"indicator_subtotals[{i}].score", total, "computed", None, None, 1.0, "computed")
+            if any(r.get("level1") is None for r in rows):  # rows of no known group: the sum may miss some
+                ex.flag(f"indicator_subtotals[{i}].score", "computed, but some rows belong to no level-1 group")
+
+
+def _without_points(f: Field) -> Field:
+    """``数量指标(10分)`` → ``数量指标`` (the points are the form's, not the name's)."""
+    text = str(f.value)
+    m = _POINTS.search(text)
+    return f if m is None else Field(f.name, text[: m.start()].strip(), f.raw, f.page, f.bbox, f.confidence, f.source)
+
+
+def _part(cell: Cell, text: str) -> Cell:
+    """A part of a cell's text (the points printed after a group's name) as a cell of its own: the same
+    place, confidence and source (text layer or OCR)."""
+    return replace(cell, row_span=1, col_span=1, text=text, lines=(), hidden="")
+
+
+def _level1_from_column(cell: Cell | None, subtotals: list[dict[str, Field]], ex: Extraction) -> Field | None:
+    """Level-1 name from its own column; a printed ``(50分)`` suffix becomes the subtotal's set score."""
+    if cell is None or not clean_text(cell.text) or vocabulary().is_label(cell.text):
+        return None  # blank, or a vertical 绩效指标 label down the column, not a group name
+    text = clean_text(cell.text)
+    m = _POINTS.search(text)
+    name = text[: m.start()].strip() if m else text
+    if not subtotals or subtotals[-1]["level1"].value != name:
+        j = len(subtotals)
+        sub = {
+            "level1": Field(
+                f"indicator_subtotals[{j}].level1", name, cell.text, cell.page, cell.bbox, cell.confidence, cell.source
+            )
+        }
+        if m:
+            sub["set_score"] = cell_field(
+                f"indicator_subtotals[{j}].set_score",
+                _part(cell, m.group("points")),
+                "number",
+                None,
+                ex,
+            )
+        subtotals.append(sub)
+    return subtotals[-1]["level1"]
+
+
+def read_list(sheet: Sheet, spec: TableSpec, ex: Extraction) -> None:
+    columns, rows = _table_rows(sheet, spec)
+    types = {c.spec.name: c.spec.type for c in columns}
+    items: list[dict[str, Field]] = []
+    for _row, cells in rows:
+        anchor = cells.get(spec.anchor)
+        if anchor is None or not clean_text(anchor.text):
+            continue
+        i = len(items)
+        items.append(
+            {name: cell_field(f"{spec.name}[{i}].{name}", cell, types[name], None, ex) for name, cell in cells.items()}
+        )
+    ex.rows[spec.name] = items
+
+
+def read_tables(sheet: Sheet, template: Template, ex: Extraction) -> None:
+    for name, spec in template.tables.items():
+        if name == "indicators":
+            read_indicators(sheet, spec, template, ex)
+        else:
+            read_list(sheet, spec, ex)

@@ -1,0 +1,207 @@
+"""Blocks of row labels × column labels — a form's funds block (项目资金, 年度预算申请, 预算执行情况):
+each value goes to ``<path>.<row>.<column>``, e.g. ``funds.rows.fiscal_appropriation.executed``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex
+
+from extract.forms.extraction import Extraction, cell_field
+from extract.forms.sheet import Sheet, label_matches, label_one_edit
+from extract.forms.templates import MatrixSpec, norm
+from extract.forms.values import clean_text
+from extract.forms.vocabulary import vocabulary
+from extract.model import Cell, Field
+
+_PARTS_PREFIX = regex.compile(r"^(?:其中|含)[:：]?")
+HEADER_SEARCH_ROWS = 8
+BODY_SEARCH_ROWS = 12
+
+
+def _across(
+    sheet: Sheet, labels: dict[str, tuple[str, ...]], start: int, strip: bool, need: int = 2
+) -> tuple[int, dict[str, float], list[Cell]] | None:
+    """The first row from ``start`` holding at least ``need`` of ``labels`` (by name): its index, each
+    found name's x-centre, and the label cells."""
+    for i in range(start, min(start + HEADER_SEARCH_ROWS, len(sheet.rows))):
+        row = sheet.rows[i]
+        xs: dict[str, float] = {}
+        heads: list[Cell] = []
+        for name, options in labels.items():
+            for c in row.cells:
+                if c.text and label_matches(_row_label(c) if strip else c.text, options):
+                    xs[name] = (c.bbox[0] + c.bbox[2]) / 2
+                    heads.append(c)
+                    break
+        if len(xs) >= min(need, len(labels)):
+            return i, xs, heads
+    return None
+
+
+def _labels_down(sheet: Sheet, labels: dict[str, tuple[str, ...]], first: int, left_of: float) -> int:
+    """How many of ``labels`` head rows from ``first`` on, in cells left of ``left_of``."""
+    found: set[str] = set()
+    for row in sheet.rows[first : first + BODY_SEARCH_ROWS]:
+        for c in row.cells:
+            if row.starts(c) and c.text and c.bbox[2] <= left_of:
+                found.update(n for n, options in labels.items() if label_matches(c.text, options))
+    return len(found)
+
+
+def _row_label(cell: Cell) -> str:
+    return str(_PARTS_PREFIX.sub("", norm(cell.text)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """Where a block was found: its label cell, its header row, the across labels' x-centres."""
+
+    anchor: Cell | None
+    header_row: int
+    xs: dict[str, float]
+    heads: list[Cell]
+    transposed: bool
+
+
+def _locate(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> _Block | None:
+    """The block as printed (rows down, columns across) or transposed (its rows printed across, its
+    columns down the side); a block the form must print and does not is flagged."""
+    start, anchor = 0, None
+    if spec.anchor:
+        hit = sheet.find(spec.anchor)
+        if hit is None:
+            if not spec.optional:
+                ex.flag(spec.path, "block label not found")
+            return None
+        start, anchor = hit
+    columns = {c.name: c.labels for c in spec.columns}
+    head = _across(sheet, columns, start, strip=False)
+    if head is not None:
+        return _Block(anchor, *head, transposed=False)
+    head = _across(sheet, spec.rows, start, strip=True, need=1)
+    if head is not None and _labels_down(sheet, columns, head[0], min(head[1].values())) >= 2:
+        return _Block(anchor, *head, transposed=True)
+    ex.flag(spec.path, "block header not found")
+    return None
+
+
+def _note_units(spec: MatrixSpec, ex: Extraction, block: _Block) -> None:
+    """The labels that may state the block's unit: its own label and its amount columns' headers."""
+    unit_path = spec.path.rsplit(".", 1)[0] + ".unit"
+    money = [c.labels for c in spec.columns if c.type == "money"]
+    heads = [h for h in block.heads if block.transposed or any(label_matches(h.text, m) for m in money)]
+    for label in [block.anchor, *heads] if block.anchor is not None else heads:
+        ex.note_unit(unit_path, label, spec.unit)
+    ex.note_unit(unit_path, None, spec.unit)
+
+
+def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
+    """Each labelled row (or, transposed, column) of the block to ``<path>.<row>.<column>``."""
+    if not spec.optional:
+        ex.declared.update(f"{spec.path}.{r}.{c.name}" for r in spec.rows for c in spec.columns)
+    block = _locate(sheet, spec, ex)
+    if block is None:
+        return
+    ex.declared.update(f"{spec.path}.{r}.{c.name}" for r in spec.rows for c in spec.columns)
+    _note_units(spec, ex, block)
+    found = _read_body(sheet, spec, ex, block)
+    if not block.transposed:
+        _other_rows(sheet, spec, ex, block.header_row, block.xs, min(block.xs.values()))
+    for name in spec.rows:
+        if name not in (block.xs if block.transposed else found) and not spec.optional:
+            ex.flag(f"{spec.path}.{name}", "row label not found")
+
+
+def _read_body(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block) -> set[str]:
+    down = {c.name: c.labels for c in spec.columns} if block.transposed else spec.rows
+    left_edge = min(block.xs.values())
+    found: set[str] = set()
+    for i in range(block.header_row, min(block.header_row + BODY_SEARCH_ROWS, len(sheet.rows))):
+        row = sheet.rows[i]
+        for c in row.cells:
+            if not (row.starts(c) and c.text and c.bbox[2] <= left_edge):
+                continue
+            text = c.text if block.transposed else _row_label(c)
+            name = next((n for n, labels in down.items() if n not in found and label_matches(text, labels)), None)
+            if name is None and c.source == "ocr":  # a character misread: the one label it is near
+                near = [n for n, labels in down.items() if n not in found and label_one_edit(text, labels, 4)]
+                name = near[0] if len(near) == 1 else None
+            if name is None:
+                continue
+            found.add(name)
+            # a label merged down beside the header (年度资金总额 over two rows) has its values below
+            values = sheet.rows[i + 1] if i == block.header_row and i + 1 < len(sheet.rows) else row
+            for other, x in block.xs.items():
+                row_name, col_name = (other, name) if block.transposed else (name, other)
+                _put(spec, ex, row_name, col_name, values.at(x))
+            if not block.transposed:
+                for col in spec.columns:
+                    if col.name not in block.xs:
+                        _put(spec, ex, name, col.name, None)
+    return found
+
+
+_NUMBER = regex.compile(r"\d")
+
+
+def _other_rows(
+    sheet: Sheet, spec: MatrixSpec, ex: Extraction, header_row: int, xs: dict[str, float], left: float
+) -> None:
+    """Rows of the block whose label is no known row (中央补助, 其中：…县级资金): kept with their label under
+    ``<section>.other_rows``, never dropped. The block ends at the first row with neither a known label
+    nor a number under its columns."""
+    if not spec.path.endswith(".rows"):
+        return
+    base = spec.path.removesuffix(".rows") + ".other_rows"
+    out: list[dict[str, Field]] = []
+    for i in range(header_row + 1, min(header_row + BODY_SEARCH_ROWS, len(sheet.rows))):
+        row = sheet.rows[i]
+        labels = [c for c in row.cells if c.bbox[2] <= left and clean_text(c.text) and row.starts(c)]
+        values = {name: row.at(x) for name, x in xs.items()}
+        numbers = [c for c in values.values() if c is not None and _NUMBER.search(c.text or "")]
+        known = any(
+            label_matches(_row_label(c), lbs) or (c.source == "ocr" and label_one_edit(_row_label(c), lbs, 4))
+            for c in labels
+            for lbs in spec.rows.values()
+        )
+        if not numbers and not known:
+            break
+        if known or not numbers or not labels or len({id(c) for c in numbers}) < len(numbers):
+            continue
+        label = labels[-1]  # the innermost label cell (a block label may be merged down the left)
+        if vocabulary().is_label(label.text) or any(label_matches(label.text, c.labels) for c in spec.columns):
+            continue
+        k = len(out)
+        item = {
+            "label": Field(
+                f"{base}[{k}].label",
+                clean_text(label.text),
+                label.text,
+                label.page,
+                label.bbox,
+                label.confidence,
+                label.source,
+            )
+        }
+        for col in spec.columns:
+            cell = values.get(col.name)
+            unit = "%" if col.type == "percent" else None
+            item[col.name] = cell_field(f"{base}[{k}].{col.name}", cell, col.type, unit, ex)
+        out.append(item)
+    if out:
+        ex.rows[base] = out
+
+
+def _put(spec: MatrixSpec, ex: Extraction, row: str, column: str, cell: Cell | None) -> None:
+    col = next(c for c in spec.columns if c.name == column)
+    path = f"{spec.path}.{row}.{column}"
+    unit = "%" if col.type == "percent" else None
+    f = cell_field(path, cell, col.type, unit, ex)
+    ex.put(f, cell if spec.expected(row, column) else None, gap=spec.expected(row, column))
+
+
+def read_matrices(sheet: Sheet, specs: Sequence[MatrixSpec], ex: Extraction) -> None:
+    for spec in specs:
+        read_matrix(sheet, spec, ex)

@@ -1,0 +1,173 @@
+"""Names of merged cells that a page break cuts (fields stage, indicator tables).
+
+A level name merged down over rows is drawn once, centred on the whole merged range: the page holding
+the range's middle shows it, the other part of the cell is blank — or, for a wrapped name, each page
+shows the lines that fall on it (服务对 | 象满意度指标, 产出指标 | (50分)). Here every part gets the whole
+name, so that rows on either page belong to their group. Where the text is drawn tells how far its
+range runs past the page, which decides between two named neighbours of a blank part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import regex
+
+from extract.forms.sheet import Row
+from extract.forms.values import clean_text
+from extract.forms.vocabulary import vocabulary
+from extract.model import Cell
+
+Rows = list[tuple[Row, dict[str, Cell | None]]]
+_POINTS = regex.compile(r"^[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
+INNER = {"level1": "level2", "level2": "level3"}  # the column a name merged across would cover next
+
+
+def _blank(cell: Cell | None) -> bool:
+    return cell is None or not clean_text(cell.text)
+
+
+class _Runs:
+    """The runs of one name column: consecutive rows sharing one (merged) cell."""
+
+    def __init__(self, rows: Rows, name: str) -> None:
+        self.rows, self.name = rows, name
+        self.runs: list[tuple[int, int, Cell | None]] = []  # (first row, last row, cell)
+        for k, (_row, cells) in enumerate(rows):
+            cell = cells.get(name)
+            if self.runs and cell is not None and self.runs[-1][2] is cell:
+                self.runs[-1] = (self.runs[-1][0], k, cell)
+            else:
+                self.runs.append((k, k, cell))
+
+    def joinable(self, a: int, b: int) -> bool:
+        """Runs ``a`` and ``b`` (a above b) may be the two parts of one cell: they meet at a page break,
+        and neither is a name merged across into the next column (a subtotal row, a group of its own)."""
+        (a0, a1, up), (b0, b1, down) = self.runs[a], self.runs[b]
+        if up is None or down is None or self.rows[a1][0].page == self.rows[b0][0].page:
+            return False
+        inner = INNER.get(self.name, "level3")
+        rows = (*range(a0, a1 + 1), *range(b0, b1 + 1))
+        return not any(self.rows[k][1].get(self.name) is self.rows[k][1].get(inner) for k in rows)
+
+    def height(self, r: int) -> float:
+        cell = self.runs[r][2]
+        return 0.0 if cell is None else cell.bbox[3] - cell.bbox[1]
+
+    def name_runs(self, first: int, last: int, text: str) -> None:
+        for r in range(first, last + 1):
+            cell = self.runs[r][2]
+            if cell is None:
+                continue
+            named = replace(cell, text=text, hidden="")
+            for k in range(self.runs[r][0], self.runs[r][1] + 1):
+                self.rows[k][1][self.name] = named
+
+    def join_wrapped(self) -> None:
+        """A wrapped name cut in two (服务对 | 象满意度指标, 产出指标 | (50分)) becomes one name; so does a
+        name whose last line the page break clips (效益指 with 标(30分) hidden), where the next part is blank."""
+        for j in range(len(self.runs) - 1):
+            cell, nxt = self.runs[j][2], self.runs[j + 1][2]
+            if cell is not None and nxt is not None and cell.hidden and _blank(nxt) and self.joinable(j, j + 1):
+                self.name_runs(j, j, clean_text(cell.text) + clean_text(cell.hidden))
+                continue
+            if cell is None or nxt is None or _blank(cell) or _blank(nxt) or not self.joinable(j, j + 1):
+                continue
+            shown, rest, below = clean_text(cell.text), clean_text(cell.hidden), clean_text(nxt.text)
+            whole = shown + below if below.startswith(rest) else shown + rest
+            one_name = bool(rest) and whole.endswith(below)
+            if not one_name and (_POINTS.match(below) or vocabulary().is_group_name(shown + below)):
+                whole, one_name = shown + below, not vocabulary().is_group_name(below)
+            if one_name:
+                self.name_runs(j, j + 1, whole)
+
+    def chains(self) -> list[tuple[int, int]]:
+        """Maximal sequences of blank parts, each part the next page's continuation of the one before."""
+        out: list[tuple[int, int]] = []
+        j = 0
+        while j < len(self.runs):
+            if self.runs[j][2] is None or not _blank(self.runs[j][2]):
+                j += 1
+                continue
+            last = j
+            while last + 1 < len(self.runs) and _blank(self.runs[last + 1][2]) and self.joinable(last, last + 1):
+                last += 1
+            out.append((j, last))
+            j = last + 1
+        return out
+
+    def _d(self, r: int) -> float | None:
+        """B − A for the named part ``r``: its centred text sits (h + B − A) / 2 below its top, where A
+        and B are the heights of the blank parts of its merged cell above and below it."""
+        cell = self.runs[r][2]
+        if cell is None or not cell.lines:
+            return None
+        mid = (min(ln.bbox[1] for ln in cell.lines) + max(ln.bbox[3] for ln in cell.lines)) / 2
+        return 2 * (mid - cell.bbox[1]) - (cell.bbox[3] - cell.bbox[1])
+
+    def fill_blanks(self) -> None:
+        """Blank parts join the named part of their merged cell. A centred name is drawn at the middle of
+        the whole merged range, so each named part tells B − A. Every chain of blank parts between two
+        named parts is split between them (some parts to the one above, the rest to the one below) so as
+        to explain where both are drawn; a split that explains neither names nothing. A chain with one
+        named neighbour is that name's."""
+        chains = []  # (first, last, named part above or None, named part below or None)
+        for first, last in self.chains():
+            up = (
+                first - 1
+                if first > 0 and not _blank(self.runs[first - 1][2]) and self.joinable(first - 1, first)
+                else None
+            )
+            down = (
+                last + 1
+                if last + 1 < len(self.runs) and not _blank(self.runs[last + 1][2]) and self.joinable(last, last + 1)
+                else None
+            )
+            if up is not None or down is not None:
+                chains.append((first, last, up, down))
+        splits = [(last - first + 1 if down is None else 0) for first, last, up, down in chains]
+        for _ in range(3):  # coordinate descent: each chain's split, the others held
+            for c, (first, last, up, down) in enumerate(chains):
+                options = range(last - first + 2) if up is not None and down is not None else [splits[c]]
+                splits[c] = min(options, key=lambda s, c=c: self._error(chains, [*splits[:c], s, *splits[c + 1 :]]))
+        sizes = self._sizes(chains, splits)
+        for (first, last, up, down), s in zip(chains, splits, strict=True):
+            for owner, lo, hi in ((up, first, first + s - 1), (down, first + s, last)):
+                if owner is None or lo > hi:
+                    continue
+                d = self._d(owner)
+                a, b = sizes.get(owner, (0.0, 0.0))
+                h = self.height(owner)
+                two = up is not None and down is not None
+                if two and d is not None and abs(b - a - d) > max(3.0, 0.1 * (h + a + b)):
+                    continue  # between two names, and where this one is drawn does not fit: leave unnamed
+                self.name_runs(lo, hi, self.runs[owner][2].text)  # type: ignore[union-attr]
+
+    def _sizes(
+        self, chains: list[tuple[int, int, int | None, int | None]], splits: list[int]
+    ) -> dict[int, tuple[float, float]]:
+        """Per named part: the heights (A above, B below) of the blank parts a split gives it."""
+        sizes: dict[int, list[float]] = {}
+        for (first, last, up, down), s in zip(chains, splits, strict=True):
+            if up is not None:
+                sizes.setdefault(up, [0.0, 0.0])[1] += sum(self.height(k) for k in range(first, first + s))
+            if down is not None:
+                sizes.setdefault(down, [0.0, 0.0])[0] += sum(self.height(k) for k in range(first + s, last + 1))
+        return {r: (a, b) for r, (a, b) in sizes.items()}
+
+    def _error(self, chains: list[tuple[int, int, int | None, int | None]], splits: list[int]) -> float:
+        total = 0.0
+        for r, (a, b) in self._sizes(chains, splits).items():
+            d = self._d(r)
+            total += 0.0 if d is None else abs(b - a - d)
+        return total
+
+
+def mend_page_breaks(rows: Rows, names: Sequence[str]) -> None:
+    """Give every part of a merged name cut by a page break the whole name (in place)."""
+    for name in names:
+        runs = _Runs(rows, name)
+        runs.join_wrapped()
+        runs = _Runs(rows, name)
+        runs.fill_blanks()

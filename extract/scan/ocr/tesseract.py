@@ -1,0 +1,102 @@
+"""Tesseract (``chi_sim+eng`` from Debian's tesseract-ocr-chi-sim), one thread per process
+(OMP_THREAD_LIMIT=1: its own threading ran 12× slower on 2 cores). Line crops are read with
+page-segmentation mode 7 (one text line), all crops of a page in one tesseract process per core (a list
+file; the language model loads once), numeric crops with a digit whitelist."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from extract.errors import OcrError
+from extract.scan.ocr.base import OcrLine, PixelBox
+
+LANG = "chi_sim+eng"
+NUMERIC = ["-c", "tessedit_char_whitelist=0123456789.,-%"]
+PAD = 10
+
+
+class TesseractEngine:
+    name = "tesseract"
+
+    def available(self) -> str | None:
+        if shutil.which("tesseract") is None:
+            return "the tesseract program is missing (apt-get install tesseract-ocr tesseract-ocr-chi-sim)"
+        out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, check=False)
+        if not {"chi_sim", "eng"} <= set(out.stdout.split()):
+            return "tesseract's chi_sim data is missing (apt-get install tesseract-ocr-chi-sim)"
+        return None
+
+    def detect(self, gray: Any) -> list[PixelBox] | None:
+        return None  # no line detector of its own: the scan stage finds lines from the ink (scan.inklines)
+
+    def read(self, gray: Any, boxes: Sequence[PixelBox], numeric: bool = False) -> list[OcrLine]:
+        if not boxes:
+            return []
+        workers = max(1, min(os.cpu_count() or 1, 4, len(boxes) // 8 or 1))
+        chunks = [list(range(k, len(boxes), workers)) for k in range(workers)]
+        results: dict[int, OcrLine] = {}
+        with tempfile.TemporaryDirectory(prefix="extract-tess-") as tmp, ThreadPoolExecutor(workers) as pool:
+            jobs = [
+                pool.submit(self._run, gray, boxes, idx, Path(tmp) / f"c{k}", numeric) for k, idx in enumerate(chunks)
+            ]
+            for job in jobs:
+                results.update(job.result())
+        return [results[i] for i in range(len(boxes))]
+
+    def _run(
+        self, gray: Any, boxes: Sequence[PixelBox], idx: list[int], folder: Path, numeric: bool
+    ) -> dict[int, OcrLine]:
+        import cv2
+
+        folder.mkdir()
+        names = []
+        for i in idx:
+            x0, y0, x1, y1 = boxes[i]
+            crop = gray[max(y0, 0) : y1, max(x0, 0) : x1]
+            crop = cv2.copyMakeBorder(crop, PAD, PAD, PAD, PAD, cv2.BORDER_CONSTANT, value=255)
+            name = folder / f"{i:05d}.png"
+            cv2.imwrite(str(name), crop)
+            names.append(str(name))
+        listing = folder / "list.txt"
+        listing.write_text("\n".join(names) + "\n", encoding="utf-8")
+        cmd = [
+            "tesseract",
+            str(listing),
+            "stdout",
+            "-l",
+            "eng" if numeric else LANG,
+            "--psm",
+            "7",
+            *(NUMERIC if numeric else []),
+            "tsv",
+        ]
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+        if done.returncode != 0:
+            raise OcrError(f"tesseract failed: {done.stderr.strip()[:200]}")
+        return _parse_tsv(done.stdout, idx, boxes)
+
+
+def _parse_tsv(tsv: str, idx: list[int], boxes: Sequence[PixelBox]) -> dict[int, OcrLine]:
+    words: dict[int, list[tuple[str, float]]] = {k: [] for k in range(len(idx))}
+    for line in tsv.splitlines()[1:]:
+        cols = line.split("\t")
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+            continue
+        page = int(cols[1]) - 1
+        if page in words:
+            words[page].append((cols[11].strip(), float(cols[10])))
+    out = {}
+    for k, i in enumerate(idx):
+        found = words.get(k, [])
+        text = "".join(t for t, _ in found)
+        conf = min((c for _, c in found), default=0.0) / 100
+        out[i] = OcrLine(text, boxes[i], max(conf, 0.0))
+    return out

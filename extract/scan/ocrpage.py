@@ -1,0 +1,308 @@
+"""Scanned pages: prepare the image, find the ruled grid, read each piece of text inside its cell, and
+hand the same cell boxes and text lines to the grid stage the text layer uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from extract.grid import build_grid
+from extract.model import BBox, Grid, PageContent, TextLine
+from extract.scan.imagegrid import cell_boxes
+from extract.scan.ocr import get_engine
+from extract.scan.ocr.base import OcrEngine, OcrLine, PixelBox
+from extract.scan.prep import Prepared, level, mirrored, upside_down
+from extract.settings import OcrSettings
+
+MIN_PIECE_PX = 8  # narrower pieces of a text box (after splitting at cell borders) are ruling residue
+INSET_PX = 4  # keep crops this far inside the cell borders
+MIN_GLYPH_PT = 2.0  # ink in a cell no taller than this is no text (the smallest print is about 6 pt)
+
+
+def _split(box: PixelBox, cells: list[PixelBox]) -> list[PixelBox]:
+    """A detected text box cut at the borders of the cells it runs across, each piece inside one cell."""
+    x0, y0, x1, y1 = box
+    cy = (y0 + y1) / 2
+    pieces = []
+    for cx0, cy0, cx1, cy1 in cells:
+        if not (cy0 <= cy <= cy1) or cx1 <= x0 or x1 <= cx0:
+            continue
+        px0, px1 = max(x0, cx0 + INSET_PX), min(x1, cx1 - INSET_PX)
+        py0, py1 = max(y0, cy0 + INSET_PX), min(y1, cy1 - INSET_PX)
+        if px1 - px0 >= MIN_PIECE_PX and py1 - py0 >= MIN_PIECE_PX:
+            pieces.append((px0, py0, px1, py1))
+    return pieces if pieces else ([box] if not any(_inside(box, c) for c in cells) else [])
+
+
+def _inside(box: PixelBox, cell: PixelBox) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return cell[0] <= cx <= cell[2] and cell[1] <= cy <= cell[3]
+
+
+def _ink_box(gray: Any, cell: PixelBox, min_height: float) -> PixelBox | None:
+    """The bounding box of the ink inside a cell (borders excluded), if there is any as tall as a glyph
+    (a thinner strip is what is left of a ruling, or a dash placeholder: nothing to read)."""
+    x0, y0, x1, y1 = (cell[0] + INSET_PX, cell[1] + INSET_PX, cell[2] - INSET_PX, cell[3] - INSET_PX)
+    if x1 - x0 < MIN_PIECE_PX or y1 - y0 < MIN_PIECE_PX:
+        return None
+    ink = gray[y0:y1, x0:x1] < 128
+    if ink.sum() < 12:
+        return None
+    ys, xs = np.nonzero(ink)
+    if ys.max() - ys.min() + 1 < min_height:
+        return None
+    return (x0 + int(xs.min()) - 2, y0 + int(ys.min()) - 2, x0 + int(xs.max()) + 3, y0 + int(ys.max()) + 3)
+
+
+def text_pieces(gray: Any, detected: list[PixelBox], cells: list[PixelBox], scale: float) -> list[PixelBox]:
+    """Line crops to read: detected boxes split at cell borders, plus the ink of any cell the detector
+    missed (single digits in narrow cells are easy to miss)."""
+    pieces = [p for box in detected for p in _split(box, cells)]
+    for cell in cells:
+        if not any(_inside(p, cell) for p in pieces):
+            ink = _ink_box(gray, cell, MIN_GLYPH_PT * scale)
+            if ink is not None:
+                pieces.append(ink)
+    return pieces
+
+
+STACK_RATIO = 3.0  # a cell this many times taller than wide may hold a name stacked one glyph per line
+
+
+def _in_any(piece: PixelBox, cells: dict[PixelBox, Any]) -> bool:
+    return any(_inside(piece, c) for c in cells)
+
+
+def stacked_glyphs(gray: Any, cell: PixelBox) -> Any | None:
+    """A tall narrow cell whose ink is a column of glyphs (a level-1 name printed one character per line,
+    产/出/指/标): the glyphs laid side by side as one line image, for a recogniser that reads lines
+    left to right. ``None`` for any other cell (one glyph run: a number, a word)."""
+    x0, y0, x1, y1 = (cell[0] + INSET_PX, cell[1] + INSET_PX, cell[2] - INSET_PX, cell[3] - INSET_PX)
+    if x1 - x0 < MIN_PIECE_PX or (y1 - y0) < STACK_RATIO * (x1 - x0):
+        return None
+    ink = gray[y0:y1, x0:x1] < 128
+    cols = np.flatnonzero(ink.sum(axis=0) >= 2)
+    if len(cols) == 0:
+        return None
+    xa, xb = int(cols[0]), int(cols[-1]) + 1
+    glyph = max(xb - xa, 8)  # a glyph is about as tall as the column is wide
+    rows = ink[:, xa:xb].sum(axis=1) >= 1
+    runs: list[list[int]] = []
+    y = 0
+    while y < len(rows):
+        if rows[y]:
+            start = y
+            while y < len(rows) and rows[y]:
+                y += 1
+            if runs and start - runs[-1][1] <= glyph // 6 and y - runs[-1][0] <= 1.25 * glyph:
+                runs[-1][1] = y  # parts of one glyph (土 over 口) separated by a thin gap
+            else:
+                runs.append([start, y])
+        y += 1
+    runs = [r for r in runs if r[1] - r[0] >= 3]
+    if len(runs) < 2 or any(r[1] - r[0] > 1.6 * glyph for r in runs):
+        return None  # one run, or runs taller than a glyph: not a column of single glyphs
+    height = max(r[1] - r[0] for r in runs) + 8
+    tiles = []
+    for r0, r1 in runs:
+        tile = np.full((height, xb - xa + 8), 255, np.uint8)
+        top = (height - (r1 - r0)) // 2
+        tile[top : top + r1 - r0, 4 : 4 + xb - xa] = gray[y0 + r0 : y0 + r1, x0 + xa : x0 + xb]
+        tiles.append(tile)
+    return np.ascontiguousarray(np.hstack(tiles))
+
+
+SPECK_CONFIDENCE = 0.3  # one or two glyphs, no digit, read this unsurely: a speck or a seal's trace
+
+
+def _speck(line: OcrLine) -> bool:
+    """A mark read as a glyph or two with next to no confidence (福 at 0.04 where a seal's ring crosses an empty
+    cell): no text. It would give an empty cell a value — a subtotal row an indicator's name. Digits are kept:
+    an unsure number is reread and flagged, never dropped."""
+    text = tidy(line.text)
+    if text in RELATION_SIGNS:  # a 指标性质 cell's one sign, read unsure: kept (the field stage flags it)
+        return False
+    return line.confidence < SPECK_CONFIDENCE and len(text) <= 2 and not any(ch.isdigit() for ch in text)
+
+
+def tidy(text: str) -> str:
+    """OCR text without a stray mark before a line's first character (a speck read as ``。``). The
+    width of punctuation (``,`` or ``，``) is as the engine read it: forms print both."""
+    return text.strip().lstrip("。，、.·'`").strip()
+
+
+CHEVRONS = {">": ">", "＞": ">", "》": ">", "≥": ">", "≧": ">", "<": "<", "＜": "<", "《": "<", "≤": "<", "≦": "<"}
+RELATION_SIGNS = frozenset("=≥≤><＝")
+BAR_THICKER = 1.6  # ink under a chevron's apex this many times that above it: the lower arm has a bar
+
+
+def _first_glyph(ink: Any) -> Any | None:
+    """The ink of a line crop's first glyph: from its first inked column to the first gap of two empty
+    columns (at most as wide as the line is tall), trimmed to its rows."""
+    cols = ink.any(axis=0)
+    first = np.flatnonzero(cols)
+    if not len(first):
+        return None
+    x0 = int(first[0])
+    x1 = min(x0 + ink.shape[0], ink.shape[1])
+    x = x0
+    while x < x1 and (cols[x] or (x + 1 < x1 and cols[x + 1])):
+        x += 1
+    glyph = ink[:, x0:x]
+    rows = np.flatnonzero(glyph.any(axis=1))
+    return glyph[rows[0] : rows[-1] + 1] if len(rows) and glyph.shape[1] >= 4 else None
+
+
+def _glyph_in(gray: Any, box: PixelBox) -> Any | None:
+    """The first glyph of a line's crop (Otsu's ink), if it is tall enough to tell its strokes apart."""
+    import cv2
+
+    x0, y0, x1, y1 = box
+    crop = gray[max(y0, 0) : y1, max(x0, 0) : x1]
+    if crop.size == 0 or crop.shape[0] < 8:
+        return None
+    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    glyph = _first_glyph(ink.astype(bool))
+    return glyph if glyph is not None and glyph.shape[0] >= 6 else None
+
+
+def _runs(column: Any) -> int:
+    """Separate runs of ink down a column."""
+    return int(np.count_nonzero(np.diff(column.astype(np.int8)) == 1) + int(column[0]))
+
+
+BARS_READ = frozenset("二三一=＝")  # what a recogniser makes of a lone glyph of horizontal strokes
+
+
+def _chevron(glyph: Any) -> str | None:
+    """'>' or '<' when a lone glyph is a chevron (its rows' ink moves across and back, few rows run the
+    glyph's width), None when it is bars (= read as 二) or anything else."""
+    w = glyph.shape[1]
+    rows = [np.flatnonzero(r) for r in glyph]
+    inked = [(r[0], r[-1]) for r in rows if len(r)]
+    if len(inked) < 6 or w < 4:
+        return None
+    full = sum(1 for a, b in inked if b - a + 1 >= 0.75 * w) / len(inked)
+    if full > 0.3:
+        return None
+    centre = [(a + b) / 2 for a, b in inked]
+    third = max(1, len(centre) // 3)
+    ends = (np.mean(centre[:third]) + np.mean(centre[-third:])) / 2
+    middle = float(np.mean(centre[third:-third] or centre))
+    if abs(middle - ends) < 0.25 * w:
+        return None
+    return ">" if middle > ends else "<"
+
+
+def relation_sign(gray: Any, line: OcrLine) -> OcrLine:
+    """A line that starts with a chevron as read (>, ≥, 》, ＜ …) gets the sign its glyph shows: ≥ or ≤ when a
+    bar runs under the chevron (upright or slanted with the lower arm, as CJK fonts draw it: a column down
+    the lower half of the glyph crosses the arm and the bar), > or < when it crosses the arm alone. The
+    recogniser reads ≥ as > or 》 on most scans (a target '≥6.8万人' came out '>6.8万人': another promise)."""
+    text = line.text.strip()
+    x0, y0, x1, y1 = line.box
+    if text in BARS_READ and x1 - x0 <= 2.5 * (y1 - y0):  # a lone glyph read as bars: maybe a chevron
+        glyph = _glyph_in(gray, line.box)
+        turn = _chevron(glyph) if glyph is not None else None
+        return line if turn is None else relation_sign(gray, OcrLine(turn, line.box, line.confidence))
+    if not text or text[0] not in CHEVRONS:
+        return line
+    glyph = _glyph_in(gray, line.box)
+    if glyph is None:
+        return line
+    h, w = glyph.shape
+    upper, lower = glyph[: h // 2], glyph[h // 2 :]
+    direction = CHEVRONS[text[0]]
+    # the arms' open ends, away from the apex (where the arms meet, thick either way)
+    lo, hi = (0.5, 0.85) if direction == "<" else (0.15, 0.5)
+    middle = range(int(w * lo), max(int(w * hi), int(w * lo) + 1))
+    crossings = float(np.median([_runs(lower[:, x]) for x in middle]))
+    # blurred together, arm and bar are one stroke twice as thick as the upper arm
+    thicker = float(lower[:, middle.start : middle.stop].sum()) / max(
+        float(upper[:, middle.start : middle.stop].sum()), 1.0
+    )
+    barred = crossings >= 2 or thicker >= BAR_THICKER
+    if text[0] in "≥≤≧≦" and not barred:
+        return line  # the engine saw a bar the ink does not show clearly: keep its reading
+    sign = {">": "≥", "<": "≤"}[direction] if barred else direction
+    return OcrLine(sign + text[1:], line.box, line.confidence)
+
+
+STROKES_READ = frozenset("1lI|丨")  # what a recogniser makes of a lone upright or slanted stroke
+SLANT = 0.25  # a stroke whose centre moves across by this share of its height is slanted: a slash
+
+
+def slash(gray: Any, line: OcrLine) -> OcrLine:
+    """A lone stroke read as 1 (or l, |) that is slanted is the '/' forms print in a cell with no value;
+    read as '1' on 1-bit scans, it became a score of 1 where the form has none. The centre of the stroke's
+    ink row by row, fitted to a line: a 1 stands upright (its flag is short), a slash leans."""
+    text = line.text.strip()
+    x0, y0, x1, y1 = line.box
+    if text not in STROKES_READ or x1 - x0 > 1.5 * (y1 - y0):
+        return line
+    glyph = _glyph_in(gray, line.box)
+    if glyph is None or glyph.shape[0] < 8:
+        return line
+    rows = [(y, float(np.flatnonzero(r).mean())) for y, r in enumerate(glyph) if r.any()]
+    ys = np.array([y for y, _ in rows], dtype=float)
+    xs = np.array([x for _, x in rows])
+    tilt = float(np.polyfit(ys, xs, 1)[0])  # columns per row: < 0 leans like '/'
+    return OcrLine("/", line.box, line.confidence) if tilt <= -SLANT else line
+
+
+def _read(prepared: Prepared, detected: list[PixelBox], settings: OcrSettings, engine: OcrEngine) -> _Read:
+    """The grid's cells and the text in them, read on a prepared page."""
+    scale = prepared.scale
+    boxes: list[BBox] = cell_boxes(prepared.gray, scale, settings.grid)
+    cells_px = [(int(b[0] * scale), int(b[1] * scale), int(b[2] * scale), int(b[3] * scale)) for b in boxes]
+    stacked = {c: img for c in cells_px if (img := stacked_glyphs(prepared.gray, c)) is not None}
+    pieces = [p for p in text_pieces(prepared.gray, detected, cells_px, scale) if not _in_any(p, stacked)]
+    lines = [slash(prepared.gray, relation_sign(prepared.gray, ln)) for ln in engine.read(prepared.gray, pieces)]
+    return _Read(boxes, lines, stacked)
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    cells: list[BBox]  # points
+    lines: list[OcrLine]  # pixels
+    stacked: dict[PixelBox, Any]  # tall cells holding a name stacked one glyph per line: their line image
+
+
+def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageContent:
+    """One image page (a pdfium page) → lines, grid and text, like ``pages.read_page`` for text."""
+    engine = get_engine(settings.engine)
+    prepared, detected = level(page, settings.prep, engine)
+    read = _read(prepared, detected, settings, engine)
+    if upside_down(prepared.gray, read.lines, engine):  # read again, the right way up
+        h, w = prepared.gray.shape[:2]
+        prepared = prepared.turned_over()
+        read = _read(prepared, [mirrored(b, w, h) for b in detected], settings, engine)
+    scale = prepared.scale
+    lines = [
+        TextLine(
+            tidy(ln.text),
+            (ln.box[0] / scale, ln.box[1] / scale, ln.box[2] / scale, ln.box[3] / scale),
+            (ln.box[3] - ln.box[1]) / scale * 0.8,
+            ln.confidence,
+        )
+        for ln in read.lines
+        if tidy(ln.text) and not _speck(ln)
+    ]
+    for cell, img in read.stacked.items():  # a name stacked down a tall narrow cell, read as one line
+        (one,) = engine.read(img, [(0, 0, img.shape[1], img.shape[0])])
+        if tidy(one.text):
+            box = (cell[0] / scale, cell[1] / scale, cell[2] / scale, cell[3] / scale)
+            lines.append(TextLine(tidy(one.text), box, (cell[2] - cell[0]) / scale * 0.6, one.confidence))
+    lines.sort(key=lambda ln: (round(ln.bbox[1] / 4), ln.bbox[0]))
+    w, h = prepared.gray.shape[1] / scale, prepared.gray.shape[0] / scale
+    text = "\n".join(ln.text for ln in lines)
+    grids: tuple[Grid, ...] = ()
+    free = lines
+    if read.cells:
+        grid, free = build_grid(number, read.cells, lines, drawn=False)
+        grids = (grid,)
+    return PageContent(
+        number, w, h, "ocr", grids, tuple(free), text, prepared.gray, scale, prepared.page_map(), prepared.rotation
+    )

@@ -1,0 +1,140 @@
+"""Uncertain OCR numbers are read again another way, and an arithmetic-aware repair picks between
+readings only when the form's own arithmetic singles one out.
+
+* A number read by OCR with low confidence, or involved in a failed check, is read again from its cell
+  with the other engine (digits only). Agreeing readings raise its confidence; disagreeing ones are
+  kept as alternatives, listed in ``provenance[path].readings``.
+* When checks fail and exactly one smallest set of alternatives (one field, else two, else three) makes
+  every check pass, those readings are taken: the record keeps the first reading in ``repaired_from`` and
+  the check in ``repair``.
+  Otherwise every field with disagreeing readings goes to ``review``. A form's own inconsistency (both
+  engines read the same digits) has no alternative, so it is reported, never "repaired".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+
+from extract.errors import ExtractError, ValueParseError
+from extract.forms.extraction import Extraction
+from extract.forms.values import parse_number
+from extract.model import Check, Field, PageContent
+from extract.scan.ocr import get_engine
+
+REREAD_BELOW = {"rapidocr": 0.97, "tesseract": 1.01}  # confidence under which a number is read again:
+# tesseract's confidences do not tell right from wrong digits here, so each of its numbers is checked
+INSET = 3
+
+
+def _numeric(ex: Extraction) -> Iterator[Field]:
+    for f in ex.fields.values():
+        if f.source == "ocr" and isinstance(f.value, Decimal):
+            yield f
+    for rows in ex.rows.values():
+        for row in rows:
+            for f in row.values():
+                if f.source == "ocr" and isinstance(f.value, Decimal):
+                    yield f
+
+
+def reread(
+    ex: Extraction, pages: dict[int, PageContent], primary: str, suspects: set[str]
+) -> tuple[Extraction, dict[str, Decimal]]:
+    """Second readings: a new extraction whose numbers carry both readings, and the fields whose readings
+    disagree, with the other reading. ``ex`` is left as it is."""
+    below = REREAD_BELOW.get(primary, 1.01)
+    todo = [f for f in _numeric(ex) if f.confidence < below or f.name in suspects]
+    if not todo:
+        return ex, {}
+    other = "tesseract" if primary == "rapidocr" else "rapidocr"
+    try:
+        engine = get_engine(other)
+    except ExtractError:
+        engine = get_engine(primary)
+    disagree: dict[str, Decimal] = {}
+    changed: list[Field] = []
+    for page_no in sorted({f.page for f in todo if f.page is not None}):
+        page = pages.get(page_no)
+        if page is None or page.image is None:
+            continue
+        fields = [f for f in todo if f.page == page_no and f.bbox is not None]
+        boxes = [
+            tuple(int(v * page.scale) + d for v, d in zip(f.bbox or (), (INSET, INSET, -INSET, -INSET), strict=True))
+            for f in fields
+        ]
+        for f, line in zip(fields, engine.read(page.image, boxes, numeric=True), strict=True):  # type: ignore[arg-type]
+            try:
+                number = parse_number(line.text)
+            except ValueParseError:
+                number = None
+            readings = (f.raw, line.text)
+            if number is not None and number.value == f.value:
+                changed.append(dataclasses.replace(f, confidence=max(f.confidence, line.confidence), readings=readings))
+            else:
+                changed.append(dataclasses.replace(f, readings=readings))
+                if number is not None:
+                    disagree[f.name] = number.value
+    return ex.with_fields(changed), disagree
+
+
+MAX_REPAIRED = 3  # fields whose other readings may be taken together
+MAX_TRIALS = 256  # check runs one repair may cost
+DISAGREE = "OCR readings disagree"
+
+Checker = Callable[[Extraction], list[Check]]
+
+
+def repair(ex: Extraction, alternatives: dict[str, Decimal], run: Checker) -> tuple[Extraction, list[Check]]:
+    """Try the alternative readings alone, then two together, then three: take the smallest set that makes
+    every check pass, only if it is the one set of its size that does (a scan that misread two scores of a
+    level-1 group needs both other readings to add up; two sets that fit are a guess, not taken). Returns a
+    new extraction and its checks; ``ex`` is left as it is."""
+    checks = run(ex)
+    if not any(c.status == "fail" for c in checks):
+        return ex.with_fields([], dict.fromkeys(alternatives, DISAGREE)), checks
+    fields = {f.name: f for f in _numeric(ex)}
+    solutions = _solutions(ex, fields, alternatives, checks, run)
+    if len(solutions) == 1:
+        paths, fixed = solutions[0]
+        reading = (
+            "the other reading makes" if len(paths) == 1 else f"with {len(paths) - 1} more, the other reading makes"
+        )
+        repaired = f"{reading} {', '.join(fixed)} pass"
+        taken = [
+            dataclasses.replace(
+                fields[p], value=alternatives[p], raw=str(alternatives[p]), repaired_from=fields[p].raw, repair=repaired
+            )
+            for p in paths
+        ]
+        out = ex.with_fields(taken, {other: DISAGREE for other in alternatives if other not in paths})
+        return out, run(out)
+    why = DISAGREE + (" (several repairs fit)" if solutions else "")
+    return ex.with_fields([], dict.fromkeys(alternatives, why)), checks
+
+
+def _solutions(
+    ex: Extraction,
+    fields: dict[str, Field],
+    alternatives: dict[str, Decimal],
+    checks: list[Check],
+    run: Checker,
+) -> list[tuple[tuple[str, ...], list[str]]]:
+    """The sets of alternative readings, of the smallest size any exists, that make every check pass, with
+    the checks each fixes. Each set is tried on a new extraction."""
+    solutions: list[tuple[tuple[str, ...], list[str]]] = []
+    sets = (
+        p
+        for size in range(1, min(len(alternatives), MAX_REPAIRED) + 1)
+        for p in itertools.combinations(alternatives, size)
+    )
+    for paths in itertools.islice(sets, MAX_TRIALS):
+        if solutions and len(paths) > len(solutions[0][0]):
+            break
+        trial = run(ex.with_fields([dataclasses.replace(fields[p], value=alternatives[p]) for p in paths]))
+        if not any(c.status == "fail" for c in trial):
+            fixed = [c.id for c, t in zip(checks, trial, strict=True) if c.status == "fail" and t.status == "pass"]
+            solutions.append((paths, fixed))
+    return solutions

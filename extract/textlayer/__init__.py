@@ -1,0 +1,1 @@
+"""Stage 2a — a text page: its characters grouped into the lines of text they print (textlines)."""
