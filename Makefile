@@ -7,11 +7,14 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP  := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
 APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim libgl1 libglib2.0-0
 
-.PHONY: install system-deps test-deps run test test-fast bench check samples samples-deps variants-fixed clean
+.PHONY: install install-run system-deps test-deps run test test-fast bench check samples samples-deps variants-fixed clean
 
+# install: everything the tests, checks and benchmarks need; install-run: only what running the tool needs
 install: system-deps $(STAMP)
+install-run: system-deps $(RUN_STAMP)
 
 # tesseract and its Chinese data, from Debian, only when missing (no network at run time after this)
 system-deps:
@@ -25,9 +28,16 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
-	touch $(STAMP)
+	touch $(STAMP) $(RUN_STAMP)
 
-run: install
+# the runtime alone (no test tools, no pyarrow, no Dask: extras parquet and dask add them)
+$(RUN_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e .
+	touch $(RUN_STAMP)
+
+run: install-run
 	@mkdir -p out
 	$(BIN)/extract run --pretty --csv out samples/*.pdf; code=$$?; \
 		echo "extract exit code $$code (0 clean, 1 some check failed or a field needs review); CSV in out/" >&2; \

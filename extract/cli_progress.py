@@ -96,11 +96,16 @@ class IngestProgress:
             return None
         return (self.weight - self.done_weight) * (now - self.start) / self.done_weight
 
+    def rate(self, now: float) -> float:
+        """Files a minute so far."""
+        return 60 * self.done / (now - self.start) if now > self.start else 0.0
+
     def _status(self, now: float) -> str:
         eta = self.eta(now)
         counts = ", ".join(f"{k} {v}" for k, v in sorted(self.counts.items()))
         left = f"left ~{_clock(eta)}" if eta is not None else "left ?"
-        return f"{self.done}/{self.total} files, {_clock(now - self.start)} elapsed, {left}; {counts}"
+        elapsed = _clock(now - self.start)
+        return f"{self.done}/{self.total} files, {elapsed} elapsed, {self.rate(now):.1f}/min, {left}; {counts}"
 
     def _bar(self, now: float) -> str:
         width = 16
@@ -114,7 +119,7 @@ class IngestProgress:
         if len(current) > 22:
             current = current[:21] + "…"
         text = (
-            f"{bar} {self.done}/{self.total} {_clock(now - self.start)} "
+            f"{bar} {self.done}/{self.total} {_clock(now - self.start)} {self.rate(now):.1f}/min "
             f"ETA {_clock(eta) if eta is not None else '?'} {current}"
         )
         return text[:79].ljust(79)

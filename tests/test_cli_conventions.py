@@ -182,3 +182,44 @@ def test_no_environment_variable_is_set_on_import() -> None:
     env = {k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "[]"
+
+
+class _Terminal:
+    """A stream that says it is a terminal, and keeps what was drawn."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_the_progress_bar_fits_80_columns_and_moves_during_a_long_file() -> None:
+    import time
+
+    from extract.cli_progress import IngestProgress
+    from extract.ingest.ledger import FileResult
+    from extract.ingest.runner import Task
+
+    term = _Terminal()
+    progress = IngestProgress(term)  # type: ignore[arg-type]
+    progress.planned(3, 10.0, 0)
+    progress.finished(FileResult("a" * 64, 1, "ok"), 1.0)  # a cheap file done
+    progress.started(Task("b" * 64, 1, "/archive/a-very-long-scanned-final-accounts-document-2022.pdf", 8.0))
+    time.sleep(1.3)  # a long OCR file: the bar is redrawn meanwhile
+    progress.close()
+    frames = [p[1:] for p in term.parts if p.startswith("\r") and p.strip()]
+    assert len(frames) >= 3
+    assert all(len(f.rstrip("\n")) <= 79 for f in frames)  # never wraps on an 80-column terminal
+    assert "a-very-long-scanned-f…" in frames[-2] and "1/3" in frames[-2]
+    assert len({f.split()[2] for f in frames}) >= 2  # the elapsed time moves with nothing finished
+    # the ETA is weighted: 1 of 10 units done, so about 9 times the time taken so far is left
+    eta = progress.eta(progress.start + 2.0)
+    assert eta is not None and 17.0 < eta < 19.0

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from extract.errors import OutputError
+from extract.errors import MissingDependencyError, OutputError
 from extract.ingest.outputs import sheet_safe, write_set
 from extract.model import Record
 from extract.records.dictionary import Column, tables
@@ -47,6 +47,11 @@ def output_names(fmt: str, table_names: Sequence[str]) -> list[str]:
     """The file names a format writes for these tables (checked before any work)."""
     if fmt not in FORMATS:
         raise OutputError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if fmt == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise MissingDependencyError("--format parquet needs pyarrow: pip install 'extract[parquet]'") from None
     if fmt == "xlsx":
         return ["extract.xlsx"]
     if fmt == "jsonl":
