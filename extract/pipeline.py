@@ -25,6 +25,8 @@ from extract.records.build import build_record
 from extract.schemas import TEMPLATES_DIR
 from extract.settings import DEFAULT_SETTINGS, Settings
 
+log = logging.getLogger(__name__)
+
 
 def templates_for(settings: Settings) -> tuple[Template, ...]:
     from extract.forms.templates import default_templates
@@ -330,6 +332,17 @@ def extract_document(path: str | Path, settings: Settings = DEFAULT_SETTINGS) ->
     """Every form in one PDF, in page order. Raises an ``ExtractError`` naming the file and reason
     when the file cannot be read or holds no form at all."""
     a = analyse(path, settings)
+    read = sorted(a.pages)
+    ocr = [n for n in read if a.pages[n].method == "ocr"]
+    log.info(
+        "%s: %d pages, %d read in full (%d by OCR), %d forms: %s",
+        a.path,
+        len(a.screens),
+        len(read),
+        len(ocr),
+        len(a.forms),
+        ", ".join(f"{f.template.id} p{f.pages[0].number}-{f.pages[-1].number}" for f in a.forms) or "none",
+    )
     if not a.forms:
         if a.damage:  # the form may be what was lost: failed with the reason, never "not a form"
             more = f" (and {len(a.damage) - 1} more problems)" if len(a.damage) > 1 else ""

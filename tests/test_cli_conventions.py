@@ -223,3 +223,27 @@ def test_the_progress_bar_fits_80_columns_and_moves_during_a_long_file() -> None
     # the ETA is weighted: 1 of 10 units done, so about 9 times the time taken so far is left
     eta = progress.eta(progress.start + 2.0)
     assert eta is not None and 17.0 < eta < 19.0
+
+
+def test_verbose_logs_what_was_read_and_quiet_says_nothing() -> None:
+    v = cli("run", "-v", str(JINZHONG))
+    assert v.exit_code == 1
+    assert (
+        f"INFO extract.pipeline: {JINZHONG}: 2 pages, 2 read in full (0 by OCR), 1 forms: dept-overall-shanxi p1-2"
+        in v.stderr
+    )
+    assert "INFO" not in cli("run", str(JINZHONG)).stderr
+
+
+def test_an_error_deep_in_a_stage_names_the_file_and_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stage that raises without knowing the file (an OCR engine, a grid) is named by the pipeline."""
+    import extract.pdf.pages as pages
+    from extract.errors import OcrError
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OcrError("the recogniser gave up")
+
+    monkeypatch.setattr(pages, "read_page", broken)
+    r = cli("run", "-q", str(JINZHONG))
+    assert r.exit_code == 3
+    assert one_line(r) == f"{JINZHONG} p1: the recogniser gave up"

@@ -103,3 +103,15 @@ def test_dumps_cannot_be_fooled_by_text_that_looks_like_its_marks() -> None:
     hostile = {"a": "\x00deadbeefdeadbeef:1.5", "b": Decimal("2.50"), "c": ['"', "\\"], "d": Decimal("-0.00")}
     assert dumps(hostile) == '{"a": "\\u0000deadbeefdeadbeef:1.5", "b": 2.50, "c": ["\\"", "\\\\"], "d": -0.00}'
     assert loads(dumps(hostile))["a"] == hostile["a"]
+
+
+def test_the_data_dictionary_document_is_the_code_s() -> None:
+    from extract.records.dictionary import markdown
+
+    from .conftest import ROOT
+
+    committed = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    assert committed == markdown(), "regenerate: python -m extract.records.dictionary > docs/data-dictionary.md"
+    for table, columns in dictionary_tables().items():  # every column has its Chinese label
+        assert all(c.label and c.type in {"text", "int", "bool", "money", "number", "real", "time"} for c in columns)
+        assert f"## {table}" in committed
