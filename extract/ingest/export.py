@@ -114,7 +114,7 @@ def _jsonl(rows: Sequence[dict[str, Any]], tmp: Path) -> None:
             f.write(dumps(row) + "\n")
 
 
-def _writer(df: pd.DataFrame, fmt: str, columns: list[Column]) -> Callable[[Path], None]:
+def _writer(df: pd.DataFrame, fmt: str, columns: Sequence[Column]) -> Callable[[Path], None]:
     def write(tmp: Path) -> None:
         if fmt == "csv":
             sheet_safe(df).to_csv(tmp, index=False, encoding="utf-8-sig")
@@ -130,7 +130,7 @@ def _places(values: Sequence[Any]) -> int:
     return max([2, *exps])
 
 
-def _parquet(df: pd.DataFrame, columns: list[Column], tmp: Path) -> None:
+def _parquet(df: pd.DataFrame, columns: Sequence[Column], tmp: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 

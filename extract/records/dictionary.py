@@ -14,6 +14,7 @@ import types
 import typing
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from extract import model
@@ -184,7 +185,8 @@ def _section_type(name: str) -> type:
     return typing.cast(type, _unwrap(typing.get_type_hints(model.Record, vars(model))[name]))
 
 
-def record_columns() -> list[Column]:
+@cache
+def record_columns() -> tuple[Column, ...]:
     """A column for every scalar of the record's sections, in the model's order."""
     cols = []
     for section in FORM_SECTIONS:
@@ -195,7 +197,7 @@ def record_columns() -> list[Column]:
             else:
                 doc = "as the record holds it (see the record's JSON Schema)"
             cols.append(Column(path, kind, _label(path), doc, unit))
-    return cols
+    return tuple(cols)
 
 
 KEY = Column(
@@ -253,11 +255,12 @@ COMMON = [
 ]
 
 
-def forms_columns() -> list[Column]:
-    return COMMON + record_columns()
+@cache
+def forms_columns() -> tuple[Column, ...]:
+    return (*COMMON, *record_columns())
 
 
-def _row_columns(cls: type, skip: tuple[str, ...] = ()) -> list[Column]:
+def _row_columns(cls: type, skip: tuple[str, ...] = ()) -> tuple[Column, ...]:
     hints = typing.get_type_hints(cls, vars(model))
     out = []
     for f in dataclasses.fields(cls):
@@ -269,7 +272,7 @@ def _row_columns(cls: type, skip: tuple[str, ...] = ()) -> list[Column]:
         if cls is model.FundsOtherRow and f.name not in SCORE_NAMES | RATE_NAMES and kind != "text":
             kind, unit = "money", "as printed"
         out.append(Column(f.name, kind, ROW_LABELS.get(f.name, f.name), "", unit))
-    return out
+    return tuple(out)
 
 
 ROW_LABELS = {
@@ -312,24 +315,29 @@ ROW_LABELS = {
 ROW_KEY = [KEY, Column("row", "int", "行号", "1-based, in the order of the form")]
 
 
-def indicator_columns() -> list[Column]:
-    return ROW_KEY + _row_columns(model.Indicator)
+@cache
+def indicator_columns() -> tuple[Column, ...]:
+    return (*ROW_KEY, *_row_columns(model.Indicator))
 
 
-def subtotal_columns() -> list[Column]:
-    return ROW_KEY + _row_columns(model.IndicatorSubtotal)
+@cache
+def subtotal_columns() -> tuple[Column, ...]:
+    return (*ROW_KEY, *_row_columns(model.IndicatorSubtotal))
 
 
-def funds_other_columns() -> list[Column]:
-    return [*ROW_KEY, Column("unit", "text", "金额单位(按页面)"), *_row_columns(model.FundsOtherRow)]
+@cache
+def funds_other_columns() -> tuple[Column, ...]:
+    return (*ROW_KEY, Column("unit", "text", "金额单位(按页面)"), *_row_columns(model.FundsOtherRow))
 
 
-def amount_columns() -> list[Column]:
+@cache
+def amount_columns() -> tuple[Column, ...]:
     cols = _row_columns(model.AmountInText)
-    return ROW_KEY + [c if c.name != "unit" else Column("unit", "text", "金额单位(按文字)") for c in cols]
+    return (*ROW_KEY, *(c if c.name != "unit" else Column("unit", "text", "金额单位(按文字)") for c in cols))
 
 
-def check_columns() -> list[Column]:
+@cache
+def check_columns() -> tuple[Column, ...]:
     out = []
     for c in _row_columns(model.Check):
         if c.name in ("expected", "actual", "difference", "signed_difference", "tolerance"):
@@ -340,10 +348,10 @@ def check_columns() -> list[Column]:
         elif c.name == "unit":
             c = Column("unit", "text", "单位", "元, 万元, 分 or %")
         out.append(c)
-    return ROW_KEY + out
+    return (*ROW_KEY, *out)
 
 
-FILES_COLUMNS = [
+FILES_COLUMNS = (
     Column("sha256", "text", "文件SHA-256"),
     Column("paths", "text", "路径", "every path the file was found under, separated by ;"),
     Column("size", "int", "字节数"),
@@ -357,10 +365,10 @@ FILES_COLUMNS = [
     Column("finished_at", "time", "完成时间(UTC)"),
     Column("attempts", "int", "读取次数"),
     Column("form_ids", "text", "表编号", "form_id of each form read from the file, separated by ;"),
-]
+)
 
 
-def tables() -> dict[str, list[Column]]:
+def tables() -> dict[str, tuple[Column, ...]]:
     """Every table and its columns (``files`` only where there is a ledger)."""
     return {
         "forms": forms_columns(),

@@ -12,7 +12,6 @@ scan, or in two files): totals over the records whose ``duplicate_of`` is empty 
 
 from __future__ import annotations
 
-import dataclasses
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
@@ -148,20 +147,16 @@ def _one_apart(a: str, b: str) -> bool:
     return regex.fullmatch(f"(?:{regex.escape(a)}){{e<=1}}", b) is not None
 
 
-def _figures(record: Record) -> dict[str, Decimal]:
+def _identity(record: Record) -> tuple[object, ...] | None:
+    """What two records of one form share exactly: kind, year and the figures (budget, executed, total
+    score, compared as numbers). None: nothing to tell a form by (no figure read)."""
     c = common(record)
-    return {k: c[k].normalize() for k in ("budget", "initial_budget", "executed", "score_total") if c[k] is not None}
-
-
-def _same_form(a: Record, b: Record) -> bool:
-    if a.form.template_kind != b.form.template_kind or a.form.fiscal_year != b.form.fiscal_year:
-        return False
-    name_a, name_b = _norm(common(a)["name"]), _norm(common(b)["name"])
-    if not name_a or not _one_apart(name_a, name_b):
-        return False
-    fa, fb = _figures(a), _figures(b)
-    shared = fa.keys() & fb.keys()
-    return bool(shared) and all(fa[k] == fb[k] for k in shared) and fa.keys() == fb.keys()
+    figures = tuple(
+        (k, c[k].normalize()) for k in ("budget", "initial_budget", "executed", "score_total") if c[k] is not None
+    )
+    if not figures:
+        return None
+    return (record.form.template_kind, record.form.fiscal_year, figures)
 
 
 def _preference(record: Record) -> tuple[int, int, int, str]:
@@ -171,14 +166,21 @@ def _preference(record: Record) -> tuple[int, int, int, str]:
 
 
 def duplicates(records: Sequence[Record], ids: Sequence[str]) -> list[str | None]:
-    """For each record, the ``form_id`` of the record it repeats (None for the one kept of each form)."""
+    """For each record, the ``form_id`` of the record it repeats (None for the one kept of each form): the
+    same kind, year and figures, and names within one character. Records are grouped by what must match
+    exactly, so an archive of thousands is one pass, not a comparison of every pair."""
     order = sorted(range(len(records)), key=lambda i: (_preference(records[i]), ids[i]))
-    kept: list[int] = []
+    groups: dict[tuple[object, ...], list[tuple[int, str]]] = {}
     out: list[str | None] = [None] * len(records)
     for i in order:
-        twin = next((k for k in kept if _same_form(records[k], records[i])), None)
+        key = _identity(records[i])
+        name = _norm(common(records[i])["name"])
+        if key is None or not name:
+            continue
+        kept = groups.setdefault(key, [])
+        twin = next((k for k, kept_name in kept if _one_apart(kept_name, name)), None)
         if twin is None:
-            kept.append(i)
+            kept.append((i, name))
         else:
             out[i] = ids[twin]
     return out
@@ -202,14 +204,13 @@ def form_row(record: Record, fid: str, duplicate_of: str | None) -> dict[str, An
     return row
 
 
-def _rows(fid: str, items: Sequence[Any], columns: list[Column], **extra: Any) -> list[dict[str, Any]]:
+def _rows(fid: str, items: Sequence[Any], columns: Sequence[Column], **extra: Any) -> list[dict[str, Any]]:
     out = []
     for i, item in enumerate(items, start=1):
-        data = dataclasses.asdict(item)
         row = {"form_id": fid, "row": i, **extra}
         for col in columns[2:]:
             if col.name not in row:
-                row[col.name] = _joined(data.get(col.name))
+                row[col.name] = _joined(getattr(item, col.name, None))
         out.append(row)
     return out
 
@@ -245,7 +246,7 @@ COLUMNS = {
 }
 
 
-def frame(rows: list[dict[str, Any]], columns: list[Column]) -> pd.DataFrame:
+def frame(rows: list[dict[str, Any]], columns: Sequence[Column]) -> pd.DataFrame:
     """A table with exactly ``columns``, typed: ints nullable ``Int64``, bools ``boolean``, money and
     numbers ``Decimal`` objects (exact), text ``object``."""
     import pandas as pd
