@@ -458,6 +458,8 @@ def ingest(
             progress.close()
     for arg in summary.missing:
         _err(f"{printable(arg)}: no such file or folder, or no PDF in it")
+    for note in summary.stale:  # a reviewer's decision made on a reading that this run read otherwise
+        _err(f"{note} (warning)")
     if not quiet:
         _err(ingest_summary(db, summary))
     counts = summary.counts
@@ -491,6 +493,9 @@ def export(
     db: Db = Path("extract.sqlite"),
     to: Annotated[Path, typer.Option("--to", help="folder to write the tables into")] = Path("out"),
     fmt: Annotated[str, typer.Option("--format", help="csv, xlsx, parquet or jsonl (whole records)")] = "csv",
+    corrections: Annotated[
+        bool, typer.Option("--corrections", help="also the audit trail of the reviewer's decisions")
+    ] = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -502,11 +507,11 @@ def export(
     from extract.records.tables import RECORD_TABLES
 
     with _handled(verbose):
-        refuse_inputs([to / name for name in output_names(fmt, [*RECORD_TABLES, "files"])], [db])
+        refuse_inputs([to / name for name in output_names(fmt, [*RECORD_TABLES, "files", "corrections"])], [db])
         writable_folder(to)
         ledger = Ledger(db, readonly=True)
         try:
-            written = write(ledger, to, fmt)
+            written = write(ledger, to, fmt, corrections)
         finally:
             ledger.close()
     if not quiet:
@@ -538,6 +543,67 @@ def status(
                     print(line)
         finally:
             ledger.close()
+
+
+Reviewer = Annotated[str | None, typer.Option("--reviewer", help="who decides (default: the login name)")]
+
+
+def _decide(
+    db: Path, form: str, field: str, action: str, value: str | None, reason: str | None, reviewer: str | None
+) -> None:
+    import getpass
+
+    from extract.ingest.ledger import Ledger
+    from extract.ingest.review import decide
+
+    who = reviewer if reviewer is not None else getpass.getuser()
+    ledger = Ledger(db)
+    try:
+        d = decide(ledger, form, field, action, value, reason, who)
+    finally:
+        ledger.close()
+    c = d.correction
+    what = f"{c.old} → {c.new}" if action == "correct" else f"{c.old} confirmed"
+    print(f"{form} {field}: {what} ({c.reviewer}, {c.at})")
+    for check, was, now in d.changed_checks():
+        print(f"  check {check}: {was} → {now}")
+    from extract.records.corrections import flags, reviewed
+
+    left = sorted(flags(d.after) - {x.field for x in d.after.corrections or []})
+    print(
+        "  the form is reviewed: every flag has a decision"
+        if reviewed(d.after)
+        else f"  flags left: {', '.join(left) or 'none'}"
+    )
+
+
+@app.command()
+def correct(
+    form: Annotated[str, typer.Argument(help="the form's form_id (forms table): 4d912117016751d2p1")],
+    field: Annotated[str, typer.Argument(help="record path: budget.execution, indicators[3].score")],
+    value: Annotated[str, typer.Argument(help="the value the page shows (blank: none)")],
+    reason: Annotated[str, typer.Option("--reason", help="why (kept in the audit trail)")] = "",
+    db: Db = Path("extract.sqlite"),
+    reviewer: Reviewer = None,
+    verbose: Verbose = False,
+) -> None:
+    """Correct a field of a form in the ledger: kept beside the reading, checks run again at once."""
+    with _handled(verbose):
+        _decide(db, form, field, "correct", value, reason, reviewer)
+
+
+@app.command()
+def confirm(
+    form: Annotated[str, typer.Argument(help="the form's form_id (forms table)")],
+    field: Annotated[str, typer.Argument(help="record path: budget.execution, indicators[3].score")],
+    reason: Annotated[str, typer.Option("--reason", help="why (kept in the audit trail)")] = "",
+    db: Db = Path("extract.sqlite"),
+    reviewer: Reviewer = None,
+    verbose: Verbose = False,
+) -> None:
+    """Confirm that a flagged field reads as the page shows (kept in the audit trail)."""
+    with _handled(verbose):
+        _decide(db, form, field, "confirm", None, reason, reviewer)
 
 
 @app.command()

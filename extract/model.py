@@ -320,6 +320,20 @@ class Provenance:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """A reviewer's decision on one field, kept beside what was read (never over it): ``confirm`` (the
+    reading is right) or ``correct`` (``new`` is what the page shows)."""
+
+    field: str  # record path: budget.execution, indicators[3].score
+    action: str  # confirm | correct
+    old: Decimal | int | str | None  # the value as read when the decision was made
+    new: Decimal | int | str | None
+    reason: str | None
+    reviewer: str
+    at: str  # ISO 8601, UTC
+
+
+@dataclass(frozen=True, slots=True)
 class Record:
     source: Source
     template: str
@@ -339,6 +353,7 @@ class Record:
     provenance: dict[str, Provenance] = field(default_factory=dict)
     review: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
+    corrections: list[Correction] | None = _opt()  # a reviewer's decisions (see records.corrections)
     schema_version: str = SCHEMA_VERSION
     # the columns each table's template declares: they appear in the JSON even when null
     row_keys: dict[str, list[str]] = field(default_factory=dict, metadata={"internal": True})

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 FORMATS = ("csv", "xlsx", "parquet", "jsonl")
+LEDGER_TABLES = ("files", "corrections")
 
 
 def to_frames(records: Sequence[Record]) -> dict[str, pd.DataFrame]:
@@ -54,8 +55,8 @@ def output_names(fmt: str, table_names: Sequence[str]) -> list[str]:
             raise MissingDependencyError("--format parquet needs pyarrow: pip install 'extract[parquet]'") from None
     if fmt == "xlsx":
         return ["extract.xlsx"]
-    if fmt == "jsonl":
-        return ["records.jsonl", *(["files.jsonl"] if "files" in table_names else []), "dictionary.csv"]
+    if fmt == "jsonl":  # whole records, and the ledger's own tables (files, corrections) line by line
+        return ["records.jsonl", *(f"{n}.jsonl" for n in table_names if n in LEDGER_TABLES), "dictionary.csv"]
     return [f"{n}.{fmt}" for n in [*table_names, "dictionary"]]
 
 
@@ -76,9 +77,9 @@ def write_tables(
         return write_set([(out / names[0], lambda tmp: _xlsx({**frames, "dictionary": dictionary}, tmp))], out)
     if fmt == "jsonl":
         items: list[tuple[Path, Callable[[Path], None]]] = [(out / "records.jsonl", lambda tmp: _jsonl(records, tmp))]
-        if "files" in frames:
-            files = frames["files"]
-            items.append((out / "files.jsonl", lambda tmp: _jsonl(_plain_rows(files), tmp)))
+        for name in (n for n in frames if n in LEDGER_TABLES):
+            rows = _plain_rows(frames[name])
+            items.append((out / f"{name}.jsonl", lambda tmp, rows=rows: _jsonl(rows, tmp)))  # type: ignore[misc]
         items.append((out / "dictionary.csv", _writer(dictionary, "csv", [])))
         return write_set(items, out)
     every = tables()

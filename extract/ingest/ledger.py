@@ -7,15 +7,18 @@ Schema changes are named migrations, each applied once, in a transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from extract.errors import LedgerError, printable
+from extract.model import Correction
 from extract.records.codec import dumps, loads
 
 STATUSES = ("ok", "flagged", "failed", "not_a_form")
@@ -54,6 +57,25 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        # a reviewer's decisions, by form (form_id: the file's bytes and the form's first page), apart from
+        # the records: a re-ingest of the same bytes replaces the records and keeps every decision
+        "0002_corrections",
+        """
+        CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            form_id TEXT NOT NULL,
+            field TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('confirm', 'correct')),
+            old_value TEXT,
+            new_value TEXT,
+            reason TEXT,
+            reviewer TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX corrections_form ON corrections(form_id);
+        """,
+    ),
 ]
 
 
@@ -70,6 +92,11 @@ class FileResult:
     ocr_engine: str | None = None
     seconds: float | None = None
     records: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def path_hint(self) -> str:
+        """A path of the file, for messages: its records' (where it was read), else its key."""
+        return str(self.records[0]["source"]["path"]) if self.records else self.sha256[:16]
 
 
 def _why(exc: sqlite3.Error) -> str:
@@ -173,6 +200,42 @@ class Ledger:
         for (text,) in self.db.execute("SELECT record FROM records ORDER BY sha256, idx"):
             yield loads(text)
 
+    def record(self, form_id: str) -> dict[str, Any] | None:
+        """The record of the form ``form_id`` (``<sha256[:16]>p<first page>``), or None."""
+        prefix, _, page = form_id.partition("p")
+        if len(prefix) != 16 or not page.isdigit() or not all(c in "0123456789abcdef" for c in prefix):
+            return None
+        for (text,) in self.db.execute("SELECT record FROM records WHERE substr(sha256, 1, 16) = ?", (prefix,)):
+            data: dict[str, Any] = loads(text)
+            if (data["source"]["form_pages"] or [0])[0] == int(page):
+                return data
+        return None
+
+    def corrections(self, form_id: str | None = None, file: str | None = None) -> dict[str, list[Correction]]:
+        """The reviewer's decisions by form, oldest first: of one form, of one file's forms (its sha256), or
+        of all."""
+        sql = "SELECT form_id, field, action, old_value, new_value, reason, reviewer, at FROM corrections"
+        if form_id is not None:
+            rows = self.db.execute(sql + " WHERE form_id = ? ORDER BY id", (form_id,))
+        elif file is not None:
+            rows = self.db.execute(sql + " WHERE substr(form_id, 1, 16) = ? ORDER BY id", (file[:16],))
+        else:
+            rows = self.db.execute(sql + " ORDER BY id")
+        out: dict[str, list[Correction]] = {}
+        for fid, field, action, old, new, reason, reviewer, at in rows:
+            c = Correction(field, action, _value(old), _value(new), reason, reviewer, at)
+            out.setdefault(fid, []).append(c)
+        return out
+
+    def add_correction(self, form_id: str, c: Correction) -> None:
+        """Keep a reviewer's decision (one transaction: safe beside an ingest writing the same ledger)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO corrections (form_id, field, action, old_value, new_value, reason, reviewer, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (form_id, c.field, c.action, dumps(c.old), dumps(c.new), c.reason, c.reviewer, c.at),
+            )
+
     # ------------------------------------------------------------ writing
 
     def see(self, paths: Iterable[tuple[str, str]], listed: Iterable[str] = ()) -> None:
@@ -192,8 +255,13 @@ class Ledger:
             )
             db.execute("DELETE FROM files WHERE status = 'failed' AND sha256 NOT IN (SELECT sha256 FROM paths)")
 
-    def write(self, r: FileResult) -> None:
-        """One file's result and its records, replacing an earlier result of the same bytes."""
+    def write(self, r: FileResult) -> list[str]:
+        """One file's result and its records, replacing an earlier result of the same bytes (the reviewer's
+        decisions on its forms are kept); what decisions the new reading makes stale (see
+        ``stale_corrections``, also appended to the file's note)."""
+        stale = stale_corrections(r.records, self.corrections(file=r.sha256)) if r.records else []
+        if stale:
+            r = dataclasses.replace(r, error="; ".join(filter(None, [r.error, *stale])))
         with self.transaction() as db:
             old = db.execute("SELECT attempts FROM files WHERE sha256 = ?", (r.sha256,)).fetchone()
             db.execute("DELETE FROM records WHERE sha256 = ?", (r.sha256,))
@@ -218,6 +286,42 @@ class Ledger:
                 "INSERT INTO records VALUES (?, ?, ?, ?, ?)",
                 [(r.sha256, i, rec["template"], int(_clean(rec)), dumps(rec)) for i, rec in enumerate(r.records)],
             )
+
+        return stale
+
+
+def _value(text: str | None) -> Decimal | int | str | None:
+    value = loads(text) if text is not None else None
+    return value if isinstance(value, (Decimal, int, str)) else None
+
+
+def _at(data: Any, path: str) -> Any:
+    """The value at a record path in a record's plain data (``indicators[3].score``), or None."""
+    for part in path.replace("[", ".[").split("."):
+        if part.startswith("["):
+            i = int(part[1:-1])
+            data = data[i] if isinstance(data, list) and i < len(data) else None
+        else:
+            data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+def stale_corrections(records: Sequence[dict[str, Any]], corrections: dict[str, list[Correction]]) -> list[str]:
+    """Decisions made on a reading that a new reading of the same form no longer gives (a new template
+    version read the field otherwise): each named, so that a reviewer looks again."""
+    notes = []
+    for rec in records:
+        pages = rec["source"]["form_pages"] or [0]
+        fid = f"{rec['source']['sha256'][:16]}p{pages[0]}"
+        for c in corrections.get(fid, []):
+            now = _at(rec, c.field)
+            same = now == c.old if not isinstance(now, (Decimal, int)) else c.old is not None and now == c.old
+            if not same:
+                notes.append(
+                    f"p{pages[0]}: the {c.action} of {c.field} by {c.reviewer} was made on a reading of {c.old}; "
+                    f"it now reads {now}: look again"
+                )
+    return notes
 
 
 def _clean(rec: dict[str, Any]) -> bool:

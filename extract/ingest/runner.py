@@ -73,6 +73,7 @@ class Summary:
     failed_checks: dict[str, int] = field(default_factory=dict)  # check id -> forms it failed on
     review: int = 0  # forms with fields to review
     forms: int = 0
+    stale: list[str] = field(default_factory=list)  # reviewer's decisions a new reading no longer matches
 
     def add(self, result: FileResult) -> None:
         self.counts[result.status] += 1
@@ -489,7 +490,8 @@ class _Report:
     weights: dict[str, float]
 
     def emit(self, result: FileResult) -> None:
-        self.ledger.write(result)
+        stale = self.ledger.write(result)
+        self.summary.stale += [f"{printable(result.path_hint)} {note}" for note in stale]
         self.summary.add(result)
         if self.progress is not None:
             self.progress.finished(result, self.weights.get(result.sha256, 0.0))

@@ -21,10 +21,11 @@ def _iso(epoch: float | None) -> str | None:
 
 def frames(ledger: Ledger) -> tuple[dict[str, pd.DataFrame], list[dict[str, Any]]]:
     """The tables of the ledger (record tables and ``files``) and its whole records (for JSON Lines)."""
-    from extract.records.codec import from_dict, to_dict
+    from extract.ingest.review import corrected
+    from extract.records.codec import to_dict
     from extract.records.tables import files_frame, form_ids, frames, in_order
 
-    records = in_order([from_dict(d) for d in ledger.records()])
+    records = in_order(list(corrected(ledger)))  # the reviewer's decisions applied, checks run again
     tables = frames(records)
     ids = form_ids(records)
     dups = tables["forms"]["duplicate_of"].tolist()
@@ -60,12 +61,16 @@ def frames(ledger: Ledger) -> tuple[dict[str, pd.DataFrame], list[dict[str, Any]
     return {**tables, "files": files_frame(rows)}, whole
 
 
-def write(ledger: Ledger, out: Path, fmt: str) -> list[Path]:
-    """The ledger's tables in ``out`` in one format, all or none (see ``export.write_tables``)."""
+def write(ledger: Ledger, out: Path, fmt: str, corrections: bool = False) -> list[Path]:
+    """The ledger's tables in ``out`` in one format, all or none (see ``export.write_tables``); with
+    ``corrections`` also the audit trail of the reviewer's decisions."""
     from extract.ingest.export import output_names, write_tables
+    from extract.records.tables import corrections_frame
 
     output_names(fmt, ["files"])  # an unknown format fails before the ledger is read
     tables, whole = frames(ledger)
+    if corrections:
+        tables["corrections"] = corrections_frame(ledger.corrections())
     return write_tables(tables, out, fmt, whole)
 
 

@@ -244,6 +244,14 @@ COMMON = [
     Column("grade", "text", "评价等级"),
     Column("money_unit_printed", "text", "页面金额单位", "元 or 万元 as the page prints it; empty: not read"),
     Column("clean", "bool", "无问题", "no failed check and no field to review"),
+    Column("corrected", "bool", "已更正", "a reviewer corrected a value of the form (the tables hold the new values)"),
+    Column("corrected_fields", "text", "更正字段", "the fields a reviewer corrected, separated by ;"),
+    Column(
+        "reviewed",
+        "bool",
+        "已复核",
+        "a reviewer decided on the form and every flag left (field to review, field of a failed check) has a decision",
+    ),
     Column("failed_checks", "text", "未通过的检查", "check ids, separated by ;"),
     Column("warned_checks", "text", "警告的检查", "check ids, separated by ;"),
     Column("skipped_checks", "text", "跳过的检查", "check ids, separated by ;"),
@@ -315,14 +323,17 @@ ROW_LABELS = {
 ROW_KEY = [KEY, Column("row", "int", "行号", "1-based, in the order of the form")]
 
 
+CORRECTED = Column("corrected", "text", "已更正", "the columns of this row a reviewer corrected, separated by ;")
+
+
 @cache
 def indicator_columns() -> tuple[Column, ...]:
-    return (*ROW_KEY, *_row_columns(model.Indicator))
+    return (*ROW_KEY, *_row_columns(model.Indicator), CORRECTED)
 
 
 @cache
 def subtotal_columns() -> tuple[Column, ...]:
-    return (*ROW_KEY, *_row_columns(model.IndicatorSubtotal))
+    return (*ROW_KEY, *_row_columns(model.IndicatorSubtotal), CORRECTED)
 
 
 @cache
@@ -333,7 +344,7 @@ def funds_other_columns() -> tuple[Column, ...]:
 @cache
 def amount_columns() -> tuple[Column, ...]:
     cols = _row_columns(model.AmountInText)
-    return (*ROW_KEY, *(c if c.name != "unit" else Column("unit", "text", "金额单位(按文字)") for c in cols))
+    return (*ROW_KEY, *(c if c.name != "unit" else Column("unit", "text", "金额单位(按文字)") for c in cols), CORRECTED)
 
 
 @cache
@@ -368,8 +379,20 @@ FILES_COLUMNS = (
 )
 
 
+CORRECTIONS_COLUMNS = (
+    KEY,
+    Column("field", "text", "字段", "record path of the field decided on: budget.execution, indicators[3].score"),
+    Column("action", "text", "决定", "confirm (the reading is right) | correct"),
+    Column("old", "text", "原读数", "the value as read when the decision was made"),
+    Column("new", "text", "更正值", "the value the reviewer gave (a confirmation: the reading)"),
+    Column("reason", "text", "理由"),
+    Column("reviewer", "text", "复核人"),
+    Column("at", "time", "时间(UTC)"),
+)
+
+
 def tables() -> dict[str, tuple[Column, ...]]:
-    """Every table and its columns (``files`` only where there is a ledger)."""
+    """Every table and its columns (``files`` and ``corrections`` only where there is a ledger)."""
     return {
         "forms": forms_columns(),
         "indicators": indicator_columns(),
@@ -378,6 +401,7 @@ def tables() -> dict[str, tuple[Column, ...]]:
         "amounts": amount_columns(),
         "checks": check_columns(),
         "files": FILES_COLUMNS,
+        "corrections": CORRECTIONS_COLUMNS,
     }
 
 

@@ -18,8 +18,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from extract.model import Record
+from extract.model import Correction, Record
+from extract.records.corrections import reviewed
 from extract.records.dictionary import (
+    CORRECTIONS_COLUMNS,
     FILES_COLUMNS,
     Column,
     amount_columns,
@@ -118,6 +120,9 @@ def common(record: Record) -> dict[str, Any]:
         "grade": record.score.grade,
         "money_unit_printed": unit,
         "clean": record.clean,
+        "corrected": any(c.action == "correct" for c in record.corrections or []),
+        "corrected_fields": ";".join(sorted({c.field for c in record.corrections or [] if c.action == "correct"})),
+        "reviewed": reviewed(record),
         "failed_checks": ";".join(c.id for c in record.checks if c.status == "fail"),
         "warned_checks": ";".join(c.id for c in record.checks if c.status == "warn"),
         "skipped_checks": ";".join(c.id for c in record.checks if c.status == "skipped"),
@@ -204,15 +209,58 @@ def form_row(record: Record, fid: str, duplicate_of: str | None) -> dict[str, An
     return row
 
 
-def _rows(fid: str, items: Sequence[Any], columns: Sequence[Column], **extra: Any) -> list[dict[str, Any]]:
+def _rows(
+    fid: str,
+    items: Sequence[Any],
+    columns: Sequence[Column],
+    corrected: dict[int, list[str]] | None = None,
+    **extra: Any,
+) -> list[dict[str, Any]]:
     out = []
     for i, item in enumerate(items, start=1):
         row = {"form_id": fid, "row": i, **extra}
+        if corrected is not None:
+            row["corrected"] = ";".join(corrected.get(i - 1, []))
         for col in columns[2:]:
             if col.name not in row:
                 row[col.name] = _joined(getattr(item, col.name, None))
         out.append(row)
     return out
+
+
+def _corrected(record: Record, table: str) -> dict[int, list[str]]:
+    """Row index -> the columns of that row a reviewer corrected."""
+    out: dict[int, list[str]] = {}
+    for c in record.corrections or []:
+        head, _, key = c.field.partition("].")
+        name, _, index = head.partition("[")
+        if c.action == "correct" and name == table and index.isdigit():
+            out.setdefault(int(index), []).append(key)
+    return {i: sorted(set(keys)) for i, keys in out.items()}
+
+
+def corrections_frame(decisions: dict[str, list[Correction]]) -> pd.DataFrame:
+    """The audit trail: every decision of a reviewer, by form, oldest first."""
+    from extract.records.codec import decimal_text
+
+    def text(v: object) -> str | None:
+        return None if v is None else decimal_text(v) if isinstance(v, Decimal) else str(v)
+
+    rows = [
+        {
+            "form_id": fid,
+            "field": c.field,
+            "action": c.action,
+            "old": text(c.old),
+            "new": text(c.new),
+            "reason": c.reason,
+            "reviewer": c.reviewer,
+            "at": c.at,
+        }
+        for fid, cs in sorted(decisions.items())
+        for c in cs
+    ]
+    return frame(rows, CORRECTIONS_COLUMNS)
 
 
 def in_order(records: Sequence[Record]) -> list[Record]:
@@ -227,11 +275,11 @@ def record_rows(records: Sequence[Record]) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in RECORD_TABLES}
     for r, fid, dup in zip(records, ids, dups, strict=True):
         out["forms"].append(form_row(r, fid, dup))
-        out["indicators"] += _rows(fid, r.indicators, indicator_columns())
-        out["subtotals"] += _rows(fid, r.indicator_subtotals, subtotal_columns())
+        out["indicators"] += _rows(fid, r.indicators, indicator_columns(), _corrected(r, "indicators"))
+        out["subtotals"] += _rows(fid, r.indicator_subtotals, subtotal_columns(), _corrected(r, "indicator_subtotals"))
         other = (r.funds.other_rows or []) if r.funds is not None else []
         out["funds_other"] += _rows(fid, other, funds_other_columns(), unit=r.funds.unit if r.funds else None)
-        out["amounts"] += _rows(fid, r.amounts_in_text, amount_columns())
+        out["amounts"] += _rows(fid, r.amounts_in_text, amount_columns(), _corrected(r, "amounts_in_text"))
         out["checks"] += _rows(fid, r.checks, check_columns())
     return out
 
