@@ -78,6 +78,10 @@ def test_a_correction_runs_the_checks_again_and_reaches_every_table(ledger: Path
     assert audit["reason"].item() == "the page prints 8956203.17"
     other = forms[forms["form_id"] != JZ].iloc[0]
     assert (other["corrected"], other["reviewed"]) == ("False", "False")
+    import json
+
+    status = json.loads(runner.invoke(app, ["status", "--db", str(ledger), "--json"]).stdout)
+    assert status["flagged"] == [] and status["checks_failing"] == {}  # reviewed: no longer listed as flagged
 
 
 def test_a_confirmation_resolves_a_flag_without_changing_the_value(ledger: Path) -> None:

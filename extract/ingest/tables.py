@@ -85,10 +85,12 @@ def status_lines(ledger: Ledger, top: int = 10) -> list[str]:
         lines.append("files not read:")
         lines += [f"  {status:<10} {error or path}" for path, status, error in failed]
     fails: dict[str, int] = {}
-    for rec in ledger.records():
-        for c in rec["checks"]:
-            if c["status"] == "fail":
-                fails[c["id"]] = fails.get(c["id"], 0) + 1
+    from extract.ingest.review import corrected
+
+    for rec in corrected(ledger):  # the checks as the reviewer's decisions leave them
+        for c in rec.checks:
+            if c.status == "fail":
+                fails[c.id] = fails.get(c.id, 0) + 1
     if fails:
         lines.append("checks failing most often:")
         lines += [f"  {n:>5}  {cid}" for cid, n in sorted(fails.items(), key=lambda kv: -kv[1])[:top]]
@@ -98,7 +100,8 @@ def status_lines(ledger: Ledger, top: int = 10) -> list[str]:
 def status_data(ledger: Ledger) -> dict[str, Any]:
     """``status --json``: counts by status, the files not read with their errors, and every flagged form
     with its failed checks and the fields to review."""
-    from extract.records.codec import from_dict
+    from extract.ingest.review import corrected
+    from extract.records.corrections import reviewed
     from extract.records.tables import form_id
 
     counts = ledger.counts()
@@ -111,12 +114,11 @@ def status_data(ledger: Ledger) -> dict[str, Any]:
     ]
     flagged = []
     failing: dict[str, int] = {}
-    for data in ledger.records():
-        rec = from_dict(data)
+    for rec in corrected(ledger):  # the reviewer's decisions applied: a reviewed form is not flagged
         fails = [c for c in rec.checks if c.status == "fail"]
         for c in fails:
             failing[c.id] = failing.get(c.id, 0) + 1
-        if rec.clean:
+        if rec.clean or reviewed(rec):
             continue
         flagged.append(
             {
