@@ -607,6 +607,34 @@ def confirm(
 
 
 @app.command()
+def report(
+    db: Db = Path("extract.sqlite"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="the HTML file to write")] = Path("report.html"),
+    limit: Annotated[int | None, typer.Option("--limit", help="at most this many forms")] = None,
+    resolution: Annotated[int, typer.Option("--resolution", help="dots per inch of the page crops")] = 110,
+    verbose: Verbose = False,
+) -> None:
+    """Write one self-contained HTML file of the flagged forms (not yet reviewed): checks, fields, page crops."""
+    from extract.ingest.ledger import Ledger
+    from extract.ingest.review import corrected
+    from extract.inspect.report import write_report
+
+    if resolution < 36 or resolution > 300:
+        raise typer.BadParameter(f"{resolution}: from 36 to 300", param_hint="--resolution")
+    with _handled(verbose):
+        refuse_inputs([out], [db])
+        if not out.parent.is_dir():
+            raise OutputError("no such folder to write into", path=str(out))
+        writable_folder(out.parent)
+        ledger = Ledger(db, readonly=True)
+        try:
+            shown = write_report(corrected(ledger), out, f"extract: {db.name}", resolution, limit)
+        finally:
+            ledger.close()
+    _err(f"wrote {out} ({shown} flagged forms)")
+
+
+@app.command()
 def schema(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="write here instead of stdout")] = None,
     verbose: Verbose = False,

@@ -192,3 +192,44 @@ def test_apply_leaves_the_record_read_as_it_was() -> None:
     assert from_dict(loads(dumps(to_dict(out)))) == out  # the decisions travel in the record's JSON
     with pytest.raises(CorrectionError):
         value_at(record, "indicators[x].score")
+
+
+def test_the_static_report_shows_the_flagged_forms_with_checks_and_page_crops(ledger: Path, tmp_path: Path) -> None:
+    import base64
+    import io
+    import re
+
+    from PIL import Image
+
+    out = tmp_path / "report.html"
+    r = runner.invoke(app, ["report", "--db", str(ledger), "-o", str(out)])
+    assert r.exit_code == 0 and r.stderr.strip() == f"wrote {out} (1 flagged forms)"
+    page = out.read_text(encoding="utf-8")
+    assert f'<h2 id="{JZ}">晋中市司法局' in page and "晋中市审计局" not in page  # the clean form is not there
+    assert "text_expenditure_by_function" in page and "11216943.56" in page and "3000.00" in page
+    assert "<mark>公共安全支出</mark>" in page  # the amounts of the failed check, marked in their narrative
+    images = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
+    assert images and "http" not in page.split("<body>")[1]  # self-contained: nothing fetched
+    crop = Image.open(io.BytesIO(base64.b64decode(images[0]))).convert("RGB")
+    assert (220, 0, 0) in {crop.getpixel((x, y)) for x in range(crop.width) for y in range(0, crop.height, 3)}
+    # decided: the form is reviewed, and the report has nothing left to show
+    db = Ledger(ledger)
+    try:
+        decide(db, JZ, MISREAD, "correct", "8956203.17", "page", "auditor")
+    finally:
+        db.close()
+    assert runner.invoke(app, ["report", "--db", str(ledger), "-o", str(out)]).exit_code == 0
+    assert "<h2" not in out.read_text(encoding="utf-8")
+    bad = runner.invoke(app, ["report", "--db", str(ledger), "-o", str(tmp_path / "no" / "r.html")])
+    assert bad.exit_code == 2 and bad.stderr.strip() == f"{tmp_path / 'no' / 'r.html'}: no such folder to write into"
+
+
+def test_the_report_escapes_every_text_from_a_pdf() -> None:
+    from extract.inspect.report import build
+
+    (record,) = extract.read_pdf(JINZHONG)
+    hostile = dataclasses.replace(
+        record, form=dataclasses.replace(record.form, unit_name='<script>alert("x")</script><img src=x>')
+    )
+    page, shown = build([hostile], "t")
+    assert shown == 1 and "<script>" not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page

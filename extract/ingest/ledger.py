@@ -215,6 +215,8 @@ class Ledger:
         """The reviewer's decisions by form, oldest first: of one form, of one file's forms (its sha256), or
         of all."""
         sql = "SELECT form_id, field, action, old_value, new_value, reason, reviewer, at FROM corrections"
+        if not self.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='corrections'").fetchone():
+            return {}  # a ledger of an earlier version, opened read-only: no decisions yet
         if form_id is not None:
             rows = self.db.execute(sql + " WHERE form_id = ? ORDER BY id", (form_id,))
         elif file is not None:

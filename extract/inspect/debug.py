@@ -89,18 +89,11 @@ def shapes(
     return out
 
 
-def render(
-    path: str | Path,
-    page: int,
-    kinds: Sequence[str] = KINDS,
-    resolution: int = 110,
-    settings: Settings = DEFAULT_SETTINGS,
-) -> Any:
-    """The page image with the shapes drawn on it (a PIL image)."""
+def page_image(path: str | Path, page: int, resolution: int, settings: Settings = DEFAULT_SETTINGS) -> Any:
+    """Page ``page`` as an RGB image in the coordinates boxes are given in (the page upright), within the
+    budgets' pixel cap (shared by ``debug`` and the report)."""
     import pdfplumber
-    from PIL import ImageDraw
 
-    drawn = shapes(path, page, kinds, settings)
     from extract.budgets import check_render
 
     with pdfplumber.open(path) as pdf:
@@ -111,6 +104,21 @@ def render(
         image = pl_page.to_image(resolution=resolution).original.convert("RGB")
         if pl_page.rotation:  # shapes are in the unrotated page's coordinates (see load.upright)
             image = image.rotate(pl_page.rotation, expand=True)
+    return image
+
+
+def render(
+    path: str | Path,
+    page: int,
+    kinds: Sequence[str] = KINDS,
+    resolution: int = 110,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> Any:
+    """The page image with the shapes drawn on it (a PIL image)."""
+    from PIL import ImageDraw
+
+    drawn = shapes(path, page, kinds, settings)
+    image = page_image(path, page, resolution, settings)
     scale = resolution / 72
     draw = ImageDraw.Draw(image)
     for s in drawn:
