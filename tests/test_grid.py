@@ -84,10 +84,28 @@ def test_debug_shapes(tmp_path) -> None:
     kinds = Counter(s.kind for s in drawn)
     assert kinds["cell"] == 69
     assert kinds["hidden"] == 6  # page 1 has 5 indicator rows: 5 clipped analyses + “三公经费”变|动率
-    assert kinds["flagged"] == 0
+    # the narrative whose amounts do not add up (a failed check's fields) is boxed as flagged
+    assert [s.label for s in drawn if s.kind == "flagged"] == ["narratives.budget_execution"]
     fields = {s.label for s in drawn if s.kind == "field"}
     assert {"budget.carryover", "form.unit_phone", "indicators[0].score", "form.title"} <= fields
     from extract.inspect.debug import render
 
     img = render(JINZHONG, 2, resolution=40)
     assert img.size[0] > 300
+    assert img.getpixel((6, 6)) == (40, 90, 220)  # the legend's first swatch (cell) on top of the page
+
+
+@pytest.mark.slow
+def test_debug_draws_a_scanned_page_as_ocr_read_it() -> None:
+    """A page with no text layer: its cells come from the OCR stage, mapped back onto the page as stored."""
+    scan = SAMPLES / "scans" / "jinzhong-2022-audit-bureau-scan200.pdf"
+    drawn = shapes(scan, 1)
+    kinds = Counter(s.kind for s in drawn)
+    assert kinds["cell"] >= 40 and kinds["field"] + kinds["flagged"] >= 10
+    width, height = 595.3, 841.9  # A4 in points
+    assert all(-5 <= s.bbox[0] < s.bbox[2] <= width + 5 and -5 <= s.bbox[1] < s.bbox[3] <= height + 5 for s in drawn)
+    unit = next(s for s in drawn if s.label == "form.unit_name")
+    cell = next(
+        s for s in drawn if s.kind == "cell" and abs(s.bbox[0] - unit.bbox[0]) < 3 and abs(s.bbox[1] - unit.bbox[1]) < 3
+    )
+    assert cell  # the field's box is a cell OCR found there

@@ -2,7 +2,9 @@
 
 ``shapes()`` lists what would be drawn (tests check this list, not pixels); ``render()`` draws it on
 the page image: cells (blue; merged cells thicker), text lines (grey), clipped hidden text (orange),
-fields (green when clean, red when listed for review or in a failed check).
+fields (green when clean, red when listed for review or in a failed check; a failed narrative check boxes
+its narrative's cell), each field named, under a legend. A scanned page is drawn as OCR read it: its cells and
+lines mapped back onto the page as stored.
 """
 
 from __future__ import annotations
@@ -33,21 +35,19 @@ class Shape:
 
 
 def _flagged_paths(record: Record) -> set[str]:
+    """The fields a reviewer is asked about: those to review and those of failed checks; an amount read
+    from a narrative stands for the narrative's cell (a failed narrative check boxes its text)."""
     out = set(record.review)
     for c in record.checks:
         if c.status == "fail":
             out.update(c.fields)
+    for i, amount in enumerate(record.amounts_in_text):
+        if f"amounts_in_text[{i}]" in out:
+            out.add(amount.field)
     return out
 
 
-def _field_shapes(path: str | Path, page: int, settings: Settings) -> list[Shape]:
-    from extract.errors import ExtractError
-    from extract.pipeline import extract_file
-
-    try:
-        records = extract_file(path, settings)
-    except ExtractError:  # the picture is still useful when no form is found
-        return []
+def _field_shapes(records: Sequence[Record], page: int) -> list[Shape]:
     out = []
     for rec in records:
         flagged = _flagged_paths(rec)
@@ -61,32 +61,44 @@ def _field_shapes(path: str | Path, page: int, settings: Settings) -> list[Shape
 def shapes(
     path: str | Path, page: int, kinds: Sequence[str] = KINDS, settings: Settings = DEFAULT_SETTINGS
 ) -> list[Shape]:
-    from extract.pdf.load import load
-    from extract.pdf.pages import read_page
+    """What ``render`` draws on ``page``: from one reading of the file (the pipeline's own, OCR for a
+    scanned page), every box in the coordinates of the page as stored."""
+    from extract.errors import ExtractError
+    from extract.pipeline import analyse, record_of
 
-    loaded = load(path, settings.budgets)
-    try:
-        if not 1 <= page <= loaded.page_count:
-            from extract.errors import ExtractError
-
-            raise ExtractError(f"no page {page} (the PDF has {loaded.page_count})", path=str(path))
-        content = read_page(loaded.pdf.pages[page - 1], page, loaded.path, settings.page)
-    finally:
-        loaded.close()
+    a = analyse(path, settings, also=(page,))
+    if not 1 <= page <= len(a.screens):
+        raise ExtractError(f"no page {page} (the PDF has {len(a.screens)})", path=str(path))
+    content = a.pages.get(page)
+    back = content.to_page if content is not None and content.to_page is not None else (lambda box: box)
     out: list[Shape] = []
-    for grid in content.grids:
+    for grid in content.grids if content is not None else ():
         for cell in grid.cells:
             if "cells" in kinds:
-                out.append(Shape("cell", cell.bbox, f"r{cell.row}c{cell.col} {cell.row_span}x{cell.col_span}"))
+                out.append(Shape("cell", back(cell.bbox), f"r{cell.row}c{cell.col} {cell.row_span}x{cell.col_span}"))
             if "lines" in kinds:
-                out.extend(Shape("line", ln.bbox, ln.text) for ln in cell.lines)
+                out.extend(Shape("line", back(ln.bbox), ln.text) for ln in cell.lines)
             if "hidden" in kinds and cell.hidden:
-                out.append(Shape("hidden", cell.bbox, cell.hidden))
-    if "lines" in kinds:
-        out.extend(Shape("line", ln.bbox, ln.text) for ln in content.free_lines)
+                out.append(Shape("hidden", back(cell.bbox), cell.hidden))
+    if "lines" in kinds and content is not None:
+        out.extend(Shape("line", back(ln.bbox), ln.text) for ln in content.free_lines)
     if "fields" in kinds:
-        out.extend(_field_shapes(path, page, settings))
+        try:
+            records = [record_of(a, form) for form in a.forms]
+        except ExtractError:  # the picture is still useful when the form cannot be read
+            records = []
+        out.extend(_field_shapes(records, page))
     return out
+
+
+LEGEND = (
+    ("cell", "cell"),
+    ("line", "text line"),
+    ("hidden", "clipped text"),
+    ("field", "field"),
+    ("flagged", "flagged"),
+)
+LEGEND_PX = 22
 
 
 def page_image(path: str | Path, page: int, resolution: int, settings: Settings = DEFAULT_SETTINGS) -> Any:
@@ -121,10 +133,27 @@ def render(
     image = page_image(path, page, resolution, settings)
     scale = resolution / 72
     draw = ImageDraw.Draw(image)
-    for s in drawn:
-        box = [v * scale for v in s.bbox]
-        width = 3 if s.kind in ("field", "flagged") else 1
-        if s.kind == "cell" and not s.label.endswith("1x1"):
+    for sh in drawn:
+        box = [v * scale for v in sh.bbox]
+        width = 3 if sh.kind in ("field", "flagged") else 1
+        if sh.kind == "cell" and not sh.label.endswith("1x1"):
             width = 2
-        draw.rectangle(box, outline=COLOURS[s.kind], width=width)
-    return image
+        draw.rectangle(box, outline=COLOURS[sh.kind], width=width)
+        if sh.kind in ("field", "flagged"):  # each field box named (record paths are ASCII)
+            draw.text((box[0] + 2, box[1] + 1), sh.label, fill=COLOURS[sh.kind])
+    return _with_legend(image)
+
+
+def _with_legend(image: Any) -> Any:
+    """The picture with a strip on top naming each colour."""
+    from PIL import Image, ImageDraw
+
+    out = Image.new("RGB", (image.width, image.height + LEGEND_PX), "white")
+    out.paste(image, (0, LEGEND_PX))
+    draw = ImageDraw.Draw(out)
+    x = 4
+    for kind, name in LEGEND:
+        draw.rectangle([x, 5, x + 14, 17], outline=COLOURS[kind], width=3)
+        draw.text((x + 19, 6), name, fill=(0, 0, 0))
+        x += 24 + int(draw.textlength(name)) + 12
+    return out
