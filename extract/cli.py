@@ -553,9 +553,12 @@ def _decide(
 ) -> None:
     import getpass
 
+    from extract.errors import LedgerError
     from extract.ingest.ledger import Ledger
     from extract.ingest.review import decide
 
+    if not db.is_file():  # a mistyped --db makes no new, empty ledger
+        raise LedgerError("no such ledger", path=str(db))
     who = reviewer if reviewer is not None else getpass.getuser()
     ledger = Ledger(db)
     try:
@@ -577,12 +580,17 @@ def _decide(
     )
 
 
+FormId = Annotated[str, typer.Argument(help="the form's form_id (forms table): 4d912117016751d2p1")]
+FieldPath = Annotated[str, typer.Argument(help="record path: budget.execution, indicators[3].score")]
+Reason = Annotated[str, typer.Option("--reason", help="why (kept in the audit trail)")]
+
+
 @app.command()
 def correct(
-    form: Annotated[str, typer.Argument(help="the form's form_id (forms table): 4d912117016751d2p1")],
-    field: Annotated[str, typer.Argument(help="record path: budget.execution, indicators[3].score")],
+    form: FormId,
+    field: FieldPath,
     value: Annotated[str, typer.Argument(help="the value the page shows (blank: none)")],
-    reason: Annotated[str, typer.Option("--reason", help="why (kept in the audit trail)")] = "",
+    reason: Reason = "",
     db: Db = Path("extract.sqlite"),
     reviewer: Reviewer = None,
     verbose: Verbose = False,
@@ -594,9 +602,9 @@ def correct(
 
 @app.command()
 def confirm(
-    form: Annotated[str, typer.Argument(help="the form's form_id (forms table)")],
-    field: Annotated[str, typer.Argument(help="record path: budget.execution, indicators[3].score")],
-    reason: Annotated[str, typer.Option("--reason", help="why (kept in the audit trail)")] = "",
+    form: FormId,
+    field: FieldPath,
+    reason: Reason = "",
     db: Db = Path("extract.sqlite"),
     reviewer: Reviewer = None,
     verbose: Verbose = False,

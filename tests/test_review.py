@@ -233,3 +233,9 @@ def test_the_report_escapes_every_text_from_a_pdf() -> None:
     )
     page, shown = build([hostile], "t")
     assert shown == 1 and "<script>" not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+
+
+def test_a_decision_on_a_ledger_that_is_not_there_makes_none(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["confirm", JZ, "budget.execution", "--db", str(tmp_path / "typo.sqlite")])
+    assert r.exit_code == 2 and r.stderr.strip() == f"{tmp_path / 'typo.sqlite'}: no such ledger"
+    assert not (tmp_path / "typo.sqlite").exists()
