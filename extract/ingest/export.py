@@ -162,21 +162,37 @@ def _number_format(value: Decimal) -> str:
 
 
 def _xlsx(frames: dict[str, pd.DataFrame], tmp: Path) -> None:
-    import pandas as pd
+    """One sheet per table, written row by row (openpyxl's write-only mode: a few times faster and a
+    fraction of the memory of building the sheets): a frozen, filterable header, readable widths, amounts as
+    numbers shown with their printed decimals, every text cell a string (never a formula)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
 
-    with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-        for name, df in frames.items():
-            sheet_safe(df).to_excel(xw, sheet_name=name, index=False, freeze_panes=(1, 0))
-            ws = xw.sheets[name]
-            for row in ws.iter_rows(min_row=2):
-                for cell in row:
-                    if cell.data_type == "f":  # text stays text: never a formula cell
-                        cell.data_type = "s"
-                    elif isinstance(cell.value, Decimal):  # the amount as printed: 965.40, not 965.4
-                        cell.number_format = _number_format(cell.value)
-            if ws.max_row >= 1 and ws.max_column >= 1:
-                ws.auto_filter.ref = ws.dimensions
-            for i, col in enumerate(df.columns, start=1):
-                values = [str(col)] + [str(v) for v in df[col].head(200).tolist()]
-                width = min(max(len(v) for v in values) + 2, 60)
-                ws.column_dimensions[ws.cell(1, i).column_letter].width = width
+    book = Workbook(write_only=True)
+    for name, df in frames.items():
+        ws = book.create_sheet(name)
+        columns = [str(c) for c in df.columns]
+        for i, col in enumerate(columns, start=1):
+            values = [col] + [str(v) for v in df[col].head(200).tolist()]
+            ws.column_dimensions[get_column_letter(i)].width = min(max(len(v) for v in values) + 2, 60)
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{len(df) + 1}"
+        ws.append(columns)
+        for row in sheet_safe(df).itertuples(index=False, name=None):
+            ws.append([_xlsx_cell(ws, v, WriteOnlyCell) for v in row])
+    book.save(tmp)
+
+
+def _xlsx_cell(ws: Any, value: Any, cell_type: Any) -> Any:
+    if _missing(value):
+        return None
+    if isinstance(value, Decimal):  # the amount as printed: 965.40, not 965.4
+        cell = cell_type(ws, value=value)
+        cell.number_format = _number_format(value)
+        return cell
+    if isinstance(value, str):
+        cell = cell_type(ws, value=value)
+        cell.data_type = "s"  # text stays text: never a formula cell
+        return cell
+    return value
