@@ -201,6 +201,21 @@ def _job_init(memory: int) -> None:
     limit_memory(memory)
 
 
+def _alone(path: str, settings: Settings, timeout: float, memory: int) -> Outcome:
+    """One file read in a worker of its own: its outcome, or that it ended the worker."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    ctx = mp.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_job_init, initargs=(memory,)) as pool:
+        try:
+            return pool.submit(read_file, path, settings, timeout).result()
+        except BrokenProcessPool:
+            why = "worker died (past the memory budget?)"
+            return Outcome(path, error=f"{printable(path)}: {why}", code=ExitCode.INPUT)
+
+
 def _outcomes(paths: list[str], settings: Settings, timeout: float, jobs: int, verbose: bool) -> Iterator[Outcome]:
     """Every file's outcome, in the order given; with ``jobs`` > 1 read by worker processes (one OCR thread
     each). A worker that dies takes only its file with it: the rest go on in a new pool."""
@@ -233,10 +248,11 @@ def _outcomes(paths: list[str], settings: Settings, timeout: float, jobs: int, v
                     break
             if broken is None:
                 return
-            why = "worker died (past the memory budget?)"
-            yield Outcome(left[broken], error=f"{printable(left[broken])}: {why}", code=ExitCode.INPUT)
-            left = left[broken + 1 :]
             pool.shutdown(cancel_futures=True)
+            # the first file left unread may only have shared the pool of the one that took it down: it is
+            # read again alone, and fails only when its own reading ends its worker
+            yield _alone(left[broken], worker_settings, timeout, settings.budgets.memory_bytes)
+            left = left[broken + 1 :]
 
 
 def _flag_line(record: Record) -> str:

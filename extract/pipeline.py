@@ -177,6 +177,7 @@ class Analysis:
     ocr_engine: str | None = None
     damage: tuple[str, ...] = ()  # what the PDF parser had to skip or repair (data lost in a stream …)
     too_small: dict[int, str] = dataclasses.field(default_factory=dict)  # scanned page -> why it cannot be read
+    cut: frozenset[int] = frozenset()  # pages left out by --pages right after a form: it may go on there
 
 
 def analyse(path: str | Path, settings: Settings = DEFAULT_SETTINGS, also: tuple[int, ...] = ()) -> Analysis:
@@ -268,7 +269,8 @@ def _analyse(
         loaded.close()
     engine = settings.ocr.engine if scanned else None
     damage = tuple(dict.fromkeys(watch.messages))
-    return Analysis(loaded.path, loaded.sha256, templates, screens, pages, forms, unmatched, engine, damage, small)
+    cut = frozenset(n for f in forms if (n := f.pages[-1].number + 1) <= len(screens) and n not in allowed)
+    return Analysis(loaded.path, loaded.sha256, templates, screens, pages, forms, unmatched, engine, damage, small, cut)
 
 
 def _allowed(pages: tuple[int, ...], count: int, path: str) -> set[int]:
@@ -371,7 +373,10 @@ def record_of(a: Analysis, form: FormPages) -> Record:
         method="mixed" if len(methods) > 1 else next(iter(methods)),
         ocr_engine=a.ocr_engine if "ocr" in methods else None,
     )
-    return extract_form(form, source, a.damage)
+    record = extract_form(form, source, a.damage)
+    if form.pages[-1].number + 1 in a.cut:  # --pages stopped before the next page: the form may go on there
+        record = dataclasses.replace(record, review=[*record.review, "source.form_pages"])
+    return record
 
 
 def _no_form(

@@ -74,6 +74,10 @@ def test_run_reads_only_the_pages_asked_for() -> None:
     assert [json.loads(line)["source"]["form_pages"] for line in r.stdout.splitlines()] == [[2], [3]]
     bad = cli("run", "--pages", "3-1", str(BUNDLE))
     assert bad.exit_code == 2 and "--pages" in bad.stderr and "Traceback" not in bad.output
+    cut = json.loads(cli("run", "-q", "--pages", "1", str(JINZHONG)).stdout)  # the form goes on to page 2
+    assert cut["source"]["form_pages"] == [1] and "source.form_pages" in cut["review"]  # flagged, never clean
+    whole = json.loads(cli("run", "-q", "--pages", "1-2", str(JINZHONG)).stdout)
+    assert "source.form_pages" not in whole["review"]
     past = cli("run", "-q", "--pages", "9", str(JINZHONG))
     assert past.exit_code == 3
     assert one_line(past) == f"{JINZHONG}: no page 9 in this file (it has 2 pages; --pages)"

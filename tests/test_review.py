@@ -38,9 +38,14 @@ def ledger(tmp_path: Path) -> Path:
     return db
 
 
-@pytest.mark.parametrize("pdf", sorted(SAMPLES.glob("*.pdf")), ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "pdf",
+    [*sorted(SAMPLES.glob("*.pdf")), *sorted((SAMPLES / "variants" / "fixed").glob("*.pdf"))],
+    ids=lambda p: f"{p.parent.name}/{p.stem}",
+)
 def test_checks_run_again_on_a_record_are_the_checks_it_was_read_with(pdf: Path) -> None:
-    """The facts the checks read can be rebuilt from a record: what re-checks a corrected record."""
+    """The facts the checks read can be rebuilt from a record: what re-checks a corrected record (the
+    samples, and the fixed set of generated layout variants)."""
     rules = rules_by_template()
     for record in extract.read_pdf(pdf):
         again = from_dict(loads(dumps(to_dict(record))))  # as the ledger holds it
@@ -239,3 +244,19 @@ def test_a_decision_on_a_ledger_that_is_not_there_makes_none(tmp_path: Path) -> 
     r = runner.invoke(app, ["confirm", JZ, "budget.execution", "--db", str(tmp_path / "typo.sqlite")])
     assert r.exit_code == 2 and r.stderr.strip() == f"{tmp_path / 'typo.sqlite'}: no such ledger"
     assert not (tmp_path / "typo.sqlite").exists()
+
+
+def test_a_correction_whose_checks_cannot_run_again_stays_flagged() -> None:
+    """Read with a template not known where the decisions are applied (a user's): the checks cannot run on
+    the new value, so the corrected field stays in review and the form is neither clean nor reviewed."""
+    from extract.model import Correction
+    from extract.records.corrections import reviewed
+
+    (record,) = extract.read_pdf(AUDIT)
+    assert record.clean
+    c = Correction("budget.execution", "correct", Decimal("1118.52"), Decimal("9999.99"), "r", "a", "2026-01-01")
+    out = apply(record, [c], None)
+    assert value_at(out, "budget.execution") == Decimal("9999.99")
+    assert out.review == ["budget.execution"] and not out.clean and not reviewed(out)
+    checked = apply(record, [c], rules_by_template()[record.template])  # with its rules: the balance fails
+    assert "budget_balance" in [x.id for x in checked.checks if x.status == "fail"]

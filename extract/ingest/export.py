@@ -24,13 +24,6 @@ FORMATS = ("csv", "xlsx", "parquet", "jsonl")
 LEDGER_TABLES = ("files", "corrections")
 
 
-def to_frames(records: Sequence[Record]) -> dict[str, pd.DataFrame]:
-    """The record tables (forms, indicators, subtotals, funds_other, amounts, checks) of ``records``."""
-    from extract.records.tables import frames
-
-    return frames(records)
-
-
 def dictionary_frame(names: Sequence[str]) -> pd.DataFrame:
     """The data dictionary of the tables ``names``: table, column, type, unit, label, description."""
     import pandas as pd
@@ -94,7 +87,9 @@ def write_tables(
 
 def write_csv(records: Sequence[Record], out_dir: Path) -> list[Path]:
     """The record tables of ``records`` as CSV files in ``out_dir`` (created if missing), all or none."""
-    return write_tables(to_frames(records), out_dir, "csv")
+    from extract.records.tables import frames
+
+    return write_tables(frames(records), out_dir, "csv")
 
 
 def _plain_rows(df: pd.DataFrame) -> list[dict[str, Any]]:

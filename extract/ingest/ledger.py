@@ -317,8 +317,7 @@ def stale_corrections(records: Sequence[dict[str, Any]], corrections: dict[str, 
         fid = f"{rec['source']['sha256'][:16]}p{pages[0]}"
         for c in corrections.get(fid, []):
             now = _at(rec, c.field)
-            same = now == c.old if not isinstance(now, (Decimal, int)) else c.old is not None and now == c.old
-            if not same:
+            if now != c.old:  # amounts compare as numbers (Decimal), texts as printed
                 notes.append(
                     f"p{pages[0]}: the {c.action} of {c.field} by {c.reviewer} was made on a reading of {c.old}; "
                     f"it now reads {now}: look again"

@@ -44,7 +44,7 @@ def frames(ledger: Ledger) -> tuple[dict[str, pd.DataFrame], list[dict[str, Any]
         rows.append(
             {
                 "sha256": sha,
-                "paths": ";".join(sorted(str(Path(p).absolute()) for p in (paths or "").split(";") if p)),
+                "paths": ";".join(sorted(p for p in (paths or "").split(";") if p)),  # absolute, as ingest found them
                 "size": size,
                 "pages": pages,
                 "status": status,

@@ -145,11 +145,11 @@ def _narratives(record: Record) -> list[str]:
 
 
 def _value(record: Record, path: str) -> Any:
-    from extract.records.corrections import value_at
+    from extract.records.corrections import CorrectionError, value_at
 
     try:
         return value_at(record, path)
-    except Exception:  # a path the model does not know (an amount's own row): shown empty
+    except CorrectionError:  # a path no field of the record has (a failed check's table row): shown empty
         return None
 
 

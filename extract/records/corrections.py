@@ -168,9 +168,11 @@ def apply(record: Record, corrections: Sequence[Correction], rules: Sequence[Rul
     for c in standing.values():
         if c.action == "correct":
             out = with_value(out, c.field, c.new)
-    again = rules is not None and any(c.action == "correct" for c in standing.values())
-    checks = rerun_checks(out, rules) if rules is not None and again else out.checks
+    changed = [c.field for c in standing.values() if c.action == "correct"]
+    checks = rerun_checks(out, rules) if rules is not None and changed else out.checks
     review = [p for p in out.review if p not in standing]
+    if rules is None:  # a template not known here: the checks were not run on the new values, so say so
+        review += [p for p in changed if p not in review]
     return dataclasses.replace(out, checks=checks, review=review, corrections=sorted(corrections, key=lambda c: c.at))
 
 
@@ -183,5 +185,6 @@ def reviewed(record: Record) -> bool:
     """A reviewer decided on the record, and every flag left has a decision (a confirmed reading included)."""
     if not record.corrections:
         return False
-    decided = {c.field for c in record.corrections}
+    # a corrected field still in review is one whose checks could not run again: not settled
+    decided = {c.field for c in record.corrections if c.action == "confirm" or c.field not in record.review}
     return all(f in decided or any(d.startswith(f + ".") for d in decided) for f in flags(record))

@@ -15,7 +15,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extract.model import Correction, Record
@@ -152,16 +151,18 @@ def _one_apart(a: str, b: str) -> bool:
     return regex.fullmatch(f"(?:{regex.escape(a)}){{e<=1}}", b) is not None
 
 
-def _identity(record: Record) -> tuple[object, ...] | None:
-    """What two records of one form share exactly: kind, year and the figures (budget, executed, total
-    score, compared as numbers). None: nothing to tell a form by (no figure read)."""
+def _identity(record: Record) -> tuple[tuple[object, ...], str] | None:
+    """What two records of one form share exactly — kind, year and the figures (budget, executed, total
+    score, compared as numbers) — and the name they share within a character. None: nothing to tell a form
+    by (no figure or no name read)."""
     c = common(record)
     figures = tuple(
         (k, c[k].normalize()) for k in ("budget", "initial_budget", "executed", "score_total") if c[k] is not None
     )
-    if not figures:
+    name = _norm(c["name"])
+    if not figures or not name:
         return None
-    return (record.form.template_kind, record.form.fiscal_year, figures)
+    return (record.form.template_kind, record.form.fiscal_year, figures), name
 
 
 def _preference(record: Record) -> tuple[int, int, int, str]:
@@ -178,10 +179,10 @@ def duplicates(records: Sequence[Record], ids: Sequence[str]) -> list[str | None
     groups: dict[tuple[object, ...], list[tuple[int, str]]] = {}
     out: list[str | None] = [None] * len(records)
     for i in order:
-        key = _identity(records[i])
-        name = _norm(common(records[i])["name"])
-        if key is None or not name:
+        identity = _identity(records[i])
+        if identity is None:
             continue
+        key, name = identity
         kept = groups.setdefault(key, [])
         twin = next((k for k, kept_name in kept if _one_apart(kept_name, name)), None)
         if twin is None:
@@ -205,7 +206,6 @@ def form_row(record: Record, fid: str, duplicate_of: str | None) -> dict[str, An
     for col in forms_columns():
         if "." in col.name:
             row[col.name] = _joined(_get(record, col.name))
-    row["source.path"] = str(Path(record.source.path).absolute())
     return row
 
 
