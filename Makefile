@@ -52,8 +52,9 @@ apt_missing = missing=""; for p in $(1); do \
 	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
-# the tests also open our CSV and xlsx in LibreOffice (no formula may survive): Debian's calc, headless
-TEST_PACKAGES := libreoffice-calc-nogui
+# the tests also open our CSV and xlsx in LibreOffice (no formula may survive): Debian's calc, headless;
+# and drive the review app in Debian's Chromium through its ChromeDriver (Selenium)
+TEST_PACKAGES := libreoffice-calc-nogui chromium chromium-driver
 test-deps:
 	@$(call apt_missing,$(TEST_PACKAGES))
 

@@ -658,6 +658,48 @@ def report(
     _err(f"wrote {out} ({shown} flagged forms)")
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@app.command()
+def review(
+    db: Db = Path("extract.sqlite"),
+    port: Annotated[int, typer.Option("--port", help="the port (0: any free one)")] = 8765,
+    host: Annotated[
+        str, typer.Option("--host", help="the address to listen on; anything but 127.0.0.1 lets others reach it")
+    ] = "127.0.0.1",
+    reviewer: Reviewer = None,
+    resolution: Annotated[int, typer.Option("--resolution", help="dots per inch of the page images")] = 110,
+    open_browser: Annotated[bool, typer.Option("--open", help="open the queue in the web browser")] = False,
+    verbose: Verbose = False,
+) -> None:
+    """Review a ledger in the browser: flagged forms first, the page with every field's box, confirm or correct."""
+    import getpass
+
+    if not 0 <= port <= 65535:
+        raise typer.BadParameter(f"{port}: from 0 to 65535", param_hint="--port")
+    if resolution < 36 or resolution > 300:
+        raise typer.BadParameter(f"{resolution}: from 36 to 300", param_hint="--resolution")
+    who = reviewer if reviewer is not None else getpass.getuser()
+    if not who.strip():
+        raise typer.BadParameter("a reviewer's name", param_hint="--reviewer")
+    with _handled(verbose):
+        from extract.web.app import make_app, serve
+
+        site = make_app(db, who, resolution=resolution, hosts=[] if host in LOOPBACK else ["*"])
+
+        def announce(url: str) -> None:
+            _err(f"review {db} at {url} as {who} (Ctrl-C stops)")
+            if host not in LOOPBACK:
+                _err(f"warning: listening on {host}: anyone who reaches this machine can record decisions")
+            if open_browser:
+                import webbrowser
+
+                webbrowser.open(url)
+
+        serve(site, host, port, announce)
+
+
 @app.command()
 def schema(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="write here instead of stdout")] = None,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "extract"
-STAGES = ("pdf", "textlayer", "scan", "forms", "checks", "records", "ingest", "inspect")
+STAGES = ("pdf", "textlayer", "scan", "forms", "checks", "records", "ingest", "inspect", "web")
 
 
 def modules() -> dict[str, Path]:

@@ -42,6 +42,10 @@ def test_the_wheel_holds_every_module_and_the_templates(wheel: Path) -> None:
     data = {n for n in data if n.endswith((".yaml", ".json", ".py"))}
     assert data and data <= names, f"left out of the wheel: {sorted(data - names)}"
     assert "extract/py.typed" in names
+    web = {
+        p.relative_to(ROOT).as_posix() for d in ("templates", "assets") for p in (ROOT / "extract/web" / d).glob("*")
+    }
+    assert web and web <= names, f"the review app's pages left out of the wheel: {sorted(web - names)}"
     assert not any(n.startswith(("tests/", "samples/", "bench/")) for n in names)
 
 
@@ -61,7 +65,10 @@ def test_the_wheel_installed_in_a_fresh_venv_runs(wheel: Path, tmp_path: Path) -
         [
             str(py),
             "-c",
-            "import extract, extract.schemas as s; print(extract.__file__); print(s.TEMPLATES_DIR)",
+            "import extract, extract.schemas as s; print(extract.__file__); print(s.TEMPLATES_DIR);"
+            "from extract.web.app import ENV; from importlib.resources import files;"
+            "[ENV.get_template(n) for n in ('queue.html', 'form.html', 'error.html')];"
+            "files('extract.web').joinpath('assets', 'app.js').read_text()",
         ],
         capture_output=True,
         text=True,

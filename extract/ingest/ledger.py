@@ -111,9 +111,10 @@ def _why(exc: sqlite3.Error) -> str:
 class Ledger:
     """The SQLite ledger. ``readonly`` (``status``, ``export``): opened without writing anything, not even
     a journal; a ledger that is a folder, not SQLite, damaged or in a folder that cannot be written is a
-    one-line ``LedgerError``."""
+    one-line ``LedgerError``. ``shared``: one connection used from several threads, each use under the
+    caller's lock (the review app)."""
 
-    def __init__(self, path: str | Path, timeout: float = 60.0, readonly: bool = False) -> None:
+    def __init__(self, path: str | Path, timeout: float = 60.0, readonly: bool = False, shared: bool = False) -> None:
         self.path = Path(path)
         self.readonly = readonly
         try:
@@ -130,7 +131,9 @@ class Ledger:
                 self.db.execute("PRAGMA query_only=ON")
                 self._check()
             else:
-                self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+                self.db = sqlite3.connect(
+                    self.path, timeout=timeout, isolation_level=None, check_same_thread=not shared
+                )
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.execute("PRAGMA foreign_keys=ON")

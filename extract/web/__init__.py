@@ -1,0 +1,1 @@
+"""The review app: a local web app over a ledger (``extract review --db LEDGER``)."""

@@ -1,0 +1,111 @@
+"""Page images for the review app, rendered once and kept in the ledger's own cache folder
+(``LEDGER.pages/``, beside the ledger).
+
+Nothing a request says reaches the file system: a cached image is named from the file's sha256 (read
+from the ledger) and a page number (an integer the form has), and the PDF it is rendered from is a path
+the ledger holds for those bytes, checked to still have them before it is drawn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+import tempfile
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from extract.ingest.ledger import Ledger
+from extract.records.codec import loads
+
+HEX = frozenset("0123456789abcdef")
+
+
+@dataclass(frozen=True, slots=True)
+class PageImage:
+    path: Path  # the PNG in the cache
+    width: float  # the page, in points (the coordinates of the boxes)
+    height: float
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height of a PNG, from its header."""
+    with path.open("rb") as f:
+        head = f.read(24)
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    width, height = struct.unpack(">II", head[16:24])
+    return int(width), int(height)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class PageCache:
+    """Rendered pages of the ledger's files, one PNG per (file, page, resolution), made on first use."""
+
+    def __init__(self, ledger_path: Path, resolution: int) -> None:
+        self.folder = ledger_path.with_name(ledger_path.name + ".pages")
+        self.resolution = resolution
+        self.locks: dict[tuple[str, int], threading.Lock] = {}
+        self.guard = threading.Lock()
+
+    def cached(self, sha256: str, page: int) -> Path:
+        if len(sha256) != 64 or not HEX.issuperset(sha256) or not isinstance(page, int) or page < 1:
+            raise ValueError("not a file key and page")  # never a name made from anything else
+        return self.folder / f"{sha256}-p{page}-r{self.resolution}.png"
+
+    def get(self, sha256: str, page: int, sources: Callable[[], Sequence[Path]]) -> PageImage | None:
+        """The page's image, rendered now if it is not in the cache (from the first of ``sources`` that
+        still holds the file's bytes); None when none does (moved or changed since it was read)."""
+        target = self.cached(sha256, page)
+        if not target.is_file():
+            with self.guard:
+                lock = self.locks.setdefault((sha256, page), threading.Lock())
+            with lock:  # two requests for one page render it once
+                if not target.is_file() and not self._render(sources(), sha256, page, target):
+                    return None
+        width, height = png_size(target)
+        scale = self.resolution / 72
+        return PageImage(target, width / scale, height / scale)
+
+    @staticmethod
+    def sources(ledger: Ledger, sha256: str) -> list[Path]:
+        """The paths the ledger found these bytes under, most recently seen first."""
+        rows = ledger.db.execute(
+            "SELECT path FROM paths WHERE sha256 = ? ORDER BY last_seen DESC", (sha256,)
+        ).fetchall()
+        found = [Path(p) for (p,) in rows]
+        for (text,) in ledger.db.execute("SELECT record FROM records WHERE sha256 = ? LIMIT 1", (sha256,)):
+            found.append(Path(loads(text)["source"]["path"]))
+        return list(dict.fromkeys(found))
+
+    def _render(self, sources: Sequence[Path], sha256: str, page: int, target: Path) -> bool:
+        from extract.errors import ExtractError
+        from extract.inspect.debug import page_image
+
+        for source in sources:
+            try:
+                if not source.is_file() or _sha256(source) != sha256:
+                    continue
+                image = page_image(source, page, self.resolution)
+            except (ExtractError, OSError, IndexError):
+                continue
+            self.folder.mkdir(exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    image.save(f, format="PNG", compress_level=3)
+                os.replace(tmp, target)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+            return True
+        return False

@@ -1,0 +1,456 @@
+"""The review app, end to end: ``extract review`` served by uvicorn in its own process, driven in Debian's
+Chromium through ChromeDriver (Selenium), and probed over raw HTTP for what a browser would not send
+(path traversal, other hosts and origins, bad decisions), with an ingest writing the same ledger."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from extract.cli import app
+from extract.ingest.ledger import FileResult, Ledger
+from extract.records.codec import loads
+
+from .conftest import JINZHONG, SAMPLES
+
+runner = CliRunner()
+AUDIT = SAMPLES / "jinzhong-2022-audit-bureau.pdf"
+UNBALANCED = SAMPLES / "jinzhong-2021-unbalanced-budget.pdf"
+JZ = "4d912117016751d2p1"  # the Jinzhong justice bureau form: its narrative is 3,000.00 元 short
+MISREAD = "amounts_in_text[1].amount"
+CHECK = "text_expenditure_by_function"
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+
+
+@pytest.fixture()
+def ledger(tmp_path: Path) -> Path:
+    db = tmp_path / "l.sqlite"
+    files = [str(JINZHONG), str(AUDIT), str(UNBALANCED)]
+    r = runner.invoke(app, ["ingest", "-q", *files, "--db", str(db), "-j", "1"])
+    assert r.exit_code == 1, r.stderr
+    return db
+
+
+class Server:
+    """``extract review`` in a process of its own, on a free port."""
+
+    def __init__(self, db: Path, *args: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "extract", "review", "--db", str(db), "--port", "0", *args],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        lines: queue.Queue[str] = queue.Queue()
+
+        def read() -> None:
+            for line in self.proc.stderr or ():
+                lines.put(line)
+
+        self.reader = threading.Thread(target=read, daemon=True)
+        self.reader.start()
+        self.log: list[str] = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=1)
+            except queue.Empty:
+                assert self.proc.poll() is None, "\n".join(self.log)
+                continue
+            self.log.append(line)
+            if " at http://" in line:
+                self.url = line.split(" at ")[1].split()[0].rstrip("/")
+                parts = urlsplit(self.url)
+                self.host, self.port = parts.hostname or "", parts.port or 0
+                return
+        raise AssertionError("the app did not start: " + "".join(self.log))
+
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        """A raw request: the path is sent exactly as given (no client tidies it)."""
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        try:
+            conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+            sent = {"Host": f"{self.host}:{self.port}", **(headers or {})}
+            if body is not None:
+                sent["Content-Length"] = str(len(body))
+            for k, v in sent.items():
+                conn.putheader(k, v)
+            conn.endheaders(body)
+            r = conn.getresponse()
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+        finally:
+            conn.close()
+
+    def decide(self, form: str, **body: str) -> tuple[int, dict]:
+        status, _, data = self.request(
+            "POST", f"/forms/{form}/decisions", json.dumps(body).encode(), {"Content-Type": "application/json"}
+        )
+        return status, json.loads(data)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=20)
+        self.reader.join(timeout=20)
+        if self.proc.stderr:
+            self.proc.stderr.close()
+
+
+@pytest.fixture()
+def server(ledger: Path) -> Iterator[Server]:
+    s = Server(ledger, "--reviewer", "e2e")
+    yield s
+    s.stop()
+
+
+@pytest.fixture()
+def browser(tmp_path: Path) -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    assert CHROMIUM.is_file() and CHROMEDRIVER.is_file(), "make test installs chromium and chromium-driver"
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+        "--window-size=1500,1000",
+        f"--user-data-dir={tmp_path / 'chromium'}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.implicitly_wait(0)
+    yield driver
+    driver.quit()
+
+
+def wait(driver, css: str, text: str | None = None, timeout: float = 30):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    w = WebDriverWait(driver, timeout)
+    if text is None:
+        return w.until(ec.presence_of_element_located((By.CSS_SELECTOR, css)))
+    w.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
+    return driver.find_element(By.CSS_SELECTOR, css)
+
+
+def reloaded(driver, old, timeout: float = 30) -> None:
+    """Wait for the page that held ``old`` to be replaced (a decision loads the form again)."""
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout).until(ec.staleness_of(old))
+
+
+def test_a_reviewer_corrects_a_misread_amount_in_the_browser_and_the_export_carries_it(
+    server: Server, browser, ledger: Path, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    d = browser
+    # the queue: flagged forms first, the failed check named
+    d.get(server.url + "/")
+    rows = d.find_elements(By.CSS_SELECTOR, "#queue tbody tr")
+    statuses = [r.get_attribute("class") for r in rows]
+    assert statuses == ["flagged", "flagged", "clean"], statuses
+    jz = d.find_element(By.CSS_SELECTOR, f'#queue tr[data-form="{JZ}"]')
+    assert CHECK in jz.text and "晋中市司法局" in jz.text
+    # filtered by the failed check: only that form
+    d.get(server.url + f"/?check={CHECK}")
+    assert [r.get_attribute("data-form") for r in d.find_elements(By.CSS_SELECTOR, "#queue tbody tr")] == [JZ]
+    d.find_element(By.CSS_SELECTOR, f'#queue tr[data-form="{JZ}"] a.form-link').click()
+
+    # the form: its pages drawn, the failed check with expected / actual / difference / unit
+    wait(d, "#failed-checks", CHECK)
+    failed = d.find_element(By.CSS_SELECTOR, f'#failed-checks tr[data-check="{CHECK}"]').text
+    assert "11216943.56" in failed and "11213943.56" in failed and "3000.00" in failed and "元" in failed
+    images = d.find_elements(By.CSS_SELECTOR, ".sheet img")
+    assert len(images) == 2
+    for img in images:  # rendered and loaded
+        assert d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", img) > 500
+    assert d.find_elements(By.CSS_SELECTOR, f'rect.box.flagged[data-field="{MISREAD}"]')
+    assert len(d.find_elements(By.CSS_SELECTOR, "rect.box.field")) > 50  # every field's box
+    marks = d.find_elements(By.CSS_SELECTOR, f'mark.amount.fail[data-field="{MISREAD}"]')
+    assert [m.text for m in marks] == ["公共安全支出"]  # the narrative's amount, marked in its text
+
+    # keyboard: j / k walk the flagged fields; the panel shows the value as read
+    body = d.find_element(By.TAG_NAME, "body")
+    seen = []
+    for _ in range(8):
+        seen.append(d.find_element(By.ID, "sel-path").text)
+        if seen[-1] == MISREAD:
+            break
+        body.send_keys("j")
+    assert seen[-1] == MISREAD, seen
+    assert len(set(seen)) == len(seen)  # each step a new field
+    assert d.find_element(By.ID, "sel-value").text == "8953203.17"
+    assert "公共安全支出" in d.find_element(By.ID, "sel-raw").text
+
+    # a wrong value is refused with the reason, nothing kept
+    value, reason = d.find_element(By.ID, "value"), d.find_element(By.ID, "reason")
+    value.clear()
+    value.send_keys("8 956 2O3.17x")
+    reason.send_keys("typo")
+    d.find_element(By.ID, "correct").click()
+    assert wait(d, "#decide-error", "amount").text
+    check = Ledger(ledger, readonly=True)
+    try:
+        assert check.corrections() == {}
+    finally:
+        check.close()
+
+    # the correction: the checks run again at once, the one that failed now passes
+    value.clear()
+    value.send_keys("8,956,203.17")
+    reason.clear()
+    reason.send_keys("the page prints 8956203.17")
+    reason.send_keys(Keys.ENTER)
+    reloaded(d, value)
+    message = wait(d, "#message", f"{CHECK}: fail → pass").text
+    assert "8953203.17 → 8956203.17" in message and "the form is reviewed" in message
+    assert d.find_elements(By.ID, "no-failed")
+    assert d.find_element(By.ID, "state").text == "reviewed"
+    other = d.find_element(By.CSS_SELECTOR, f'#other-checks tr[data-check="{CHECK}"]')
+    assert "pass" in other.get_attribute("textContent")
+    row = d.find_element(By.CSS_SELECTOR, f'#flagged tr[data-field="{MISREAD}"]')
+    assert "8956203.17" in row.text and "8953203.17" in row.text and "corrected by e2e" in row.text
+
+    # n: the next flagged form; q: the queue, where the corrected form is now reviewed
+    body = d.find_element(By.TAG_NAME, "body")
+    body.send_keys("q")
+    wait(d, "#queue")
+    d.get(server.url + "/")
+    assert d.find_element(By.CSS_SELECTOR, f'#queue tr[data-form="{JZ}"]').get_attribute("class") == "reviewed"
+    d.find_element(By.CSS_SELECTOR, "#queue tr.flagged a.form-link").click()
+    wait(d, "#failed-checks", "budget_balance")
+    d.find_element(By.TAG_NAME, "body").send_keys("p")  # no flagged form before this one now
+    assert "budget_balance" in d.find_element(By.ID, "failed-checks").text
+
+    # the export carries the corrected value with its flag, and the audit row
+    r = runner.invoke(app, ["export", "-q", "--db", str(ledger), "--to", str(tmp_path / "out"), "--corrections"])
+    assert r.exit_code == 0, r.stderr
+    forms = pd.read_csv(tmp_path / "out" / "forms.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    jz = forms[forms["form_id"] == JZ].iloc[0]
+    assert (jz["corrected"], jz["corrected_fields"], jz["reviewed"], jz["clean"]) == ("True", MISREAD, "True", "True")
+    amounts = pd.read_csv(tmp_path / "out" / "amounts.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    row = amounts[(amounts["form_id"] == JZ) & (amounts["row"] == "2")].iloc[0]
+    assert (row["amount"], row["corrected"]) == ("8956203.17", "amount")
+    audit = pd.read_csv(tmp_path / "out" / "corrections.csv", encoding="utf-8-sig", dtype=str)
+    assert audit[["form_id", "field", "action", "old", "new", "reason", "reviewer"]].values.tolist() == [
+        [JZ, MISREAD, "correct", "8953203.17", "8956203.17", "the page prints 8956203.17", "e2e"]
+    ]
+
+
+def test_confirming_every_flag_in_the_browser_reviews_the_form(server: Server, browser) -> None:
+    from selenium.webdriver.common.by import By
+
+    d = browser
+    d.get(server.url + f"/forms/{JZ}")
+    wait(d, "#failed-checks", CHECK)
+    body = d.find_element(By.TAG_NAME, "body")
+    for left in range(6, 0, -1):  # c confirms the selected field; the next flagged one is selected
+        assert len(d.find_elements(By.CSS_SELECTOR, "#flagged tr.open")) == left
+        assert d.find_element(By.ID, "open-count").text == str(left)
+        body.send_keys("c")
+        reloaded(d, body)
+        wait(d, "#message", "confirmed")
+        body = d.find_element(By.TAG_NAME, "body")
+    assert wait(d, "#state", "reviewed")
+    assert CHECK in d.find_element(By.ID, "failed-checks").text  # confirmed: the check still fails, as read
+
+
+PROBES = [
+    "/assets/../../pyproject.toml",
+    "/assets/..%2f..%2fpyproject.toml",
+    "/assets/%2e%2e/%2e%2e/pyproject.toml",
+    "/assets/app.css/../../../pyproject.toml",
+    "/forms/..%2f..%2f..%2fetc%2fpasswd",
+    f"/forms/{JZ}/pages/..%2f..%2f..%2f..%2fetc%2fpasswd.png",
+    f"/forms/{JZ}/pages/1.png/../../../../../etc/passwd",
+    f"/forms/{JZ}/pages/%2fetc%2fpasswd.png",
+    f"/forms/{JZ}/pages/-1.png",
+    f"/forms/{JZ}/pages/99.png",
+    f"/forms/{JZ}/pages/1e0.png",
+    "/forms/0000000000000000p1/pages/1.png",
+    "//etc/passwd",
+    "/etc/passwd",
+    "/l.sqlite",
+    "/l.sqlite.pages/",
+    f"/forms/{JZ}%00/pages/1.png",
+    "/forms/../l.sqlite",
+]
+
+
+def test_no_path_from_a_request_reaches_the_file_system(server: Server, ledger: Path) -> None:
+    status, headers, data = server.request("GET", f"/forms/{JZ}/pages/1.png")
+    assert status == 200 and headers["content-type"] == "image/png" and data[:8] == b"\x89PNG\r\n\x1a\n"
+    cache = ledger.with_name(ledger.name + ".pages")
+    assert [p.name for p in cache.iterdir()] == [f"{'4d912117016751d2'}{p.name[16:]}" for p in cache.iterdir()]
+    secrets = (b"root:", b"[project]", b"SQLite format", b"\x89PNG")
+    for probe in PROBES:
+        status, _, data = server.request("GET", probe)
+        assert status in (400, 404), (probe, status)
+        assert not any(s in data for s in secrets), probe
+    status, headers, data = server.request("GET", "/assets/app.js")
+    assert status == 200 and b"review" in data
+
+
+def test_other_hosts_origins_and_forms_are_refused(server: Server, ledger: Path) -> None:
+    # a page of another site that reached the app through its own DNS name (rebinding): refused
+    status, _, _ = server.request("GET", "/", headers={"Host": "evil.example:80"})
+    assert status == 400
+    body = json.dumps({"field": "budget.carryover", "action": "confirm", "value": "", "reason": "x"}).encode()
+    # a form another site posts (not JSON, or from another origin): refused
+    status, _, _ = server.request("POST", f"/forms/{JZ}/decisions", body, {"Content-Type": "text/plain"})
+    assert status == 415
+    json_from = {"Content-Type": "application/json", "Origin": "http://evil.example"}
+    status, _, _ = server.request("POST", f"/forms/{JZ}/decisions", body, json_from)
+    assert status == 403
+    status, _, _ = server.request("GET", f"/forms/{JZ}/decisions")
+    assert status == 405
+    # every response forbids scripts and images from elsewhere
+    _, headers, _ = server.request("GET", f"/forms/{JZ}")
+    assert "script-src 'self'" in headers["content-security-policy"] and headers["x-frame-options"] == "DENY"
+    check = Ledger(ledger, readonly=True)
+    try:
+        assert check.corrections() == {}
+    finally:
+        check.close()
+
+
+@pytest.mark.parametrize(
+    ("form", "body", "status", "says"),
+    [
+        (JZ, {"field": MISREAD, "action": "correct", "value": "abc", "reason": "r"}, 400, "amount"),
+        (JZ, {"field": "form.fiscal_year", "action": "correct", "value": "2021.5", "reason": "r"}, 400, "fiscal_year"),
+        (JZ, {"field": "budget.nosuch", "action": "correct", "value": "1", "reason": "r"}, 400, "unknown field"),
+        (JZ, {"field": "indicators[999].score", "action": "correct", "value": "1", "reason": "r"}, 400, "rows"),
+        (JZ, {"field": MISREAD, "action": "correct", "value": "1", "reason": " "}, 400, "reason"),
+        (JZ, {"field": MISREAD, "action": "delete", "value": "", "reason": "r"}, 400, "action"),
+        (JZ, {"field": MISREAD, "action": "correct", "value": 5, "reason": "r"}, 400, "text"),
+        (JZ, {"field": MISREAD, "action": "correct", "value": "1", "reason": "r", "reviewer": "x"}, 400, "unknown"),
+        (JZ, {"field": MISREAD, "action": "correct", "value": "1" * 3000, "reason": "r"}, 400, "longer"),
+        ("ffffffffffffffffp1", {"field": MISREAD, "action": "confirm", "reason": "r"}, 404, "no such form"),
+        ("../../etc/passwd", {"field": MISREAD, "action": "confirm", "reason": "r"}, 404, ""),
+    ],
+)
+def test_a_bad_decision_is_refused_with_the_reason(
+    server: Server, ledger: Path, form: str, body: dict, status: int, says: str
+) -> None:
+    got, data = (
+        server.decide(form, **body) if "/" not in form else (server.request("POST", f"/forms/{form}/decisions")[0], {})
+    )
+    assert got == status, data
+    assert says in data.get("error", ""), data
+    check = Ledger(ledger, readonly=True)
+    try:
+        assert check.corrections() == {}  # nothing kept
+    finally:
+        check.close()
+
+
+def test_decisions_saved_in_the_app_while_an_ingest_writes_the_same_ledger(
+    server: Server, ledger: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "more"
+    folder.mkdir()
+    copied = [p for p in sorted(SAMPLES.glob("*.pdf")) if p.name not in (JINZHONG.name, AUDIT.name, UNBALANCED.name)]
+    for pdf in copied[:6]:
+        shutil.copy(pdf, folder / pdf.name)
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "extract", "ingest", "-q", str(folder), "--db", str(ledger), "-j", "2"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    saved = 0
+    while ingest.poll() is None or saved < 5:
+        status, data = server.decide(JZ, field="budget.carryover", action="confirm", value="", reason=f"look {saved}")
+        assert status == 200, data
+        saved += 1
+        status, _, _ = server.request("GET", "/")  # the queue, read while the ingest writes
+        assert status == 200
+    _, err = ingest.communicate(timeout=300)
+    assert ingest.returncode in (0, 1), err
+    db = Ledger(ledger, readonly=True)
+    try:
+        assert len(db.corrections()[JZ]) == saved  # not one decision lost
+        files = db.db.execute("SELECT count(*) FROM files").fetchone()[0]
+        forms = db.db.execute("SELECT count(*) FROM records").fetchone()[0]
+    finally:
+        db.close()
+    assert files == 3 + 6  # nor one file of the ingest
+    _, _, page = server.request("GET", "/")
+    assert page.count(b'<tr class="') == forms  # the queue shows the forms the ingest added
+
+
+def test_text_from_a_pdf_is_escaped_in_the_app(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite"
+    r = runner.invoke(app, ["ingest", "-q", str(JINZHONG), "--db", str(db), "-j", "1"])
+    assert r.exit_code == 1
+    led = Ledger(db)
+    try:
+        data = next(led.records())
+        hostile = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+        data["form"]["unit_name"] = hostile
+        data["narratives"]["budget_execution"] = hostile + data["narratives"]["budget_execution"]
+        data["source"]["sha256"] = "ab" * 32
+        led.write(FileResult(sha256="ab" * 32, size=1, status="flagged", records=(data,)))
+        assert loads(led.db.execute("SELECT record FROM records WHERE sha256=?", ("ab" * 32,)).fetchone()[0])
+    finally:
+        led.close()
+    s = Server(db)
+    try:
+        for path in ("/", f"/forms/{'ab' * 8}p1", f"/?q={'%3Cscript%3E'}"):
+            status, _, page = s.request("GET", path)
+            assert status == 200, path
+            assert b"<script>alert" not in page and b"<img src=x" not in page, path
+            assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page or path.startswith("/?q"), path
+        # its file is not where the ledger says (nor are its bytes anywhere): no picture, no error
+        status, _, page = s.request("GET", f"/forms/{'ab' * 8}p1")
+        assert b"no picture" in page
+        assert s.request("GET", f"/forms/{'ab' * 8}p1/pages/1.png")[0] == 404
+    finally:
+        s.stop()
+
+
+def test_the_app_needs_a_ledger_and_listens_on_loopback(tmp_path: Path, ledger: Path) -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "extract", "review", "--db", str(tmp_path / "none.sqlite"), "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "no such ledger" in r.stderr
+    assert not (tmp_path / "none.sqlite").exists()
+    s = Server(ledger)
+    try:
+        assert s.host == "127.0.0.1"
+    finally:
+        s.stop()
