@@ -71,6 +71,7 @@ bench: install samples-deps
 	$(BIN)/python bench/bench_ocr.py
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_tables.py
+	$(BIN)/python bench/bench_review.py
 	$(BIN)/python bench/bench_bombs.py --big
 	$(BIN)/python bench/bench_scans.py
 	$(BIN)/python bench/bench_longscan.py

@@ -669,7 +669,7 @@ def review(
         str, typer.Option("--host", help="the address to listen on; anything but 127.0.0.1 lets others reach it")
     ] = "127.0.0.1",
     reviewer: Reviewer = None,
-    resolution: Annotated[int, typer.Option("--resolution", help="dots per inch of the page images")] = 110,
+    resolution: Annotated[int, typer.Option("--resolution", help="dots per inch of the page images")] = 150,
     open_browser: Annotated[bool, typer.Option("--open", help="open the queue in the web browser")] = False,
     verbose: Verbose = False,
 ) -> None:

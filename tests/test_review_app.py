@@ -454,3 +454,38 @@ def test_the_app_needs_a_ledger_and_listens_on_loopback(tmp_path: Path, ledger: 
         assert s.host == "127.0.0.1"
     finally:
         s.stop()
+
+
+def test_the_queue_read_by_sqlite_is_the_queue_read_from_the_records(tmp_path: Path) -> None:
+    """The queue reads a form with no decision from its JSON in SQLite (fast); a form with decisions from
+    its record with the decisions applied: on every sample (and a scan) both give the same line."""
+    from extract.ingest.review import rules_by_template
+    from extract.web.queue import PLAIN, Queue, summarise, summarise_plain
+
+    db = tmp_path / "s.sqlite"
+    pdfs = [*sorted(SAMPLES.glob("*.pdf")), SAMPLES / "scans" / "jinzhong-2022-audit-bureau-scan200.pdf"]
+    r = runner.invoke(app, ["ingest", "-q", *map(str, pdfs), "--db", str(db), "-j", "2"])
+    assert r.exit_code == 1, r.stderr
+    rules = rules_by_template()
+    led = Ledger(db)
+    try:
+        rows = led.db.execute("SELECT sha256, idx, record FROM records").fetchall()
+        assert len(rows) >= 19
+        statuses = set()
+        for sha, idx, text in rows:
+            plain = summarise_plain(sha, led.db.execute(PLAIN, (sha, idx)).fetchone())
+            assert plain == summarise(loads(text), [], rules), plain.form_id
+            statuses.add(plain.status)
+        assert statuses == {"flagged", "clean"}
+        # a decision: that form is read again (its record, decisions applied), the others are kept
+        queue = Queue()
+        before = {s.form_id: s for s in queue.refresh(led)}
+        from extract.ingest.review import decide
+
+        decide(led, JZ, MISREAD, "correct", "8956203.17", "the page prints it", "q")
+        after = {s.form_id: s for s in queue.refresh(led)}
+        assert (before[JZ].status, after[JZ].status) == ("flagged", "reviewed")
+        assert after[JZ].failed == () and after[JZ].decisions == 1
+        assert {k: v for k, v in after.items() if k != JZ} == {k: v for k, v in before.items() if k != JZ}
+    finally:
+        led.close()

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import secrets
 import types
@@ -99,7 +100,10 @@ def to_json(record: Record, indent: int | None = None) -> str:
 # ---------------------------------------------------------------- back to the typed record
 
 
+@functools.cache
 def _hints(cls: type) -> dict[str, Any]:
+    """The field types of a record class, resolved once per class (resolving them costs more than the
+    rest of reading a record)."""
     return typing.get_type_hints(cls, vars(model))
 
 

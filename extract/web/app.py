@@ -307,7 +307,7 @@ def make_app(
     db: Path,
     reviewer: str,
     settings: Settings = DEFAULT_SETTINGS,
-    resolution: int = 110,
+    resolution: int = 150,
     hosts: list[str] | None = None,
 ) -> Starlette:
     """The app over the ledger ``db`` (which must exist: a mistyped path makes no new ledger)."""

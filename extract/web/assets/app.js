@@ -58,11 +58,41 @@
     error.textContent = "";
     panel.hidden = false;
     history.replaceState(null, "", "#field=" + encodeURIComponent(field));
+    const box = document.querySelector('rect.box[data-field="' + CSS.escape(field) + '"]');
+    zoom(box);
     if (scroll) {
-      const box = document.querySelector('rect.box[data-field="' + CSS.escape(field) + '"]');
-      if (box) box.scrollIntoView({ block: "center", behavior: "instant" });
-      row.scrollIntoView({ block: "nearest", behavior: "instant" });
+      if (box) box.scrollIntoView({ block: "center", inline: "nearest", behavior: "instant" });
+      if (scroll !== "box") row.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "instant" });
     }
+  }
+  // the selected field's part of the page, enlarged beside the decision (drawn from the page image itself)
+  function zoom(box) {
+    const canvas = document.getElementById("zoom");
+    const ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    canvas.hidden = !box;
+    if (!box) return;
+    const svg = box.ownerSVGElement;
+    const img = svg.parentNode.querySelector("img");
+    const draw = function () {
+      const view = svg.viewBox.baseVal;
+      const s = img.naturalWidth / view.width;
+      const x = box.x.baseVal.value, y = box.y.baseVal.value;
+      const w = box.width.baseVal.value, h = box.height.baseVal.value;
+      const pad = 6;
+      const sx = Math.max(0, (x - pad) * s), sy = Math.max(0, (y - pad) * s);
+      const sw = Math.min(img.naturalWidth - sx, (w + 2 * pad) * s), sh = Math.min(img.naturalHeight - sy, (h + 2 * pad) * s);
+      const k = Math.min(canvas.width / sw, 3);
+      canvas.height = Math.max(24, Math.min(Math.round(sh * k), 400));
+      ctx.fillStyle = "#fff";
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.drawImage(img, sx, sy, sw, sh, 0, 0, sw * k, sh * k);
+      ctx.strokeStyle = "#2962ff";
+      ctx.lineWidth = 2;
+      ctx.strokeRect((x * s - sx) * k, (y * s - sy) * k, w * s * k, h * s * k);
+    };
+    if (img.complete && img.naturalWidth) draw(); else img.addEventListener("load", draw, { once: true });
   }
   function step(by) {
     const list = asked().length ? asked() : rows();
@@ -138,6 +168,6 @@
   const said = sessionStorage.getItem("review-message");
   if (said) { message.textContent = said; sessionStorage.removeItem("review-message"); }
   const m = location.hash.match(/^#field=(.+)$/);
-  if (m) select(decodeURIComponent(m[1]), true);
-  else if (asked().length) select(asked()[0].dataset.field, true);
+  if (m) select(decodeURIComponent(m[1]), "box");
+  else if (asked().length) select(asked()[0].dataset.field, "box");
 })();
