@@ -59,6 +59,7 @@
     panel.hidden = false;
     history.replaceState(null, "", "#field=" + encodeURIComponent(field));
     const box = document.querySelector('rect.box[data-field="' + CSS.escape(field) + '"]');
+    if (box) box.ownerSVGElement.appendChild(box); // drawn last: on top of the boxes it overlaps
     zoom(box);
     if (scroll) {
       if (box) box.scrollIntoView({ block: "center", inline: "nearest", behavior: "instant" });
