@@ -512,6 +512,7 @@ def export(
     corrections: Annotated[
         bool, typer.Option("--corrections", help="also the audit trail of the reviewer's decisions")
     ] = False,
+    templates: Templates = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -527,7 +528,7 @@ def export(
         writable_folder(to)
         ledger = Ledger(db, readonly=True)
         try:
-            written = write(ledger, to, fmt, corrections)
+            written = write(ledger, to, fmt, corrections, _settings(templates))
         finally:
             ledger.close()
     if not quiet:
@@ -541,21 +542,23 @@ def status(
     as_json: Annotated[
         bool, typer.Option("--json", help="the status as JSON: counts, files not read, flagged")
     ] = False,
+    templates: Templates = None,
     verbose: Verbose = False,
 ) -> None:
     """Counts by status, the files not read with their errors, the checks that fail most often."""
     from extract.ingest.ledger import Ledger
     from extract.ingest.tables import status_data, status_lines
 
+    settings = _settings(templates)
     with _handled(verbose):
         ledger = Ledger(db, readonly=True)  # status writes nothing, not even a journal
         try:
             if as_json:
                 from extract.records.codec import dumps
 
-                print(dumps(status_data(ledger), indent=1))
+                print(dumps(status_data(ledger, settings), indent=1))
             else:
-                for line in status_lines(ledger):
+                for line in status_lines(ledger, settings=settings):
                     print(line)
         finally:
             ledger.close()
@@ -565,20 +568,27 @@ Reviewer = Annotated[str | None, typer.Option("--reviewer", help="who decides (d
 
 
 def _decide(
-    db: Path, form: str, field: str, action: str, value: str | None, reason: str | None, reviewer: str | None
+    db: Path,
+    form: str,
+    field: str,
+    action: str,
+    value: str | None,
+    reason: str | None,
+    reviewer: str | None,
+    settings: Settings,
 ) -> None:
     import getpass
 
     from extract.errors import LedgerError
     from extract.ingest.ledger import Ledger
-    from extract.ingest.review import decide
+    from extract.ingest.review import decide, rules_by_template
 
     if not db.is_file():  # a mistyped --db makes no new, empty ledger
         raise LedgerError("no such ledger", path=str(db))
     who = reviewer if reviewer is not None else getpass.getuser()
     ledger = Ledger(db)
     try:
-        d = decide(ledger, form, field, action, value, reason, who)
+        d = decide(ledger, form, field, action, value, reason, who, settings)
     finally:
         ledger.close()
     c = d.correction
@@ -586,14 +596,15 @@ def _decide(
     print(f"{form} {field}: {what} ({c.reviewer}, {c.at})")
     for check, was, now in d.changed_checks():
         print(f"  check {check}: {was} → {now}")
-    from extract.records.corrections import flags, reviewed
+    from extract.records.corrections import open_flags, reviewed
 
-    left = sorted(flags(d.after) - {x.field for x in d.after.corrections or []})
-    print(
-        "  the form is reviewed: every flag has a decision"
-        if reviewed(d.after)
-        else f"  flags left: {', '.join(left) or 'none'}"
-    )
+    left = open_flags(d.after)
+    if reviewed(d.after):
+        print("  the form is reviewed: every flag has a decision")
+    else:
+        print(f"  flags left: {', '.join(left) or 'none'}")
+    if d.after.template not in rules_by_template(settings):
+        print(f"  the rules of template {d.after.template} are not known here (give its folder: --templates)")
 
 
 FormId = Annotated[str, typer.Argument(help="the form's form_id (forms table): 4d912117016751d2p1")]
@@ -609,11 +620,13 @@ def correct(
     reason: Reason = "",
     db: Db = Path("extract.sqlite"),
     reviewer: Reviewer = None,
+    templates: Templates = None,
     verbose: Verbose = False,
 ) -> None:
     """Correct a field of a form in the ledger: kept beside the reading, checks run again at once."""
+    settings = _settings(templates)
     with _handled(verbose):
-        _decide(db, form, field, "correct", value, reason, reviewer)
+        _decide(db, form, field, "correct", value, reason, reviewer, settings)
 
 
 @app.command()
@@ -623,11 +636,13 @@ def confirm(
     reason: Reason = "",
     db: Db = Path("extract.sqlite"),
     reviewer: Reviewer = None,
+    templates: Templates = None,
     verbose: Verbose = False,
 ) -> None:
     """Confirm that a flagged field reads as the page shows (kept in the audit trail)."""
+    settings = _settings(templates)
     with _handled(verbose):
-        _decide(db, form, field, "confirm", None, reason, reviewer)
+        _decide(db, form, field, "confirm", None, reason, reviewer, settings)
 
 
 @app.command()
@@ -636,6 +651,7 @@ def report(
     out: Annotated[Path, typer.Option("--out", "-o", help="the HTML file to write")] = Path("report.html"),
     limit: Annotated[int | None, typer.Option("--limit", help="at most this many forms")] = None,
     resolution: Annotated[int, typer.Option("--resolution", help="dots per inch of the page crops")] = 110,
+    templates: Templates = None,
     verbose: Verbose = False,
 ) -> None:
     """Write one self-contained HTML file of the flagged forms (not yet reviewed): checks, fields, page crops."""
@@ -652,7 +668,7 @@ def report(
         writable_folder(out.parent)
         ledger = Ledger(db, readonly=True)
         try:
-            shown = write_report(corrected(ledger), out, f"extract: {db.name}", resolution, limit)
+            shown = write_report(corrected(ledger, _settings(templates)), out, f"extract: {db.name}", resolution, limit)
         finally:
             ledger.close()
     _err(f"wrote {out} ({shown} flagged forms)")
@@ -671,6 +687,7 @@ def review(
     reviewer: Reviewer = None,
     resolution: Annotated[int, typer.Option("--resolution", help="dots per inch of the page images")] = 150,
     open_browser: Annotated[bool, typer.Option("--open", help="open the queue in the web browser")] = False,
+    templates: Templates = None,
     verbose: Verbose = False,
 ) -> None:
     """Review a ledger in the browser: flagged forms first, the page with every field's box, confirm or correct."""
@@ -686,7 +703,7 @@ def review(
     with _handled(verbose):
         from extract.web.app import make_app, serve
 
-        site = make_app(db, who, resolution=resolution, hosts=[] if host in LOOPBACK else ["*"])
+        site = make_app(db, who, _settings(templates), resolution=resolution, hosts=[] if host in LOOPBACK else ["*"])
 
         def announce(url: str) -> None:
             _err(f"review {db} at {url} as {who} (Ctrl-C stops)")

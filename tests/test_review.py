@@ -260,3 +260,22 @@ def test_a_correction_whose_checks_cannot_run_again_stays_flagged() -> None:
     assert out.review == ["budget.execution"] and not out.clean and not reviewed(out)
     checked = apply(record, [c], rules_by_template()[record.template])  # with its rules: the balance fails
     assert "budget_balance" in [x.id for x in checked.checks if x.status == "fail"]
+
+
+def test_an_integral_correction_keeps_its_field_s_type_when_read_back(ledger: Path, tmp_path: Path) -> None:
+    """JSON does not tell the amount 71 from the count 71: a decision read back from the ledger gets its
+    field's type again (an amount stays a Decimal, a year an int), so the export takes it."""
+    db = Ledger(ledger)
+    try:
+        decide(db, JZ, "budget.carryover", "correct", "71", "the page prints 71", "a")
+        decide(db, JZ, "form.fiscal_year", "correct", "2021", "as printed", "a")
+        got = {c.field: c for c in db.corrections()[JZ]}
+    finally:
+        db.close()
+    assert type(got["budget.carryover"].new) is Decimal and got["budget.carryover"].new == Decimal(71)
+    assert type(got["budget.carryover"].old) is Decimal
+    assert type(got["form.fiscal_year"].new) is int
+    r = runner.invoke(app, ["export", "-q", "--db", str(ledger), "--to", str(tmp_path / "out")])
+    assert r.exit_code == 0, r.stderr
+    forms = pd.read_csv(tmp_path / "out" / "forms.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert forms[forms["form_id"] == JZ].iloc[0]["budget.carryover"] == "71"

@@ -489,3 +489,34 @@ def test_the_queue_read_by_sqlite_is_the_queue_read_from_the_records(tmp_path: P
         assert {k: v for k, v in after.items() if k != JZ} == {k: v for k, v in before.items() if k != JZ}
     finally:
         led.close()
+
+
+def test_the_queue_filters_by_template_region_year_check_status_and_text(server: Server) -> None:
+    import re
+    from urllib.parse import quote
+
+    def shown(query: str) -> list[str]:
+        status, _, page = server.request("GET", "/?" + query)
+        assert status == 200, query
+        return re.findall(r'<tr class="\w+" data-form="([0-9a-fp]+)"', page.decode())
+
+    everything = shown("")
+    assert len(everything) == 3 and everything[-1] != JZ  # the clean audit form last
+    audit, unbalanced = everything[-1], next(f for f in everything[:2] if f != JZ)
+    assert shown("year=2022") == [audit]
+    assert shown("status=clean") == [audit]
+    assert sorted(shown("status=flagged")) == sorted([JZ, unbalanced])
+    assert shown("check=budget_balance") == [unbalanced]
+    assert shown(f"check={CHECK}&year=2021") == [JZ]
+    assert sorted(shown("region=" + quote("晋中市"))) == sorted(everything)
+    assert shown("q=" + quote("司法")) == [JZ]
+    assert shown("template=dept-overall-shanxi&year=2020") == []
+    status, _, page = server.request("GET", "/?template=nosuch")
+    assert status == 200 and b"no form matches the filters" in page
+    for bad in ("year=abc", "status=bogus"):
+        status, _, page = server.request("GET", "/?" + bad)
+        assert status == 400 and b'id="error"' in page, bad
+    # a form page keeps the filters: its next / previous flagged form are those of the filtered queue
+    _, _, page = server.request("GET", f"/forms/{JZ}?status=flagged")
+    text = page.decode()
+    assert f'href="/forms/{unbalanced}?status=flagged"' in text or f"/forms/{unbalanced}?status=flagged" in text

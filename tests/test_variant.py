@@ -118,3 +118,44 @@ def test_a_template_file_alone_adds_the_variant(variant: Path, tmp_path: Path) -
     e = runner.invoke(app, ["explain", "--templates", str(folder), str(variant)])
     assert "→ form 1 starts here: template project-county-housing" in e.stdout
     assert "found   form.project_name" in e.stdout
+
+
+def test_decisions_on_a_form_of_a_user_template_run_its_rules_when_given_its_folder(
+    variant: Path, tmp_path: Path
+) -> None:
+    """A form read with ``--templates``: a correction runs that template's rules again when the same folder
+    is given (correct, confirm, export, status, report, review take ``--templates``); without it the rules are
+    not known, so the corrected field stays in review rather than pass as checked."""
+    folder = tmp_path / "my-templates"
+    folder.mkdir()
+    (folder / "project-county-housing.yaml").write_text(textwrap.dedent(TEMPLATE), encoding="utf-8")
+    db = str(tmp_path / "l.sqlite")
+    r = runner.invoke(app, ["ingest", "-q", "--templates", str(folder), str(variant), "--db", db])
+    assert r.exit_code == 0, r.stderr
+    s = runner.invoke(app, ["status", "--json", "--db", db])
+    (fid,) = {f for f in json.loads(s.stdout)["flagged"]} or [None]  # clean as read: not flagged
+    assert fid is None
+    forms = runner.invoke(app, ["export", "-q", "--db", db, "--to", str(tmp_path / "o")])
+    assert forms.exit_code == 0
+    import pandas as pd
+
+    form_id = pd.read_csv(tmp_path / "o" / "forms.csv", dtype=str)["form_id"].iloc[0]
+    args = ["correct", form_id, "score.total", "80", "--reason", "the page prints 80", "--db", db]
+    told = runner.invoke(app, [*args, "--reviewer", "b", "--templates", str(folder)])
+    assert told.exit_code == 0, told.stderr
+    assert "check total_score: pass → fail" in told.stdout and "flags left: score.total_set" in told.stdout
+    status = json.loads(runner.invoke(app, ["status", "--json", "--db", db, "--templates", str(folder)]).stdout)
+    (flagged,) = status["flagged"]
+    assert [c["id"] for c in flagged["failed_checks"]] == ["total_score"] and flagged["review"] == []
+    out = tmp_path / "o2"
+    assert runner.invoke(app, ["export", "-q", "--db", db, "--to", str(out), "--templates", str(folder)]).exit_code == 0
+    row = pd.read_csv(out / "forms.csv", dtype=str, keep_default_na=False).iloc[0]
+    assert (row["failed_checks"], row["clean"], row["corrected_fields"]) == ("total_score", "False", "score.total")
+    # without the folder the rules are not known: the corrected field is not re-checked, so it stays to review
+    status = json.loads(runner.invoke(app, ["status", "--json", "--db", db]).stdout)
+    (flagged,) = status["flagged"]
+    assert flagged["failed_checks"] == [] and flagged["review"] == ["score.total"]
+    blind = runner.invoke(app, ["confirm", form_id, "score.total_set", "--db", db, "--reviewer", "a"])
+    assert blind.exit_code == 0, blind.stderr
+    assert "flags left: score.total" in blind.stdout
+    assert "rules of template project-county-housing are not known here" in blind.stdout

@@ -20,6 +20,7 @@ from typing import Any
 from extract.errors import LedgerError, printable
 from extract.model import Correction
 from extract.records.codec import dumps, loads
+from extract.records.corrections import typed
 
 STATUSES = ("ok", "flagged", "failed", "not_a_form")
 
@@ -228,7 +229,7 @@ class Ledger:
             rows = self.db.execute(sql + " ORDER BY id")
         out: dict[str, list[Correction]] = {}
         for fid, field, action, old, new, reason, reviewer, at in rows:
-            c = Correction(field, action, _value(old), _value(new), reason, reviewer, at)
+            c = Correction(field, action, typed(field, _value(old)), typed(field, _value(new)), reason, reviewer, at)
             out.setdefault(fid, []).append(c)
         return out
 

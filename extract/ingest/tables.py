@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extract.ingest.ledger import Ledger
+from extract.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -19,13 +20,16 @@ def _iso(epoch: float | None) -> str | None:
     return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def frames(ledger: Ledger) -> tuple[dict[str, pd.DataFrame], list[dict[str, Any]]]:
-    """The tables of the ledger (record tables and ``files``) and its whole records (for JSON Lines)."""
+def frames(
+    ledger: Ledger, settings: Settings = DEFAULT_SETTINGS
+) -> tuple[dict[str, pd.DataFrame], list[dict[str, Any]]]:
+    """The tables of the ledger (record tables and ``files``) and its whole records (for JSON Lines); the
+    checks of corrected forms run again with the rules of ``settings``' templates."""
     from extract.ingest.review import corrected
     from extract.records.codec import to_dict
     from extract.records.tables import files_frame, form_ids, frames, in_order
 
-    records = in_order(list(corrected(ledger)))  # the reviewer's decisions applied, checks run again
+    records = in_order(list(corrected(ledger, settings)))  # the reviewer's decisions applied, checks run again
     tables = frames(records)
     ids = form_ids(records)
     dups = tables["forms"]["duplicate_of"].tolist()
@@ -61,20 +65,22 @@ def frames(ledger: Ledger) -> tuple[dict[str, pd.DataFrame], list[dict[str, Any]
     return {**tables, "files": files_frame(rows)}, whole
 
 
-def write(ledger: Ledger, out: Path, fmt: str, corrections: bool = False) -> list[Path]:
+def write(
+    ledger: Ledger, out: Path, fmt: str, corrections: bool = False, settings: Settings = DEFAULT_SETTINGS
+) -> list[Path]:
     """The ledger's tables in ``out`` in one format, all or none (see ``export.write_tables``); with
     ``corrections`` also the audit trail of the reviewer's decisions."""
     from extract.ingest.export import output_names, write_tables
     from extract.records.tables import corrections_frame
 
     output_names(fmt, ["files"])  # an unknown format fails before the ledger is read
-    tables, whole = frames(ledger)
+    tables, whole = frames(ledger, settings)
     if corrections:
         tables["corrections"] = corrections_frame(ledger.corrections())
     return write_tables(tables, out, fmt, whole)
 
 
-def status_lines(ledger: Ledger, top: int = 10) -> list[str]:
+def status_lines(ledger: Ledger, top: int = 10, settings: Settings = DEFAULT_SETTINGS) -> list[str]:
     counts = ledger.counts()
     lines = [f"{ledger.path}: {sum(counts.values())} files — " + ", ".join(f"{k} {v}" for k, v in counts.items())]
     failed = ledger.db.execute(
@@ -87,7 +93,7 @@ def status_lines(ledger: Ledger, top: int = 10) -> list[str]:
     fails: dict[str, int] = {}
     from extract.ingest.review import corrected
 
-    for rec in corrected(ledger):  # the checks as the reviewer's decisions leave them
+    for rec in corrected(ledger, settings):  # the checks as the reviewer's decisions leave them
         for c in rec.checks:
             if c.status == "fail":
                 fails[c.id] = fails.get(c.id, 0) + 1
@@ -97,7 +103,7 @@ def status_lines(ledger: Ledger, top: int = 10) -> list[str]:
     return lines
 
 
-def status_data(ledger: Ledger) -> dict[str, Any]:
+def status_data(ledger: Ledger, settings: Settings = DEFAULT_SETTINGS) -> dict[str, Any]:
     """``status --json``: counts by status, the files not read with their errors, and every flagged form
     with its failed checks and the fields to review."""
     from extract.ingest.review import corrected
@@ -114,7 +120,7 @@ def status_data(ledger: Ledger) -> dict[str, Any]:
     ]
     flagged = []
     failing: dict[str, int] = {}
-    for rec in corrected(ledger):  # the reviewer's decisions applied: a reviewed form is not flagged
+    for rec in corrected(ledger, settings):  # the reviewer's decisions applied: a reviewed form is not flagged
         fails = [c for c in rec.checks if c.status == "fail"]
         for c in fails:
             failing[c.id] = failing.get(c.id, 0) + 1

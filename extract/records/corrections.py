@@ -81,6 +81,20 @@ def parse_value(path: str, text: str) -> Value:
     return text or None
 
 
+def typed(path: str, value: Value) -> Value:
+    """A stored value as the type of the field at ``path``: JSON keeps no difference between the amount
+    ``80`` and the count ``80``, so a decision read back from the ledger is given its field's type again."""
+    try:
+        tp = field_type(path)
+    except CorrectionError:
+        return value
+    if tp is Decimal and isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if tp is int and isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
 def value_at(record: Record, path: str) -> Value:
     """The value of the field at ``path`` in ``record`` (None where the form left it empty); a
     ``CorrectionError`` for a field the record cannot have or a row it does not have."""
@@ -181,10 +195,13 @@ def flags(record: Record) -> set[str]:
     return set(record.review) | {f for c in record.checks if c.status == "fail" for f in c.fields}
 
 
+def open_flags(record: Record) -> list[str]:
+    """The flags no decision settles yet. A corrected field still in review is one whose checks could not
+    run again (its template's rules are not known here): not settled."""
+    decided = {c.field for c in record.corrections or () if c.action == "confirm" or c.field not in record.review}
+    return sorted(f for f in flags(record) if f not in decided and not any(d.startswith(f + ".") for d in decided))
+
+
 def reviewed(record: Record) -> bool:
     """A reviewer decided on the record, and every flag left has a decision (a confirmed reading included)."""
-    if not record.corrections:
-        return False
-    # a corrected field still in review is one whose checks could not run again: not settled
-    decided = {c.field for c in record.corrections if c.action == "confirm" or c.field not in record.review}
-    return all(f in decided or any(d.startswith(f + ".") for d in decided) for f in flags(record))
+    return bool(record.corrections) and not open_flags(record)

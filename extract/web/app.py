@@ -37,7 +37,7 @@ from extract.errors import ExtractError
 from extract.ingest.ledger import Ledger
 from extract.ingest.review import decide
 from extract.records.codec import from_dict, to_json
-from extract.records.corrections import CorrectionError, apply, flags, reviewed
+from extract.records.corrections import CorrectionError, apply, open_flags, reviewed
 from extract.settings import DEFAULT_SETTINGS, Settings
 from extract.web.pages import PageCache, PageImage
 from extract.web.queue import STATUSES, Filters, FormSummary, Queue, choices, neighbours
@@ -276,7 +276,7 @@ class Handlers:
             return JSONResponse({"error": exc.message}, status_code=status)
         except ExtractError as exc:
             return JSONResponse({"error": exc.message}, status_code=503)
-        left = sorted(flags(d.after) - {c.field for c in d.after.corrections or []})
+        left = open_flags(d.after)
         c = d.correction
         return JSONResponse(
             {
