@@ -674,7 +674,15 @@ def report(
     _err(f"wrote {out} ({shown} flagged forms)")
 
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @app.command()
@@ -686,6 +694,10 @@ def review(
     ] = "127.0.0.1",
     reviewer: Reviewer = None,
     resolution: Annotated[int, typer.Option("--resolution", help="dots per inch of the page images")] = 150,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option("--allow-host", help="a host name clients use to reach the app (repeatable; with --host)"),
+    ] = None,
     open_browser: Annotated[bool, typer.Option("--open", help="open the queue in the web browser")] = False,
     templates: Templates = None,
     verbose: Verbose = False,
@@ -700,14 +712,21 @@ def review(
     who = reviewer if reviewer is not None else getpass.getuser()
     if not who.strip():
         raise typer.BadParameter("a reviewer's name", param_hint="--reviewer")
+    everywhere = host in ("0.0.0.0", "::")
+    if everywhere and not allow_host:
+        raise typer.BadParameter(
+            f"{host} listens on every address: name the host names clients use with --allow-host", param_hint="--host"
+        )
+    # requests must name one of these hosts (a page elsewhere cannot reach the app through a name of its own)
+    names = [*([] if everywhere else [host]), *(allow_host or [])]
     with _handled(verbose):
         from extract.web.app import make_app, serve
 
-        site = make_app(db, who, _settings(templates), resolution=resolution, hosts=[] if host in LOOPBACK else ["*"])
+        site = make_app(db, who, _settings(templates), resolution=resolution, hosts=names)
 
         def announce(url: str) -> None:
             _err(f"review {db} at {url} as {who} (Ctrl-C stops)")
-            if host not in LOOPBACK:
+            if not _loopback(host):
                 _err(f"warning: listening on {host}: anyone who reaches this machine can record decisions")
             if open_browser:
                 import webbrowser

@@ -86,7 +86,7 @@ class Server:
             conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
             sent = {"Host": f"{self.host}:{self.port}", **(headers or {})}
             if body is not None:
-                sent["Content-Length"] = str(len(body))
+                sent.setdefault("Content-Length", str(len(body)))
             for k, v in sent.items():
                 conn.putheader(k, v)
             conn.endheaders(body)
@@ -198,7 +198,13 @@ def test_a_reviewer_corrects_a_misread_amount_in_the_browser_and_the_export_carr
     assert d.find_elements(By.CSS_SELECTOR, f'rect.box.flagged[data-field="{MISREAD}"]')
     assert len(d.find_elements(By.CSS_SELECTOR, "rect.box.field")) > 50  # every field's box
     marks = d.find_elements(By.CSS_SELECTOR, f'mark.amount.fail[data-field="{MISREAD}"]')
-    assert [m.text for m in marks] == ["公共安全支出"]  # the narrative's amount, marked in its text
+    assert [m.text for m in marks] == ["公共安全支出8953203.17元"]  # the narrative's amount, marked in its text
+    every = d.find_elements(By.CSS_SELECTOR, "mark.amount")
+    assert len(every) == 9  # each amount of the narratives, each a field of its own the reviewer can select
+    for m in every:
+        assert d.find_elements(By.CSS_SELECTOR, f'tr.field[data-field="{m.get_attribute("data-field")}"]')
+    every[0].click()
+    assert d.find_element(By.ID, "sel-path").text == every[0].get_attribute("data-field")
 
     # keyboard: j / k walk the flagged fields; the panel shows the value as read
     body = d.find_element(By.TAG_NAME, "body")
@@ -284,6 +290,10 @@ def test_confirming_every_flag_in_the_browser_reviews_the_form(server: Server, b
         body = d.find_element(By.TAG_NAME, "body")
     assert wait(d, "#state", "reviewed")
     assert CHECK in d.find_element(By.ID, "failed-checks").text  # confirmed: the check still fails, as read
+    # settled, the form has left the flagged ones; the next flagged form is still one key away
+    assert "/forms/" in (d.find_element(By.ID, "next").get_attribute("href") or "")
+    d.find_element(By.TAG_NAME, "body").send_keys("n")
+    wait(d, "#failed-checks", "budget_balance")
 
 
 PROBES = [
@@ -520,3 +530,104 @@ def test_the_queue_filters_by_template_region_year_check_status_and_text(server:
     _, _, page = server.request("GET", f"/forms/{JZ}?status=flagged")
     text = page.decode()
     assert f'href="/forms/{unbalanced}?status=flagged"' in text or f"/forms/{unbalanced}?status=flagged" in text
+
+
+def test_one_id_a_form_and_odd_query_numbers_are_refused_not_crashed(server: Server, ledger: Path) -> None:
+    for other in (JZ.replace("p1", "p01"), JZ.replace("p1", "p001"), JZ.replace("p1", "p%EF%BC%91")):
+        assert server.request("GET", f"/forms/{other}")[0] == 404, other
+        status, data = server.decide(other, field="budget.carryover", action="confirm", value="", reason="x")
+        assert status == 404, other
+    r = runner.invoke(app, ["confirm", JZ.replace("p1", "p01"), "budget.carryover", "--db", str(ledger)])
+    assert r.exit_code == 2 and "no such form" in r.stderr
+    for query in ("year=%C2%B2", "year=" + "9" * 5000, "year=1234567"):
+        assert server.request("GET", "/?" + query)[0] == 400, query
+    for query in ("start=%C2%B2", "start=" + "9" * 5000, "start=-3"):
+        assert server.request("GET", "/?" + query)[0] == 200, query
+    assert server.request("GET", f"/forms/{JZ}?year=%C2%B2")[0] == 200  # a bad filter: the form, no filter
+    # a body larger than allowed is refused before it is read
+    status, _, _ = server.request(
+        "POST",
+        f"/forms/{JZ}/decisions",
+        b"{}",
+        {"Content-Type": "application/json", "Content-Length": str(10**9)},
+    )
+    assert status == 413
+    check = Ledger(ledger, readonly=True)
+    try:
+        assert check.corrections() == {}
+    finally:
+        check.close()
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ({"field": "form.fiscal_year", "value": "99999999999999999999999"}, "out of range"),
+        ({"field": "form.fiscal_year", "value": "-5"}, "fiscal_year"),
+        ({"field": "budget.execution", "value": "1" * 60}, "not an amount a form prints"),
+        ({"field": "budget.execution", "value": "1.1234567"}, "not an amount a form prints"),
+        ({"field": "amounts_in_text[1].field", "value": "goals.expected"}, "not corrected"),
+        ({"field": "amounts_in_text[1].role", "value": "total"}, "not corrected"),
+        ({"field": MISREAD, "value": "1", "reason": "\ud800"}, "surrogate"),
+        ({"field": MISREAD, "value": "1", "read_at": "nan"}, "read_at"),
+    ],
+)
+def test_values_no_export_could_hold_are_refused(server: Server, ledger: Path, body: dict, says: str) -> None:
+    status, data = server.decide(JZ, **{"action": "correct", "reason": "r", **body})
+    assert status == 400 and says in data["error"], data
+    check = Ledger(ledger, readonly=True)
+    try:
+        assert check.corrections() == {}
+    finally:
+        check.close()
+
+
+def test_a_decision_on_a_reading_that_changed_since_it_was_shown_is_refused(server: Server, ledger: Path) -> None:
+    import re
+
+    _, _, page = server.request("GET", f"/forms/{JZ}")
+    (read_at,) = re.findall(r'data-read-at="([^"]+)"', page.decode())
+    # the file is read again (a re-ingest) while the reviewer looks at the page
+    r = runner.invoke(app, ["ingest", "-q", "--force", str(JINZHONG), "--db", str(ledger), "-j", "1"])
+    assert r.exit_code == 1, r.stderr
+    status, data = server.decide(JZ, field=MISREAD, action="confirm", value="", reason="r", read_at=read_at)
+    assert status == 409 and "read again" in data["error"], data
+    _, _, page = server.request("GET", f"/forms/{JZ}")
+    (now,) = re.findall(r'data-read-at="([^"]+)"', page.decode())
+    assert now != read_at
+    status, data = server.decide(JZ, field=MISREAD, action="confirm", value="", reason="r", read_at=now)
+    assert status == 200, data
+    check = Ledger(ledger, readonly=True)
+    try:
+        assert [c.field for c in check.corrections()[JZ]] == [MISREAD]  # the refused one not kept
+    finally:
+        check.close()
+
+
+def test_the_app_listens_where_told_and_answers_only_to_the_names_given(tmp_path: Path, ledger: Path) -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "extract", "review", "--db", str(ledger), "--host", "0.0.0.0", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 2 and "--allow-host" in r.stderr
+    s = Server(ledger, "--host", "127.0.0.2")
+    try:
+        assert s.host == "127.0.0.2" and s.request("GET", "/")[0] == 200
+        assert s.request("GET", "/", headers={"Host": f"evil.example:{s.port}"})[0] == 400
+    finally:
+        s.stop()
+
+
+def test_narrative_amounts_are_marked_each_in_its_own_place() -> None:
+    from extract.web.views import _spans
+
+    text = "本项目资金100元，其中资金60元，资金40元。资金"
+    spans = _spans(text, [(0, "本项目资金"), (1, "资金"), (2, "资金")])
+    assert [(text[a:b], i) for a, b, i in spans] == [("本项目资金100元", 0), ("资金60元", 1), ("资金40元", 2)]
+    # read out of order: each still finds a place of its own
+    spans = _spans(text, [(2, "资金"), (0, "本项目资金"), (1, "资金")])
+    assert len({a for a, _, _ in spans}) == 3 and all(
+        b <= c or d <= a for a, b, _ in spans for c, d, _ in spans if a != c
+    )

@@ -20,7 +20,7 @@ from typing import Any
 from extract.errors import LedgerError, printable
 from extract.model import Correction
 from extract.records.codec import dumps, loads
-from extract.records.corrections import typed
+from extract.records.corrections import StaleDecision, typed
 
 STATUSES = ("ok", "flagged", "failed", "not_a_form")
 
@@ -207,8 +207,10 @@ class Ledger:
     def record(self, form_id: str) -> dict[str, Any] | None:
         """The record of the form ``form_id`` (``<sha256[:16]>p<first page>``), or None."""
         prefix, _, page = form_id.partition("p")
-        if len(prefix) != 16 or not page.isdigit() or not all(c in "0123456789abcdef" for c in prefix):
+        if len(prefix) != 16 or not all(c in "0123456789abcdef" for c in prefix):
             return None
+        if not page.isascii() or not page.isdigit() or len(page) > 6 or page != str(int(page)):
+            return None  # one id a form: p1, never p01 (a decision kept under another id would be lost)
         for (text,) in self.db.execute("SELECT record FROM records WHERE substr(sha256, 1, 16) = ?", (prefix,)):
             data: dict[str, Any] = loads(text)
             if (data["source"]["form_pages"] or [0])[0] == int(page):
@@ -233,9 +235,21 @@ class Ledger:
             out.setdefault(fid, []).append(c)
         return out
 
-    def add_correction(self, form_id: str, c: Correction) -> None:
-        """Keep a reviewer's decision (one transaction: safe beside an ingest writing the same ledger)."""
+    def read_at(self, form_id: str) -> float | None:
+        """When the file of the form ``form_id`` was last read (an ingest that reads it again changes it)."""
+        row = self.db.execute("SELECT finished_at FROM files WHERE substr(sha256, 1, 16) = ?", (form_id[:16],))
+        found = row.fetchone()
+        return float(found[0]) if found else None
+
+    def add_correction(self, form_id: str, c: Correction, read_at: float | None = None) -> None:
+        """Keep a reviewer's decision (one transaction: safe beside an ingest writing the same ledger). With
+        ``read_at``: only if the form's file was not read again since then (else ``StaleDecision``)."""
         with self.transaction() as db:
+            if read_at is not None:
+                now = db.execute("SELECT finished_at FROM files WHERE substr(sha256, 1, 16) = ?", (form_id[:16],))
+                found = now.fetchone()
+                if found is None or float(found[0]) != read_at:
+                    raise StaleDecision()
             db.execute(
                 "INSERT INTO corrections (form_id, field, action, old_value, new_value, reason, reviewer, at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

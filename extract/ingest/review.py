@@ -54,12 +54,15 @@ def decide(
     reason: str | None = None,
     reviewer: str = "",
     settings: Settings = DEFAULT_SETTINGS,
+    read_at: float | None = None,
 ) -> Decision:
     """Confirm the reading of ``field`` of the form ``fid``, or correct it to ``text``; kept in the ledger.
     A ``CorrectionError`` (exit 2) for an unknown form or field, a value not of the field's type, a
-    correction without a reason, or no reviewer."""
+    correction without a reason, or no reviewer; a ``StaleDecision`` when the form's file was read again
+    since ``read_at`` (when the reviewer was shown it), or while the decision was being made."""
     with stamped(f"{ledger.path} {fid}"):  # every refusal names the ledger and the form
-        return _decide(ledger, fid, field, action, text, reason, reviewer, settings)
+        seen = read_at if read_at is not None else ledger.read_at(fid)
+        return _decide(ledger, fid, field, action, text, reason, reviewer, settings, seen)
 
 
 def _decide(
@@ -71,6 +74,7 @@ def _decide(
     reason: str | None,
     reviewer: str,
     settings: Settings,
+    read_at: float | None,
 ) -> Decision:
     if action not in ACTIONS:
         raise CorrectionError(f"unknown action {action!r} (confirm or correct)")
@@ -89,7 +93,7 @@ def _decide(
     rules = _rules(read, rules_by_template(settings))
     earlier = ledger.corrections(form_id=fid).get(fid, [])
     before = apply(read, earlier, rules)
-    ledger.add_correction(fid, c)
+    ledger.add_correction(fid, c, read_at)
     return Decision(fid, c, before, apply(read, [*earlier, c], rules))
 
 

@@ -51,9 +51,24 @@ def _unwrap(tp: Any) -> Any:
     return args[0] if len(args) == 1 else tp
 
 
+class StaleDecision(CorrectionError):
+    """A decision on a reading the form no longer has: its file was read again since the reviewer saw it."""
+
+    reason = "the form was read again since it was shown: look at it again"
+
+
+# what a reviewer may not change: where an amount of a narrative was found, and its role, are the reader's
+INTERNAL = {("amounts_in_text", "field"), ("amounts_in_text", "role")}
+MAX_INT_DIGITS = 12  # digits before the point of an amount a reviewer types (a trillion 元; a 10-digit 万元)
+MAX_PLACES = 6  # digits after it
+YEARS = (1949, 2100)
+
+
 def field_type(path: str) -> Any:
     """The type of the scalar at ``path``; a ``CorrectionError`` for a path no record has."""
     m = _ROW_PATH.fullmatch(path)
+    if m and (m["table"], m["key"]) in INTERNAL:
+        raise CorrectionError(f"{path}: not a value of the form (where the reader found it): not corrected")
     if m and m["table"] in ROW_TABLES:
         hints = typing.get_type_hints(ROW_TABLES[m["table"]], vars(model))
         if m["key"] in hints:
@@ -69,9 +84,9 @@ def parse_value(path: str, text: str) -> Value:
     text = text.strip()
     try:
         if tp is Decimal:
-            return parse_decimal(text, "amount") if text else None
+            return _bounded(path, parse_decimal(text, "amount")) if text else None
         if tp is int:
-            return parse_int(text) if text else None
+            return _year(path, parse_int(text)) if text else None
         if tp is bool:
             if text.lower() not in ("true", "false", "是", "否"):
                 raise ValueParseError(text, "true or false")
@@ -79,6 +94,31 @@ def parse_value(path: str, text: str) -> Value:
     except ValueParseError as exc:
         raise CorrectionError(f"{path}: {exc}") from None
     return text or None
+
+
+def _bounded(path: str, value: Decimal | None) -> Decimal | None:
+    """An amount as a form prints one: at most 12 digits before the point and 6 after (a longer one is a
+    slip of the keyboard, and would not fit the exported columns)."""
+    if value is None:
+        return None
+    _, digits, exponent = value.as_tuple()
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    whole = len(digits) - places if isinstance(exponent, int) else len(digits)
+    if not value.is_finite() or whole > MAX_INT_DIGITS or places > MAX_PLACES:
+        raise CorrectionError(
+            f"{path}: {value} is not an amount a form prints (at most {MAX_INT_DIGITS} digits before the point,"
+            f" {MAX_PLACES} after)"
+        )
+    return value
+
+
+def _year(path: str, value: int | None) -> int | None:
+    if value is None:
+        return None
+    low, high = YEARS if path.endswith("year") else (0, 10**9)
+    if not low <= value <= high:
+        raise CorrectionError(f"{path}: {value} is out of range ({low}–{high})")
+    return value
 
 
 def typed(path: str, value: Value) -> Value:

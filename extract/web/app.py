@@ -37,16 +37,18 @@ from extract.errors import ExtractError
 from extract.ingest.ledger import Ledger
 from extract.ingest.review import decide
 from extract.records.codec import from_dict, to_json
-from extract.records.corrections import CorrectionError, apply, open_flags, reviewed
+from extract.records.corrections import CorrectionError, StaleDecision, apply, open_flags, reviewed
 from extract.settings import DEFAULT_SETTINGS, Settings
 from extract.web.pages import PageCache, PageImage
 from extract.web.queue import STATUSES, Filters, FormSummary, Queue, choices, neighbours
 from extract.web.views import check_fields, form_view
 
-FORM_ID = regex.compile(r"[0-9a-f]{16}p[0-9]{1,6}")
+FORM_ID = regex.compile(r"[0-9a-f]{16}p(?:0|[1-9][0-9]{0,5})")  # one id a form: p1, never p01
+NUMBER = regex.compile(r"[0-9]{1,6}")  # ASCII digits only: "²".isdigit() is true, int("²") fails
+READ_AT = regex.compile(r"[0-9]{1,12}(?:\.[0-9]{1,20})?(?:e[+-]?[0-9]{1,3})?")
 PER_PAGE = 200
 MAX_BODY = 64 * 1024
-LIMITS = {"field": 200, "action": 10, "value": 2000, "reason": 2000}
+LIMITS = {"field": 200, "action": 10, "value": 2000, "reason": 2000, "read_at": 40}
 ASSETS = {"app.css": "text/css; charset=utf-8", "app.js": "text/javascript; charset=utf-8"}
 HEADERS = [
     (
@@ -104,17 +106,18 @@ class Review:
             forms = self.queue.refresh(ledger)
         return [s for s in forms if s.matches(filters)] if filters else forms
 
-    def record(self, fid: str) -> tuple[Any, Any] | None:
-        """The form as read and with the decisions applied, or None."""
+    def record(self, fid: str) -> tuple[Any, Any, float | None] | None:
+        """The form as read, with the decisions applied, and when its file was read; or None."""
         with self.db() as ledger:
+            read_at = ledger.read_at(fid)
             data = ledger.record(fid)
             if data is None:
                 return None
             decisions = ledger.corrections(form_id=fid).get(fid, [])
         read = from_dict(data)
-        return read, apply(read, decisions, self.queue.rules.get(read.template))
+        return read, apply(read, decisions, self.queue.rules.get(read.template)), read_at
 
-    def page(self, sha256: str, page: int) -> PageImage | None:
+    def page(self, sha256: str, page: int) -> PageImage | str:
         def sources() -> list[Path]:
             with self.db() as ledger:
                 return PageCache.sources(ledger, sha256)
@@ -152,7 +155,7 @@ def _not_found(what: str) -> HTMLResponse:
 def _filters(request: Request) -> Filters | str:
     q = request.query_params
     year = q.get("year", "").strip()
-    if year and not year.isdigit():
+    if year and not NUMBER.fullmatch(year):
         return f"year {year!r} is not a year"
     status = q.get("status", "").strip()
     if status and status not in STATUSES:
@@ -169,7 +172,7 @@ def _filters(request: Request) -> Filters | str:
 
 def _start(request: Request) -> int:
     text = request.query_params.get("start", "0")
-    return int(text) if text.isdigit() else 0
+    return int(text) if NUMBER.fullmatch(text) else 0
 
 
 async def _threaded(fn: Callable[..., T], *args: Any) -> T:
@@ -213,7 +216,7 @@ class Handlers:
         found = await _threaded(self.state.record, fid)
         if found is None:
             return _not_found("no such form")
-        read, record = found
+        read, record, read_at = found
         pages = {}
         for n in record.source.form_pages:
             pages[n] = await _threaded(self.state.page, record.source.sha256, n)
@@ -235,6 +238,7 @@ class Handlers:
             query=filters.query(),
             before=before,
             after=after,
+            read_at="" if read_at is None else repr(read_at),
         )
 
     async def page_image(self, request: Request) -> Response:
@@ -245,8 +249,8 @@ class Handlers:
         if found is None or page not in found[0].source.form_pages:
             return _not_found("no such page")
         image = await _threaded(self.state.page, found[0].source.sha256, page)
-        if image is None:
-            return _not_found("the file is no longer where the ledger found it")
+        if isinstance(image, str):
+            return _not_found(image)
         return FileResponse(image.path, media_type="image/png", headers={"cache-control": "private, max-age=3600"})
 
     async def record_json(self, request: Request) -> Response:
@@ -261,9 +265,9 @@ class Handlers:
         problem = _refuse(request)
         if problem:
             return JSONResponse({"error": problem[1]}, status_code=problem[0])
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            return JSONResponse({"error": "too large"}, status_code=413)
+        body = await _body(request)
+        if body is None:
+            return JSONResponse({"error": f"larger than {MAX_BODY} bytes"}, status_code=413)
         asked = _decision_body(body)
         if isinstance(asked, str):
             return JSONResponse({"error": asked}, status_code=400)
@@ -271,6 +275,8 @@ class Handlers:
             return JSONResponse({"error": "no such form"}, status_code=404)
         try:
             d = await _threaded(_decide, self.state, fid, asked)
+        except StaleDecision as exc:
+            return JSONResponse({"error": exc.message}, status_code=409)
         except CorrectionError as exc:
             status = 404 if "no such form" in exc.message else 400
             return JSONResponse({"error": exc.message}, status_code=status)
@@ -362,30 +368,58 @@ def _refuse(request: Request) -> tuple[int, str] | None:
     return None
 
 
+async def _body(request: Request) -> bytes | None:
+    """The request's body, or None past ``MAX_BODY`` (never read whole into memory first)."""
+    declared = request.headers.get("content-length", "")
+    if declared and not (declared.isascii() and declared.isdigit() and int(declared[:12]) <= MAX_BODY):
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _text_value(data: dict[str, Any], key: str, limit: int) -> str | ValueError:
+    value = data.get(key, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return ValueError(f"{key} must be text")
+    if len(value) > limit:
+        return ValueError(f"{key} longer than {limit} characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return ValueError(f"{key} is not text (a lone surrogate)")
+    return value
+
+
 def _decision_body(body: bytes) -> dict[str, str] | str:
+    """The decision a request asks for, every key checked; or why it is refused."""
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         return "not JSON"
     if not isinstance(data, dict):
         return "a JSON object: field, action, value, reason"
-    out: dict[str, str] = {}
-    for key, limit in LIMITS.items():
-        value = data.get(key, "")
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            return f"{key} must be text"
-        if len(value) > limit:
-            return f"{key} longer than {limit} characters"
-        out[key] = value
     unknown = sorted(set(data) - set(LIMITS))
     if unknown:
         return f"unknown keys: {', '.join(unknown)}"
+    out: dict[str, str] = {}
+    for key, limit in LIMITS.items():
+        value = _text_value(data, key, limit)
+        if isinstance(value, ValueError):
+            return str(value)
+        out[key] = value
     if out["action"] not in ("confirm", "correct"):
         return "action: confirm or correct"
     if not out["field"]:
         return "which field?"
+    if out["read_at"] and not READ_AT.fullmatch(out["read_at"]):
+        return "read_at: when the form was shown, as the page gives it"
     return out
 
 
@@ -400,6 +434,7 @@ def _decide(state: Review, fid: str, asked: dict[str, str]) -> Any:
             asked["reason"],
             state.reviewer,
             state.settings,
+            float(asked["read_at"]) if asked["read_at"] else None,
         )
 
 

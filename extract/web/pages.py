@@ -62,16 +62,18 @@ class PageCache:
             raise ValueError("not a file key and page")  # never a name made from anything else
         return self.folder / f"{sha256}-p{page}-r{self.resolution}.png"
 
-    def get(self, sha256: str, page: int, sources: Callable[[], Sequence[Path]]) -> PageImage | None:
+    def get(self, sha256: str, page: int, sources: Callable[[], Sequence[Path]]) -> PageImage | str:
         """The page's image, rendered now if it is not in the cache (from the first of ``sources`` that
-        still holds the file's bytes); None when none does (moved or changed since it was read)."""
+        still holds the file's bytes); else why there is none (moved or changed since it was read, or the
+        page cannot be drawn)."""
         target = self.cached(sha256, page)
         if not target.is_file():
             with self.guard:
                 lock = self.locks.setdefault((sha256, page), threading.Lock())
             with lock:  # two requests for one page render it once
-                if not target.is_file() and not self._render(sources(), sha256, page, target):
-                    return None
+                why = None if target.is_file() else self._render(sources(), sha256, page, target)
+                if why is not None:
+                    return why
         width, height = png_size(target)
         scale = self.resolution / 72
         return PageImage(target, width / scale, height / scale)
@@ -87,16 +89,21 @@ class PageCache:
             found.append(Path(loads(text)["source"]["path"]))
         return list(dict.fromkeys(found))
 
-    def _render(self, sources: Sequence[Path], sha256: str, page: int, target: Path) -> bool:
+    def _render(self, sources: Sequence[Path], sha256: str, page: int, target: Path) -> str | None:
         from extract.errors import ExtractError
         from extract.inspect.debug import page_image
 
+        why = "the file is no longer where the ledger found it (moved, or changed since it was read)"
         for source in sources:
             try:
                 if not source.is_file() or _sha256(source) != sha256:
                     continue
                 image = page_image(source, page, self.resolution)
-            except (ExtractError, OSError, IndexError):
+            except ExtractError as exc:  # the page is there but cannot be drawn (past the pixel budget …)
+                why = f"the page cannot be drawn: {exc.message}"
+                continue
+            except (OSError, IndexError) as exc:
+                why = f"the page cannot be drawn: {exc}"
                 continue
             self.folder.mkdir(exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
@@ -107,5 +114,5 @@ class PageCache:
             finally:
                 if os.path.exists(tmp):
                     os.unlink(tmp)
-            return True
-        return False
+            return None
+        return why

@@ -213,12 +213,14 @@ def choices(forms: Sequence[FormSummary]) -> Choices:
 
 
 def neighbours(forms: Sequence[FormSummary], fid: str) -> tuple[str | None, str | None]:
-    """The forms before and after ``fid`` in the (filtered) queue that still ask for a decision."""
-    ids = [s.form_id for s in forms]
-    if fid not in ids:
-        flagged = [s.form_id for s in forms if s.status == "flagged"]
+    """The flagged forms before and after ``fid`` among ``forms`` (the filtered queue) in file order, an
+    order that does not change when a form is settled (the queue's does: a reviewed form moves down);
+    from the last, on to the first."""
+    ordered = sorted(forms, key=lambda s: (s.file, s.pages[:1], s.form_id))
+    flagged = [s.form_id for s in ordered if s.status == "flagged" or s.form_id == fid]
+    if fid not in flagged:
         return None, flagged[0] if flagged else None
-    at = ids.index(fid)
-    before = next((s.form_id for s in reversed(forms[:at]) if s.status == "flagged"), None)
-    after = next((s.form_id for s in forms[at + 1 :] if s.status == "flagged"), None)
-    return before, after
+    if len(flagged) == 1:
+        return None, None
+    at = flagged.index(fid)
+    return flagged[at - 1], flagged[(at + 1) % len(flagged)]

@@ -93,17 +93,25 @@ def leaves(path: str) -> list[str]:
     return [f"{path}.{k}" for k, tp in hints.items() if Decimal in (tp, *typing.get_args(tp))]
 
 
+def _asked(record: Record, path: str) -> list[str]:
+    """The fields a flag asks about: its leaves, and a narrative's amounts with the narrative (a check on a
+    narrative's sum is settled by correcting one of its amounts)."""
+    amounts = [f"amounts_in_text[{i}].amount" for i, a in enumerate(record.amounts_in_text) if a.field == path]
+    return [*leaves(path), *amounts]
+
+
 def _why(record: Record) -> dict[str, list[str]]:
     """Each correctable field asked about, with why: ``review``, or the failed checks it is part of."""
     out: dict[str, list[str]] = {}
     for p in record.review:
-        for leaf in leaves(p):
+        for leaf in _asked(record, p):
             out.setdefault(leaf, []).append("review")
     for c in record.checks:
         if c.status == "fail":
             for p in c.fields:
-                for leaf in leaves(p):
-                    out.setdefault(leaf, []).append(c.id)
+                for leaf in _asked(record, p):
+                    if c.id not in out.setdefault(leaf, []):
+                        out[leaf].append(c.id)
     return out
 
 
@@ -166,7 +174,53 @@ def _row(record: Record, read: Record, path: str, why: list[str], decided: dict[
     )
 
 
+AFTER_LABEL = regex.compile(r"[^0-9０-９]{0,12}?[0-9０-９][0-9０-９,，.．]*(?:万元|元)?")
+
+
+def _places(text: str, label: str, labels: Sequence[str]) -> list[int]:
+    """Where ``label`` is in ``text``, leaving out the places that are part of a longer label of the same
+    narrative (资金 inside 本项目资金)."""
+    places = [m.start() for m in regex.finditer(regex.escape(label), text)]
+    taken = set()
+    for longer in {x for x in labels if len(x) > len(label) and label in x}:
+        for m in regex.finditer(regex.escape(longer), text):
+            k = longer.find(label)
+            while k >= 0:
+                taken.add(m.start() + k)
+                k = longer.find(label, k + 1)
+    return [x for x in places if x not in taken]
+
+
+def _spans(text: str, amounts: Sequence[tuple[int, str]]) -> list[tuple[int, int, int]]:
+    """Where each amount of a narrative is in its text, (start, end, index): its label and the figure after
+    it, found in the order the amounts were read (each after the one before), never overlapping."""
+    spans: list[tuple[int, int, int]] = []
+    labels = [label for _, label in amounts if label]
+    cursor = 0
+    for i, label in amounts:
+        if not label:
+            continue
+        places = _places(text, label, labels)
+        free = [x for x in places if _free(spans, x, x + len(label))]
+        # the next place after the amount before it; read out of order: the first place no other amount took
+        at = next((x for x in free if x >= cursor), free[0] if free else -1)
+        if at < 0:
+            continue
+        end = at + len(label)
+        figure = AFTER_LABEL.match(text, end)
+        if figure and _free(spans, at, figure.end()):
+            end = figure.end()
+        spans.append((at, end, i))
+        cursor = end
+    return sorted(spans)
+
+
+def _free(spans: Sequence[tuple[int, int, int]], start: int, end: int) -> bool:
+    return all(end <= s or start >= e for s, e, _ in spans)
+
+
 def _narratives(record: Record, why: dict[str, list[str]]) -> list[Narrative]:
+    """Each narrative with amounts, its amounts marked (label and figure) in the escaped text."""
     by_field: dict[str, list[tuple[int, str]]] = {}
     for i, a in enumerate(record.amounts_in_text):
         by_field.setdefault(a.field, []).append((i, a.label))
@@ -175,17 +229,16 @@ def _narratives(record: Record, why: dict[str, list[str]]) -> list[Narrative]:
         text = _value(record, path)
         if not text:
             continue
-        html = str(escape(text))
-        done: set[str] = set()
-        for i, label in sorted(amounts, key=lambda a: len(a[1]), reverse=True):
-            if label in done or not label:
-                continue
-            done.add(label)
+        parts: list[str] = []
+        at = 0
+        for start, end, i in _spans(text, amounts):
             leaf = f"amounts_in_text[{i}].amount"
-            cls = "amount fail" if leaf in why else "amount"
-            mark = f'<mark class="{cls}" data-field="{escape(leaf)}">{escape(label)}</mark>'
-            html = html.replace(str(escape(label)), mark, 1)
-        out.append(Narrative(path, Markup(html)))
+            cls = "amount fail" if why.get(leaf) else "amount"
+            parts += [str(escape(text[at:start])), f'<mark class="{cls}" data-field="{leaf}">']
+            parts += [str(escape(text[start:end])), "</mark>"]
+            at = end
+        parts.append(str(escape(text[at:])))
+        out.append(Narrative(path, Markup("".join(parts))))  # every piece of text escaped
     return out
 
 
@@ -198,7 +251,9 @@ def form_view(record: Record, read: Record) -> FormView:
     flagged_paths = sorted(why, key=lambda p: (not why[p], p))
     rows = {p: _row(record, read, p, why.get(p, []), decided) for p in flagged_paths}
     flagged = [rows[p] for p in flagged_paths]
-    others = [_row(record, read, p, [], decided) for p in record.provenance if p not in rows]
+    amounts = [f"amounts_in_text[{i}].amount" for i in range(len(record.amounts_in_text))]
+    every = dict.fromkeys([*record.provenance, *amounts])
+    others = [_row(record, read, p, [], decided) for p in every if p not in rows]
     boxes: dict[int, list[Box]] = {}
     for path in dict.fromkeys([*record.provenance, *flagged_paths]):
         page, bbox, kind = _box_of(record, path)

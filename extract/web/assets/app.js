@@ -121,6 +121,7 @@
       action: action,
       value: action === "correct" ? document.getElementById("value").value : "",
       reason: document.getElementById("reason").value,
+      read_at: form.dataset.readAt,
     };
     let answer;
     try {
@@ -169,6 +170,8 @@
   const said = sessionStorage.getItem("review-message");
   if (said) { message.textContent = said; sessionStorage.removeItem("review-message"); }
   const m = location.hash.match(/^#field=(.+)$/);
-  if (m) select(decodeURIComponent(m[1]), "box");
+  let wanted = null;
+  try { wanted = m ? decodeURIComponent(m[1]) : null; } catch (e) { wanted = null; }
+  if (wanted && rowOf(wanted)) select(wanted, "box");
   else if (asked().length) select(asked()[0].dataset.field, "box");
 })();
