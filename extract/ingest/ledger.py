@@ -175,6 +175,16 @@ class Ledger:
         except sqlite3.Error as exc:
             raise LedgerError(_why(exc), path=str(self.path)) from exc
 
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """Reads that see one state of the ledger (an ingest committing meanwhile is not half seen)."""
+        self.db.execute("BEGIN DEFERRED")
+        try:
+            yield self.db
+        finally:
+            with suppress(sqlite3.Error):
+                self.db.execute("COMMIT")
+
     def _migrate(self) -> None:
         with self.transaction() as db:
             db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")

@@ -108,7 +108,7 @@ class Review:
 
     def record(self, fid: str) -> tuple[Any, Any, float | None] | None:
         """The form as read, with the decisions applied, and when its file was read; or None."""
-        with self.db() as ledger:
+        with self.db() as ledger, ledger.snapshot():  # the reading and its time from one state of the ledger
             read_at = ledger.read_at(fid)
             data = ledger.record(fid)
             if data is None:

@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from extract.ingest.ledger import Ledger
 from extract.records.codec import loads
@@ -105,14 +106,23 @@ class PageCache:
             except (OSError, IndexError) as exc:
                 why = f"the page cannot be drawn: {exc}"
                 continue
+            return self._store(image, target)
+        return why
+
+    def _store(self, image: Any, target: Path) -> str | None:
+        """Write the image into the cache whole (a reader never sees half a PNG); why not, if it cannot."""
+        try:
             self.folder.mkdir(exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    image.save(f, format="PNG", compress_level=3)
-                os.replace(tmp, target)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-            return None
-        return why
+        except OSError as exc:
+            return f"the page cache {self.folder} cannot be written ({exc.strerror or exc})"
+        try:
+            with os.fdopen(fd, "wb") as f:
+                image.save(f, format="PNG", compress_level=3)
+            os.replace(tmp, target)
+        except OSError as exc:
+            return f"the page cache {self.folder} cannot be written ({exc.strerror or exc})"
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return None
