@@ -535,7 +535,7 @@ def test_the_queue_filters_by_template_region_year_check_status_and_text(server:
 def test_one_id_a_form_and_odd_query_numbers_are_refused_not_crashed(server: Server, ledger: Path) -> None:
     for other in (JZ.replace("p1", "p01"), JZ.replace("p1", "p001"), JZ.replace("p1", "p%EF%BC%91")):
         assert server.request("GET", f"/forms/{other}")[0] == 404, other
-        status, data = server.decide(other, field="budget.carryover", action="confirm", value="", reason="x")
+        status, _ = server.decide(other, field="budget.carryover", action="confirm", value="", reason="x")
         assert status == 404, other
     r = runner.invoke(app, ["confirm", JZ.replace("p1", "p01"), "budget.carryover", "--db", str(ledger)])
     assert r.exit_code == 2 and "no such form" in r.stderr

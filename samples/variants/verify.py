@@ -18,6 +18,15 @@ TEXT_KEYS = re.compile(
 OFF_PAGE_CHARS = 20  # characters wholly below a page's edge that make it a problem (a clipped cell's text: fewer)
 
 
+def off_page(pdf: Path) -> list[int]:
+    """Characters wholly below each page's edge: rows in the text layer on no paper (a print area
+    LibreOffice could not fit); at ``OFF_PAGE_CHARS`` or more on a page, no scan can show the truth."""
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:
+        return [sum(1 for c in p.chars if c["top"] >= p.height) for p in doc.pages]
+
+
 def verify(pdf: Path) -> list[str]:
     import pdfplumber
 
@@ -26,8 +35,7 @@ def verify(pdf: Path) -> list[str]:
     with pdfplumber.open(pdf) as doc:  # characters in content-stream order: each cell's text is contiguous
         pages = ["".join("".join(c["text"] for c in p.chars).split()) for p in doc.pages]
         tables = [bool(p.find_tables()) for p in doc.pages]
-        # a print area LibreOffice could not fit: rows below the page edge, in the text layer but on no paper
-        below = [sum(1 for c in p.chars if c["top"] >= p.height) for p in doc.pages]
+    below = off_page(pdf)  # a print area LibreOffice could not fit: rows below the page edge, on no paper
     text = "".join(pages)
     if "###" in text:
         problems.append("a cell shows ###")
