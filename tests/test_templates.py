@@ -105,3 +105,21 @@ def test_two_templates_as_near_by_keywords_are_told_apart_by_the_labels_the_page
     assert chosen is not None and chosen.id == "dept-national"
     bare = "部门整体支出绩效自评表 三级指标 年度指标值"
     assert nearest(templates, bare, fuzzy=True) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "near"),
+    [
+        ("全年预算数女", "全年预算数", True),  # a stroke of a seal read as one character more
+        ("鲁指标值", "年度指标值", False),  # two characters off: not this label's (年度→鲁 is one edit of 指标值)
+        ("鲁指标值", "指标值", False),  # a label under 4 characters is never taken one character off
+        ("本年财致拨款", "本年财政拨款", True),
+        ("全年执行数", "全年预算数", False),  # another column's header: two characters off
+        ("全年预算数（万元）", "全年预算数", True),  # the label, then its unit
+        ("全年预算数额度", "全年预算数", False),  # runs on into two more characters
+    ],
+)
+def test_an_ocr_label_one_character_off(text: str, label: str, near: bool) -> None:
+    from extract.forms.sheet import label_one_edit
+
+    assert label_one_edit(text, [label], 4) is near
