@@ -97,3 +97,26 @@ def test_round_trip_with_separators(d: Decimal) -> None:
     assert parse_decimal(text) == d
     full = text.translate(str.maketrans("0123456789.,", "０１２３４５６７８９．，"))
     assert parse_decimal(full) == d
+
+
+@pytest.mark.parametrize(
+    ("raw", "source", "value"),
+    [
+        ("清 57.35", "ocr", Decimal("57.35")),  # a seal's character over the cell, read before the figure
+        ("57.35 专", "ocr", Decimal("57.35")),
+        ("审计 1,118.52", "ocr", Decimal("1118.52")),
+        ("清 57.35 12", "ocr", None),  # two figures: which one is not plain
+        ("清晰度 57.35", "ocr", None),  # a word, not a stray mark
+        ("清 57.35", "text", None),  # a text layer prints what it prints
+        ("清", "ocr", None),
+    ],
+)
+def test_an_ocr_figure_beside_stray_marks_is_read_and_stays_flagged(raw: str, source: str, value) -> None:
+    from extract.forms.extraction import Extraction, cell_field
+    from extract.model import Cell
+
+    cell = Cell(1, 0, 0, 1, 1, (0.0, 0.0, 50.0, 20.0), raw, confidence=0.99, source=source)
+    ex = Extraction()
+    f = cell_field("budget.budget_adjustment", cell, "money", None, ex)
+    assert f.value == value
+    assert "budget.budget_adjustment" in ex.review  # never passed off as clean

@@ -102,6 +102,23 @@ class Extraction:
             self.gaps.append(f.name)
 
 
+NUMERIC = ("money", "number", "percent")
+
+
+def _among_stray_marks(raw: str, type_: str, unit: str | None) -> tuple[Value, str] | None:
+    """An OCR cell holding one clean figure beside one or two lone characters (清 57.35: a seal's lettering
+    over the cell): the figure, still flagged, with why. None when it is not so plain."""
+    tokens = raw.split()
+    if len(tokens) < 2:
+        return None
+    parsed = [(t, parse_typed(t, type_, unit)) for t in tokens]
+    figures = [(t, v) for t, (v, problem) in parsed if v is not None and problem is None]
+    others = [t for t, _ in parsed if t not in {f for f, _ in figures}]
+    if len(figures) != 1 or not others or any(len(t) > 2 or any(ch.isdigit() for ch in t) for t in others):
+        return None
+    return figures[0][1], f"stray marks beside the figure ({' '.join(others)}: a seal?); read {figures[0][0]}"
+
+
 def cell_field(
     path: str, cell: Cell | None, type_: str = "text", unit: str | None = None, ex: Extraction | None = None
 ) -> Field:
@@ -110,6 +127,8 @@ def cell_field(
         return Field(path, None, "", None, None, 0.0)
     raw = cell.text
     value, problem = parse_typed(raw, type_, unit)
+    if problem and cell.source == "ocr" and type_ in NUMERIC:
+        value, problem = _among_stray_marks(raw, type_, unit) or (value, problem)
     f = Field(path, value, raw, cell.page, cell.bbox, cell.confidence, cell.source)
     if ex is not None:
         if problem:
