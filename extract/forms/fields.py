@@ -202,9 +202,17 @@ def settle_units(pages: Sequence[PageContent], sheet: Sheet, ex: Extraction) -> 
         if reading.source == "template" and any(c.source == "ocr" and unreadable_unit(c.text) for c in labels):
             ex.flag(path, "a label prints a unit OCR could not read; the template's unit is assumed")
         if reading.unit is None:
-            for p, f in ex.fields.items():
-                if p.startswith(section + ".") and isinstance(f.value, Decimal) and not p.endswith(_NOT_MONEY):
-                    ex.flag(p, "amount without a unit")
+            _flag_amounts(ex, section, "amount without a unit")
+        elif reading.source == "template" and any(p.method == "ocr" for p in pages):
+            # a scan: the page may print a unit OCR did not read (元 where the template says 万元)
+            ex.flag(path, "no unit read on the scanned page; the template's unit is assumed")
+            _flag_amounts(ex, section, f"its unit ({reading.unit}) not read on the page but assumed from the template")
+
+
+def _flag_amounts(ex: Extraction, section: str, why: str) -> None:
+    for p, f in list(ex.fields.items()):
+        if p.startswith(section + ".") and isinstance(f.value, Decimal) and not p.endswith(_NOT_MONEY):
+            ex.flag(p, why)
 
 
 _NOT_MONEY = (".set_score", ".score", ".execution_rate")
