@@ -35,25 +35,9 @@ def _across(
                     xs[name] = (c.bbox[0] + c.bbox[2]) / 2
                     heads.append(c)
                     break
-        _near_heads(row.cells, labels, strip, xs, heads)
         if len(xs) >= min(need, len(labels)):
             return i, xs, heads
     return None
-
-
-def _near_heads(
-    cells: Sequence[Cell], labels: dict[str, tuple[str, ...]], strip: bool, xs: dict[str, float], heads: list[Cell]
-) -> None:
-    """OCR header cells no label names as read, one character off the labels of exactly one column not
-    found yet (全年预算数女: a seal's stroke read after 全年预算数): that column's header."""
-    for c in cells:
-        if c.source != "ocr" or not c.text or any(c is h for h in heads):
-            continue
-        text = _row_label(c) if strip else c.text
-        near = [n for n, options in labels.items() if n not in xs and label_one_edit(text, options, 4)]
-        if len(near) == 1:
-            xs[near[0]] = (c.bbox[0] + c.bbox[2]) / 2
-            heads.append(c)
 
 
 def _labels_down(sheet: Sheet, labels: dict[str, tuple[str, ...]], first: int, left_of: float) -> int:

@@ -30,8 +30,7 @@ def label_matches(text: str, labels: Sequence[str]) -> bool:
 
 def label_one_edit(text: str, labels: Sequence[str], shortest: int = 3) -> bool:
     """``label_matches`` but for one character read wrong, lost or added, in a label of ``shortest`` or more
-    characters (OCR's 形近字: 鲁指标值 is 指标值 with 年度 read as 鲁, 本年财致拨款 is 本年财政拨款; a stroke of a
-    seal read as one more, 全年预算数女). For OCR
+    characters (OCR's 形近字: 鲁指标值 is 指标值 with 年度 read as 鲁, 本年财致拨款 is 本年财政拨款). For OCR
     cells no label names as read."""
     t = norm(text)
     for lb in labels:
@@ -39,8 +38,6 @@ def label_one_edit(text: str, labels: Sequence[str], shortest: int = 3) -> bool:
             continue
         m = regex.match(f"(?:{regex.escape(lb)}){{e<=1}}", t)
         if m and (m.end() == len(t) or not regex.match(r"[\p{Han}A-Za-z0-9]", t[m.end() :])):
-            return True
-        if regex.fullmatch(f"(?:{regex.escape(lb)}){{e<=1}}", t):  # a character too many (全年预算数女)
             return True
     return False
 
