@@ -8,7 +8,6 @@ the ledger holds for those bytes, checked to still have them before it is drawn.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import struct
 import tempfile
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from extract.ingest.ledger import Ledger
+from extract.pdf.load import sha256_of
 from extract.records.codec import loads
 
 HEX = frozenset("0123456789abcdef")
@@ -39,14 +39,6 @@ def png_size(path: Path) -> tuple[int, int]:
         raise ValueError("not a PNG")
     width, height = struct.unpack(">II", head[16:24])
     return int(width), int(height)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 class PageCache:
@@ -97,7 +89,7 @@ class PageCache:
         why = "the file is no longer where the ledger found it (moved, or changed since it was read)"
         for source in sources:
             try:
-                if not source.is_file() or _sha256(source) != sha256:
+                if not source.is_file() or sha256_of(source) != sha256:
                     continue
                 image = page_image(source, page, self.resolution)
             except ExtractError as exc:  # the page is there but cannot be drawn (past the pixel budget …)
