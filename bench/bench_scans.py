@@ -197,7 +197,9 @@ def _plain(job: tuple[str, int]) -> tuple[str, int, float]:
 # ------------------------------------------------------------------------------------------- preparing
 
 
-def render_variants(seeds: list[int], cache: Path, limit: int | None) -> tuple[list[Path], list[str]]:
+def render_variants(
+    seeds: list[int], cache: Path, limit: int | None, kinds: tuple[str, ...] = KINDS
+) -> tuple[list[Path], list[str]]:
     """The held-out variants (rendered into ``cache`` unless there), kinds interleaved; those the generator
     cannot build."""
     from samples.variants.__main__ import render_many, variant
@@ -206,7 +208,7 @@ def render_variants(seeds: list[int], cache: Path, limit: int | None) -> tuple[l
     contents = load_all(errors=[])
     jobs, broken = [], []
     for seed in seeds:
-        for kind in KINDS:
+        for kind in kinds:
             try:
                 variant(contents, kind, seed, inject=False)
                 jobs.append((kind, seed))
@@ -554,6 +556,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seeds", default=DEFAULT_SEEDS, help="layout seeds (both kinds), held out: ≥ 5000")
     parser.add_argument("--scan-seeds", default="5000", help="scansim seeds, held out: ≥ 5000")
     parser.add_argument("--settings", default="200,300,random", help="of 200, 300, random")
+    parser.add_argument("--kinds", default=",".join(KINDS), help="of project, department (development runs)")
     parser.add_argument("--limit", type=int, default=None, help="at most this many source forms (kinds alternate)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
@@ -567,6 +570,9 @@ def parse_args() -> argparse.Namespace:
     )
     args = parser.parse_args()
     args.settings = [s.strip() for s in args.settings.split(",") if s.strip()]
+    args.kinds = tuple(k.strip() for k in args.kinds.split(",") if k.strip())
+    if not args.kinds or set(args.kinds) - set(KINDS):
+        parser.error(f"--kinds: of {', '.join(KINDS)}")
     for s in args.settings:
         if s not in SETTINGS:
             parser.error(f"--settings: unknown setting {s!r} (200, 300, random)")
@@ -580,7 +586,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     seeds, scan_seeds = parse_seeds(args.seeds), parse_seeds(args.scan_seeds)
     if min(seeds + scan_seeds) < 5000:
         print("note: seeds below 5000 are not held out (tests 0–99, development 100–999)")
-    sources, broken = render_variants(seeds, args.cache / "variants", args.limit)
+    sources, broken = render_variants(seeds, args.cache / "variants", args.limit, args.kinds)
     for b in broken:
         print(f"  left out (sample generator): {b}")
     threads = max(1, (os.cpu_count() or 1) // args.workers)
@@ -588,7 +594,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         paths = make_scans(pool, sources, scan_seeds, args.settings, args.cache)
         scans = [load_scan(name, p) for name, ps in paths.items() for p in ps]
         print(
-            f"bench_scans: {len(sources)} forms (seeds {args.seeds}, kinds {', '.join(KINDS)}) × scan seeds "
+            f"bench_scans: {len(sources)} forms (seeds {args.seeds}, kinds {', '.join(args.kinds)}) × scan seeds "
             f"{args.scan_seeds} × settings {', '.join(args.settings)}: {len(scans)} scans, "
             f"{sum(s.pages for s in scans)} pages; {args.workers} workers; cache {args.cache}",
             flush=True,

@@ -60,7 +60,20 @@ def _facts(ex: Extraction, amounts: list[AmountInText]) -> Facts:
     """What the checks read."""
     values = {k: f.value for k, f in ex.fields.items()}
     rows = {name: [{k: f.value for k, f in row.items()} for row in rows] for name, rows in ex.rows.items()}
-    return Facts(values, amounts, rows.get("indicators", []), rows.get("indicator_subtotals", []))
+    numbers = frozenset(p for p in ex.review if (f := ex.get(p)) is not None and f.source != "computed")
+    return Facts(values, amounts, rows.get("indicators", []), rows.get("indicator_subtotals", []), numbers)
+
+
+def _flag_unconfirmed(ex: Extraction, checks: list[Check]) -> None:
+    """The figures of a sum that holds only through a figure in review: were that one misread, so would be
+    another (two misreadings that cancel), so none of them is confirmed — each goes to review."""
+    from extract.checks.base import UNCONFIRMED
+
+    for c in checks:
+        if c.status == "warn" and any(UNCONFIRMED in d for d in c.details):
+            for path in c.fields:
+                if ex.get(path) is not None:
+                    ex.flag(path, f"{c.id} holds only through a figure in review: not confirmed by it")
 
 
 def _flag_derived(ex: Extraction, checks: list[Check]) -> None:
@@ -158,6 +171,7 @@ def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ())
         pages = {p.number: p for p in form.pages}
         ex, alternatives = reread(ex, pages, source.ocr_engine, suspects)
         ex, checks = repair(ex, alternatives, run) if alternatives else (ex, run(ex))
+    _flag_unconfirmed(ex, checks)
     _flag_derived(ex, checks)
     to_page = {p.number: p.to_page for p in form.pages if p.to_page is not None}
     return build_record(form.template, source, ex, amounts, checks, to_page)

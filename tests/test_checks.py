@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal as D
 
 import pytest
@@ -174,3 +175,41 @@ def test_grade_band_skipped_without_grade() -> None:
 def test_rule_spec_is_data() -> None:
     assert isinstance(RULES["budget_balance"], RuleSpec)
     assert RULES["budget_balance"].tolerance == Fixed(D("0.01"))
+
+
+def test_a_sum_holding_only_through_a_figure_in_review_confirms_none_of_its_figures() -> None:
+    """A scan read two figures of a sum wrong by amounts that cancel (a score 4 → 1 read with low confidence,
+    its subtotal 49.7 → 46.7 with high): the sum holds, but only through a figure in doubt, so it is a
+    ``warn`` naming that figure and listing every figure of the sum (the pipeline puts them in review) —
+    a group without a doubtful figure stays ``pass``; a failing group still fails, the warned one listed too."""
+    facts = score_facts()
+    doubtful = dataclasses.replace(facts, unsure=frozenset({"indicators[0].score"}))
+    sub = run("indicator_subtotals", doubtful)
+    assert sub.status == "warn", sub
+    assert set(sub.fields) == {"indicator_subtotals[0].score", "indicators[0].score"}
+    assert any("投入 score" in d and "only through indicators[0].score" in d for d in sub.details)
+    assert run("indicator_subtotals", dataclasses.replace(facts, unsure=frozenset({"score.total"}))).status == "pass"
+    both = dataclasses.replace(score_facts(scores=("16.00", "79.00")), unsure=frozenset({"indicators[0].score"}))
+    failed = run("indicator_subtotals", both)
+    assert failed.status == "fail" and {"indicators[1].score", "indicators[0].score"} <= set(failed.fields)
+
+    total = run("total_score", dataclasses.replace(facts, unsure=frozenset({"indicator_subtotals[1].score"})))
+    assert total.status == "warn" and {"score.total", "indicator_subtotals[0].score"} <= set(total.fields)
+    assert run("total_score", dataclasses.replace(facts, unsure=frozenset({"score.grade"}))).status == "pass"
+
+    budget = Facts(dict(BUDGET), unsure=frozenset({"budget.carryover"}))
+    balance = run("budget_balance", budget)
+    assert balance.status == "warn" and "budget.execution" in balance.fields
+    assert balance.expected == balance.actual == D("1121.69")  # the arithmetic itself holds
+    off = run("budget_balance", Facts({**BUDGET, "budget.execution": D("1131.69")}, unsure=budget.unsure))
+    assert off.status == "fail"
+
+
+def test_checks_name_the_figures_a_warned_sum_put_in_review() -> None:
+    from extract.checks.base import unconfirmed_flags
+
+    doubtful = dataclasses.replace(score_facts(), unsure=frozenset({"indicators[0].score"}))
+    checks = run_checks(TEMPLATE.rules, doubtful)
+    added, named = unconfirmed_flags(checks)
+    assert named == {"indicators[0].score"}
+    assert "indicator_subtotals[0].score" in added and "indicators[0].score" not in added

@@ -19,7 +19,7 @@ def check_sum_equal(rule: RuleSpec, facts: Facts) -> Check:
         return skipped(rule, lhs + rhs, "missing: " + ", ".join(missing))
     actual = sum((facts.number(p) or Decimal(0) for p in lhs), Decimal(0))
     expected = sum((facts.number(p) or Decimal(0) for p in rhs), Decimal(0))
-    return compare(rule, expected, actual, lhs + rhs, unit=facts.unit_of(lhs[0]))
+    return compare(rule, expected, actual, lhs + rhs, unit=facts.unit_of(lhs[0]), unsure=facts.unsure)
 
 
 def check_columns_sum(rule: RuleSpec, facts: Facts) -> Check:
@@ -35,7 +35,7 @@ def check_columns_sum(rule: RuleSpec, facts: Facts) -> Check:
         expected = sum((facts.number(p) or Decimal(0) for p in present), Decimal(0))
         used = [f"{m}.{total_row}.{col}", *present]
         unit = facts.unit_of(used[0])
-        c = compare(rule, expected, total, used, unit=unit)
+        c = compare(rule, expected, total, used, unit=unit, unsure=facts.unsure)
         if c.status == "fail":
             why = [f"{col}: total {total}, parts sum to {expected}"]
             c = compare(rule, expected, total, used, unit=unit, details=why)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from extract.checks.base import Facts, compare, skipped, verdict
+from extract.checks.base import Facts, compare, skipped, unconfirmed, verdict
 from extract.forms.templates import RuleSpec
 from extract.forms.tolerance import allowance
 from extract.model import Check
@@ -21,6 +21,8 @@ def check_indicator_subtotals(rule: RuleSpec, facts: Facts) -> Check:
         return skipped(rule, [], "no indicator subtotals")
     details: list[str] = []
     fields: list[str] = []
+    warnings: list[str] = []
+    warned: list[str] = []
     for i, sub in enumerate(facts.subtotals):
         rows = [(j, r) for j, r in enumerate(facts.indicators) if r.get("level1") == sub.get("level1")]
         for key in ("reference_score", "set_score", "score"):
@@ -29,10 +31,13 @@ def check_indicator_subtotals(rule: RuleSpec, facts: Facts) -> Check:
             if printed is None or not rows or any(v is None for v in vals):
                 continue
             total = sum((v for v in vals if v is not None), Decimal(0))
+            used = [f"indicator_subtotals[{i}].{key}", *(f"indicators[{j}].{key}" for j, _ in rows)]
             if abs(total - printed) > allowance(rule.tolerance, printed, *(v for v in vals if v is not None)):
                 details.append(f"{sub.get('level1')} {key}: printed {printed}, rows sum to {total}")
-                fields.append(f"indicator_subtotals[{i}].{key}")
-                fields.extend(f"indicators[{j}].{key}" for j, _ in rows)
+                fields.extend(used)
+            elif why := unconfirmed(used, facts.unsure):
+                warnings.append(f"{sub.get('level1')} {key}: {why}")
+                warned.extend(used)
     # rows of a group with no subtotal while the other groups have one: a subtotal row read as an indicator
     # (its name cell not read, a speck beside it), or a group the form leaves unchecked — never passed clean
     named = {sub.get("level1") for sub in facts.subtotals}
@@ -41,7 +46,7 @@ def check_indicator_subtotals(rule: RuleSpec, facts: Facts) -> Check:
         name = f"rows of {group}" if group else "rows without a level-1 name"
         details.append(f"{name} have no subtotal row, the other groups have one")
         fields.extend(f"indicators[{j}].{k}" for j, r in orphans if r.get("level1") == group for k in _KEYS)
-    return verdict(rule, details, fields, len(facts.subtotals))
+    return verdict(rule, details, [*fields, *warned], len(facts.subtotals), warnings)
 
 
 _KEYS = ("reference_score", "set_score", "score")
@@ -64,6 +69,9 @@ def check_total_score(rule: RuleSpec, facts: Facts) -> Check:
     check = compare(rule, total, actual, fields, unit=rule.unit or "分")
     details = list(check.details)
     status = check.status
+    table = "indicator_subtotals" if facts.subtotals else "indicators"
+    parts = [p for p in rule.params.get("score_parts", []) if facts.number(p) is not None]
+    doubts = [("score", ["score.total", *(f"{table}[{i}].score" for i in range(len(rows))), *parts])]
     want = rule.params.get("total_set")
     sets = [_dec(r.get("set_score")) for r in rows] + extra_sets
     if want is not None and all(s is not None for s in sets):
@@ -72,6 +80,16 @@ def check_total_score(rule: RuleSpec, facts: Facts) -> Check:
         if set_sum != Decimal(str(want)) or (printed is not None and printed != set_sum):
             status = "fail"
             details.append(f"set scores sum to {set_sum}, printed {printed}, expected {want}")
+        else:
+            set_parts = [p for p in rule.params.get("set_parts", []) if facts.number(p) is not None]
+            used = ["score.total_set"] if printed is not None else []
+            doubts.append(("set_score", [*used, *(f"{table}[{i}].set_score" for i in range(len(rows))), *set_parts]))
+    if status == "pass":  # holds only through a figure in review: confirms none of the others
+        for _, used in doubts:
+            if why := unconfirmed(used, facts.unsure):
+                status = "warn"
+                details.append(why)
+                fields = list(dict.fromkeys([*fields, *used]))
     return dataclasses.replace(check, status=status, fields=fields, details=details)
 
 

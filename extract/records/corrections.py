@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +22,7 @@ import regex
 
 from extract import model
 from extract.checks import Facts, run_checks
+from extract.checks.base import unconfirmed_flags
 from extract.errors import ExitCode, ExtractError, ValueParseError
 from extract.forms.paths import leaf_type
 from extract.forms.templates import RuleSpec
@@ -175,8 +176,9 @@ def _replace(obj: Any, parts: list[str], value: Value) -> Any:
     return dataclasses.replace(obj, **{head: _replace(inner, rest, value)})
 
 
-def facts_of(record: Record) -> Facts:
-    """What the checks read, from a record: the same facts the pipeline gave them when it read the form."""
+def facts_of(record: Record, unsure: frozenset[str] | None = None) -> Facts:
+    """What the checks read, from a record: the same facts the pipeline gave them when it read the form
+    (the figures in doubt: ``unsure``, else those in its review)."""
     from extract.records.codec import to_dict
 
     data = to_dict(record)
@@ -196,11 +198,21 @@ def facts_of(record: Record) -> Facts:
     def rows(name: str) -> list[dict[str, Any]]:  # the columns the form prints, blank ones too
         return list(data.get(name, []))
 
-    return Facts(values, record.amounts_in_text, rows("indicators"), rows("indicator_subtotals"))
+    doubt = _doubts(record) if unsure is None else unsure
+    return Facts(values, record.amounts_in_text, rows("indicators"), rows("indicator_subtotals"), doubt)
 
 
-def rerun_checks(record: Record, rules: Sequence[RuleSpec]) -> list[Check]:
-    return run_checks(rules, facts_of(record))
+def _doubts(record: Record, decided: Collection[str] = ()) -> frozenset[str]:
+    """The figures in doubt when the pipeline ran the checks: those in review, less the reviewer's decisions
+    and what the pipeline put in review after the checks (the figures of a sum holding only through one
+    in doubt; a subtotal computed from a flagged score)."""
+    after, _ = unconfirmed_flags(record.checks)
+    computed = {p for p, v in record.provenance.items() if v.method == "computed"}
+    return frozenset(p for p in record.review if p not in decided and p not in after and p not in computed)
+
+
+def rerun_checks(record: Record, rules: Sequence[RuleSpec], unsure: frozenset[str] | None = None) -> list[Check]:
+    return run_checks(rules, facts_of(record, unsure))
 
 
 def latest(corrections: Sequence[Correction]) -> dict[str, Correction]:
@@ -223,8 +235,8 @@ def apply(record: Record, corrections: Sequence[Correction], rules: Sequence[Rul
         if c.action == "correct":
             out = with_value(out, c.field, c.new)
     changed = [c.field for c in standing.values() if c.action == "correct"]
-    checks = rerun_checks(out, rules) if rules is not None and changed else out.checks
     review = [p for p in out.review if p not in standing]
+    checks = rerun_checks(out, rules, _doubts(out, standing)) if rules is not None and changed else out.checks
     if rules is None:  # a template not known here: the checks were not run on the new values, so say so
         review += [p for p in changed if p not in review]
     return dataclasses.replace(out, checks=checks, review=review, corrections=sorted(corrections, key=lambda c: c.at))
