@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
+import regex
+
 from extract.forms.extraction import Extraction, cell_field
 from extract.forms.listtables import indicator_columns, read_tables
 from extract.forms.matrix import read_matrices
-from extract.forms.sheet import Sheet
+from extract.forms.sheet import Sheet, label_one_edit
 from extract.forms.templates import FieldSpec, HeaderSpec, Template, norm
 from extract.forms.units import read_unit, resolve_rate, unreadable_unit
 from extract.forms.values import clean_text, parse_typed
@@ -66,12 +68,14 @@ def _value_cell(sheet: Sheet, i: int, label: Cell, spec: FieldSpec, columns: dic
 
 
 def after_label(text: str, labels: Sequence[str]) -> str:
-    """The text of a cell after its label: ``按收入性质分：1,250.00`` → ``1,250.00``."""
+    """The text of a cell after its label: ``按收入性质分：1,250.00`` → ``1,250.00``; after a label OCR read
+    one character off (``般公共预算：18264200.00``), the text after its words."""
     for lb in labels:
         for k in range(1, len(text) + 1):
             if norm(text[:k]) == lb:
                 return text[k:].strip().lstrip(":：").strip()
-    return ""
+    words = regex.match(r"\s*[\p{Han}（）()、\s]+[:：]?", text)
+    return text[words.end() :].strip() if words and label_one_edit(words.group(), labels, 5) else ""
 
 
 def read_label_fields(
@@ -82,7 +86,8 @@ def read_label_fields(
     start, columns = table
     for spec in specs:
         ex.declared.add(spec.path)
-        hit = sheet.find(spec.labels, start if spec.column is not None else 0)
+        first = start if spec.column is not None else 0
+        hit = sheet.find(spec.labels, first) or sheet.find_near(spec.labels, first)
         if hit is None:
             if spec.required:
                 ex.flag(spec.path, "label not found")

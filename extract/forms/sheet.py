@@ -104,6 +104,23 @@ class Sheet:
             grids[k - 1], grids[k] = _join_split_cells(grids[k - 1], grids[k])
         return cls(tuple(row for g in grids for row in _rows(g)))
 
+    def find_near(self, labels: Sequence[str], start: int = 0, shortest: int = 5) -> tuple[int, Cell] | None:
+        """For a label no cell prints as read: the one OCR cell (from row ``start``) whose text is one
+        character off one of ``labels`` of ``shortest`` or more characters (般公共预算：18264200.00 — the
+        一 of 一般公共预算 lost against a ruling). A cell that is another label as read is not it; two such
+        cells are no answer."""
+        from extract.forms.vocabulary import vocabulary
+
+        hits = []
+        for i in range(start, len(self.rows)):
+            row = self.rows[i]
+            for c in row.cells:
+                if not row.starts(c) or c.source != "ocr" or not c.text or vocabulary().is_label(c.text):
+                    continue
+                if label_one_edit(c.text, labels, shortest):
+                    hits.append((i, c))
+        return hits[0] if len(hits) == 1 else None
+
     def find(self, labels: Sequence[str], start: int = 0) -> tuple[int, Cell] | None:
         """First cell (in reading order, from row ``start``) whose text begins with one of ``labels``."""
         for i in range(start, len(self.rows)):
