@@ -9,6 +9,9 @@ from extract.schemas import TEMPLATES_DIR
 
 from extract.errors import TemplateError
 from extract.forms.templates import load_template, load_templates, match
+from extract.model import Cell, PageContent
+
+from .conftest import SAMPLES
 
 SHANXI = TEMPLATES_DIR / "dept-overall-shanxi.yaml"
 
@@ -82,3 +85,74 @@ def test_template_schema_is_valid_json_schema() -> None:
 
     schema = json.loads((TEMPLATES_DIR.parent / "template.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def _as_read(pages: list[PageContent], change: dict[str, str], ocr: bool = True) -> list[PageContent]:
+    """The pages with some cell texts read otherwise, and (``ocr``) every cell an OCR cell, as a scan gives."""
+    import dataclasses
+
+    def cell(c: Cell) -> Cell:
+        c = dataclasses.replace(c, text=change.get(c.text, c.text))
+        return dataclasses.replace(c, source="ocr", confidence=0.99) if ocr else c
+
+    return [
+        dataclasses.replace(p, grids=tuple(dataclasses.replace(g, cells=tuple(map(cell, g.cells))) for g in p.grids))
+        for p in pages
+    ]
+
+
+def test_an_ocr_label_one_character_off_still_finds_its_value() -> None:
+    """OCR loses the 一 of 一般公共预算 against the cell's ruling (般公共预算：1826.42): the label field is
+    found by its one OCR cell one character off, its value read after the label's words; a cell that is
+    two characters off is not taken, and a text-layer cell is never read so."""
+    import pdfplumber
+
+    from extract.forms.fields import extract_fields
+    from extract.pdf.pages import read_page
+
+    pdf_path = SAMPLES / "anhui-2022-county-agriculture-bureau-dept.pdf"
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
+    (tp,) = [t for t in load_templates() if t.id == "dept-national"]
+    label = next(c.text for p in pages for g in p.grids for c in g.cells if c.text.startswith("一般公共预算"))
+    path = "funds.by_income.general_public_budget"
+    truth, _ = extract_fields(tp, _as_read(pages, {}))
+    want = truth.fields[path].value
+    assert want is not None
+
+    ex, _ = extract_fields(tp, _as_read(pages, {label: label[1:]}))  # 般公共预算：…
+    assert ex.fields[path].value == want
+    for changed in (_as_read(pages, {label: label[2:]}), _as_read(pages, {label: label[1:]}, ocr=False)):
+        ex, _ = extract_fields(tp, changed)
+        assert ex.fields.get(path) is None or ex.fields[path].value is None
+
+
+def test_a_funds_column_whose_header_a_seal_covers_is_read_and_flagged() -> None:
+    """A seal over the funds block's header: 分值 read with the seal's letters (用章分值) still heads its column;
+    全年预算数 read as a stray bracket is the one column left and the one unnamed cell between named ones, so
+    it heads it by elimination and its value is flagged. Two headers unread is no elimination: nothing
+    taken; a text-layer header is never read so."""
+    import pdfplumber
+
+    from extract.forms.fields import extract_fields
+    from extract.pdf.pages import read_page
+
+    pdf_path = SAMPLES / "anhui-2022-county-agriculture-bureau-dept.pdf"
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
+    (tp,) = [t for t in load_templates() if t.id == "dept-national"]
+    row = "funds.rows.total"
+    sealed = _as_read(pages, {"全年预算数": "）", "分值": "用章分值"})
+    ex, _ = extract_fields(tp, sealed)
+    assert ex.fields[f"{row}.set_score"].value == 10 and f"{row}.set_score" not in ex.review
+    assert str(ex.fields[f"{row}.full_year_budget"].value) == "2436.58"
+    assert "by elimination" in ex.review[f"{row}.full_year_budget"]
+    assert str(ex.fields[f"{row}.executed"].value) == "2358.61" and f"{row}.executed" not in ex.review
+
+    for changed in (
+        _as_read(pages, {"全年预算数": "）", "分值": "章"}),  # two columns unread: no elimination
+        _as_read(pages, {"全年预算数": "）", "分值": "用章分值"}, ocr=False),
+    ):
+        ex, _ = extract_fields(tp, changed)
+        got = ex.fields.get(f"{row}.full_year_budget")
+        assert got is None or got.value is None

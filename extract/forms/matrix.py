@@ -22,9 +22,9 @@ BODY_SEARCH_ROWS = 12
 
 def _across(
     sheet: Sheet, labels: dict[str, tuple[str, ...]], start: int, strip: bool, need: int = 2
-) -> tuple[int, dict[str, float], list[Cell]] | None:
+) -> tuple[int, dict[str, float], list[Cell], frozenset[str]] | None:
     """The first row from ``start`` holding at least ``need`` of ``labels`` (by name): its index, each
-    found name's x-centre, and the label cells."""
+    found name's x-centre, the label cells, and the names whose header no cell reads (by elimination)."""
     for i in range(start, min(start + HEADER_SEARCH_ROWS, len(sheet.rows))):
         row = sheet.rows[i]
         xs: dict[str, float] = {}
@@ -36,7 +36,39 @@ def _across(
                     heads.append(c)
                     break
         if len(xs) >= min(need, len(labels)):
-            return i, xs, heads
+            eliminated = _unread_heads(row.cells, labels, xs, heads) if not strip else None
+            return i, xs, heads, frozenset([eliminated] if eliminated else [])
+    return None
+
+
+def _unread_heads(
+    cells: Sequence[Cell], labels: dict[str, tuple[str, ...]], xs: dict[str, float], heads: list[Cell]
+) -> str | None:
+    """OCR header cells that name no column as read, beside the columns that are named (a seal over a
+    header: 用章分值 for 分值, ） for 全年预算数（万元）): a cell holding the label of exactly one column not
+    found yet heads it; then, when one column is left and one unnamed cell lies between named ones, that
+    cell heads it — by elimination, so its values are flagged (``_Block.eliminated``): that column's name."""
+    if len(xs) == len(labels) or not heads:
+        return None
+
+    def free(c: Cell) -> bool:
+        return c.source == "ocr" and not any(c is h for h in heads)
+
+    for c in cells:
+        if not free(c) or not c.text:
+            continue
+        text = norm(c.text)
+        named = [n for n, options in labels.items() if n not in xs and any(len(o) >= 2 and o in text for o in options)]
+        if len(named) == 1 and not any(label_matches(c.text, o) for n, o in labels.items() if n in xs):
+            xs[named[0]] = (c.bbox[0] + c.bbox[2]) / 2
+            heads.append(c)
+    left, right = min(h.bbox[0] for h in heads), max(h.bbox[2] for h in heads)
+    gaps = [c for c in cells if free(c) and c.bbox[0] >= left - 1 and c.bbox[2] <= right + 1]
+    missing = [n for n in labels if n not in xs]
+    if len(missing) == 1 and len(gaps) == 1 and not vocabulary().is_label(gaps[0].text):
+        xs[missing[0]] = (gaps[0].bbox[0] + gaps[0].bbox[2]) / 2
+        heads.append(gaps[0])
+        return missing[0]
     return None
 
 
@@ -62,6 +94,7 @@ class _Block:
     header_row: int
     xs: dict[str, float]
     heads: list[Cell]
+    eliminated: frozenset[str]  # columns whose header no cell reads, taken by elimination: values flagged
     transposed: bool
 
 
@@ -135,7 +168,7 @@ def _read_body(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block) ->
             values = sheet.rows[i + 1] if i == block.header_row and i + 1 < len(sheet.rows) else row
             for other, x in block.xs.items():
                 row_name, col_name = (other, name) if block.transposed else (name, other)
-                _put(spec, ex, row_name, col_name, values.at(x))
+                _put(spec, ex, row_name, col_name, values.at(x), guessed=other in block.eliminated)
             if not block.transposed:
                 for col in spec.columns:
                     if col.name not in block.xs:
@@ -194,12 +227,15 @@ def _other_rows(
         ex.rows[base] = out
 
 
-def _put(spec: MatrixSpec, ex: Extraction, row: str, column: str, cell: Cell | None) -> None:
+def _put(spec: MatrixSpec, ex: Extraction, row: str, column: str, cell: Cell | None, guessed: bool = False) -> None:
+    """The value at a row and column; one under a column taken by elimination (``guessed``) is flagged."""
     col = next(c for c in spec.columns if c.name == column)
     path = f"{spec.path}.{row}.{column}"
     unit = "%" if col.type == "percent" else None
     f = cell_field(path, cell, col.type, unit, ex)
     ex.put(f, cell if spec.expected(row, column) else None, gap=spec.expected(row, column))
+    if guessed and f.value is not None:
+        ex.flag(path, f"column header not read: taken as {column} by elimination")
 
 
 def read_matrices(sheet: Sheet, specs: Sequence[MatrixSpec], ex: Extraction) -> None:
