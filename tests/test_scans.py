@@ -162,3 +162,35 @@ def test_no_sum_passes_through_a_figure_in_review(scan: dict[str, Any]) -> None:
             assert not set(c.fields) & review, (c.id, set(c.fields) & review)
         if c.status == "warn":
             assert set(c.fields) <= review, (c.id, set(c.fields) - review)
+
+
+def test_a_scan_whose_title_does_not_read_is_read_by_the_generic_reader_and_flagged(tmp_path: Path) -> None:
+    """A seal or a stain over a scanned form's title (here the title band painted out): the page heads columns
+    of targets, actual values and indicator levels, so it is a form all the same — read by the generic
+    reader, its title and template flagged, its figures read; never lost as "no known form"."""
+    import pypdfium2 as pdfium
+    from PIL import ImageDraw
+
+    scale = 300 / 72
+    doc = pdfium.PdfDocument(str(SCANS / "chizhou-2022-village-funds-scan300.pdf"))
+    try:
+        image = doc[0].render(scale=scale).to_pil().convert("RGB")
+    finally:
+        doc.close()
+    ImageDraw.Draw(image).rectangle((0, int(30 * scale), image.width, int(106 * scale)), fill=(244, 243, 238))
+    untitled = tmp_path / "untitled.pdf"
+    image.save(untitled, resolution=300)
+
+    (rec,) = extract.read_pdf(untitled)
+    assert rec.template == "generic" and rec.form.title is None
+    assert {"form.title", "template"} <= set(rec.review)
+    assert rec.funds is not None and rec.funds.rows.fiscal_appropriation is not None
+    assert str(rec.funds.rows.fiscal_appropriation.full_year_budget) == "132.912"
+    assert len(rec.indicators) >= 8
+
+    from extract.forms.segment import reads_as_form
+
+    assert reads_as_form("一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分")
+    assert reads_as_form("级指料 二级指标 年度指标值 实际完戍值")  # as OCR reads it
+    assert not reads_as_form("一级指标 二级指标 三级指标 指标值 年度指标值")  # a 绩效目标表: targets only
+    assert not reads_as_form("支出功能分类科目 年初预算数 全年预算数 全年执行数 执行率")  # a 决算 table

@@ -116,6 +116,26 @@ def screen(
     return out
 
 
+LEVELS = ("一级指标", "二级指标", "三级指标")
+
+
+def _has(text: str, labels: Sequence[str]) -> bool:
+    """One of ``labels`` in ``text``, as printed or (4 characters or more) with one character misread."""
+    return any(lb in text or (len(lb) >= 4 and regex.search(f"(?:{regex.escape(lb)}){{e<=1}}", text)) for lb in labels)
+
+
+def reads_as_form(text: str) -> bool:
+    """OCR text of a page whose title did not read (a seal over it) that is a self-evaluation form's table
+    all the same: it heads columns of targets and of actual values (年度指标值 | 实际完成值, or their
+    synonyms) and of indicator levels — what a 绩效目标表 (targets, no actual values) or a 决算 table does
+    not. Such a page is read by the generic reader, flagged, never lost."""
+    from extract.forms.vocabulary import vocabulary
+
+    columns = vocabulary().indicator_columns
+    t = norm(text)
+    return all(_has(t, columns.get(name, ())) for name in ("target", "actual")) and _has(t, LEVELS)
+
+
 def candidates(screens: Sequence[PageScreen]) -> list[int]:
     """Pages worth parsing: form starts, pages titled like a form, and the page after each (a table
     may continue there)."""
@@ -181,7 +201,8 @@ def split_forms(
         template = _pick(templates, s.hits, path, n)
         how = "keywords"
         missing: tuple[str, ...] = ()
-        if template is None and s.title:  # a titled form no template matches: the nearest, or the generic reader
+        untitled = template is None and not s.title and s.needs_ocr and reads_as_form(s.text)
+        if template is None and (s.title or untitled):  # no template matches: the nearest, or the generic reader
             text = s.text + (screens[n].text if n < len(screens) else "")
             template = nearest(templates, text, s.needs_ocr)
             if template is not None:
