@@ -319,7 +319,7 @@ def row(name: str, t: Tally, width: int = 26) -> str:
     forms = f"{t.forms:>5} {t.pages:>5} {t.lost:>4} {t.pages_lost:>7}" if t.forms else " " * 24
     return (
         f"  {name:<{width}} {forms} {t.fields:>6} {p(t.exact, t.fields)} "
-        f"{t.numbers:>6} {p(t.numbers_exact, t.numbers)} {p(t.printed_exact, t.printed)} {t.silent:>6}"
+        f"{t.numbers:>6} {p(t.numbers_exact, t.numbers)} {p(t.printed_exact, t.printed)} {t.silent:>6} {t.blank:>6}"
     )
 
 
@@ -327,7 +327,7 @@ def header(title: str, width: int = 26) -> None:
     print(f"\n{title}")
     print(
         f"  {'':<{width}} {'forms':>5} {'pages':>5} {'lost':>4} {'pg.lost':>7} {'fields':>6} {'exact':>8} "
-        f"{'numbrs':>6} {'num.exact':>8} {'printed#':>8} {'silent':>6}"
+        f"{'numbrs':>6} {'num.exact':>8} {'printed#':>8} {'silent':>6} {'blank!':>6}"
     )
 
 
@@ -352,7 +352,8 @@ def report_settings(
 ) -> dict[str, Any]:
     header(
         "per setting (lost: forms not read; pg.lost: form pages not in a record; num.exact: numeric fields exact;"
-        " printed#: numeric fields the form prints a value for)"
+        " printed#: numeric fields the form prints a value for; silent: numbers wrong, not flagged; blank!: printed"
+        " numbers read as a blank, not flagged)"
     )
     out: dict[str, Any] = {}
     if text:
@@ -457,10 +458,16 @@ def report_patterns(scans: list[Scan], facts: dict[Path, list[FieldFact]]) -> di
         print("\nsilent numeric errors by field pattern")
         for p, k in silent.most_common(10):
             print(f"  {k:>4}  {p}")
+    blank = Counter(pattern(f.path) for f in every if f.blank)
+    if blank:
+        print("\nprinted numbers read as a blank, not flagged, by field pattern")
+        for p, k in blank.most_common(10):
+            print(f"  {k:>4}  {p}")
     return {
         "wrong_patterns": [{"pattern": p, "wrong": k, "silent": s, "fields": n} for p, k, s, n in top],
         "failure_reasons": dict(reasons),
         "silent_patterns": dict(silent),
+        "blank_patterns": dict(blank),
     }
 
 
@@ -543,9 +550,9 @@ def verbose_listing(scans: list[Scan], facts: dict[Path, list[FieldFact]]) -> No
         if not wrong or s.lost:
             continue
         print(f"\n[{s.setting}] {s.pdf.name} ({choice_line(s)}), template {s.record.template}:")
-        for f in sorted(wrong, key=lambda f: (not f.silent, f.path)):
+        for f in sorted(wrong, key=lambda f: (not f.silent, not f.blank, f.path)):
             where = f" [page turn {f.page_turn}, seal {f.seal}]" if f.page_turn != "?" else ""
-            print(f"   {'SILENT' if f.silent else 'wrong '} {f.detail}{where}")
+            print(f"   {'SILENT' if f.silent else 'BLANK ' if f.blank else 'wrong '} {f.detail}{where}")
 
 
 # ------------------------------------------------------------------------------------------- main

@@ -192,6 +192,7 @@ class FieldFact:
     silent: bool
     error: str  # "" | "missing" (nothing read) | "spurious" (a value where the form prints none) | "misread"
     detail: str  # the truth.py line
+    blank: bool = False  # a printed number read as a blank, not flagged
     page_turn: str = "?"  # the true turn of the page the value was read on (when the record says)
     seal: str = "?"  # the target of a seal over the value's box, "none", or "?" (no box)
 
@@ -201,12 +202,15 @@ def facts_of(truth: dict[str, Any], record: Any) -> list[FieldFact]:
     s = score(truth, record)
     wrong = {w.split(": ", 1)[0]: w for w in s.wrong}
     silent = {w.split(": ", 1)[0] for w in s.silent}
+    blank = {w.split(": ", 1)[0] for w in s.blank}
     facts = []
     for path, want in truth["fields"].items():
         detail = wrong.get(path, "")
         got = _got(detail)
         error = "" if not detail else ("missing" if got == "None" else ("spurious" if want is None else "misread"))
-        facts.append(FieldFact(path, is_number(path), want is not None, not detail, path in silent, error, detail))
+        fact = FieldFact(path, is_number(path), want is not None, not detail, path in silent, error, detail)
+        fact.blank = path in blank
+        facts.append(fact)
     for path, detail in wrong.items():  # the numbers of rows the form does not print (read twice, or made up)
         if "[extra " in path:
             facts.append(FieldFact(path, True, False, False, path in silent, "spurious", detail))
@@ -251,6 +255,7 @@ class Tally:
     printed: int = 0  # numeric fields with a printed value
     printed_exact: int = 0
     silent: int = 0
+    blank: int = 0  # printed numbers read as blank, not flagged (of forms read)
 
     def add_scan(self, scan: Scan) -> None:
         self.forms += 1
@@ -262,6 +267,7 @@ class Tally:
         self.fields += 1
         self.exact += f.exact
         self.silent += f.silent
+        self.blank += f.blank
         if f.number:
             self.numbers += 1
             self.numbers_exact += f.exact

@@ -81,6 +81,7 @@ class Score:
     exact: int = 0
     wrong: list[str] = field(default_factory=list)
     silent: list[str] = field(default_factory=list)
+    blank: list[str] = field(default_factory=list)  # printed numbers read as blank, not flagged
     forms: int = 1
 
     def add(self, other: Score) -> None:
@@ -89,6 +90,7 @@ class Score:
         self.exact += other.exact
         self.wrong += other.wrong
         self.silent += other.silent
+        self.blank += other.blank
 
 
 def flagged_paths(record: Record) -> set[str]:
@@ -195,10 +197,8 @@ def score(truth: dict[str, Any], record: Record | None, only: tuple[str, ...] | 
                 s.silent.append(f"{path}: unit {got.get(f'{sec}.unit')!r}, printed {truth['fields'][f'{sec}.unit']!r}")
             continue
         s.wrong.append(f"{path}: want {want!r}, got {have!r}")
-        if record is None or not is_numeric_path(path) or path in ("score.grade",) or have is None:
-            continue
-        if not _is_flagged(where.get(path, path), flags):
-            s.silent.append(f"{path}: want {want!r}, got {have!r} (not flagged)")
+        if record is not None and is_numeric_path(path) and path != "score.grade":
+            _unflagged(s, path, want, have, _is_flagged(where.get(path, path), flags))
     if record is not None and (only is None or "indicators" in "".join(only)):
         leaves = dict(record_leaves(record))
         for row in extra:
@@ -211,6 +211,18 @@ def score(truth: dict[str, Any], record: Record | None, only: tuple[str, ...] | 
                 if not _is_flagged(path, flags):
                     s.silent.append(f"{table}[extra {ri}].{leaf}: a row the form does not print (not flagged)")
     return s
+
+
+def _unflagged(s: Score, path: str, want: Any, have: Any, flagged: bool) -> None:
+    """A wrong number: silent when not flagged; a printed number read as a blank, not flagged, is passed off
+    as "not printed" (``blank``)."""
+    if flagged:
+        return
+    if have is None:
+        if want is not None:
+            s.blank.append(f"{path}: want {want!r}, read as blank (not flagged)")
+    else:
+        s.silent.append(f"{path}: want {want!r}, got {have!r} (not flagged)")
 
 
 def flagged_injection(truth: dict[str, Any], record: Record | None) -> bool | None:
