@@ -194,3 +194,28 @@ def test_a_scan_whose_title_does_not_read_is_read_by_the_generic_reader_and_flag
     assert reads_as_form("级指料 二级指标 年度指标值 实际完戍值")  # as OCR reads it
     assert not reads_as_form("一级指标 二级指标 三级指标 指标值 年度指标值")  # a 绩效目标表: targets only
     assert not reads_as_form("支出功能分类科目 年初预算数 全年预算数 全年执行数 执行率")  # a 决算 table
+
+
+@pytest.mark.parametrize("lightness", [0.42, 0.35])
+def test_light_print_is_read_and_a_figure_too_faint_to_read_is_flagged(tmp_path: Path, lightness: float) -> None:
+    """A scan of light print at 200 dpi (a toner-starved printer, a light scanner setting: black ink at grey
+    160–175 on paper at 250): a digit's strokes are lighter than a fixed ink level, so a cell the detector
+    missed looked empty and its figure became a blank passed off as "not printed". Ink is also grey well
+    darker than the cell's paper: at 0.42 every figure reads; at 0.35 one does not, and it is flagged."""
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    doc = pdfium.PdfDocument(str(SCANS / "chizhou-2022-village-funds-scan300.pdf"))
+    try:
+        gray = np.asarray(doc[0].render(scale=200 / 72).to_pil().convert("L")).astype(float)
+    finally:
+        doc.close()
+    light = tmp_path / "light.pdf"
+    Image.fromarray((255 - (255 - gray) * lightness).clip(0, 255).astype("uint8")).save(light, resolution=200)
+
+    (rec,) = extract.read_pdf(light)
+    s = score(extract.to_dict(rec), golden("chizhou-2022-village-funds"))
+    assert s.silent == [], s.silent  # a blank where the form prints a figure is flagged, never clean
+    if lightness >= 0.4:
+        assert s.numeric_accuracy == 1.0

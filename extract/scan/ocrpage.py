@@ -3,7 +3,7 @@ hand the same cell boxes and text lines to the grid stage the text layer uses.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -19,6 +19,8 @@ from extract.settings import OcrSettings
 MIN_PIECE_PX = 8  # narrower pieces of a text box (after splitting at cell borders) are ruling residue
 INSET_PX = 4  # keep crops this far inside the cell borders
 MIN_GLYPH_PT = 2.0  # ink in a cell no taller than this is no text (the smallest print is about 6 pt)
+INK_LEVEL = 128  # grey below this is ink …
+INK_CONTRAST = 70  # … and so is grey this much darker than the cell's paper (thin strokes of a 200-dpi scan)
 
 
 def _split(box: PixelBox, cells: list[PixelBox]) -> list[PixelBox]:
@@ -41,13 +43,15 @@ def _inside(box: PixelBox, cell: PixelBox) -> bool:
     return cell[0] <= cx <= cell[2] and cell[1] <= cy <= cell[3]
 
 
-def _ink_box(gray: Any, cell: PixelBox, min_height: float) -> PixelBox | None:
+def _ink_box(gray: Any, cell: PixelBox, min_height: float, contrast: float = INK_CONTRAST) -> PixelBox | None:
     """The bounding box of the ink inside a cell (borders excluded), if there is any as tall as a glyph
-    (a thinner strip is what is left of a ruling, or a dash placeholder: nothing to read)."""
+    (a thinner strip is what is left of a ruling, or a dash placeholder: nothing to read). Ink: grey below
+    ``INK_LEVEL``, or ``contrast`` darker than the cell's paper."""
     x0, y0, x1, y1 = (cell[0] + INSET_PX, cell[1] + INSET_PX, cell[2] - INSET_PX, cell[3] - INSET_PX)
     if x1 - x0 < MIN_PIECE_PX or y1 - y0 < MIN_PIECE_PX:
         return None
-    ink = gray[y0:y1, x0:x1] < 128
+    crop = gray[y0:y1, x0:x1]
+    ink = crop < max(INK_LEVEL, float(np.median(crop)) - contrast)
     if ink.sum() < 12:
         return None
     ys, xs = np.nonzero(ink)
@@ -263,6 +267,24 @@ def _read(prepared: Prepared, detected: list[PixelBox], settings: OcrSettings, e
     return _Read(boxes, lines, stacked)
 
 
+UNREAD_INK = 0.0  # the confidence of a cell with ink in it that reads as nothing: never a clean blank
+UNREAD_CONTRAST = 45  # ink that faint in a cell read as blank is enough to doubt the blank
+
+
+def _unread_ink(grid: Grid, gray: Any, scale: float) -> Grid:
+    """Cells that read as nothing but hold ink as tall as a glyph (a digit the recogniser missed, print
+    under a seal, a faint figure): not blanks the form prints — their confidence is ``UNREAD_INK``, so a
+    field read from one is flagged instead of passed as "not printed"."""
+    cells = []
+    for c in grid.cells:
+        if not c.text.strip():
+            box = (int(c.bbox[0] * scale), int(c.bbox[1] * scale), int(c.bbox[2] * scale), int(c.bbox[3] * scale))
+            if _ink_box(gray, box, MIN_GLYPH_PT * scale, UNREAD_CONTRAST) is not None:
+                c = replace(c, confidence=UNREAD_INK)
+        cells.append(c)
+    return replace(grid, cells=tuple(cells))
+
+
 @dataclass(frozen=True, slots=True)
 class _Read:
     cells: list[BBox]  # points
@@ -302,7 +324,7 @@ def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageCont
     free = lines
     if read.cells:
         grid, free = build_grid(number, read.cells, lines, drawn=False)
-        grids = (grid,)
+        grids = (_unread_ink(grid, prepared.gray, scale),)
     return PageContent(
         number, w, h, "ocr", grids, tuple(free), text, prepared.gray, scale, prepared.page_map(), prepared.rotation
     )
