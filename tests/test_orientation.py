@@ -658,6 +658,45 @@ def test_an_indicator_header_with_a_character_misread_heads_its_column(source: s
     ]
 
 
+@pytest.mark.parametrize("source", ["project-0", "department-4"])
+def test_a_header_cell_one_character_from_several_columns_heads_none(source: str) -> None:
+    """一级指标 read as —级指标 is one character from 一级, 二级 and 三级指标 alike. With 三级指标 itself misread
+    (三级撒标) it was taken as the names column's header: every level-1 name became the row's level-3 name,
+    the real names were dropped and no field was flagged (a held-out 200-dpi scan). A cell near several
+    columns' labels heads none of them."""
+    import dataclasses
+
+    from extract.pipeline import analyse, record_of
+
+    a = analyse(FIXED / f"{source}.pdf")
+    misread = {"一级指标": "—级指标", "三级指标": "三级撒标"}
+
+    def as_ocr(page: Any) -> Any:
+        def cell(c: Any) -> Any:
+            return dataclasses.replace(c, text=misread.get("".join(c.text.split()), c.text), source="ocr")
+
+        grids = tuple(dataclasses.replace(g, cells=tuple(map(cell, g.cells))) for g in page.grids)
+        return dataclasses.replace(page, grids=grids)
+
+    (form,) = a.forms
+    assert all(
+        any("".join(c.text.split()) == was for p in form.pages for g in p.grids for c in g.cells) for was in misread
+    )
+    want = record_of(a, form).indicators
+    got = record_of(a, dataclasses.replace(form, pages=tuple(as_ocr(p) for p in form.pages))).indicators
+    assert [(i.level1, i.level2, i.level3, i.score) for i in got] == [
+        (i.level1, i.level2, i.level3, i.score) for i in want
+    ]
+
+    # the level-1 column's header read as 三级指标 itself: the level-1 names taken as indicator names are flagged
+    misread = {"一级指标": "三级指标", "三级指标": "三级撒标"}
+    swapped = record_of(a, dataclasses.replace(form, pages=tuple(as_ocr(p) for p in form.pages)))
+    level1 = {i.level1 for i in want}
+    taken = [n for n, i in enumerate(swapped.indicators) if any(i.level3 and i.level3.startswith(x) for x in level1)]
+    assert taken
+    assert all(f"indicators[{n}].level3" in swapped.review for n in taken)
+
+
 @pytest.mark.parametrize("seed", [51, 54, 45])
 def test_a_scanned_form_whose_first_page_the_screen_skips_is_read_whole(seed: int, tmp_path: Path) -> None:
     """A department form scanned over six pages is screened like a long document. Its first page's band

@@ -156,3 +156,53 @@ def test_a_funds_column_whose_header_a_seal_covers_is_read_and_flagged() -> None
         ex, _ = extract_fields(tp, changed)
         got = ex.fields.get(f"{row}.full_year_budget")
         assert got is None or got.value is None
+
+
+def test_a_funds_block_whose_label_a_seal_covers_is_found_by_its_headers_and_rows() -> None:
+    """年度预算申请 under a seal, read as ．年算: the block is found by what it prints — a row heading three or
+    more of its columns with one of its row labels just below — and read whole, on an OCR page. Before, the
+    block and its six figures were dropped with no flag when the generic reader took the form. A text layer
+    without the label is not read so."""
+    import pdfplumber
+
+    from extract.forms.fields import extract_fields
+    from extract.pdf.pages import read_page
+
+    pdf_path = SAMPLES / "anhui-2022-county-agriculture-bureau-dept.pdf"
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
+    templates = {t.id: t for t in load_templates()}
+    cols = ("initial_budget", "full_year_budget", "executed", "set_score", "execution_rate", "score")
+    truth, _ = extract_fields(templates["dept-national"], _as_read(pages, {}))
+    want = {c: truth.fields[f"funds.rows.total.{c}"].value for c in cols}
+    assert all(v is not None for v in want.values())
+
+    sealed = _as_read(pages, {"年度预算申请(万元)": "．年算"})
+    for tid in ("dept-national", "generic"):
+        ex, _ = extract_fields(templates[tid], sealed)
+        assert {c: ex.fields[f"funds.rows.total.{c}"].value for c in cols} == want, tid
+    assert ex.review["funds.rows.total.executed"] == "amount without a unit"  # generic: 万元 was in the label
+    ex, _ = extract_fields(templates["dept-national"], sealed)  # the template states its unit
+    assert not any(p.startswith("funds") for p in ex.review)
+
+    ex, _ = extract_fields(templates["dept-national"], _as_read(pages, {"年度预算申请(万元)": "．年算"}, ocr=False))
+    assert ex.fields.get("funds.rows.total.executed") is None and "funds.rows" in ex.review
+
+
+def test_of_two_templates_as_near_by_keywords_the_one_whose_labels_the_page_prints_is_taken() -> None:
+    """A department form whose 年度预算申请 a seal covers is as near to dept-national (title, 年度指标值) as to
+    dept-overall-shanxi (title, 三级指标) by keywords: the generic reader took it. The labels the page prints
+    beside its values (年度资金总额, 一般公共预算, 实际完成值 …) tell them apart; too little evidence is no
+    answer."""
+    import pdfplumber
+
+    from extract.forms.templates import nearest
+
+    templates = tuple(load_templates())
+    with pdfplumber.open(SAMPLES / "anhui-2022-county-agriculture-bureau-dept.pdf") as pdf:
+        text = "".join(p.extract_text() or "" for p in pdf.pages[:2])
+    assert "年度预算申请" in text
+    sealed = text.replace("年度预算申请", "．年算")
+    got = nearest(templates, sealed, fuzzy=True)
+    assert got is not None and got.id == "dept-national"
+    assert nearest(templates, "2022年度部门整体支出绩效自评表 三级指标 年度指标值", fuzzy=True) is None

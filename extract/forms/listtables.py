@@ -104,13 +104,23 @@ def _header_rows(sheet: Sheet, spec: TableSpec, first: int, found: dict[str, _Co
 
 
 def _near_anchor(sheet: Sheet, spec: TableSpec, anchor: ColumnSpec) -> tuple[int, Cell] | None:
-    """An OCR cell one character from the anchor column's labels, in a row that heads another column of
-    the table too (as read, or one character off): the table's header."""
+    """An OCR cell one character from the anchor column's labels and from no other column's (—级指标 is one
+    from 一级, 二级 and 三级指标 alike: it heads none), in a row that heads another column of the table too
+    (as read, or one character off): the table's header."""
     others = [c for c in spec.columns if c.name != anchor.name]
     for i, row in enumerate(sheet.rows):
         heads = [c for c in row.cells if row.starts(c) and c.source == "ocr" and clean_text(c.text)]
         named = [c for c in heads if any(label_matches(c.text, col.labels) for col in others)]  # 一级指标 as read
-        hit = next((c for c in heads if c not in named and label_one_edit(c.text, anchor.labels)), None)
+        hit = next(
+            (
+                c
+                for c in heads
+                if c not in named
+                and label_one_edit(c.text, anchor.labels)
+                and not any(label_one_edit(c.text, col.labels) for col in others)
+            ),
+            None,
+        )
         if hit is not None and any(
             c is not hit and (label_matches(c.text, col.labels) or label_one_edit(c.text, col.labels))
             for c in heads
@@ -311,6 +321,10 @@ class _Indicators:
         elif spec.level1 not in ("none", "any"):
             self.ex.flag(f"indicators[{i}].level1", "no level-1 name above this row")
         l3 = cells["level3"]
+        l3_read = ind.get("level3")
+        if l3_read is not None and isinstance(l3_read.value, str) and _is_level1_name(l3_read.value, l3):
+            # 产出指标 as an indicator's name: a level-1 column taken for the names column
+            self.ex.flag(f"indicators[{i}].level3", "a level-1 name read as the indicator's name: columns misread?")
         canon = _canonical(l3, self.template.canonical_names) if l3 is not None else None
         if l3 is not None and canon:
             ind["level3_canonical"] = Field(
@@ -350,6 +364,15 @@ def _subtotal_name(row: Row, cells: dict[str, Cell | None], spec: TableSpec) -> 
     if known and (l1 is None or name is l1 or merged):
         return name  # 产出指标 heading its group, scored or not (an unscored form prints no points at all)
     return name if merged and (scored or m is not None) else None
+
+
+def _is_level1_name(text: str, cell: Cell | None) -> bool:
+    """产出指标, or 产出指标(55分) with its points, as a names cell holds it when the level-1 column was taken
+    for the names column: a …指标 group name, or a cell merged over rows (an indicator may be named 满意度)."""
+    text = clean_text(text)
+    m = _POINTS.search(text)
+    name = text[: m.start()] if m else text
+    return vocabulary().is_level1(name) and (name.endswith("指标") or (cell is not None and cell.row_span > 1))
 
 
 def _has_values(cells: dict[str, Cell | None]) -> bool:

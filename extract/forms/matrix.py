@@ -102,14 +102,17 @@ def _locate(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> _Block | None:
     """The block as printed (rows down, columns across) or transposed (its rows printed across, its
     columns down the side); a block the form must print and does not is flagged."""
     start, anchor = 0, None
+    columns = {c.name: c.labels for c in spec.columns}
     if spec.anchor:
         hit = sheet.find(spec.anchor)
-        if hit is None:
+        if hit is not None:
+            start, anchor = hit
+        elif (unlabelled := _unanchored(sheet, spec, columns)) is not None:
+            start = unlabelled
+        else:
             if not spec.optional:
                 ex.flag(spec.path, "block label not found")
             return None
-        start, anchor = hit
-    columns = {c.name: c.labels for c in spec.columns}
     head = _across(sheet, columns, start, strip=False)
     if head is not None:
         return _Block(anchor, *head, transposed=False)
@@ -117,6 +120,27 @@ def _locate(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> _Block | None:
     if head is not None and _labels_down(sheet, columns, head[0], min(head[1].values())) >= 2:
         return _Block(anchor, *head, transposed=True)
     ex.flag(spec.path, "block header not found")
+    return None
+
+
+def _unanchored(sheet: Sheet, spec: MatrixSpec, columns: dict[str, tuple[str, ...]]) -> int | None:
+    """A scanned block whose label OCR did not read (年度预算申请 under a seal, read as ．年算): the first OCR
+    row that heads three or more of its columns with one of its row labels in the rows just below (年初预算数 |
+    全年预算数 | 执行率 over 年度资金总额) — the block, found by what it prints rather than its name."""
+    for i, row in enumerate(sheet.rows):
+        if not any(c.source == "ocr" for c in row.cells):
+            continue
+        head = _across(sheet, columns, i, strip=False, need=3)
+        if head is None or head[0] != i:
+            continue
+        below = sheet.rows[i + 1 : i + 4]
+        if any(
+            r.starts(c) and c.text and label_matches(_row_label(c), labels)
+            for r in below
+            for c in r.cells
+            for labels in spec.rows.values()
+        ):
+            return i
     return None
 
 

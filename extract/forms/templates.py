@@ -154,6 +154,25 @@ class Template:
         """The keywords (with none of their synonyms) not in ``text``."""
         return [k for k in self.keywords if not self.has(text, k, fuzzy)]
 
+    def labels(self) -> tuple[tuple[str, ...], ...]:
+        """The labels the template reads by, one group per thing read (a field, a block's row or column, a
+        table's column: any one label of a group names it), normalised: the words a form of this template
+        prints beside its values."""
+        groups: list[tuple[str, ...]] = [f.labels for f in self.fields]
+        for m in self.matrices:
+            groups += [*m.rows.values(), *(c.labels for c in m.columns)]
+        for t in self.tables.values():
+            groups += [c.labels for c in t.columns]
+        normed = (tuple(n for n in map(norm, g) if len(n) >= 3) for g in groups)
+        return tuple(dict.fromkeys(g for g in normed if g))
+
+    def evidence(self, text: str, fuzzy: bool = False) -> float:
+        """The share of the things the template reads whose label ``text`` prints: what tells two templates
+        apart when their keywords do not (a seal over one keyword of each)."""
+        groups = self.labels()
+        found = sum(1 for g in groups if any(contains(text, label, fuzzy) for label in g))
+        return found / len(groups) if groups else 0.0
+
     def near(self, text: str, fuzzy: bool = False) -> float:
         """How close ``text`` is to this template: 0 unless its title keyword is there and no exclude
         keyword; else the share of its keywords present."""
@@ -462,6 +481,8 @@ def match(templates: tuple[Template, ...], text: str, fuzzy: bool = False) -> li
 
 
 NEAR_ENOUGH = 0.5  # share of a template's keywords a titled form must show to be read with it
+LABELS_ENOUGH = 0.4  # of two as near by keywords, the one taken prints this share of its labels or more …
+LABELS_AHEAD = 0.15  # … and this much more than the other
 
 
 def nearest(templates: tuple[Template, ...], text: str, fuzzy: bool = False) -> Template | None:
@@ -473,9 +494,13 @@ def nearest(templates: tuple[Template, ...], text: str, fuzzy: bool = False) -> 
     )
     if not scored or scored[0][0] < NEAR_ENOUGH:
         return None
-    if len(scored) > 1 and scored[1][:2] == scored[0][:2]:
-        return None
-    return scored[0][3]
+    tied = [x[3] for x in scored if x[:2] == scored[0][:2]]
+    if len(tied) == 1:
+        return scored[0][3]
+    # as near by keywords: the one whose labels the page prints clearly more of, else no answer
+    by_labels = sorted(((tp.evidence(t, fuzzy), tp.id, tp) for tp in tied), key=lambda x: x[:2], reverse=True)
+    best, second = by_labels[0][0], by_labels[1][0]
+    return by_labels[0][2] if best >= LABELS_ENOUGH and best - second >= LABELS_AHEAD else None
 
 
 def fallback(templates: tuple[Template, ...]) -> Template | None:
