@@ -697,6 +697,39 @@ def test_a_header_cell_one_character_from_several_columns_heads_none(source: str
     assert all(f"indicators[{n}].level3" in swapped.review for n in taken)
 
 
+def test_a_seal_letter_in_a_subtotal_rows_names_cell_is_no_indicator() -> None:
+    """A seal's letter read into the empty names cell of a subtotal row whose name spans the level columns
+    (效果 | 效果 | 南 over 30 30): the row was read as an indicator named 南 with the group's points as its
+    scores, not flagged (a development scan). A lone OCR character there is a mark: the row stays the
+    group's subtotal."""
+    import dataclasses
+
+    from extract.pipeline import analyse, record_of
+
+    a = analyse(FIXED / "department-0.pdf")
+    (form,) = a.forms
+    want = record_of(a, form)
+    names = {s.level1 for s in want.indicator_subtotals}
+    assert len(names) >= 3
+
+    def marked(page: Any) -> Any:
+        def grid(g: Any) -> Any:
+            heads = [c for c in g.cells if "".join(c.text.split()) in names and c.col_span == 2]
+            spots = {(c.row, c.col + c.col_span) for c in heads}
+            cells = tuple(
+                dataclasses.replace(c, text="南" if (c.row, c.col) in spots else c.text, source="ocr") for c in g.cells
+            )
+            return dataclasses.replace(g, cells=cells)
+
+        return dataclasses.replace(page, grids=tuple(map(grid, page.grids)))
+
+    got = record_of(a, dataclasses.replace(form, pages=tuple(marked(p) for p in form.pages)))
+    assert [(i.level3, i.score) for i in got.indicators] == [(i.level3, i.score) for i in want.indicators]
+    assert [(s.level1, s.score) for s in got.indicator_subtotals] == [
+        (s.level1, s.score) for s in want.indicator_subtotals
+    ]
+
+
 @pytest.mark.parametrize("seed", [51, 54, 45])
 def test_a_scanned_form_whose_first_page_the_screen_skips_is_read_whole(seed: int, tmp_path: Path) -> None:
     """A department form scanned over six pages is screened like a long document. Its first page's band

@@ -345,7 +345,7 @@ def _subtotal_name(row: Row, cells: dict[str, Cell | None], spec: TableSpec) -> 
     form whose level-1 names are subtotal rows any named row without a level-3 name is one."""
     l1, l2, l3 = cells.get("level1"), cells.get("level2"), cells.get("level3")
     name = next((c for c in (l2, l1) if not _blank(c)), None)
-    if name is None or (l3 is not None and l3 is not name and not _blank(l3)):
+    if name is None or (l3 is not None and l3 is not name and not _blank(l3) and not _speck(cells)):
         return None
     if not row.starts(name):
         return None  # a name merged down from the rows above: an empty row of that group, not a subtotal
@@ -381,7 +381,22 @@ def _has_values(cells: dict[str, Cell | None]) -> bool:
 
 def _own_level3(cells: dict[str, Cell | None]) -> bool:
     l3 = cells.get("level3")
-    return not _blank(l3) and all(l3 is not cells.get(k) for k in ("level1", "level2"))
+    return not _blank(l3) and not _speck(cells) and all(l3 is not cells.get(k) for k in ("level1", "level2"))
+
+
+def _speck(cells: dict[str, Cell | None]) -> bool:
+    """A lone OCR character in the names cell of a row whose name spans the level-1 and level-2 columns (效果
+    | 效果 | 南 over 30 30: a seal's letter in a subtotal row): a mark, not an indicator's name."""
+    l1, l3 = cells.get("level1"), cells.get("level3")
+    return (
+        l1 is not None
+        and l1 is cells.get("level2")
+        and not _blank(l1)
+        and l3 is not None
+        and l3 is not l1
+        and l3.source == "ocr"
+        and len(clean_text(l3.text)) == 1
+    )
 
 
 def _texts(cells: dict[str, Cell | None]) -> str:
