@@ -141,8 +141,26 @@ def extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ()) 
     if form.alternative is not None and (form.how == "near" or structural):
         generic = _extract_form(dataclasses.replace(form, template=form.alternative, how="generic"), source, damage)
         if quality(generic) > quality(record):
-            return generic
+            return _unread_by(generic, record)
     return record
+
+
+def _unread_by(generic: Record, record: Record) -> Record:
+    """The generic reading kept over a template's: what the template read on the form (or looked for there,
+    in vain) and the generic reader has no field for (a department form's budget block) goes to review, so a
+    figure the form prints is never passed off as not printed."""
+    read = [p for p, v in record.provenance.items() if v.raw.strip()]  # and the fields it looked for, in vain:
+    lost = [p for p in dict.fromkeys([*read, *record.review]) if p not in generic.provenance]
+    if not lost:
+        return generic
+    log.info(
+        "%s: kept the generic reading; %s read %d fields it has not: %s",
+        generic.source.path,
+        record.template,
+        len(lost),
+        ", ".join(lost[:8]),
+    )
+    return dataclasses.replace(generic, review=list(dict.fromkeys([*generic.review, *lost])))
 
 
 def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ()) -> Record:

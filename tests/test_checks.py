@@ -143,6 +143,19 @@ def test_total_score() -> None:
     assert run("total_score", Facts({})).status == "skipped"
 
 
+def test_a_total_set_score_other_than_the_forms_fails_even_without_the_rows_set_scores() -> None:
+    """综合得分's set score 100 read as 1 (a ruling's end cut the figure in two on a small-print scan): the
+    form's total set score is fixed, so the printed one is checked against it even where the level-1 rows
+    print no set score to sum."""
+    facts = score_facts()
+    subs = [{**r, "set_score": None} for r in facts.subtotals]
+    one = Facts({**facts.values, "score.total_set": D("1")}, (), facts.indicators, subs)
+    bad = run("total_score", one)
+    assert bad.status == "fail" and "score.total_set" in bad.fields
+    assert any("printed 1" in d for d in bad.details)
+    assert run("total_score", Facts({**facts.values}, (), facts.indicators, subs)).status == "pass"
+
+
 def test_score_within_weight() -> None:
     assert run("score_within_weight", score_facts()).status == "pass"
     over = run("score_within_weight", score_facts(scores=("17.00", "80.00")))

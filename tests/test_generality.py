@@ -273,3 +273,23 @@ def test_the_score_pairs_rows_by_name_when_a_row_is_missed_or_read_twice() -> No
     s = score(truth, twice)
     assert s.exact == s.fields and s.wrong and all("[extra 4]" in w for w in s.wrong), s.wrong
     assert s.silent and all("[extra 4]" in w for w in s.silent), s.silent  # no check names the row
+
+
+def test_a_generic_reading_kept_over_a_templates_flags_what_the_template_read_and_it_has_not() -> None:
+    """A department form read with its nearest template and by the generic reader, the generic reading kept
+    (it holds up better: a scan whose template keyword a seal covers): the budget block the template reads
+    has no generic field, so its figures go to review instead of passing as not printed."""
+    import dataclasses
+
+    from extract.pipeline import _extract_form, _unread_by, analyse, record_of
+
+    a = analyse(ROOT / "samples/jinzhong-2021-justice-bureau.pdf")
+    (form,) = a.forms
+    record = record_of(a, form)
+    generic_template = next(t for t in a.templates if t.id == "generic")
+    generic = _extract_form(dataclasses.replace(form, template=generic_template, how="generic"), record.source)
+    budget = {p for p in record.provenance if p.startswith("budget.")}
+    assert budget and not budget & set(generic.provenance) and not budget & set(generic.review)
+    kept = _unread_by(generic, record)
+    assert budget <= set(kept.review) and kept.template == "generic"
+    assert [p for p in kept.review if p in generic.provenance] == [p for p in generic.review if p in generic.provenance]

@@ -74,7 +74,13 @@ def check_total_score(rule: RuleSpec, facts: Facts) -> Check:
     doubts = [("score", ["score.total", *(f"{table}[{i}].score" for i in range(len(rows))), *parts])]
     want = rule.params.get("total_set")
     sets = [_dec(r.get("set_score")) for r in rows] + extra_sets
-    if want is not None and all(s is not None for s in sets):
+    printed_set = facts.number("score.total_set")
+    if want is not None and printed_set is not None and printed_set != Decimal(str(want)):
+        # the form's total set score is fixed (100): a printed one that is not is misread (100 read as 1)
+        # even where the rows' set scores are not all printed to sum
+        status = "fail"
+        details.append(f"total set score printed {printed_set}, the form's is {want}")
+    elif want is not None and all(s is not None for s in sets):
         set_sum = sum((s for s in sets if s is not None), Decimal(0))
         printed = facts.number("score.total_set")
         if set_sum != Decimal(str(want)) or (printed is not None and printed != set_sum):
