@@ -109,7 +109,22 @@ def _flag_unknown_groups(ex: Extraction) -> None:
                 continue
             if not vocab.is_group_name(f.value):
                 ex.flag(f.name, f"level-1 name {f.value!r} is none the forms use (misread?)")
+    _flag_lost_points(ex)
     _flag_incomplete_groups(ex)
+
+
+def _flag_lost_points(ex: Extraction) -> None:
+    """A group's set score printed in its name (效益指标（30分）) is lost with a name OCR misread (蔡指), its
+    score (the sum of its rows) with a row's score unread: where other groups have theirs, the blank one is
+    said in review, never passed as not printed."""
+    subtotals = ex.rows.get("indicator_subtotals", [])
+    for key in ("set_score", "score"):
+        if not any(r.get(key) is not None and r[key].value is not None for r in subtotals):
+            continue
+        for i, row in enumerate(subtotals):
+            f = row.get(key)
+            if f is None or f.value is None:
+                ex.flag(f"indicator_subtotals[{i}].{key}", f"{key} not read where the other groups have theirs")
 
 
 def _flag_incomplete_groups(ex: Extraction) -> None:

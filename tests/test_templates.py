@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -130,8 +131,9 @@ def test_an_ocr_label_one_character_off_still_finds_its_value() -> None:
 def test_a_funds_column_whose_header_a_seal_covers_is_read_and_flagged() -> None:
     """A seal over the funds block's header: 分值 read with the seal's letters (用章分值) still heads its column;
     全年预算数 read as a stray bracket is the one column left and the one unnamed cell between named ones, so
-    it heads it by elimination and its value is flagged. Two headers unread is no elimination: nothing
-    taken; a text-layer header is never read so."""
+    it heads it by elimination and its value is flagged. Two headers unread, two unnamed cells in their
+    places: each by its place in the block's order, flagged; a header read as most of its label, in order:
+    by resemblance, flagged; places that break the order: nothing taken; a text-layer header is never read so."""
     import pdfplumber
 
     from extract.forms.fields import extract_fields
@@ -146,11 +148,25 @@ def test_a_funds_column_whose_header_a_seal_covers_is_read_and_flagged() -> None
     ex, _ = extract_fields(tp, sealed)
     assert ex.fields[f"{row}.set_score"].value == 10 and f"{row}.set_score" not in ex.review
     assert str(ex.fields[f"{row}.full_year_budget"].value) == "2436.58"
-    assert "by elimination" in ex.review[f"{row}.full_year_budget"]
+    assert "by resemblance or elimination" in ex.review[f"{row}.full_year_budget"]
     assert str(ex.fields[f"{row}.executed"].value) == "2358.61" and f"{row}.executed" not in ex.review
 
+    # two columns unread, two unnamed cells in their places: each takes the column its place gives it, flagged
+    ex, _ = extract_fields(tp, _as_read(pages, {"全年预算数": "）", "分值": "章"}))
+    assert str(ex.fields[f"{row}.full_year_budget"].value) == "2436.58" and f"{row}.full_year_budget" in ex.review
+    assert ex.fields[f"{row}.set_score"].value == 10 and f"{row}.set_score" in ex.review
+    # OCR that keeps most of a row label, in order (年度资仝总頟 for 年度资金总额): taken by resemblance, flagged
+    ex, _ = extract_fields(tp, _as_read(pages, {"年度资金总额": "年度资仝总頟"}))
+    assert str(ex.fields[f"{row}.executed"].value) == "2358.61" and f"{row}.executed" in ex.review
+    from extract.forms.matrix import _resembles
+
+    columns = {"initial_budget": ("年初预算数",), "execution_rate": ("执行率", "预算执行率")}
+    assert _resembles("年初预媒", columns) == "initial_budget"
+    assert _resembles("倾算执行彰", columns) == "execution_rate"
+    assert _resembles("预算", columns) is None and _resembles("预算执行数", columns) is None  # too little; both
     for changed in (
-        _as_read(pages, {"全年预算数": "）", "分值": "章"}),  # two columns unread: no elimination
+        # two unread, but the places break the block's order (全年执行数 printed where 全年预算数 stands): none
+        _as_read(pages, {"全年预算数": "全年执行数", "全年执行数": "）", "分值": "章"}),
         _as_read(pages, {"全年预算数": "）", "分值": "用章分值"}, ocr=False),
     ):
         ex, _ = extract_fields(tp, changed)
@@ -206,3 +222,107 @@ def test_of_two_templates_as_near_by_keywords_the_one_whose_labels_the_page_prin
     got = nearest(templates, sealed, fuzzy=True)
     assert got is not None and got.id == "dept-national"
     assert nearest(templates, "2022年度部门整体支出绩效自评表 三级指标 年度指标值", fuzzy=True) is None
+
+
+def test_indicator_headers_read_a_character_off_still_head_their_columns() -> None:
+    """OCR reads 得分 as 样分 (a two-character label, one character kept in its place) and 一级指标 with a
+    seal's mark after it (一级指标示): the scores are read and flagged (a short label is easily met), the
+    level-1 names read as printed. On a text layer neither is read so."""
+    import pdfplumber
+
+    from extract.forms.fields import extract_fields
+    from extract.pdf.pages import read_page
+
+    pdf_path = SAMPLES / "anhui-2022-county-agriculture-bureau-dept.pdf"
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
+    (tp,) = [t for t in load_templates() if t.id == "dept-national"]
+    truth, _ = extract_fields(tp, _as_read(pages, {}))
+    want = [(r["level1"].value, r["score"].value) for r in truth.rows["indicators"]]
+    assert want and all(s is not None for _, s in want)
+
+    ex, _ = extract_fields(tp, _as_read(pages, {"得分": "样分", "一级指标": "一级指标示"}))
+    assert [(r["level1"].value, r["score"].value) for r in ex.rows["indicators"]] == want
+    assert all(f"indicators[{i}].score" in ex.review for i in range(len(want)))
+    assert not any(p.endswith(".level1") for p in ex.review)
+
+    ex, _ = extract_fields(tp, _as_read(pages, {"得分": "样分", "一级指标": "一级指标示"}, ocr=False))
+    assert all(r.get("score") is None or r["score"].value is None for r in ex.rows["indicators"])
+
+
+def test_a_figures_commas_read_as_points_and_a_groups_lost_scores_are_flagged() -> None:
+    """OCR reads 2,436.58 as 2.436.58 (a comma is a point with a tail): the figure is read with its commas
+    and flagged; on a text layer it is no number. A group whose set score (printed in its name) or score
+    did not read, where the other groups have theirs, is in review — never passed as not printed."""
+    import dataclasses
+
+    import pdfplumber
+
+    from extract.forms.fields import extract_fields
+    from extract.pdf.pages import read_page
+    from extract.pipeline import _flag_lost_points
+
+    pdf_path = SAMPLES / "anhui-2022-county-agriculture-bureau-dept.pdf"
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
+    (tp,) = [t for t in load_templates() if t.id == "dept-national"]
+    path = "funds.rows.total.full_year_budget"
+    ex, _ = extract_fields(tp, _as_read(pages, {"2,436.58": "2.436.58"}))
+    assert str(ex.fields[path].value) == "2436.58" and "commas read as points" in ex.review[path]
+    ex, _ = extract_fields(tp, _as_read(pages, {"2,436.58": "2.436.58"}, ocr=False))
+    assert ex.fields[path].value is None and path in ex.review
+
+    ex, _ = extract_fields(tp, _as_read(pages, {}))
+    _flag_lost_points(ex)
+    assert not any(p.startswith("indicator_subtotals") for p in ex.review)
+    groups = ex.rows["indicator_subtotals"]
+    groups[1] = {**groups[1], "set_score": dataclasses.replace(groups[1]["set_score"], value=None)}
+    groups[2] = {k: f for k, f in groups[2].items() if k != "score"}
+    _flag_lost_points(ex)
+    assert {"indicator_subtotals[1].set_score", "indicator_subtotals[2].score"} <= set(ex.review)
+    assert "indicator_subtotals[0].set_score" not in ex.review
+
+
+def test_a_column_of_figures_under_no_header_read_puts_the_missing_columns_values_in_review() -> None:
+    """The set scores' header read past recognising (权值分 for 分值), so no column takes the figures printed
+    under it: each row's set score is in review, never passed as a blank the form prints. A table whose
+    every printed column is found flags nothing so; nor does a missing column with no figures unplaced."""
+    import pdfplumber
+
+    from extract.forms.fields import extract_fields
+    from extract.pdf.pages import read_page
+
+    pdf_path = SAMPLES / "anhui-2022-county-agriculture-bureau-dept.pdf"
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
+    (tp,) = [t for t in load_templates() if t.id == "dept-national"]
+    ex, _ = extract_fields(tp, _as_read(pages, {}))
+    rows = len(ex.rows["indicators"])
+    assert rows > 10 and not any(p.endswith(".set_score") for p in ex.review)
+
+    for ocr in (True, False):
+        ex, _ = extract_fields(tp, _as_read(pages, {"分值": "权值分"}, ocr=ocr))
+        assert all(f"indicators[{i}].set_score" in ex.review for i in range(rows)), ocr
+        assert not any(p.startswith("indicators[") and p.endswith(".score") for p in ex.review)
+
+
+def test_garbled_level_headers_in_the_names_columns_row_still_head_their_columns() -> None:
+    """级指标 | 级指标 | 三级指标 (the ordinals of 一级 and 二级 lost on a scan) in the one header row that also
+    holds the names column's label read whole: the three level columns are taken in order, the level-1 and
+    level-2 names read as printed."""
+    import pdfplumber
+
+    from extract.forms.fields import extract_fields
+    from extract.pdf.pages import read_page
+
+    pdf_path = SAMPLES / "anhui-2022-county-agriculture-bureau-dept.pdf"
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
+    (tp,) = [t for t in load_templates() if t.id == "dept-national"]
+
+    def names(ex: Any) -> list[tuple[Any, Any]]:
+        return [(r["level1"].value, r["level2"].value) for r in ex.rows["indicators"]]
+
+    truth, _ = extract_fields(tp, _as_read(pages, {}))
+    ex, _ = extract_fields(tp, _as_read(pages, {"一级指标": "级指标", "二级指标": "级指标"}))
+    assert names(ex) == names(truth) and all(a and b for a, b in names(truth))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field, replace
 
+import regex
+
 from extract.forms.values import Value, clean_text, is_placeholder, parse_typed
 from extract.model import Cell, Field
 
@@ -119,6 +121,22 @@ def _among_stray_marks(raw: str, type_: str, unit: str | None) -> tuple[Value, s
     return figures[0][1], f"stray marks beside the figure ({' '.join(others)}: a seal?); read {figures[0][0]}"
 
 
+_POINT_GROUPED = regex.compile(r"^\s*[+-]?\d{1,3}(?:\.\d{3})+\.\d{1,2}\s*$")
+
+
+def _points_for_commas(raw: str, type_: str, unit: str | None) -> tuple[Value, str] | None:
+    """An OCR figure whose thousands commas read as points (1.807.42 for 1,807.42: a comma is a point with a
+    tail a 200-dpi scan blurs): the figure with the commas, still flagged, with why. None otherwise."""
+    if not _POINT_GROUPED.match(raw):
+        return None
+    head, _, tail = raw.strip().rpartition(".")
+    grouped = f"{head.replace('.', ',')}.{tail}"
+    value, problem = parse_typed(grouped, type_, unit)
+    if value is None or problem is not None:
+        return None
+    return value, f"thousands commas read as points? read {raw.strip()} as {grouped}"
+
+
 def cell_field(
     path: str, cell: Cell | None, type_: str = "text", unit: str | None = None, ex: Extraction | None = None
 ) -> Field:
@@ -128,7 +146,9 @@ def cell_field(
     raw = cell.text
     value, problem = parse_typed(raw, type_, unit)
     if problem and cell.source == "ocr" and type_ in NUMERIC:
-        value, problem = _among_stray_marks(raw, type_, unit) or (value, problem)
+        value, problem = (
+            _among_stray_marks(raw, type_, unit) or _points_for_commas(raw, type_, unit) or (value, problem)
+        )
     f = Field(path, value, raw, cell.page, cell.bbox, cell.confidence, cell.source)
     if ex is not None:
         if problem:

@@ -30,6 +30,7 @@ _POINTS = regex.compile(r"[(（]\s*(?P<points>\d+(?:\.\d+)?)\s*(?:分\s*[)）]?|
 class _Column:
     spec: ColumnSpec
     x: float  # centre of the header cell
+    guessed: bool = False  # its header read a character off a two-character label (样分 for 得分): values flagged
 
 
 LEVELS = ("level1", "level2", "level3")
@@ -65,7 +66,7 @@ def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
     found: dict[str, _Column] = {}
     # OCR may garble the first page's header and read a repeated one right: the earliest header read wins
     levels = _levels_by_order(sheet, spec)  # -级指标 | 级指标 | 级指标
-    if levels and (hit is None or levels[0] < hit[0]):
+    if levels and (hit is None or levels[0] <= hit[0]):  # 级指标 | 级指标 | 三级指标: the names column read whole
         hit = (levels[0], levels[1][spec.anchor])
         specs = {c.name: c for c in spec.columns}
         found = {name: _Column(specs[name], (c.bbox[0] + c.bbox[2]) / 2) for name, c in levels[1].items()}
@@ -140,9 +141,75 @@ def _near_columns(sheet: Sheet, spec: TableSpec, first: int, last: int, found: d
                 continue
             if any(c.bbox[0] <= col.x <= c.bbox[2] for col in found.values()):
                 continue
-            near = [col for col in spec.columns if col.name not in found and label_one_edit(c.text, col.labels)]
+            near = [
+                col
+                for col in spec.columns
+                if col.name not in found and (label_one_edit(c.text, col.labels) or _one_more(c.text, col.labels))
+            ]
             if len(near) == 1:
                 found[near[0].name] = _Column(near[0], x)
+                continue
+            pairs = [col for col in spec.columns if col.name not in found and _one_of_two(c.text, col.labels)]
+            if len(pairs) == 1:  # 样分 for 得分: a short label is too easily met, so its values are flagged
+                found[pairs[0].name] = _Column(pairs[0], x, guessed=True)
+
+
+_FIGURE = regex.compile(r"^[+-]?\d+(?:[.,]\d+)*%?$")
+UNREAD_SHARE = 0.5  # a column of figures under no column found, in this share of the table's rows at least
+
+
+def _flag_unread_columns(
+    spec: TableSpec,
+    columns: list[_Column],
+    rows: list[tuple[Row, dict[str, Cell | None]]],
+    indicators: list[dict[str, Field]],
+    ex: Extraction,
+) -> None:
+    """A column of figures the table prints under a header no column took (权重 where the template knows
+    指标权重, a header OCR garbled past resemblance), while a figure column the template declares was not
+    found: the declared column's values were not read, so each row's is in review — never passed as blank."""
+    missing = [c.name for c in spec.columns if c.type == "number" and c.name not in {f.spec.name for f in columns}]
+    if not missing or not indicators:
+        return
+    xs = [col.x for col in columns]
+    unmapped = sum(
+        1
+        for row, _cells in rows
+        if any(
+            row.starts(c) and _FIGURE.match(norm(c.text) or "-") and not any(c.bbox[0] <= x <= c.bbox[2] for x in xs)
+            for c in row.cells
+        )
+    )
+    if unmapped < max(2, UNREAD_SHARE * len(rows)):
+        return
+    for i, row in enumerate(indicators):
+        for name in missing:
+            if row.get(name) is None or row[name].value is None:
+                ex.flag(f"indicators[{i}].{name}", "a column of figures under no header read: this column not found")
+
+
+def _one_more(text: str, labels: tuple[str, ...]) -> bool:
+    """An OCR header that is a label of four or more characters with one more before or after it (一级指标示:
+    a seal's mark read beside the label)."""
+    t = norm(text)
+    return any(len(lb) >= 4 and len(t) == len(lb) + 1 and lb in t for lb in labels)
+
+
+def _one_of_two(text: str, labels: tuple[str, ...]) -> bool:
+    """A two-character OCR header holding one of a two-character label's characters in its place, the other
+    misread (样分 for 得分); no label of the forms as read."""
+    t = norm(text)
+    return len(t) == 2 and any(len(lb) == 2 and sum(a == b for a, b in zip(t, lb, strict=True)) == 1 for lb in labels)
+
+
+def _flag_guessed(columns: list[_Column], tables: dict[str, list[dict[str, Field]]], ex: Extraction) -> None:
+    """The values under a column whose header was taken by resemblance go to review."""
+    for col in columns:
+        if col.guessed:
+            for table, rows in tables.items():
+                for i, row in enumerate(rows):
+                    if col.spec.name in row:
+                        ex.flag(f"{table}[{i}].{col.spec.name}", "column header misread: taken by resemblance")
 
 
 def _finds(sheet: Sheet, labels: tuple[str, ...]) -> list[tuple[int, Cell]]:
@@ -422,6 +489,8 @@ def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extra
     _sum_subtotal_scores(walk.rows, walk.subtotals, ex)
     ex.rows["indicators"] = walk.rows
     ex.rows["indicator_subtotals"] = walk.subtotals
+    _flag_guessed(columns, {"indicators": walk.rows, "indicator_subtotals": walk.subtotals}, ex)
+    _flag_unread_columns(spec, columns, rows, walk.rows, ex)
 
 
 def _sum_subtotal_scores(rows: list[dict[str, Field]], subtotals: list[dict[str, Field]], ex: Extraction) -> None:
@@ -492,6 +561,7 @@ def read_list(sheet: Sheet, spec: TableSpec, ex: Extraction) -> None:
             {name: cell_field(f"{spec.name}[{i}].{name}", cell, types[name], None, ex) for name, cell in cells.items()}
         )
     ex.rows[spec.name] = items
+    _flag_guessed(columns, {spec.name: items}, ex)
 
 
 def read_tables(sheet: Sheet, template: Template, ex: Extraction) -> None:

@@ -36,20 +36,23 @@ def _across(
                     heads.append(c)
                     break
         if len(xs) >= min(need, len(labels)):
-            eliminated = _unread_heads(row.cells, labels, xs, heads) if not strip else None
-            return i, xs, heads, frozenset([eliminated] if eliminated else [])
+            guessed = _unread_heads(row.cells, labels, xs, heads) if not strip else frozenset()
+            return i, xs, heads, guessed
     return None
 
 
 def _unread_heads(
     cells: Sequence[Cell], labels: dict[str, tuple[str, ...]], xs: dict[str, float], heads: list[Cell]
-) -> str | None:
+) -> frozenset[str]:
     """OCR header cells that name no column as read, beside the columns that are named (a seal over a
     header: 用章分值 for 分值, ） for 全年预算数（万元）): a cell holding the label of exactly one column not
-    found yet heads it; then, when one column is left and one unnamed cell lies between named ones, that
-    cell heads it — by elimination, so its values are flagged (``_Block.eliminated``): that column's name."""
+    found yet heads it; a cell that resembles exactly one missing column's label far more than any other
+    (``_resembles``: 年初预媒 for 年初预算数, 倾算执行彰 for 预算执行率) heads it; then, when as many unnamed cells lie
+    between named ones as columns are left, each heads the column its place gives it, if the block's column
+    order holds. The columns taken by resemblance or elimination are returned: their values are flagged
+    (``_Block.eliminated``)."""
     if len(xs) == len(labels) or not heads:
-        return None
+        return frozenset()
 
     def free(c: Cell) -> bool:
         return c.source == "ocr" and not any(c is h for h in heads)
@@ -62,14 +65,72 @@ def _unread_heads(
         if len(named) == 1 and not any(label_matches(c.text, o) for n, o in labels.items() if n in xs):
             xs[named[0]] = (c.bbox[0] + c.bbox[2]) / 2
             heads.append(c)
+    guessed: set[str] = set()
+    for c in cells:
+        if not free(c) or not c.text or vocabulary().is_label(c.text):
+            continue
+        missing = {n: o for n, o in labels.items() if n not in xs}
+        if (name := _resembles(norm(c.text), missing)) is not None:
+            xs[name] = (c.bbox[0] + c.bbox[2]) / 2
+            heads.append(c)
+            guessed.add(name)
     left, right = min(h.bbox[0] for h in heads), max(h.bbox[2] for h in heads)
     gaps = [c for c in cells if free(c) and c.bbox[0] >= left - 1 and c.bbox[2] <= right + 1]
+    return frozenset(guessed | _by_place(labels, xs, heads, gaps))
+
+
+def _by_place(
+    labels: dict[str, tuple[str, ...]], xs: dict[str, float], heads: list[Cell], gaps: list[Cell]
+) -> set[str]:
+    """As many unnamed header cells between named ones as columns left: each takes the column its place in
+    the block's order gives it, where that order holds across every column (named or not)."""
     missing = [n for n in labels if n not in xs]
-    if len(missing) == 1 and len(gaps) == 1 and not vocabulary().is_label(gaps[0].text):
-        xs[missing[0]] = (gaps[0].bbox[0] + gaps[0].bbox[2]) / 2
-        heads.append(gaps[0])
-        return missing[0]
-    return None
+    gaps = sorted((g for g in gaps if not vocabulary().is_label(g.text)), key=lambda c: c.bbox[0])
+    if not missing or len(gaps) != len(missing):
+        return set()
+    taken = {n: (g.bbox[0] + g.bbox[2]) / 2 for n, g in zip(missing, gaps, strict=True)}
+    order = sorted({**xs, **taken}.items(), key=lambda kv: kv[1])
+    if [n for n, _ in order] != [n for n in labels if n in xs or n in taken]:
+        return set()
+    xs.update(taken)
+    heads.extend(gaps)
+    return set(taken)
+
+
+RESEMBLES = 0.6  # share of a label's characters an OCR header must keep, in order, to be taken for it
+RESEMBLES_AHEAD = 0.25  # … and by this much more than for any other missing column
+
+
+def _common(a: str, b: str) -> int:
+    """The length of the longest common subsequence of two strings (characters kept in order)."""
+    prev = [0] * (len(b) + 1)
+    for ch in a:
+        cur = [0]
+        for j, other in enumerate(b):
+            cur.append(prev[j] + 1 if ch == other else max(prev[j + 1], cur[j]))
+        prev = cur
+    return prev[-1]
+
+
+def _resembles(text: str, missing: dict[str, tuple[str, ...]]) -> str | None:
+    """The one missing column whose label an OCR header cell keeps most of, in order (three characters at
+    least, ``RESEMBLES`` of the label and of the cell), clearly ahead of every other missing column; else None."""
+    if len(text) < 3:
+        return None
+    scores: dict[str, float] = {}
+    for name, options in missing.items():
+        best = 0.0
+        for o in options:
+            k = _common(text, norm(o))
+            if k >= 3:
+                best = max(best, min(k / len(norm(o)), k / len(text)))
+        scores[name] = best
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < RESEMBLES:
+        return None
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < RESEMBLES_AHEAD:
+        return None
+    return ranked[0][0]
 
 
 def _labels_down(sheet: Sheet, labels: dict[str, tuple[str, ...]], first: int, left_of: float) -> int:
@@ -181,10 +242,7 @@ def _read_body(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block) ->
             if not (row.starts(c) and c.text and c.bbox[2] <= left_edge):
                 continue
             text = c.text if block.transposed else _row_label(c)
-            name = next((n for n, labels in down.items() if n not in found and label_matches(text, labels)), None)
-            if name is None and c.source == "ocr":  # a character misread: the one label it is near
-                near = [n for n, labels in down.items() if n not in found and label_one_edit(text, labels, 4)]
-                name = near[0] if len(near) == 1 else None
+            name, resembled = _label_of(text, {n: labels for n, labels in down.items() if n not in found}, c.source)
             if name is None:
                 continue
             found.add(name)
@@ -192,12 +250,25 @@ def _read_body(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block) ->
             values = sheet.rows[i + 1] if i == block.header_row and i + 1 < len(sheet.rows) else row
             for other, x in block.xs.items():
                 row_name, col_name = (other, name) if block.transposed else (name, other)
-                _put(spec, ex, row_name, col_name, values.at(x), guessed=other in block.eliminated)
+                _put(spec, ex, row_name, col_name, values.at(x), guessed=resembled or other in block.eliminated)
             if not block.transposed:
                 for col in spec.columns:
                     if col.name not in block.xs:
                         _put(spec, ex, name, col.name, None)
     return found
+
+
+def _label_of(text: str, labels: dict[str, tuple[str, ...]], source: str) -> tuple[str | None, bool]:
+    """The row (or column) a label cell names: as read; on OCR, the one label it is a character off; else the
+    one it resembles (当年财致技款), then also True: its values are flagged."""
+    name = next((n for n, options in labels.items() if label_matches(text, options)), None)
+    if name is not None or source != "ocr":
+        return name, False
+    near = [n for n, options in labels.items() if label_one_edit(text, options, 4)]
+    if len(near) == 1:
+        return near[0], False
+    name = _resembles(norm(text), labels)
+    return name, name is not None
 
 
 _NUMBER = regex.compile(r"\d")
@@ -259,7 +330,7 @@ def _put(spec: MatrixSpec, ex: Extraction, row: str, column: str, cell: Cell | N
     f = cell_field(path, cell, col.type, unit, ex)
     ex.put(f, cell if spec.expected(row, column) else None, gap=spec.expected(row, column))
     if guessed and f.value is not None:
-        ex.flag(path, f"column header not read: taken as {column} by elimination")
+        ex.flag(path, f"row or column label not read as printed: taken as {row}.{column} by resemblance or elimination")
 
 
 def read_matrices(sheet: Sheet, specs: Sequence[MatrixSpec], ex: Extraction) -> None:
