@@ -79,6 +79,7 @@ class PageContent:
     # OCR pages: boxes are in the upright, deskewed page; this maps them back to the page as stored
     to_page: Any = field(default=None, compare=False, repr=False)
     rotation: int = 0  # OCR pages: degrees the stored page was turned clockwise to stand upright
+    scan_dpi: float = 0.0  # OCR pages: the resolution the page's image was stored at (0: not known)
 
 
 @dataclass(frozen=True, slots=True)

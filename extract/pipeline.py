@@ -9,6 +9,7 @@ import dataclasses
 import logging
 import os
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from extract.checks import Facts, run_checks
@@ -111,6 +112,7 @@ def _flag_unknown_groups(ex: Extraction) -> None:
                 ex.flag(f.name, f"level-1 name {f.value!r} is none the forms use (misread?)")
     _flag_lost_points(ex)
     _flag_incomplete_groups(ex)
+    _flag_total_as_group(ex)
 
 
 def _flag_lost_points(ex: Extraction) -> None:
@@ -125,6 +127,25 @@ def _flag_lost_points(ex: Extraction) -> None:
             f = row.get(key)
             if f is None or f.value is None:
                 ex.flag(f"indicator_subtotals[{i}].{key}", f"{key} not read where the other groups have theirs")
+
+
+def _flag_total_as_group(ex: Extraction) -> None:
+    """The total row (合计 100 | 93.70) read as one more level-1 group, its label misread past the table's
+    end labels: a last group whose set score is 100 and the sum of all the other groups' is the form's total,
+    no group — its figures are in review, never passed as a group's."""
+    subtotals = ex.rows.get("indicator_subtotals", [])
+    sets = [row.get("set_score") for row in subtotals]
+    values = [f.value if f is not None and isinstance(f.value, Decimal) else None for f in sets]
+    if len(values) < 3 or values[-1] != Decimal(100) or any(v is None for v in values[:-1]):
+        return
+    if sum((v for v in values[:-1] if v is not None), Decimal(0)) == values[-1]:
+        last = len(subtotals) - 1
+        for key, f in subtotals[-1].items():
+            if f is not None and f.value is not None and key != "level1":
+                ex.flag(
+                    f"indicator_subtotals[{last}].{key}",
+                    "the set scores of the other groups add up to it: the total row?",
+                )
 
 
 def _flag_incomplete_groups(ex: Extraction) -> None:
@@ -406,7 +427,21 @@ def extract_document(path: str | Path, settings: Settings = DEFAULT_SETTINGS) ->
         f"p{n}: not read: its ruled table is printed too small to read in this scan ({why})"
         for n, why in a.too_small.items()
     )
-    return Document([record_of(a, form) for form in a.forms], a.unmatched, len(a.screens), a.sha256, warnings)
+    records, small = [], {}
+    for form in a.forms:
+        record = record_of(a, form)
+        tiny = {p.number: why for p in form.pages if p.method == "ocr" and (why := _small_print(p))}
+        if tiny and record.template == "generic":  # small print only a form's own template reads
+            small.update(tiny)
+            continue
+        records.append(record)
+    if not records:
+        _no_form(a.path, a.pages, a.screens, a.unmatched, small)
+    warnings += tuple(
+        f"p{n}: not read: its ruled table prints small ({why}) and no form template reads it"
+        for n, why in small.items()
+    )
+    return Document(records, a.unmatched, len(a.screens), a.sha256, warnings)
 
 
 def record_of(a: Analysis, form: FormPages) -> Record:
@@ -461,22 +496,51 @@ def _no_form(
     raise UnknownFormError(path=path)
 
 
-SMALL_ROW_PT = 10.0  # a table whose one-line rows are lower than this prints at a few points (forms: 17 pt and up)
-SMALL_LINE_PT = 6.2  # a page whose text lines are lower than this (median) prints at 4 pt or less (forms: 8 pt and up)
+SMALL_ROW_PX = 24  # one-line rows lower than this many of the scan's own pixels hold glyphs too small to read
+SMALL_LINE_PX = 22  # so do lines of print whose detected boxes (glyphs and margins) are lower than this (median)
 
 
 def _legibility(page: PageContent) -> str | None:
-    """Why a scanned page's table prints too small to read, or None. The detector draws a line of print a
-    few pixels tall as a box of 5–6 pt (its margins), so either measure alone misses some such pages:
-    rows split by the rulings, or lines of print."""
+    """Why a scanned page's table prints too small to read, or None. What decides is the print's size in
+    the scan's own pixels (a page rendered finer than it was scanned holds no more detail): a 4-pt form
+    reads from a 300-dpi scan, not from a 150-dpi one. The detector draws a line of print a few pixels tall
+    as a box of 5–6 pt (its margins), so either measure alone misses some such pages: rows split by the
+    rulings, or lines of print."""
+    dpi = min(page.scan_dpi or page.scale * 72, page.scale * 72)
+    px = dpi / 72
     row = _row_height(page)
-    if row < SMALL_ROW_PT:
-        return f"its rows {row:.1f} pt tall, a line of print needs 12 pt or more"
+    if row * px < SMALL_ROW_PX:
+        return (
+            f"its rows {row:.1f} pt tall, {row * px:.0f} pixels at the scan's {dpi:.0f} dpi; "
+            f"a line of print needs {SMALL_ROW_PX} or more"
+        )
     sizes = sorted(
         [*(ln.size for g in page.grids for c in g.cells for ln in c.lines), *(ln.size for ln in page.free_lines)]
     )
-    if page.grids and len(sizes) >= 20 and (line := sizes[len(sizes) // 2]) < SMALL_LINE_PT:
-        return f"its lines of print {line / 0.8:.1f} pt tall with their margins, a form's are 10 pt or more"
+    if page.grids and len(sizes) >= 20 and (line := sizes[len(sizes) // 2] / 0.8) * px < SMALL_LINE_PX:
+        return (
+            f"its lines of print {line:.1f} pt tall with their margins, {line * px:.0f} pixels at the scan's "
+            f"{dpi:.0f} dpi; a form's are {SMALL_LINE_PX} or more"
+        )
+    return None
+
+
+SMALL_ROW_PT = 10.0  # one-line rows lower than this print at 5 pt or less (forms: 17 pt and up) …
+SMALL_LINE_PT = 7.75  # … and so do lines of print whose detected boxes are lower than this (median; forms: 10 pt)
+
+
+def _small_print(page: PageContent) -> str | None:
+    """Why a scanned page prints small (legible in the scan, ``_legibility``, but a few points tall), or
+    None. Such a page is read only by a form's own template: what the generic reader makes of small print
+    (a header or two garbled past reading, faint figures missed) passes whole columns as blank."""
+    row = _row_height(page)
+    if row < SMALL_ROW_PT:
+        return f"rows {row:.1f} pt tall"
+    sizes = sorted(
+        [*(ln.size for g in page.grids for c in g.cells for ln in c.lines), *(ln.size for ln in page.free_lines)]
+    )
+    if page.grids and len(sizes) >= 20 and (line := sizes[len(sizes) // 2] / 0.8) < SMALL_LINE_PT:
+        return f"lines of print {line:.1f} pt tall"
     return None
 
 

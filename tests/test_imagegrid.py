@@ -110,3 +110,37 @@ def test_a_seal_over_the_cells_makes_no_cells() -> None:
         changed += diff > 0
         wrong += diff
     assert changed <= 8 and wrong <= 25, (changed, wrong)
+
+
+def small_print_table() -> np.ndarray:
+    """A 300-dpi scan of a table printed small (rows 7 pt: 29 px): a header cell spans the two columns
+    under it, and a glyph of its label (指标分值) stands right above the ruling between them."""
+    img = np.full((700, 1200), 245, np.uint8)
+    ys = [100, 129, 158, 187, 216, 245]
+    xs = [100, 400, 600, 900]
+    for y in ys:
+        img[y : y + 3, xs[0] : xs[-1] + 3] = 20
+    for x in xs:
+        img[ys[0] : ys[-1] + 3, x : x + 3] = 20
+    img[103:129, 600:603] = 245  # the header cell spans the two columns below it
+    img[108:123, 600:602] = 30  # a glyph's upright stroke in line with the ruling below …
+    img[108:110, 590:612] = 30  # … and its cross strokes
+    img[115:117, 592:608] = 30
+    return img
+
+
+def test_a_ruling_ending_under_a_glyph_of_small_print_is_still_a_ruling() -> None:
+    """Issue 11: on small print (rows under about 8 pt) a ruling that ends at a merged header cell grew
+    into the strokes of the glyph standing above its end (runs of ink were extended along their own
+    direction to take back broken pieces); ruling and glyph then no longer looked like a ruling and the
+    column border was lost in every row (参考分值 | 设定分值 read as one column: every score of a small-print
+    scan lost, or a figure split in two where the grown piece was kept). Broken pieces are taken back only
+    between pieces of one ruling, never past its end: the header cell stays whole, the rows keep both
+    columns."""
+    boxes = sorted(_rounded(cell_boxes(small_print_table(), SCALE)), key=lambda b: (b[1], b[0]))
+    rows: dict[int, list[int]] = {}
+    for b in boxes:
+        rows.setdefault(b[1], []).append(round((b[2] - b[0]) * SCALE))
+    widths = list(rows.values())
+    assert widths[0] == [300, 500], widths  # the first column and the merged header cell
+    assert widths[1:] == [[300, 200, 300]] * 4, widths

@@ -5,6 +5,7 @@ test seeds 0–99) over the committed layout variants, at 150–400 dpi, upright
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -463,6 +464,64 @@ def test_a_table_printed_too_small_to_read_says_so(
     simulate(tiny, seed, scan, dpi=dpi, rotation=0)
     with pytest.raises(UnknownFormError, match="printed too small to read"):
         extract_document(scan)
+
+
+def _printed_at(source: Path, out: Path, factor: float) -> None:
+    """``source`` printed at ``factor`` of its size, each page on a sheet of its own size (a form printed
+    reduced: every glyph a few points tall)."""
+    src = pdfium.PdfDocument(source)
+    dest = pdfium.PdfDocument.new()
+    try:
+        for i in range(len(src)):
+            w, h = src[i].get_size()
+            sheet = dest.new_page(w, h)
+            obj = src.page_as_xobject(i, dest).as_pageobject()
+            obj.transform(pdfium.PdfMatrix().scale(factor, factor).translate(w * (1 - factor) / 2, h * (1 - factor)))
+            sheet.insert_obj(obj)
+            sheet.gen_content()
+        dest.save(out)
+    finally:
+        dest.close()
+        src.close()
+
+
+def test_small_print_reads_from_a_fine_scan_and_is_refused_from_a_coarse_one(tmp_path: Path) -> None:
+    """A Shanxi department form printed at 45 % (4-pt print, 7-pt rows). Whether print is too small to read
+    is a matter of the scan's own pixels, not of points: from 300-dpi scans (glyphs of 15–17 px) it reads —
+    the wrapped header 参考分 / 值 of a narrow column and its single-digit figures included, which the
+    detector misses — with no figure wrong or blank unflagged (the total row read as one more group is
+    flagged); a scan whose headers read too poorly for the form's template is refused, never read by the
+    generic reader (which passed whole columns as blank). From a 150-dpi scan of the same paper (7–8 px)
+    the file is refused. Before, the page was refused at every resolution (its rows under 10 pt)."""
+    from extract.errors import UnknownFormError
+
+    from .truth import load_truth, score
+
+    small = tmp_path / "small.pdf"
+    _printed_at(FIXED / "department-2.pdf", small, 0.45)
+    truth = load_truth(FIXED / "department-2.pdf")
+    numbers = {p for p, v in truth["fields"].items() if isinstance(v, str) and re.fullmatch(r"-?[\d.]+", v)}
+    read, exact, refused = 0, 0, 0
+    for seed in (86, 87, 88):  # an adaptive 1-bit, a grey and a threshold 1-bit scan
+        scan = tmp_path / f"fine-{seed}.pdf"
+        simulate(small, seed, scan, dpi=300, rotation=0)
+        try:
+            (record,) = extract_document(scan).records
+        except UnknownFormError as e:
+            assert "printed too small to read" in str(e)
+            refused += 1
+            continue
+        assert record.template == "dept-overall-shanxi"
+        s = score(truth, record)
+        assert not s.silent and not s.blank, (seed, s.silent, s.blank)
+        wrong = {w.split(": ", 1)[0] for w in s.wrong}
+        read += 1
+        exact += len(numbers - wrong)
+    assert read >= 2 and exact >= 0.8 * read * len(numbers), (read, exact, len(numbers))
+    coarse = tmp_path / "coarse.pdf"
+    simulate(small, 87, coarse, dpi=150, rotation=0)
+    with pytest.raises(UnknownFormError, match="printed too small to read"):
+        extract_document(coarse)
 
 
 def test_a_lone_relation_sign_in_a_nature_cell_is_read(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -304,6 +305,35 @@ def test_a_column_of_figures_under_no_header_read_puts_the_missing_columns_value
         ex, _ = extract_fields(tp, _as_read(pages, {"分值": "权值分"}, ocr=ocr))
         assert all(f"indicators[{i}].set_score" in ex.review for i in range(rows)), ocr
         assert not any(p.startswith("indicators[") and p.endswith(".score") for p in ex.review)
+
+    # and the figures themselves too faint to read: cells that read blank while they hold ink (a scan's
+    # confidence 0) are figures not read, not blanks; the same cells blank and clean flag nothing
+    garbled = _as_read(pages, {"分值": "权值分"})
+    for ink, flagged in ((0.0, True), (0.99, False)):
+        read = [_unread_column(p, "权值分", ink) for p in garbled]
+        ex, _ = extract_fields(tp, read)
+        assert all((f"indicators[{i}].set_score" in ex.review) == flagged for i in range(rows)), ink
+
+
+def _unread_column(page: PageContent, header: str, confidence: float) -> PageContent:
+    """``page`` with the figures under the header cell ``header`` read as blank cells of ``confidence``."""
+    import dataclasses
+
+    heads = [c for g in page.grids for c in g.cells if c.text == header]
+    if not heads:
+        return page
+
+    def cell(c: Cell) -> Cell:
+        under = any(
+            h.bbox[0] - 1 <= (c.bbox[0] + c.bbox[2]) / 2 <= h.bbox[2] + 1 and c.bbox[1] >= h.bbox[3] for h in heads
+        )
+        if under and re.fullmatch(r"[\d.]+", c.text.strip()):
+            return dataclasses.replace(c, text="", lines=(), confidence=confidence)
+        return c
+
+    return dataclasses.replace(
+        page, grids=tuple(dataclasses.replace(g, cells=tuple(map(cell, g.cells))) for g in page.grids)
+    )
 
 
 def test_garbled_level_headers_in_the_names_columns_row_still_head_their_columns() -> None:

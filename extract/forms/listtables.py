@@ -165,9 +165,10 @@ def _flag_unread_columns(
     indicators: list[dict[str, Field]],
     ex: Extraction,
 ) -> None:
-    """A column of figures the table prints under a header no column took (权重 where the template knows
-    指标权重, a header OCR garbled past resemblance), while a figure column the template declares was not
-    found: the declared column's values were not read, so each row's is in review — never passed as blank."""
+    """A column of figures (or of scanned cells that read blank but hold ink) the table prints under a header
+    no column took (权重 where the template knows 指标权重, a header OCR garbled past resemblance), while a
+    figure column the template declares was not found: the declared column's values were not read, so each
+    row's is in review — never passed as blank."""
     missing = [c.name for c in spec.columns if c.type == "number" and c.name not in {f.spec.name for f in columns}]
     if not missing or not indicators:
         return
@@ -176,7 +177,7 @@ def _flag_unread_columns(
         1
         for row, _cells in rows
         if any(
-            row.starts(c) and _FIGURE.match(norm(c.text) or "-") and not any(c.bbox[0] <= x <= c.bbox[2] for x in xs)
+            row.starts(c) and _figure_or_unread(c) and not any(c.bbox[0] <= x <= c.bbox[2] for x in xs)
             for c in row.cells
         )
     )
@@ -186,6 +187,17 @@ def _flag_unread_columns(
         for name in missing:
             if row.get(name) is None or row[name].value is None:
                 ex.flag(f"indicators[{i}].{name}", "a column of figures under no header read: this column not found")
+
+
+UNREAD_INK = 0.0  # an OCR cell that reads blank with ink in it has this confidence (``scan.ocrpage``)
+
+
+def _figure_or_unread(cell: Cell) -> bool:
+    """A cell holding a figure, or a scanned cell that reads blank while it holds ink (a faint or small
+    figure the recogniser did not make out)."""
+    if _FIGURE.match(norm(cell.text) or "-"):
+        return True
+    return cell.source == "ocr" and not cell.text.strip() and cell.confidence <= UNREAD_INK
 
 
 def _one_more(text: str, labels: tuple[str, ...]) -> bool:

@@ -95,8 +95,8 @@ def ruling_masks(gray: Any, scale: float, s: ImageGridSettings) -> tuple[Any, An
     # they continue a long run (the run grown along its own direction, kept only on ink)
     horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, hk)
     vert = cv2.morphologyEx(binary, cv2.MORPH_OPEN, vk)
-    horiz = cv2.bitwise_and(cv2.dilate(horiz, hk), binary)
-    vert = cv2.bitwise_and(cv2.dilate(vert, vk), binary)
+    horiz = cv2.bitwise_and(cv2.morphologyEx(horiz, cv2.MORPH_CLOSE, hk), binary)
+    vert = cv2.bitwise_and(cv2.morphologyEx(vert, cv2.MORPH_CLOSE, vk), binary)
     horiz = cv2.morphologyEx(horiz, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (s.close_px, 1)))
     vert = cv2.morphologyEx(vert, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, s.close_px)))
     return horiz, vert

@@ -13,7 +13,7 @@ from extract.model import BBox, Grid, PageContent, TextLine
 from extract.scan.imagegrid import cell_boxes
 from extract.scan.ocr import get_engine
 from extract.scan.ocr.base import OcrEngine, OcrLine, PixelBox
-from extract.scan.prep import Prepared, level, mirrored, upside_down
+from extract.scan.prep import Prepared, level, mirrored, scan_resolution, upside_down
 from extract.settings import OcrSettings
 
 MIN_PIECE_PX = 8  # narrower pieces of a text box (after splitting at cell borders) are ruling residue
@@ -21,6 +21,8 @@ INSET_PX = 4  # keep crops this far inside the cell borders
 MIN_GLYPH_PT = 2.0  # ink in a cell no taller than this is no text (the smallest print is about 6 pt)
 INK_LEVEL = 128  # grey below this is ink …
 INK_CONTRAST = 70  # … and so is grey this much darker than the cell's paper (thin strokes of a 200-dpi scan)
+UNREAD_INK = 0.0  # the confidence of a cell with ink in it that reads as nothing: never a clean blank
+UNREAD_CONTRAST = 45  # ink that faint in a cell the detector missed is read, and doubts a cell read blank
 
 
 def _split(box: PixelBox, cells: list[PixelBox]) -> list[PixelBox]:
@@ -43,15 +45,37 @@ def _inside(box: PixelBox, cell: PixelBox) -> bool:
     return cell[0] <= cx <= cell[2] and cell[1] <= cy <= cell[3]
 
 
-def _ink_box(gray: Any, cell: PixelBox, min_height: float, contrast: float = INK_CONTRAST) -> PixelBox | None:
-    """The bounding box of the ink inside a cell (borders excluded), if there is any as tall as a glyph
-    (a thinner strip is what is left of a ruling, or a dash placeholder: nothing to read). Ink: grey below
-    ``INK_LEVEL``, or ``contrast`` darker than the cell's paper."""
+RESIDUE_PX = 6  # a ruling's residue lies this deep inside a cell's inset crop at most (skew, thick rulings)
+RESIDUE_SHARE = 0.35  # … and inks this share of a row or column of it at least
+
+
+def _cell_ink(gray: Any, cell: PixelBox, contrast: float) -> tuple[Any, int, int] | None:
+    """The ink inside a cell (borders excluded): a mask and its origin. Ink: grey below ``INK_LEVEL``, or
+    ``contrast`` darker than the cell's paper. What is left of a ruling along the crop's sides (a skewed
+    or thick ruling reaches past the inset) is no ink: rows and columns at a side inked over
+    ``RESIDUE_SHARE`` of their length are cleared, up to ``RESIDUE_PX`` deep."""
     x0, y0, x1, y1 = (cell[0] + INSET_PX, cell[1] + INSET_PX, cell[2] - INSET_PX, cell[3] - INSET_PX)
     if x1 - x0 < MIN_PIECE_PX or y1 - y0 < MIN_PIECE_PX:
         return None
     crop = gray[y0:y1, x0:x1]
     ink = crop < max(INK_LEVEL, float(np.median(crop)) - contrast)
+    for mask in (ink, ink.T):  # rows, then columns (a view: cleared in place)
+        n = mask.shape[0]
+        for order in (range(min(RESIDUE_PX, n)), range(n - 1, max(n - 1 - RESIDUE_PX, -1), -1)):
+            for i in order:
+                if mask[i].mean() < RESIDUE_SHARE:
+                    break
+                mask[i] = False
+    return ink, x0, y0
+
+
+def _ink_box(gray: Any, cell: PixelBox, min_height: float, contrast: float = INK_CONTRAST) -> PixelBox | None:
+    """The bounding box of the ink inside a cell (``_cell_ink``), if there is any as tall as a glyph (a
+    thinner strip is what is left of a ruling, or a dash placeholder: nothing to read)."""
+    found = _cell_ink(gray, cell, contrast)
+    if found is None:
+        return None
+    ink, x0, y0 = found
     if ink.sum() < 12:
         return None
     ys, xs = np.nonzero(ink)
@@ -60,15 +84,42 @@ def _ink_box(gray: Any, cell: PixelBox, min_height: float, contrast: float = INK
     return (x0 + int(xs.min()) - 2, y0 + int(ys.min()) - 2, x0 + int(xs.max()) + 3, y0 + int(ys.max()) + 3)
 
 
+def _ink_lines(gray: Any, cell: PixelBox, min_height: float) -> list[PixelBox]:
+    """The ink of a cell as lines of print: a word wrapped over two lines of a narrow cell (参考分 / 值) is
+    two lines, and the recogniser reads one line at a time. Split only where every band of ink between
+    blank rows is as tall as a glyph (the strokes of 三 alone are not lines)."""
+    found = _cell_ink(gray, cell, UNREAD_CONTRAST)
+    if found is None:
+        return []
+    ink, x0, y0 = found
+    if ink.sum() < 12:
+        return []
+    bands: list[list[int]] = []
+    for y in np.flatnonzero(ink.any(axis=1)):
+        if bands and bands[-1][1] >= y - 1:
+            bands[-1][1] = int(y) + 1
+        else:
+            bands.append([int(y), int(y) + 1])
+    if bands[-1][1] - bands[0][0] < min_height:
+        return []
+    if len(bands) < 2 or any(b - a < min_height for a, b in bands):
+        bands = [[bands[0][0], bands[-1][1]]]
+    lines = []
+    for a, b in bands:
+        xs = np.flatnonzero(ink[a:b].any(axis=0))
+        lines.append((x0 + int(xs[0]) - 2, y0 + a - 2, x0 + int(xs[-1]) + 3, y0 + b + 2))
+    return lines
+
+
 def text_pieces(gray: Any, detected: list[PixelBox], cells: list[PixelBox], scale: float) -> list[PixelBox]:
     """Line crops to read: detected boxes split at cell borders, plus the ink of any cell the detector
-    missed (single digits in narrow cells are easy to miss)."""
+    missed (single digits in narrow cells, a word wrapped in a narrow cell are easy to miss), line by line.
+    Faint print (thin strokes of small print, a light copy) counts as ink here as it does for a cell that
+    reads blank (``UNREAD_CONTRAST``)."""
     pieces = [p for box in detected for p in _split(box, cells)]
     for cell in cells:
         if not any(_inside(p, cell) for p in pieces):
-            ink = _ink_box(gray, cell, MIN_GLYPH_PT * scale)
-            if ink is not None:
-                pieces.append(ink)
+            pieces += _ink_lines(gray, cell, MIN_GLYPH_PT * scale)
     return pieces
 
 
@@ -267,10 +318,6 @@ def _read(prepared: Prepared, detected: list[PixelBox], settings: OcrSettings, e
     return _Read(boxes, lines, stacked)
 
 
-UNREAD_INK = 0.0  # the confidence of a cell with ink in it that reads as nothing: never a clean blank
-UNREAD_CONTRAST = 45  # ink that faint in a cell read as blank is enough to doubt the blank
-
-
 def _unread_ink(grid: Grid, gray: Any, scale: float) -> Grid:
     """Cells that read as nothing but hold ink as tall as a glyph (a digit the recogniser missed, print
     under a seal, a faint figure): not blanks the form prints — their confidence is ``UNREAD_INK``, so a
@@ -326,5 +373,16 @@ def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageCont
         grid, free = build_grid(number, read.cells, lines, drawn=False)
         grids = (_unread_ink(grid, prepared.gray, scale),)
     return PageContent(
-        number, w, h, "ocr", grids, tuple(free), text, prepared.gray, scale, prepared.page_map(), prepared.rotation
+        number,
+        w,
+        h,
+        "ocr",
+        grids,
+        tuple(free),
+        text,
+        prepared.gray,
+        scale,
+        prepared.page_map(),
+        prepared.rotation,
+        scan_resolution(page),
     )

@@ -81,6 +81,24 @@ def render(page: Any, dpi: int) -> Any:
     return np.asarray(bitmap.to_pil().convert("RGB"))
 
 
+def scan_resolution(page: Any) -> float:
+    """The resolution a scanned page was stored at (pixels per inch of its largest image; 0: no image):
+    a page rendered finer than its scan holds no more detail than the scan."""
+    import pypdfium2.raw as pdfium_c
+
+    best, area = 0.0, 0.0
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        try:
+            px_w, px_h = obj.get_px_size()
+            left, bottom, right, top = obj.get_bounds()
+        except Exception:  # an image pdfium cannot measure says nothing of the scan
+            continue
+        pt = max(right - left, top - bottom)
+        if pt > 0 and (right - left) * (top - bottom) > area:
+            best, area = max(px_w, px_h) / pt * 72, (right - left) * (top - bottom)
+    return best
+
+
 STROKE_PT = (0.75, 1.1)  # the stroke width body print has on a scan (a 0.8 pt stroke, give or take)
 DITHERED = 0.05  # share of lone ink pixels above which a 1-bit page is error-diffused (dots, no strokes)
 

@@ -1,0 +1,65 @@
+"""What of a scanned cell is read: the ink of a cell the text detector missed, line by line."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from extract.scan.ocrpage import text_pieces
+
+SCALE = 300 / 72
+CELL = (100, 100, 160, 170)  # a narrow cell: 14 × 17 pt at 300 dpi (pixels, borders on its edges)
+
+
+def _cell(paper: int = 230) -> np.ndarray:
+    img = np.full((300, 300), paper, np.uint8)
+    x0, y0, x1, y1 = CELL
+    img[y0 : y0 + 3, x0:x1] = img[y1 - 3 : y1, x0:x1] = 40  # its rulings
+    img[y0:y1, x0 : x0 + 3] = img[y0:y1, x1 - 3 : x1] = 40
+    return img
+
+
+def _glyph(img: np.ndarray, x: int, y: int, h: int, ink: int) -> None:
+    """A glyph-like mark: two uprights and three bars, ``h`` pixels tall."""
+    img[y : y + h, x : x + 2] = ink
+    img[y : y + h, x + 9 : x + 11] = ink
+    for yy in (y, y + h // 2, y + h - 2):
+        img[yy : yy + 2, x : x + 11] = ink
+
+
+def test_a_word_wrapped_over_two_lines_of_a_narrow_cell_is_read_line_by_line() -> None:
+    """Issue 11: 参考分值 wrapped as 参考分 / 值 in a narrow header cell the detector missed was read as one
+    crop of two lines, which the recogniser reads as nothing: the header and its column were lost."""
+    img = _cell()
+    _glyph(img, 110, 115, 16, 60)
+    _glyph(img, 125, 115, 16, 60)
+    _glyph(img, 118, 140, 16, 60)
+    pieces = text_pieces(img, [], [CELL], SCALE)
+    assert len(pieces) == 2, pieces
+    top, bottom = sorted(pieces, key=lambda p: p[1])
+    assert top[3] <= 140 and bottom[1] >= 131 and top[0] <= 110 and top[2] >= 135
+
+
+def test_the_strokes_of_one_glyph_are_not_lines() -> None:
+    """三 alone: bars with blank rows between them, each too low for a line of print: one piece."""
+    img = _cell()
+    for y in (120, 131, 142):
+        img[y : y + 2, 115:145] = 60
+    assert len(text_pieces(img, [], [CELL], SCALE)) == 1
+
+
+def test_a_faint_figure_beside_a_rulings_residue_is_read_from_its_own_ink() -> None:
+    """Issue 11: a figure printed light (its strokes 50 grey levels under the paper: small print, a light
+    copy) in a cell whose skewed ruling leaves a strip of ink along the side: the figure was not taken as ink,
+    or its crop ran the cell's full height with the strip in it, and read as nothing."""
+    img = _cell()
+    img[103:167, 103:106] = 60  # a skewed ruling's residue inside the border
+    _glyph(img, 125, 125, 16, 180)
+    (piece,) = text_pieces(img, [], [CELL], SCALE)
+    assert piece[0] >= 118 and piece[1] >= 118 and piece[3] <= 146, piece
+
+
+def test_a_blank_cell_and_its_rulings_residue_give_nothing_to_read() -> None:
+    img = _cell()
+    img[103:167, 103:106] = 60
+    img[103:106, 103:157] = 60
+    assert text_pieces(img, [], [CELL], SCALE) == []
