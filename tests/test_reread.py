@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
+import numpy as np
+
 from extract.checks import Facts, run_checks
 from extract.forms.extraction import Extraction
 from extract.forms.templates import default_templates
-from extract.model import Check, Field
-from extract.scan.reread import repair
+from extract.model import Check, Field, PageContent
+from extract.scan.reread import repair, reread
 
 T = next(t for t in default_templates() if t.id == "dept-overall-shanxi")
 RULES = [r for r in T.rules if r.id == "budget_balance"]
@@ -105,3 +107,32 @@ def test_two_pairs_that_both_balance_are_not_guessed() -> None:
     assert [c.status for c in checks] == ["fail"]
     assert ex.fields["budget.carryover"].value == D("71.99")
     assert ex.review["budget.carryover"].endswith("(several repairs fit)")
+
+
+def _cell_page(text: str | None) -> PageContent:
+    """A 300-dpi scanned page holding one ruled cell with ``text`` in it, or a dash (None)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("L", (600, 300), 245)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((100, 100, 400, 190), outline=20, width=3)
+    if text is None:
+        draw.rectangle((215, 143, 285, 147), fill=30)  # —
+    else:
+        draw.text((250, 145), text, fill=30, font=ImageFont.load_default(size=44), anchor="mm")
+    scale = 300 / 72
+    return PageContent(1, 600 / scale, 300 / scale, "ocr", (), (), "", np.asarray(img), scale)
+
+
+def test_a_figure_the_other_engine_reads_as_no_figure_is_flagged() -> None:
+    """Issue 11: on a threshold 1-bit scan a funds row's dash (no score printed) read as 1, confidence 0.96;
+    the other engine read nothing there, and the 1 passed as the form's score. Read as no figure by the other
+    engine, a figure goes to review; read alike by both, it does not."""
+    scale = 300 / 72
+    box = (100 / scale, 100 / scale, 400 / scale, 190 / scale)
+    for text, flagged in ((None, True), ("17", False)):
+        ex = Extraction()
+        ex.fields["budget.execution"] = Field("budget.execution", D(text or "1"), text or "1", 1, box, 0.9, "ocr")
+        out, alternatives = reread(ex, {1: _cell_page(text)}, "rapidocr", set())
+        assert ("budget.execution" in out.review) == flagged, (text, out.fields["budget.execution"].readings)
+        assert not alternatives and ex.review == {}

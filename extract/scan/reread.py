@@ -56,6 +56,7 @@ def reread(
         engine = get_engine(primary)
     disagree: dict[str, Decimal] = {}
     changed: list[Field] = []
+    blank: list[str] = []  # read as a figure by one engine, as none by the other (a dash, a speck)
     for page_no in sorted({f.page for f in todo if f.page is not None}):
         page = pages.get(page_no)
         if page is None or page.image is None:
@@ -77,7 +78,10 @@ def reread(
                 changed.append(dataclasses.replace(f, readings=readings))
                 if number is not None:
                     disagree[f.name] = number.value
-    return ex.with_fields(changed), disagree
+                else:
+                    blank.append(f.name)
+    why = "the other OCR engine reads no figure here (a dash or a speck read as one?)"
+    return ex.with_fields(changed, dict.fromkeys(blank, why)), disagree
 
 
 MAX_REPAIRED = 3  # fields whose other readings may be taken together
