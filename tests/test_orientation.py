@@ -423,18 +423,31 @@ def test_a_relation_sign_is_read_as_printed(source: str, seed: int, dpi: int, tm
 def _fitted_on_one_sheet(source: Path, out: Path, factor: float) -> None:
     """``source``'s pages printed one under another on one A4 sheet at ``factor`` of their size (a long
     form 'fitted to one page')."""
+    _reprinted(source, out, factor, one_sheet=True)
+
+
+def _reprinted(source: Path, out: Path, factor: float, *, one_sheet: bool) -> None:
+    """``source``'s pages at ``factor`` of their size: one under another on one A4 sheet, or each on a sheet
+    of its own size."""
     src = pdfium.PdfDocument(source)
     dest = pdfium.PdfDocument.new()
     try:
-        sheet = dest.new_page(595, 842)
+        sheets: list[Any] = []
         y = 842 - 40.0
         for i in range(len(src)):
             w, h = src[i].get_size()
+            if one_sheet:
+                sheets = sheets or [dest.new_page(595, 842)]
+                y -= h * factor
+                at = ((595 - w * factor) / 2, y)
+            else:
+                sheets.append(dest.new_page(w, h))
+                at = (w * (1 - factor) / 2, h * (1 - factor))
             obj = src.page_as_xobject(i, dest).as_pageobject()
-            y -= h * factor
-            obj.transform(pdfium.PdfMatrix().scale(factor, factor).translate((595 - w * factor) / 2, y))
-            sheet.insert_obj(obj)
-        sheet.gen_content()
+            obj.transform(pdfium.PdfMatrix().scale(factor, factor).translate(*at))
+            sheets[-1].insert_obj(obj)
+        for sheet in sheets:
+            sheet.gen_content()
         dest.save(out)
     finally:
         dest.close()
@@ -469,20 +482,7 @@ def test_a_table_printed_too_small_to_read_says_so(
 def _printed_at(source: Path, out: Path, factor: float) -> None:
     """``source`` printed at ``factor`` of its size, each page on a sheet of its own size (a form printed
     reduced: every glyph a few points tall)."""
-    src = pdfium.PdfDocument(source)
-    dest = pdfium.PdfDocument.new()
-    try:
-        for i in range(len(src)):
-            w, h = src[i].get_size()
-            sheet = dest.new_page(w, h)
-            obj = src.page_as_xobject(i, dest).as_pageobject()
-            obj.transform(pdfium.PdfMatrix().scale(factor, factor).translate(w * (1 - factor) / 2, h * (1 - factor)))
-            sheet.insert_obj(obj)
-            sheet.gen_content()
-        dest.save(out)
-    finally:
-        dest.close()
-        src.close()
+    _reprinted(source, out, factor, one_sheet=False)
 
 
 def test_small_print_reads_from_a_fine_scan_and_is_refused_from_a_coarse_one(tmp_path: Path) -> None:
