@@ -34,6 +34,9 @@ class TextLine:
     confidence: float = 1.0
 
 
+UNREAD_INK = 0.0  # the confidence of a scanned cell with ink in it that reads as nothing: never a clean blank
+
+
 @dataclass(frozen=True, slots=True)
 class Cell:
     """A table cell; a merged cell is one cell with its spans. ``text`` is what the page shows;

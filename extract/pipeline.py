@@ -514,10 +514,7 @@ def _legibility(page: PageContent) -> str | None:
             f"its rows {row:.1f} pt tall, {row * px:.0f} pixels at the scan's {dpi:.0f} dpi; "
             f"a line of print needs {SMALL_ROW_PX} or more"
         )
-    sizes = sorted(
-        [*(ln.size for g in page.grids for c in g.cells for ln in c.lines), *(ln.size for ln in page.free_lines)]
-    )
-    if page.grids and len(sizes) >= 20 and (line := sizes[len(sizes) // 2] / 0.8) * px < SMALL_LINE_PX:
+    if (line := _line_height(page)) * px < SMALL_LINE_PX:
         return (
             f"its lines of print {line:.1f} pt tall with their margins, {line * px:.0f} pixels at the scan's "
             f"{dpi:.0f} dpi; a form's are {SMALL_LINE_PX} or more"
@@ -536,12 +533,18 @@ def _small_print(page: PageContent) -> str | None:
     row = _row_height(page)
     if row < SMALL_ROW_PT:
         return f"rows {row:.1f} pt tall"
+    if (line := _line_height(page)) < SMALL_LINE_PT:
+        return f"lines of print {line:.1f} pt tall"
+    return None
+
+
+def _line_height(page: PageContent) -> float:
+    """The height of a scanned page's detected lines of print with their margins (points: the median), on a
+    page with a grid and 20 lines or more; infinite otherwise."""
     sizes = sorted(
         [*(ln.size for g in page.grids for c in g.cells for ln in c.lines), *(ln.size for ln in page.free_lines)]
     )
-    if page.grids and len(sizes) >= 20 and (line := sizes[len(sizes) // 2] / 0.8) < SMALL_LINE_PT:
-        return f"lines of print {line:.1f} pt tall"
-    return None
+    return sizes[len(sizes) // 2] / 0.8 if page.grids and len(sizes) >= 20 else float("inf")
 
 
 def _row_height(page: PageContent) -> float:

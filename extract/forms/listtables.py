@@ -18,7 +18,7 @@ from extract.forms.sheet import Row, Sheet, label_matches, label_one_edit
 from extract.forms.templates import ColumnSpec, TableSpec, Template, norm
 from extract.forms.values import clean_text
 from extract.forms.vocabulary import vocabulary
-from extract.model import Cell, Field
+from extract.model import UNREAD_INK, Cell, Field
 
 EQUALS_READ_AS = frozenset("二三")  # a 指标性质 cell's lone = as OCR reads it (一 may be a dash: not taken)
 
@@ -187,9 +187,6 @@ def _flag_unread_columns(
         for name in missing:
             if row.get(name) is None or row[name].value is None:
                 ex.flag(f"indicators[{i}].{name}", "a column of figures under no header read: this column not found")
-
-
-UNREAD_INK = 0.0  # an OCR cell that reads blank with ink in it has this confidence (``scan.ocrpage``)
 
 
 def _figure_or_unread(cell: Cell) -> bool:

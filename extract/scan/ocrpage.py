@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from extract.grid import build_grid
-from extract.model import BBox, Grid, PageContent, TextLine
+from extract.model import UNREAD_INK, BBox, Grid, PageContent, TextLine
 from extract.scan.imagegrid import cell_boxes
 from extract.scan.ocr import get_engine
 from extract.scan.ocr.base import OcrEngine, OcrLine, PixelBox
@@ -21,7 +21,6 @@ INSET_PX = 4  # keep crops this far inside the cell borders
 MIN_GLYPH_PT = 2.0  # ink in a cell no taller than this is no text (the smallest print is about 6 pt)
 INK_LEVEL = 128  # grey below this is ink …
 INK_CONTRAST = 70  # … and so is grey this much darker than the cell's paper (thin strokes of a 200-dpi scan)
-UNREAD_INK = 0.0  # the confidence of a cell with ink in it that reads as nothing: never a clean blank
 UNREAD_CONTRAST = 45  # ink that faint in a cell the detector missed is read, and doubts a cell read blank
 
 
