@@ -144,3 +144,36 @@ def test_a_ruling_ending_under_a_glyph_of_small_print_is_still_a_ruling() -> Non
     widths = list(rows.values())
     assert widths[0] == [300, 500], widths  # the first column and the merged header cell
     assert widths[1:] == [[300, 200, 300]] * 4, widths
+
+
+def two_tables_nearly_in_line() -> np.ndarray:
+    """A 300-dpi page with two tables: above, a small one whose column border stands 10 px left of the
+    border below it; below, a score table's two-level header (指标分值 over 参考分值 | 设定分值) whose
+    middle ruling stops 4 px short of the column border it meets (a scan's rulings blur at a junction)."""
+    img = np.full((900, 1400), 245, np.uint8)
+    for y in (100, 160):  # the table above: one row, a border at x = 790
+        img[y : y + 3, 300:1103] = 20
+    for x in (300, 790, 1100):
+        img[100:163, x : x + 3] = 20
+    ys, xs = [300, 360, 420, 480], [100, 400, 600, 800, 1200]
+    for y in ys:
+        img[y : y + 3, xs[0] : xs[-1] + 3] = 20
+    for x in xs:
+        img[ys[0] : ys[-1] + 3, x : x + 3] = 20
+    img[360:363, 103:400] = 245  # first column: one header cell over both header rows
+    img[360:363, 803:1200] = 245  # last column too
+    img[360:363, 400:800] = 245
+    img[360:363, 403:796] = 20  # 指标分值's bottom ruling, 4 px short of the border at x = 800
+    img[303:360, 600:603] = 245  # 指标分值 spans the two columns below it
+    return img
+
+
+def test_a_ruling_just_short_of_a_border_still_closes_a_cell_beside_another_tables_border() -> None:
+    """Issue 11: another table's column border 2.5 pt beside a border of the score table cut a sliver
+    column out of every row of the page; a header ruling ending a few pixels short of the border covered
+    too little of that sliver, the header cells above and below it joined into no rectangle, and 设定分值
+    was lost with every set score of the form. A ruling's end is fuzzy by the merge distance."""
+    boxes = cell_boxes(two_tables_nearly_in_line(), SCALE)
+    widths = {(round(b[0] * SCALE, -1), round(b[1] * SCALE, -1)): round((b[2] - b[0]) * SCALE, -1) for b in boxes}
+    assert widths.get((400, 300)) == 400, widths  # 指标分值 over both score columns
+    assert widths.get((400, 360)) == 200 and widths.get((600, 360)) == 200, widths

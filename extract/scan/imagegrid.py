@@ -77,11 +77,13 @@ def _positions(segs: list[Segment], merge_px: int) -> list[float]:
 
 
 def _covered(segs: list[Segment], pos: float, lo: float, hi: float, s: ImageGridSettings) -> bool:
-    """Whether rulings at ``pos`` cover the span lo..hi (enough of it)."""
+    """Whether rulings at ``pos`` cover the span lo..hi (enough of it). A ruling's ends are fuzzy by the
+    merge distance (it stops a few pixels short of the ruling it meets): a sliver of a span, cut by
+    another table's border standing that close, is covered up to the border."""
     covered = 0.0
     for seg in segs:
         if abs(seg.pos - pos) <= s.merge_px:
-            covered += max(0.0, min(seg.end, hi) - max(seg.start, lo))
+            covered += max(0.0, min(seg.end + s.merge_px, hi) - max(seg.start - s.merge_px, lo))
     return covered >= s.coverage * (hi - lo)
 
 
