@@ -186,7 +186,8 @@ def _unread_by(generic: Record, record: Record) -> Record:
     in vain) and the generic reader has no field for (a department form's budget block) goes to review, so a
     figure the form prints is never passed off as not printed."""
     read = [p for p, v in record.provenance.items() if v.raw.strip()]  # and the fields it looked for, in vain:
-    lost = [p for p in dict.fromkeys([*read, *record.review]) if p not in generic.provenance]
+    held = set(generic.provenance) | {k.rsplit(".", n)[0] for k in generic.provenance for n in (1, 2)}
+    lost = [p for p in dict.fromkeys([*read, *record.review]) if p not in held]  # a block it read is not lost
     if not lost:
         return generic
     log.info(

@@ -293,3 +293,36 @@ def test_a_generic_reading_kept_over_a_templates_flags_what_the_template_read_an
     kept = _unread_by(generic, record)
     assert budget <= set(kept.review) and kept.template == "generic"
     assert [p for p in kept.review if p in generic.provenance] == [p for p in generic.review if p in generic.provenance]
+
+
+def test_a_transposed_funds_block_right_above_the_indicator_table_is_read(tmp_path: Path) -> None:
+    """Issue 11 (development scans, seed 610): a funds block printed transposed (its columns down the
+    side under 合计) with the indicator table's header (… 分值 | 得分) a few rows below was taken for a
+    block printed as usual headed by that row; no row label stood beside it and the funds were lost."""
+    rows = [
+        ["项目名称", "某县人民医院院区建设补助", "<", "<", "<", "<"],
+        ["项目资金", "", "合计", "<", "<", "<"],
+        ["", "年初预算数", "", "<", "<", "<"],
+        ["", "全年预算数", "1,542.73", "<", "<", "<"],
+        ["", "执行数", "1,542.73", "<", "<", "<"],
+        ["", "分值", "20", "<", "<", "<"],
+        ["", "预算执行率", "100.00", "<", "<", "<"],
+        ["", "得分", "20.00", "<", "<", "<"],
+        ["一级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "住院患者满意度", "≥90%", "93%", "80", "78"],
+        ["合计", "<", "<", "<", "100", "98.00"],
+    ]
+    widths = [70.0, 90, 80, 80, 60, 60]
+    pdf = ruled_form_pdf(tmp_path / "t.pdf", "财政项目绩效自评表", rows, widths, above=("(2021年度)", "单位：万元"))
+    (rec,) = extract.read_pdf(pdf)
+    assert rec.funds is not None and rec.funds.rows.total is not None, rec.review
+    total = rec.funds.rows.total
+    assert (total.full_year_budget, total.executed, total.set_score, total.execution_rate, total.score) == (
+        Decimal("1542.73"),
+        Decimal("1542.73"),
+        Decimal(20),
+        Decimal("100.00"),
+        Decimal("20.00"),
+    )
+    assert rec.score.total == Decimal("98.00")
+    assert "funds.rows" not in rec.review  # read by the generic reader: the block a template missed is not lost

@@ -133,13 +133,21 @@ def _resembles(text: str, missing: dict[str, tuple[str, ...]]) -> str | None:
     return ranked[0][0]
 
 
-def _labels_down(sheet: Sheet, labels: dict[str, tuple[str, ...]], first: int, left_of: float) -> int:
-    """How many of ``labels`` head rows from ``first`` on, in cells left of ``left_of``."""
+def _labels_down(
+    sheet: Sheet, labels: dict[str, tuple[str, ...]], first: int, left_of: float, strip: bool = False
+) -> int:
+    """How many of ``labels`` head rows from ``first`` on, in cells left of ``left_of`` (``strip``: a row
+    label's 其中： taken off; on OCR, a label a character off counts)."""
     found: set[str] = set()
     for row in sheet.rows[first : first + BODY_SEARCH_ROWS]:
         for c in row.cells:
             if row.starts(c) and c.text and c.bbox[2] <= left_of:
-                found.update(n for n, options in labels.items() if label_matches(c.text, options))
+                text = _row_label(c) if strip else c.text
+                found.update(
+                    n
+                    for n, options in labels.items()
+                    if label_matches(text, options) or (c.source == "ocr" and label_one_edit(text, options, 4))
+                )
     return len(found)
 
 
@@ -175,11 +183,17 @@ def _locate(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> _Block | None:
                 ex.flag(spec.path, "block label not found")
             return None
     head = _across(sheet, columns, start, strip=False)
+    across = _across(sheet, spec.rows, start, strip=True, need=1)
+    # the reading that finds more of the block's labels: a block printed transposed (its columns down the
+    # side under 合计) with the indicator table's header (… 分值 | 得分) a few rows below is not a block headed
+    # by that row with no row label beside it
+    down = 0 if across is None else _labels_down(sheet, columns, across[0], min(across[1].values()))
+    if across is not None and down >= 2:
+        found = len(across[1]) + down
+        if head is None or found > len(head[1]) + _labels_down(sheet, spec.rows, head[0], min(head[1].values()), True):
+            return _Block(anchor, *across, transposed=True)
     if head is not None:
         return _Block(anchor, *head, transposed=False)
-    head = _across(sheet, spec.rows, start, strip=True, need=1)
-    if head is not None and _labels_down(sheet, columns, head[0], min(head[1].values())) >= 2:
-        return _Block(anchor, *head, transposed=True)
     ex.flag(spec.path, "block header not found")
     return None
 
