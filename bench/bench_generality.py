@@ -81,9 +81,9 @@ def pct(s: Score) -> str:
 
 def table(title: str, groups: dict[str, Score], width: int = 34) -> None:
     print(f"\n{title}")
-    print(f"  {'':<{width}} {'forms':>5} {'fields':>7} {'exact':>9} {'silent':>7}")
+    print(f"  {'':<{width}} {'forms':>5} {'fields':>7} {'exact':>9} {'silent':>7} {'blank!':>7}")
     for name, s in sorted(groups.items()):
-        print(f"  {name:<{width}} {s.forms:>5} {s.fields:>7} {pct(s):>9} {len(s.silent):>7}")
+        print(f"  {name:<{width}} {s.forms:>5} {s.fields:>7} {pct(s):>9} {len(s.silent):>7} {len(s.blank):>7}")
 
 
 def render(seeds: list[int], cache: Path) -> tuple[list[Path], list[str]]:
@@ -108,7 +108,7 @@ def group(groups: dict[str, Score], key: str, s: Score) -> None:
     if key in groups:
         groups[key].add(s)
     else:
-        groups[key] = Score(s.fields, s.exact, list(s.wrong), list(s.silent), s.forms)
+        groups[key] = Score(s.fields, s.exact, list(s.wrong), list(s.silent), list(s.blank), s.forms)
 
 
 def accuracy(
@@ -129,6 +129,8 @@ def accuracy(
             print(f"{pdf.name} ({truth['content']}, {truth['layout'].get('family')}):")
             for w in s.silent:
                 print(f"   SILENT {w}")
+            for w in s.blank:
+                print(f"   BLANK! {w}")
             for w in s.wrong[:40]:
                 print(f"   wrong  {w}")
     table("fields exact by kind", by_kind)
