@@ -326,3 +326,24 @@ def test_a_transposed_funds_block_right_above_the_indicator_table_is_read(tmp_pa
     )
     assert rec.score.total == Decimal("98.00")
     assert "funds.rows" not in rec.review  # read by the generic reader: the block a template missed is not lost
+
+
+def test_a_group_scored_in_its_name_with_a_blank_score_has_its_points_in_review(tmp_path: Path) -> None:
+    """A form that prints a level-1 group's points in its name (产出指标(20分)) prints no subtotal score: it
+    is the sum of the group's scores. With one of them blank the sum is not known; it was left out unflagged,
+    passed off as "not printed" (development variants 117 and 101 of bench_generality)."""
+    rows = [
+        ["项目名称", "某县农村公路养护项目", "<", "<", "<"],
+        ["一级指标", "三级指标", "实际完成值", "分值", "得分"],
+        ["产出指标(20分)", "养护里程", "1235公里", "10", "9"],
+        ["", "养护成本", "0.74万元", "10", ""],
+        ["效益指标(80分)", "群众满意度", "93.5%", "80", "80"],
+        ["总分", "<", "<", "100", "89"],
+    ]
+    pdf = ruled_form_pdf(tmp_path / "p.pdf", "2022年度项目支出绩效自评表", rows, [90.0, 110, 90, 60, 60])
+    (rec,) = extract.read_pdf(pdf)
+    subs = {
+        s.level1: (s, f"indicator_subtotals[{i}].score" in rec.review) for i, s in enumerate(rec.indicator_subtotals)
+    }
+    assert subs["效益指标"][0].score == Decimal(80)
+    assert subs["产出指标"][0].score is None and subs["产出指标"][1]

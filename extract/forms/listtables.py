@@ -504,7 +504,8 @@ def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extra
 
 def _sum_subtotal_scores(rows: list[dict[str, Field]], subtotals: list[dict[str, Field]], ex: Extraction) -> None:
     """Forms that print the level-1 points in the name (产出指标(50分)) print no subtotal score: it is the
-    sum of the group's scores (raw ``"computed"``), or left out when a score is missing."""
+    sum of the group's scores (raw ``"computed"``), or left out when a score is missing (then in review:
+    the group's points are not known, not "not printed")."""
     for i, sub in enumerate(subtotals):
         if sub.get("score") is not None and sub["score"].value is not None:
             continue  # printed in a subtotal row
@@ -516,6 +517,8 @@ def _sum_subtotal_scores(rows: list[dict[str, Field]], subtotals: list[dict[str,
             sub["score"] = Field(f"indicator_subtotals[{i}].score", total, "computed", None, None, 1.0, "computed")
             if any(r.get("level1") is None for r in rows):  # rows of no known group: the sum may miss some
                 ex.flag(f"indicator_subtotals[{i}].score", "computed, but some rows belong to no level-1 group")
+        elif group and not all(isinstance(v, Decimal) for v in scores):  # a blank score: points unknown
+            ex.flag(f"indicator_subtotals[{i}].score", "not printed, and not computed: a score of its group is blank")
 
 
 def _without_points(f: Field) -> Field:
