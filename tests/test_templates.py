@@ -356,3 +356,51 @@ def test_garbled_level_headers_in_the_names_columns_row_still_head_their_columns
     truth, _ = extract_fields(tp, _as_read(pages, {}))
     ex, _ = extract_fields(tp, _as_read(pages, {"一级指标": "级指标", "二级指标": "级指标"}))
     assert names(ex) == names(truth) and all(a and b for a, b in names(truth))
+
+
+def _anhui_pages() -> list[PageContent]:
+    import pdfplumber
+
+    from extract.pdf.pages import read_page
+
+    pdf_path = SAMPLES / "anhui-2022-county-agriculture-bureau-dept.pdf"
+    with pdfplumber.open(pdf_path) as pdf:
+        return [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
+
+
+def test_a_garbled_funds_block_on_a_scan_is_read_as_far_as_it_goes_and_never_passed_as_not_printed() -> None:
+    """Issue 11 (development 1-bit photocopies read by the generic reader): the block's label one glyph off
+    (年度预算申靖), its first row's label misread past knowing (含计 for 年度资金总额), the last column's header
+    too (样分 for 得分, right of every header named) and another (调繁后严耳数 for 全年预算数). The block is
+    found by its label a glyph off; the two unnamed headers take the two columns left in the block's order
+    (flagged); the row with the unknown label is kept under other_rows, and the total row it may be is in
+    review — before, the generic reader dropped the block with no flag: six printed figures passed as blank."""
+    from extract.forms.fields import extract_fields
+
+    (tp,) = [t for t in load_templates() if t.id == "generic"]
+    pages = _anhui_pages()
+    block = next(c.text for p in pages for g in p.grids for c in g.cells if c.text.startswith("年度预算申请"))
+    change = {block: block.replace("申请", "申靖"), "年度资金总额": "含计", "得分": "样分"}
+    change["全年预算数"] = "调繁后严耳数"
+    ex, _ = extract_fields(tp, _as_read(pages, change))
+    assert "funds.rows.total" in ex.review and "含计" in ex.review["funds.rows.total"]
+    (other,) = [r for r in ex.rows["funds.other_rows"] if r["label"].value == "含计"]
+    assert str(other["full_year_budget"].value) == "2436.58" and str(other["executed"].value) == "2358.61"
+    assert other["score"].value is not None
+
+
+def test_an_indicator_header_with_a_glyph_added_at_its_end_still_heads_the_table() -> None:
+    """A seal's stroke read as a 1 after the anchor column's header (三级指标1): the indicator table was not
+    found at all and the generic reader gave a record with no indicators and no flag (development 1-bit
+    photocopy). One glyph added at the end is one edit; two edits (一级指标 for 三级指标1) are not."""
+    from extract.forms.fields import extract_fields
+    from extract.forms.sheet import label_one_edit
+
+    assert label_one_edit("三级指标1", ("三级指标",)) and not label_one_edit("三级指标1", ("一级指标",))
+    (tp,) = [t for t in load_templates() if t.id == "generic"]
+    pages = _anhui_pages()
+    truth, _ = extract_fields(tp, _as_read(pages, {}))
+    want = [(r["level3"].value, r["score"].value) for r in truth.rows["indicators"]]
+    assert len(want) > 5
+    ex, _ = extract_fields(tp, _as_read(pages, {"三级指标": "三级指标1", "绩效指": "绩"}))  # no 绩效指标 to go by
+    assert [(r["level3"].value, r["score"].value) for r in ex.rows["indicators"]] == want

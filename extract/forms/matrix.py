@@ -74,8 +74,10 @@ def _unread_heads(
             xs[name] = (c.bbox[0] + c.bbox[2]) / 2
             heads.append(c)
             guessed.add(name)
-    left, right = min(h.bbox[0] for h in heads), max(h.bbox[2] for h in heads)
-    gaps = [c for c in cells if free(c) and c.bbox[0] >= left - 1 and c.bbox[2] <= right + 1]
+    # between the named headers, and right of them (样分 for 得分, the block's last column): a block's own
+    # label stands left of its headers, never right
+    left = min(h.bbox[0] for h in heads)
+    gaps = [c for c in cells if free(c) and c.bbox[0] >= left - 1]
     return frozenset(guessed | _by_place(labels, xs, heads, gaps))
 
 
@@ -173,7 +175,7 @@ def _locate(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> _Block | None:
     start, anchor = 0, None
     columns = {c.name: c.labels for c in spec.columns}
     if spec.anchor:
-        hit = sheet.find(spec.anchor)
+        hit = sheet.find(spec.anchor) or sheet.find_near(spec.anchor, shortest=4)  # 项目资盒(万元) on a scan
         if hit is not None:
             start, anchor = hit
         elif (unlabelled := _unanchored(sheet, spec, columns)) is not None:
@@ -239,11 +241,16 @@ def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
     ex.declared.update(f"{spec.path}.{r}.{c.name}" for r in spec.rows for c in spec.columns)
     _note_units(spec, ex, block)
     found = _read_body(sheet, spec, ex, block)
+    unknown: list[str] = []
     if not block.transposed:
-        _other_rows(sheet, spec, ex, block.header_row, block.xs, min(block.xs.values()))
+        unknown = _other_rows(sheet, spec, ex, block.header_row, block.xs, min(block.xs.values()))
     for name in spec.rows:
-        if name not in (block.xs if block.transposed else found) and not spec.optional:
+        if name in (block.xs if block.transposed else found):
+            continue
+        if not spec.optional:
             ex.flag(f"{spec.path}.{name}", "row label not found")
+        elif unknown:  # 含计 for 合计, 当年财致植女 for 当年财政拨款: the row may be there, its label misread
+            ex.flag(f"{spec.path}.{name}", f"row label not found; OCR read rows of the block as {', '.join(unknown)}")
 
 
 def _read_body(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block) -> set[str]:
@@ -290,12 +297,12 @@ _NUMBER = regex.compile(r"\d")
 
 def _other_rows(
     sheet: Sheet, spec: MatrixSpec, ex: Extraction, header_row: int, xs: dict[str, float], left: float
-) -> None:
+) -> list[str]:
     """Rows of the block whose label is no known row (中央补助, 其中：…县级资金): kept with their label under
     ``<section>.other_rows``, never dropped. The block ends at the first row with neither a known label
-    nor a number under its columns."""
+    nor a number under its columns. Returns the labels of those OCR read (a misread known row, maybe)."""
     if not spec.path.endswith(".rows"):
-        return
+        return []
     base = spec.path.removesuffix(".rows") + ".other_rows"
     out: list[dict[str, Field]] = []
     for i in range(header_row + 1, min(header_row + BODY_SEARCH_ROWS, len(sheet.rows))):
@@ -334,6 +341,7 @@ def _other_rows(
         out.append(item)
     if out:
         ex.rows[base] = out
+    return [str(item["label"].value) for item in out if item["label"].source == "ocr"]
 
 
 def _put(spec: MatrixSpec, ex: Extraction, row: str, column: str, cell: Cell | None, guessed: bool = False) -> None:

@@ -39,6 +39,8 @@ def label_one_edit(text: str, labels: Sequence[str], shortest: int = 3) -> bool:
         m = regex.match(f"(?:{regex.escape(lb)}){{e<=1}}", t)
         if m and (m.end() == len(t) or not regex.match(r"[\p{Han}A-Za-z0-9]", t[m.end() :])):
             return True
+        if regex.fullmatch(f"(?:{regex.escape(lb)}){{e<=1}}", t):  # a glyph added at the end: 三级指标1
+            return True
     return False
 
 
