@@ -347,3 +347,18 @@ def test_a_group_scored_in_its_name_with_a_blank_score_has_its_points_in_review(
     }
     assert subs["效益指标"][0].score == Decimal(80)
     assert subs["产出指标"][0].score is None and subs["产出指标"][1]
+
+
+def test_a_form_whose_indicator_table_is_not_found_has_it_in_review(tmp_path: Path) -> None:
+    """A form read with no indicator table found (its header garbled on a scan, or laid out as no reader
+    knows) is never passed as a form that prints no indicators: ``indicators`` is in review."""
+    rows = [
+        ["项目名称", "某县农村饮水巩固提升工程", "<", "<", "<"],
+        ["项目资金", "全年预算数", "全年执行数", "执行率", "得分"],
+        ["年度资金总额", "1,250.00", "1,200.00", "96.00%", "9.60"],
+        ["考核内容", "考核标准", "完成情况", "满分", "评分"],
+        ["受益人口", "≥5000人", "5200人", "90", "88"],
+    ]
+    pdf = ruled_form_pdf(tmp_path / "p.pdf", "2022年度项目支出绩效自评表", rows, [95.0, 95, 95, 80, 80])
+    (rec,) = extract.read_pdf(pdf)
+    assert rec.indicators == [] and "indicators" in rec.review

@@ -481,6 +481,8 @@ def _texts(cells: dict[str, Cell | None]) -> str:
 
 def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extraction) -> None:
     columns, rows = _table_rows(sheet, spec)
+    if not columns:  # a form with no indicators read is never passed as one that prints none
+        ex.flag("indicators", "the indicator table's header was not found: no indicator read")
     mend_page_breaks(rows, ("level1", "level2"))
     walk = _Indicators({c.spec.name: c.spec.type for c in columns}, template, ex)
     for row, cells in rows:
