@@ -85,6 +85,8 @@ def _flag_derived(ex: Extraction, checks: list[Check]) -> None:
         flagged |= {f"indicators[{j}].score" for j in range(len(ex.rows.get("indicators", [])))}
     if any(p.startswith("indicators[") and p.endswith("].level1") for p in flagged):  # some group unsure: any
         flagged |= {f"indicators[{j}].level1" for j in range(len(ex.rows.get("indicators", [])))}
+        # and so is the list of groups: one whose name was lost ran into the group above (a subtotal missing)
+        ex.flag("indicator_subtotals", "a level-1 name is in review: groups may be missing or merged")
     rows = ex.rows.get("indicators", [])
     for i, sub in enumerate(ex.rows.get("indicator_subtotals", [])):
         score = sub.get("score")

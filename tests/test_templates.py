@@ -404,3 +404,22 @@ def test_an_indicator_header_with_a_glyph_added_at_its_end_still_heads_the_table
     assert len(want) > 5
     ex, _ = extract_fields(tp, _as_read(pages, {"三级指标": "三级指标1", "绩效指": "绩"}))  # no 绩效指标 to go by
     assert [(r["level3"].value, r["score"].value) for r in ex.rows["indicators"]] == want
+
+
+def test_a_groups_name_lost_on_a_scan_puts_the_list_of_groups_in_review() -> None:
+    """A level-1 name read as no group's (——益指) with the next group's name lost under a seal: the last
+    group's rows run into the one above and its subtotal is missing from the record — it was passed as a
+    form that prints two groups (development scan, seed 616 at 300 dpi). A level-1 name in review puts the
+    list of groups in review."""
+    import extract.pipeline as P
+    from extract.forms.fields import extract_fields
+
+    (tp,) = [t for t in load_templates() if t.id == "dept-national"]
+    ex, _ = extract_fields(tp, _as_read(_anhui_pages(), {"效益指标(30分)": "——益指)", "满意度指标(10分)": ""}))
+    P._flag_unknown_groups(ex)
+    P._flag_derived(ex, [])
+    assert len(ex.rows["indicator_subtotals"]) == 2 and "indicator_subtotals" in ex.review
+    ex, _ = extract_fields(tp, _as_read(_anhui_pages(), {}))
+    P._flag_unknown_groups(ex)
+    P._flag_derived(ex, [])
+    assert len(ex.rows["indicator_subtotals"]) == 3 and "indicator_subtotals" not in ex.review
