@@ -97,6 +97,28 @@ def _flag_derived(ex: Extraction, checks: list[Check]) -> None:
         ]
         if any(f"indicators[{j}].{k}" in flagged for j in group for k in ("score", "level1")):
             ex.flag(f"indicator_subtotals[{i}].score", "computed from a score that is flagged")
+    if any(c.id == "indicator_subtotals" and c.status == "fail" for c in checks):  # a group lost or merged
+        ex.flag("indicator_subtotals", "a subtotal does not add up: a group may be missing, merged or misread")
+    _flag_unsure_subtotals(ex, flagged)
+
+
+def _flag_unsure_subtotals(ex: Extraction, flagged: set[str]) -> None:
+    """A subtotal row with one field flagged is an unsure row: a figure of it read as blank (a score beside
+    a set score misread) is in review too, never passed as not printed. A row named as no group (its level-1
+    name in review) may be the total row read as one more group: the list of groups is in review, and the
+    form's totals if not read."""
+    for i in range(len(ex.rows.get("indicator_subtotals", []))):
+        paths = [f"indicator_subtotals[{i}].{k}" for k in ("level1", "set_score", "score")]
+        if not any(p in flagged for p in paths):
+            continue
+        for p in paths[1:]:  # only blanks: a figure read stays as its checks left it (they run again alike)
+            if p not in flagged and ((f := ex.get(p)) is None or f.value is None):
+                ex.flag(p, "read as blank beside a field of this subtotal row in review")
+        if paths[0] in flagged:
+            ex.flag("indicator_subtotals", "a level-1 name is in review: groups may be missing, merged or extra")
+            for total in ("score.total_set", "score.total"):
+                if (f := ex.get(total)) is None or f.value is None:
+                    ex.flag(total, "not read, and a row named as no level-1 group may be the total row")
 
 
 def _flag_unknown_groups(ex: Extraction) -> None:

@@ -423,3 +423,36 @@ def test_a_groups_name_lost_on_a_scan_puts_the_list_of_groups_in_review() -> Non
     P._flag_unknown_groups(ex)
     P._flag_derived(ex, [])
     assert len(ex.rows["indicator_subtotals"]) == 3 and "indicator_subtotals" not in ex.review
+
+
+def test_an_unsure_subtotal_row_has_all_its_figures_in_review() -> None:
+    """Development 1-bit threshold scans of Yunnan forms: a subtotal's set score misread beside its score
+    read as blank (the blank passed as "not printed"); a group lost into another (its subtotal missing); the
+    total row read as one more group of unknown name, its figures passed as clean and the form's totals as
+    not printed. A subtotal row with a field in review has its blanks in review; a subtotal that does not
+    add up, or a row named as no group, puts the list of groups (and the unread totals) in review."""
+    import dataclasses
+
+    import extract.pipeline as P
+    from extract.forms.fields import extract_fields
+    from extract.model import Check
+
+    (tp,) = [t for t in load_templates() if t.id == "dept-national"]
+    ex, _ = extract_fields(tp, _as_read(_anhui_pages(), {}))
+    P._flag_unknown_groups(ex)
+    P._flag_derived(ex, [])
+    assert not ex.review
+    ex.flag("indicator_subtotals[1].set_score", "misread")
+    score = ex.rows["indicator_subtotals"][1]["score"]
+    ex.rows["indicator_subtotals"][1]["score"] = dataclasses.replace(score, value=None, raw="")
+    P._flag_derived(ex, [])
+    assert "indicator_subtotals[1].score" in ex.review and "indicator_subtotals[0].score" not in ex.review
+    assert "indicator_subtotals" not in ex.review and "score.total" not in ex.review
+    # a subtotal that does not add up (a group lost into another, 项目管理's rows under 项目决策): the groups
+    P._flag_derived(ex, [Check("indicator_subtotals", "fail", "each subtotal = the sum of its group")])
+    assert "indicator_subtotals" in ex.review
+
+    ex, _ = extract_fields(tp, _as_read(_anhui_pages(), {"满意度指标(10分)": "满意度揩(10分)"}))
+    P._flag_unknown_groups(ex)
+    P._flag_derived(ex, [])
+    assert "indicator_subtotals" in ex.review
