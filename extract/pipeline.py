@@ -85,8 +85,10 @@ def _flag_derived(ex: Extraction, checks: list[Check]) -> None:
         flagged |= {f"indicators[{j}].score" for j in range(len(ex.rows.get("indicators", [])))}
     if any(p.startswith("indicators[") and p.endswith("].level1") for p in flagged):  # some group unsure: any
         flagged |= {f"indicators[{j}].level1" for j in range(len(ex.rows.get("indicators", [])))}
-        # and so is the list of groups: one whose name was lost ran into the group above (a subtotal missing)
-        ex.flag("indicator_subtotals", "a level-1 name is in review: groups may be missing or merged")
+    # a level-1 name in review (an indicator's or a subtotal row's): one whose name was lost ran into the group
+    # above (its subtotal missing), a row named as no group may be the total row: the list of groups is unsure
+    if any(p.startswith(("indicators[", "indicator_subtotals[")) and p.endswith("].level1") for p in flagged):
+        ex.flag("indicator_subtotals", "a level-1 name is in review: groups may be missing, merged or extra")
     rows = ex.rows.get("indicators", [])
     for i, sub in enumerate(ex.rows.get("indicator_subtotals", [])):
         score = sub.get("score")
@@ -105,8 +107,8 @@ def _flag_derived(ex: Extraction, checks: list[Check]) -> None:
 def _flag_unsure_subtotals(ex: Extraction, flagged: set[str]) -> None:
     """A subtotal row with one field flagged is an unsure row: a figure of it read as blank (a score beside
     a set score misread) is in review too, never passed as not printed. A row named as no group (its level-1
-    name in review) may be the total row read as one more group: the list of groups is in review, and the
-    form's totals if not read."""
+    name in review) may be the total row read as one more group: the form's totals are in review if not read
+    (the list of groups is, see ``_flag_derived``)."""
     for i in range(len(ex.rows.get("indicator_subtotals", []))):
         paths = [f"indicator_subtotals[{i}].{k}" for k in ("level1", "set_score", "score")]
         if not any(p in flagged for p in paths):
@@ -115,7 +117,6 @@ def _flag_unsure_subtotals(ex: Extraction, flagged: set[str]) -> None:
             if p not in flagged and ((f := ex.get(p)) is None or f.value is None):
                 ex.flag(p, "read as blank beside a field of this subtotal row in review")
         if paths[0] in flagged:
-            ex.flag("indicator_subtotals", "a level-1 name is in review: groups may be missing, merged or extra")
             for total in ("score.total_set", "score.total"):
                 if (f := ex.get(total)) is None or f.value is None:
                     ex.flag(total, "not read, and a row named as no level-1 group may be the total row")
