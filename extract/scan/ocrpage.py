@@ -13,7 +13,15 @@ from extract.model import UNREAD_INK, BBox, Grid, PageContent, TextLine
 from extract.scan.imagegrid import cell_boxes
 from extract.scan.ocr import get_engine
 from extract.scan.ocr.base import OcrEngine, OcrLine, PixelBox
-from extract.scan.prep import Prepared, level, mirrored, scan_resolution, upside_down
+from extract.scan.prep import (
+    Prepared,
+    direction_vote,
+    level,
+    mirrored,
+    scan_resolution,
+    turned_by_vote,
+    upside_down,
+)
 from extract.settings import OcrSettings
 
 MIN_PIECE_PX = 8  # narrower pieces of a text box (after splitting at cell borders) are ruling residue
@@ -342,8 +350,10 @@ def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageCont
     """One image page (a pdfium page) → lines, grid and text, like ``pages.read_page`` for text."""
     engine = get_engine(settings.engine)
     prepared, detected = level(page, settings.prep, engine)
+    vote = direction_vote(prepared.gray, detected, engine)  # the way up, before any text is read
+    prepared, detected = turned_by_vote(prepared, detected, vote)
     read = _read(prepared, detected, settings, engine)
-    if upside_down(prepared.gray, read.lines, engine):  # read again, the right way up
+    if vote != 0 and upside_down(prepared.gray, read.lines, engine):  # unsure vote: read again, turned over
         h, w = prepared.gray.shape[:2]
         prepared = prepared.turned_over()
         read = _read(prepared, [mirrored(b, w, h) for b in detected], settings, engine)

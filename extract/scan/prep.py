@@ -211,6 +211,38 @@ def upside_down(gray: Any, lines: Sequence[OcrLine], engine: OcrEngine) -> bool:
     )
 
 
+DIRECTION_SURE = 0.9  # a crop the classifier calls this surely one way up votes for it
+DIRECTION_MAJORITY = 5  # one way up wins with this many times the other's votes (and ORIENT_MIN_LINES at least)
+DIRECTION_CROP = 4  # the classifier sees a crop 4× as wide as tall: wide lines are cut into such pieces …
+DIRECTION_PIECES = 3  # … this many at most per line
+
+
+def direction_vote(gray: Any, boxes: Sequence[PixelBox], engine: OcrEngine) -> int | None:
+    """The page's way up by the engine's direction classifier on its widest detected lines, before any text
+    is read: 0 (upright) or 180 (upside down) when the lines' votes are overwhelming, None when they are not
+    or the engine has no classifier (the page is then read and weighed by ``upside_down``). Pieces of a
+    line as wide as the classifier's input, not the line squeezed into it. Measured on development scans
+    at 150–400 dpi, colour to 1-bit: every upside-down page had no upright vote, every upright page at most
+    a fifth of its votes upside down."""
+    wide = sorted((b for b in boxes if _wide(b)), key=lambda b: b[0] - b[2])[:ORIENT_LINES]
+    crops: list[PixelBox] = []
+    for x0, y0, x1, y1 in wide:
+        step = DIRECTION_CROP * (y1 - y0)
+        for x in range(max(x0, 0), x1, step)[:DIRECTION_PIECES]:
+            if min(x + step, x1) - x >= 2 * (y1 - y0):
+                crops.append((x, y0, min(x + step, x1), y1))
+    found = engine.directions(gray, crops)
+    if found is None:
+        return None
+    over = sum(1 for turned, sure in found if turned and sure >= DIRECTION_SURE)
+    up = sum(1 for turned, sure in found if not turned and sure >= DIRECTION_SURE)
+    if over >= ORIENT_MIN_LINES and over >= DIRECTION_MAJORITY * up:
+        return 180
+    if up >= ORIENT_MIN_LINES and up >= DIRECTION_MAJORITY * over:
+        return 0
+    return None
+
+
 def _wide(box: PixelBox) -> bool:
     return box[2] - box[0] > 1.5 * (box[3] - box[1])
 
@@ -254,8 +286,9 @@ def level(
     page: Any, settings: PrepSettings | None = None, engine: OcrEngine | None = None
 ) -> tuple[Prepared, list[PixelBox]]:
     """Render the page, turn it if it lies on its side, level its rulings, fade the seal: the prepared
-    image and the text lines the engine detected on it. Whether the page is upside down is decided once its
-    lines are read (``upside_down``; ``Prepared.turned_over``) — the detection is done once per page."""
+    image and the text lines the engine detected on it. Whether the page is upside down is decided after
+    (``direction_vote``, else ``upside_down`` once its lines are read; ``Prepared.turned_over``) — the
+    detection is done once per page."""
     import cv2
 
     settings = settings or PrepSettings()
@@ -288,10 +321,22 @@ def level(
     return Prepared(gray, levelled, scale, rotation, skew, matrix, (w0 / scale, h0 / scale)), boxes
 
 
+def turned_by_vote(prepared: Prepared, boxes: list[PixelBox], vote: int | None) -> tuple[Prepared, list[PixelBox]]:
+    """The page and its detected lines turned over when the direction vote says so."""
+    if vote != 180:
+        return prepared, boxes
+    h, w = prepared.gray.shape[:2]
+    return prepared.turned_over(), [mirrored(b, w, h) for b in boxes]
+
+
 def prepare(page: Any, settings: PrepSettings | None = None, engine: OcrEngine | None = None) -> Prepared:
-    """The page prepared and turned upright: ``level``, then the widest detected lines read to tell
-    whether it is upside down (the pipeline decides that from the lines it reads anyway)."""
+    """The page prepared and turned upright as the pipeline does it (``ocrpage.read_scanned_page``):
+    ``level``, the direction vote, and when that is unsure the widest detected lines read to weigh it."""
     engine = engine or get_engine("rapidocr")
     prepared, boxes = level(page, settings, engine)
+    vote = direction_vote(prepared.gray, boxes, engine)
+    prepared, boxes = turned_by_vote(prepared, boxes, vote)
+    if vote == 0:
+        return prepared
     wide = sorted((b for b in boxes if _wide(b)), key=lambda b: b[0] - b[2])[:ORIENT_LINES]
     return prepared.turned_over() if upside_down(prepared.gray, engine.read(prepared.gray, wide), engine) else prepared

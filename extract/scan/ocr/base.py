@@ -50,6 +50,10 @@ class OcrEngine(Protocol):
     def read(self, gray: Any, boxes: Sequence[PixelBox], numeric: bool = False) -> list[OcrLine]:
         """The text of each box (one line each); ``numeric`` narrows the alphabet to digits and .,-%."""
 
+    def directions(self, gray: Any, boxes: Sequence[PixelBox]) -> list[tuple[bool, float]] | None:
+        """Whether the print in each box stands upside down, and how sure the engine is (0..1), by a
+        direction classifier that reads no text (cheap); None: the engine has none."""
+
 
 def _tesseract() -> OcrEngine:
     from extract.scan.ocr.tesseract import TesseractEngine

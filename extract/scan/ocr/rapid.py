@@ -48,6 +48,17 @@ class RapidEngine:
             out.append((int(q[:, 0].min()), int(q[:, 1].min()), int(q[:, 0].max()) + 1, int(q[:, 1].max()) + 1))
         return out
 
+    def directions(self, gray: Any, boxes: Sequence[PixelBox]) -> list[tuple[bool, float]] | None:
+        """PP-OCR's text direction classifier (0° or 180°; it sees each crop as 48×192 pixels: give it crops
+        about four times as wide as tall)."""
+        import cv2
+
+        crops = [cv2.cvtColor(gray[max(y0, 0) : y1, max(x0, 0) : x1], cv2.COLOR_GRAY2BGR) for x0, y0, x1, y1 in boxes]
+        if not crops:
+            return []
+        _, labels, _ = self.ocr.text_cls(crops)
+        return [("180" in str(label), float(score)) for label, score in labels]
+
     def read(self, gray: Any, boxes: Sequence[PixelBox], numeric: bool = False) -> list[OcrLine]:
         import cv2
 

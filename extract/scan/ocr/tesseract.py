@@ -36,6 +36,9 @@ class TesseractEngine:
     def detect(self, gray: Any) -> list[PixelBox] | None:
         return None  # no line detector of its own: the scan stage finds lines from the ink (scan.inklines)
 
+    def directions(self, gray: Any, boxes: Sequence[PixelBox]) -> list[tuple[bool, float]] | None:
+        return None  # its orientation detection is tuned on prose and turned upright table pages over
+
     def read(self, gray: Any, boxes: Sequence[PixelBox], numeric: bool = False) -> list[OcrLine]:
         if not boxes:
             return []
