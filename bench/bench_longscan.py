@@ -98,9 +98,9 @@ def plain_pass(path: Path, numbers: list[int]) -> list[float]:
     import numpy as np
     import pypdfium2 as pdfium
 
-    from extract.scan.ocr import get_engine
+    from extract.scan.ocr.rapid import stock_rapidocr
 
-    engine = get_engine("rapidocr")
+    engine = stock_rapidocr()
     doc = pdfium.PdfDocument(str(path))
     out = []
     for n in numbers:
@@ -108,7 +108,7 @@ def plain_pass(path: Path, numbers: list[int]) -> list[float]:
         objs = [o for o in page.get_objects() if o.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
         img = np.asarray(objs[0].get_bitmap(render=False).to_pil().convert("RGB"))
         t0 = time.perf_counter()
-        engine.ocr(img)  # type: ignore[attr-defined]
+        engine(img)
         out.append(time.perf_counter() - t0)
     doc.close()
     return out

@@ -36,9 +36,9 @@ def plain_pass(engine: str, pdf: Path, dpi: int) -> float:
         img = np.asarray(doc[i].render(scale=dpi / 72).to_pil().convert("RGB"))
         t0 = time.perf_counter()
         if engine == "rapidocr":
-            from extract.scan.ocr import get_engine
+            from extract.scan.ocr.rapid import stock_rapidocr
 
-            get_engine("rapidocr").ocr(img)  # type: ignore[attr-defined]
+            stock_rapidocr()(img)
         else:
             import pytesseract
 
