@@ -88,10 +88,12 @@ def _init(threads: int) -> None:
     os.environ["EXTRACT_OCR_THREADS"] = str(threads)
     try:
         from extract.scan.ocr import get_engine
+        from extract.scan.ocr.base import configure_threads
         from extract.scan.ocr.rapid import stock_rapidocr
 
+        configure_threads(threads)  # as the pipeline will (``_read``): the engine it uses is the one loaded here
         _ = get_engine("rapidocr").ocr  # type: ignore[attr-defined]
-        _ = stock_rapidocr()  # the yardstick's models too
+        _ = stock_rapidocr(threads)  # the yardstick's models too
     except Exception:  # a warm-up only; the pipeline reports a missing engine itself
         pass
     _hook_prepare()
@@ -136,6 +138,7 @@ def _make_scan(job: tuple[str, int, str, int | None]) -> tuple[str, float]:
 def _read(pdf: str) -> dict[str, Any]:
     """The full pipeline on one scan, timed; the turns ``prepare`` chose."""
     from extract import errors
+    from extract.ingest.runner import one_thread
     from extract.pipeline import extract_document
     from extract.settings import Settings
 
@@ -144,7 +147,8 @@ def _read(pdf: str) -> dict[str, Any]:
     records: list[Any] = []
     error = None
     try:
-        records = list(extract_document(pdf, Settings()).records)
+        threads = int(os.environ.get("EXTRACT_OCR_THREADS", "0"))  # as ingest's workers run (``one_thread``)
+        records = list(extract_document(pdf, one_thread(Settings(), threads)).records)
     except errors.ExtractError as exc:
         error = f"{type(exc).__name__}: {exc.message}" + (f" (p{exc.page})" if exc.page else "")
     except Exception as exc:  # a crash is a lost form, reported with its type
@@ -192,7 +196,7 @@ def _plain(job: tuple[str, int]) -> tuple[str, int, float]:
     finally:
         doc.close()
     started = time.perf_counter()
-    stock_rapidocr()(img)
+    stock_rapidocr(int(os.environ.get("EXTRACT_OCR_THREADS", "0")))(img)  # the pipeline's threads
     return pdf, page, time.perf_counter() - started
 
 

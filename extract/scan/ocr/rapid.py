@@ -17,12 +17,13 @@ REC_BATCH = 1
 
 
 @cache
-def stock_rapidocr(threads: int = 1) -> Any:
-    """RapidOCR as it comes (its own settings, ``threads`` onnxruntime threads): the benchmarks' yardstick,
-    "one plain whole-page pass", which the engine's own settings must not move."""
+def stock_rapidocr(threads: int = 0) -> Any:
+    """RapidOCR as it comes (its own settings, ``threads`` onnxruntime threads, 0: its choice): the
+    benchmarks' yardstick, "one plain whole-page pass", which the engine's own settings must not move."""
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR(print_verbose=False, intra_op_num_threads=threads, inter_op_num_threads=threads)
+    n = threads if threads > 0 else -1
+    return RapidOCR(print_verbose=False, intra_op_num_threads=n, inter_op_num_threads=n)
 
 
 class RapidEngine:
