@@ -219,3 +219,25 @@ def test_light_print_is_read_and_a_figure_too_faint_to_read_is_flagged(tmp_path:
     assert s.silent == [], s.silent  # a blank where the form prints a figure is flagged, never clean
     if lightness >= 0.4:
         assert s.numeric_accuracy == 1.0
+
+
+def test_the_detector_fed_the_grey_page_finds_what_rapidocrs_own_path_finds() -> None:
+    """``RapidEngine.detect`` normalises the grey page once in float32 instead of RapidOCR's three identical
+    channels in float64: the same model on the same pixels, the same text lines (to a pixel)."""
+    import cv2
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from extract.scan.ocr import get_engine
+    from extract.scan.prep import render, suppress_seal
+
+    engine: Any = get_engine("rapidocr")
+    doc = pdfium.PdfDocument(SCANS / "chizhou-2022-village-funds-scan300.pdf")
+    try:
+        gray = cv2.resize(suppress_seal(render(doc[0], 300)), None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    finally:
+        doc.close()
+    own, _ = engine.ocr.text_det(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR))
+    ours = engine._detect_gray(gray)
+    assert len(own) > 30 and len(ours) == len(own)
+    assert np.abs(np.asarray(ours) - np.asarray(own)).max() <= 1.0
