@@ -14,9 +14,10 @@ import pypdfium2 as pdfium
 import pytest
 
 from extract.pipeline import extract_document
-from extract.scan.prep import mirrored, prepare
+from extract.scan.ocr.base import OcrEngine, PixelBox
+from extract.scan.prep import Prepared, mirrored, prepare
 from extract.settings import PrepSettings
-from samples.scansim import page_rotation, simulate
+from samples.scansim import Recipe, page_rotation, simulate
 
 from .conftest import SAMPLES
 
@@ -50,6 +51,25 @@ def test_a_page_is_turned_upright_and_an_upright_page_never_turned(
     assert prepared.rotation == (360 - page_rotation(recipe, 0)) % 360, (source.name, recipe.dpi, recipe.colour)
 
 
+def _levelled(
+    source: Path, seed: int, dpi: int, turn: int, tmp_path: Path
+) -> tuple[Prepared, list[PixelBox], OcrEngine, Recipe]:
+    """The first page of ``source`` scanned by the simulator (turned ``turn``), levelled: the prepared page,
+    the text lines detected on it, the engine and the recipe."""
+    from extract.scan.ocr import get_engine
+    from extract.scan.prep import level
+
+    scan = tmp_path / "scan.pdf"
+    recipe = simulate(source, seed, scan, dpi=dpi, rotation=turn)
+    engine = get_engine("rapidocr")
+    doc = pdfium.PdfDocument(scan)
+    try:
+        prepared, boxes = level(doc[0], PrepSettings(), engine)
+    finally:
+        doc.close()
+    return prepared, boxes, engine, recipe
+
+
 WAY_UP = [("project", 200, 180), ("department", 300, 0), ("department", 150, 180), ("project", 400, 0)]
 
 
@@ -57,18 +77,10 @@ WAY_UP = [("project", 200, 180), ("department", 300, 0), ("department", 150, 180
 def test_the_way_up_is_settled_before_any_text_is_read(kind: str, dpi: int, turn: int, tmp_path: Path) -> None:
     """The direction classifier's vote on the widest detected lines turns an upside-down page before it is
     read (read once, not read, weighed and read again) and lets an upright page be: never the wrong way."""
-    from extract.scan.ocr import get_engine
-    from extract.scan.prep import direction_vote, level
+    from extract.scan.prep import direction_vote
 
     seed = 80 + WAY_UP.index((kind, dpi, turn))  # test seeds: 0–99
-    scan = tmp_path / "scan.pdf"
-    simulate(FIXED / f"{kind}-{seed % 6}.pdf", seed, scan, dpi=dpi, rotation=turn)
-    engine = get_engine("rapidocr")
-    doc = pdfium.PdfDocument(scan)
-    try:
-        prepared, boxes = level(doc[0], PrepSettings(), engine)
-    finally:
-        doc.close()
+    prepared, boxes, engine, _ = _levelled(FIXED / f"{kind}-{seed % 6}.pdf", seed, dpi, turn, tmp_path)
     assert prepared.rotation == 0
     assert direction_vote(prepared.gray, boxes, engine) == turn
     flipped = prepared.turned_over()
@@ -81,17 +93,8 @@ def test_boxes_found_before_levelling_land_on_the_text_of_the_levelled_page(turn
     """Text is detected once, on the page as scanned (skewed, maybe on its side); the boxes mapped onto the
     levelled page hold the same text as boxes detected there afresh, and a page turned over maps back to
     the same place of the stored page."""
-    from extract.scan.ocr import get_engine
-    from extract.scan.prep import level
-
-    scan = tmp_path / "scan.pdf"
-    recipe = simulate(FIXED / "project-1.pdf", {0: 42, 90: 46, 180: 50, 270: 64}[turn], scan, dpi=200, rotation=turn)
-    engine = get_engine("rapidocr")
-    doc = pdfium.PdfDocument(scan)
-    try:
-        prepared, boxes = level(doc[0], PrepSettings(), engine)
-    finally:
-        doc.close()
+    seed = {0: 42, 90: 46, 180: 50, 270: 64}[turn]
+    prepared, boxes, engine, recipe = _levelled(FIXED / "project-1.pdf", seed, 200, turn, tmp_path)
     assert abs(prepared.skew) > 1.5, recipe  # seeds that skew the page 1.8–2.8°: the mapping is exercised
     fresh = engine.detect(prepared.gray)
     assert fresh is not None  # RapidOCR has a detector of its own
