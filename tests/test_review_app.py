@@ -161,11 +161,24 @@ def wait(driver, css: str, text: str | None = None, timeout: float = 30):
 
 
 def reloaded(driver, old, timeout: float = 30) -> None:
-    """Wait for the page that held ``old`` to be replaced (a decision loads the form again)."""
-    from selenium.webdriver.support import expected_conditions as ec
+    """Wait for the page that held ``old`` to be replaced (a decision loads the form again). Asked about an
+    element of a page being torn down, Chrome answers either "stale element" or, mid-navigation, "node
+    does not belong to the document" (an unknown error): both say the old page is gone."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(driver, timeout).until(ec.staleness_of(old))
+    def gone(_: object) -> bool:
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+
+    WebDriverWait(driver, timeout).until(gone)
 
 
 def test_a_reviewer_corrects_a_misread_amount_in_the_browser_and_the_export_carries_it(
