@@ -69,22 +69,41 @@ class TesseractEngine:
             names.append(str(name))
         listing = folder / "list.txt"
         listing.write_text("\n".join(names) + "\n", encoding="utf-8")
-        cmd = [
-            "tesseract",
-            str(listing),
-            "stdout",
-            "-l",
-            "eng" if numeric else LANG,
-            "--psm",
-            "7",
-            *(NUMERIC if numeric else []),
-            "tsv",
-        ]
-        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-        done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
-        if done.returncode != 0:
+        done = _tesseract(listing, numeric)
+        if done.returncode == 0:
+            return _parse_tsv(done.stdout, idx, boxes)
+        if done.returncode > 0:  # an error of tesseract's own (its data, its options)
             raise OcrError(f"tesseract failed: {done.stderr.strip()[:200]}")
-        return _parse_tsv(done.stdout, idx, boxes)
+        if len(idx) == 1:
+            return {idx[0]: OcrLine("", boxes[idx[0]], 0.0)}
+        # killed by a signal: tesseract 5.3 dies of a floating-point exception on some crops (a line of
+        # print between ruling fragments on a 1-bit photocopy, read with the digit whitelist), and the batch
+        # with it: each crop alone, the one it cannot read left unread (confidence 0)
+        out: dict[int, OcrLine] = {}
+        for i, image in zip(idx, names, strict=True):
+            alone = _tesseract(Path(image), numeric)
+            if alone.returncode > 0:
+                raise OcrError(f"tesseract failed: {alone.stderr.strip()[:200]}")
+            unread = {i: OcrLine("", boxes[i], 0.0)}
+            out.update(_parse_tsv(alone.stdout, [i], boxes) if alone.returncode == 0 else unread)
+        return out
+
+
+def _tesseract(images: Path, numeric: bool) -> subprocess.CompletedProcess[str]:
+    """One tesseract process over an image, or a list file of images (one page each), read as one line."""
+    cmd = [
+        "tesseract",
+        str(images),
+        "stdout",
+        "-l",
+        "eng" if numeric else LANG,
+        "--psm",
+        "7",
+        *(NUMERIC if numeric else []),
+        "tsv",
+    ]
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
 
 
 def _parse_tsv(tsv: str, idx: list[int], boxes: Sequence[PixelBox]) -> dict[int, OcrLine]:
