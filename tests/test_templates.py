@@ -456,3 +456,23 @@ def test_an_unsure_subtotal_row_has_all_its_figures_in_review() -> None:
     P._flag_unknown_groups(ex)
     P._flag_derived(ex, [])
     assert "indicator_subtotals" in ex.review
+
+
+def test_an_indicator_table_not_read_puts_its_groups_and_total_in_review() -> None:
+    """Development 1-bit adaptive photocopies (layout seed 631, scan seed 629; 629/605): OCR garbled every
+    header of the indicator table (级传标 | 一级物标 | 级有标 | 年机目料值 …) and its 总分 row; the generic
+    reader read no indicator, flagged ``indicators`` and passed the level-1 groups' points and the total
+    score as blank — as not printed. What the table holds is in review when the table is not read."""
+    from extract.forms.fields import extract_fields
+
+    (tp,) = [t for t in load_templates() if t.id == "generic"]
+    pages = _anhui_pages()
+    change = {"一级指标": "级传标", "二级指标": "一级物标", "三级指标": "级有标", "年度指标值": "年机目料值"}
+    change |= {"实际完成值": "变时光皮值", "分值": "分伯", "得分": "得兮", "总分": "总兮"}
+    change["偏差原因分析及改进措施"] = "第些中更分析及改进指疗"
+    ex, _ = extract_fields(tp, _as_read(pages, change))
+    assert ex.rows["indicators"] == [] and ex.fields.get("score.total") is None
+    assert {"indicators", "indicator_subtotals", "score.total_set", "score.total"} <= set(ex.review)
+    truth, _ = extract_fields(tp, _as_read(pages, {}))
+    assert truth.rows["indicators"] and truth.fields["score.total"].value is not None
+    assert not {"indicators", "indicator_subtotals", "score.total_set", "score.total"} & set(truth.review)

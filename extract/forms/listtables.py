@@ -498,10 +498,24 @@ def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extra
         elif _has_values(cells):  # never drop a row silently: it is read by no rule here
             ex.flag(f"indicators.row[p{row.page}r{row.index}]", f"table row not read as an indicator: {_texts(cells)}")
     _sum_subtotal_scores(walk.rows, walk.subtotals, ex)
+    if not walk.rows:
+        _flag_table_unread(walk.subtotals, ex)
     ex.rows["indicators"] = walk.rows
     ex.rows["indicator_subtotals"] = walk.subtotals
     _flag_guessed(columns, {"indicators": walk.rows, "indicator_subtotals": walk.subtotals}, ex)
     _flag_unread_columns(spec, columns, rows, walk.rows, ex)
+
+
+def _flag_table_unread(subtotals: list[dict[str, Field]], ex: Extraction) -> None:
+    """No indicator read: the level-1 groups' points and the total the table ends with are not known either
+    (a scan whose indicator header OCR garbled printed them all). What was not read of them goes to review,
+    never passed off as not printed."""
+    ex.flag("indicators", "no indicator row read")
+    if not subtotals:
+        ex.flag("indicator_subtotals", "no indicator read: the level-1 groups' points are not known")
+    for path in ("score.total_set", "score.total"):
+        if (f := ex.fields.get(path)) is None or f.value is None:
+            ex.flag(path, "no indicator read, and the total the table ends with not read either")
 
 
 def _sum_subtotal_scores(rows: list[dict[str, Field]], subtotals: list[dict[str, Field]], ex: Extraction) -> None:
