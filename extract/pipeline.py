@@ -104,6 +104,43 @@ def _flag_derived(ex: Extraction, checks: list[Check]) -> None:
     _flag_unsure_subtotals(ex, flagged)
 
 
+_SCORE_KEYS = ("reference_score", "set_score", "score")
+
+
+def _flag_unconfirmed_groups(ex: Extraction) -> bool:
+    """On a scan, an indicator's figure is confirmed by the sum it is part of: its level-1 group's printed
+    subtotal. Where that sum cannot be made — a figure of the group, or the subtotal itself, read as blank or
+    in review — the group's other OCR figures of that column are confirmed by nothing and go to review (a
+    5 read as 3 beside a blank in the same group passed as clean). Only columns the form sums per group (a
+    printed subtotal, or one in review) are weighed: a form that prints no subtotal of a column leaves its
+    figures to the checks it has. Runs before the checks, which then take these figures as in doubt (no sum
+    passes through one); whether anything was put in review."""
+    rows, subs = ex.rows.get("indicators", []), ex.rows.get("indicator_subtotals", [])
+    before = len(ex.review)
+    for key in _SCORE_KEYS:
+        paths = [f"indicator_subtotals[{i}].{key}" for i in range(len(subs))]
+        printed = [(f := sub.get(key)) is not None and f.value is not None and f.source != "computed" for sub in subs]
+        if not any(ok or p in ex.review for ok, p in zip(printed, paths, strict=True)):
+            continue  # the form prints no subtotal of this column
+        for i, sub in enumerate(subs):
+            if sub.get("level1") is None:
+                continue
+            name = sub["level1"].value
+            figures = [
+                f"indicators[{j}].{key}"
+                for j, r in enumerate(rows)
+                if r.get("level1") is not None and r["level1"].value == name
+            ]
+            read = [ex.get(p) for p in figures]
+            whole = all(f is not None and f.value is not None for f in read) and not set(figures) & set(ex.review)
+            if printed[i] and paths[i] not in ex.review and whole:
+                continue  # the sum can be made: the check confirms the group, or fails on it
+            for p, f in zip(figures, read, strict=True):
+                if f is not None and f.value is not None and f.source == "ocr":
+                    ex.flag(p, f"not confirmed: the {key} sum of its group ({name}) cannot be made")
+    return len(ex.review) > before
+
+
 def _flag_unsure_subtotals(ex: Extraction, flagged: set[str]) -> None:
     """A subtotal row with one field flagged is an unsure row: a figure of it read as blank (a score beside
     a set score misread) is in review too, never passed as not printed. A row named as no group (its level-1
@@ -251,6 +288,8 @@ def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ())
         pages = {p.number: p for p in form.pages}
         ex, alternatives = reread(ex, pages, source.ocr_engine, suspects)
         ex, checks = repair(ex, alternatives, run) if alternatives else (ex, run(ex))
+    if ocr_pages and _flag_unconfirmed_groups(ex):
+        checks = run(ex)
     _flag_unconfirmed(ex, checks)
     _flag_derived(ex, checks)
     to_page = {p.number: p.to_page for p in form.pages if p.to_page is not None}

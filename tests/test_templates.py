@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -476,3 +477,35 @@ def test_an_indicator_table_not_read_puts_its_groups_and_total_in_review() -> No
     truth, _ = extract_fields(tp, _as_read(pages, {}))
     assert truth.rows["indicators"] and truth.fields["score.total"].value is not None
     assert not {"indicators", "indicator_subtotals", "score.total_set", "score.total"} & set(truth.review)
+
+
+def test_figures_of_a_group_no_sum_can_confirm_are_in_review() -> None:
+    """Development 1-bit adaptive photocopies (layout seed 626, scan seed 796, 200 dpi): in the group 效果,
+    two scores read as blank and a 5.00 read as 3.00 beside them; the group's sum could not be made, so
+    nothing confirmed the 3.00 and it passed as clean. A group whose sum of a column cannot be made (a
+    figure or the subtotal blank or in review) has its other OCR figures of that column in review; a
+    group whose sum can be made is left to its check."""
+    import dataclasses
+
+    import pdfplumber
+
+    import extract.pipeline as P
+    from extract.forms.fields import extract_fields
+    from extract.pdf.pages import read_page
+
+    pdf_path = SAMPLES / "jinzhong-2021-justice-bureau.pdf"
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
+    (tp,) = [t for t in load_templates() if t.id == "dept-overall-shanxi"]
+    ex, _ = extract_fields(tp, _as_read(pages, {}))
+    assert not P._flag_unconfirmed_groups(ex) and not ex.review  # every group's sums can be made
+    rows = ex.rows["indicators"]
+    group = [j for j, r in enumerate(rows) if r["level1"].value == "效果"]
+    assert len(group) == 4
+    rows[group[0]]["score"] = dataclasses.replace(rows[group[0]]["score"], value=None, raw="")
+    rows[group[2]]["score"] = dataclasses.replace(rows[group[2]]["score"], value=Decimal("3.00"), raw="3.00")
+    assert P._flag_unconfirmed_groups(ex)
+    assert set(ex.review) == {f"indicators[{j}].score" for j in group[1:]}  # set scores: their sum holds
+    ex, _ = extract_fields(tp, _as_read(pages, {}, ocr=False))  # a text layer: not this step's (pipeline: scans)
+    ex.flag("indicator_subtotals[3].score", "misread")
+    assert not P._flag_unconfirmed_groups(ex)  # text-layer figures are what the file holds
