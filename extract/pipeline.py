@@ -175,6 +175,33 @@ def _flag_unknown_groups(ex: Extraction) -> None:
     _flag_lost_points(ex)
     _flag_incomplete_groups(ex)
     _flag_total_as_group(ex)
+    _flag_no_groups(ex)
+
+
+def _flag_no_groups(ex: Extraction) -> None:
+    """Indicators read on a scan with no level-1 name at all and no subtotal: the level-1 column was not
+    read (its header and names garbled, 投入（3分） and its points with them). The forms group every indicator
+    under a level-1 name: the groups and their points are in review, never passed as a form that has none."""
+    rows = ex.rows.get("indicators", [])
+    if rows and not ex.rows.get("indicator_subtotals") and all(r.get("level1") is None for r in rows):
+        ex.flag("indicator_subtotals", "no level-1 name read on the scan: the groups and their points are not known")
+
+
+def _flag_no_money_block(ex: Extraction, template: Template) -> None:
+    """A scan read with no figure of a money block (the funds block, a department's budget block) though the
+    template declares one (the generic reader's may or may not be printed): its label was misread, or the
+    block lost. Every form prints one: the sections declared are in review, never passed as a form that
+    prints no money."""
+    paths = [*(m.path for m in template.matrices), *(f.path for f in template.fields)]
+    sections = {p.split(".")[0] for p in paths if p.startswith(("funds.", "budget."))}
+    if not sections:
+        return  # the reader knows no money block
+    rows = (f for table, found in ex.rows.items() if table.startswith("funds.") for row in found for f in row.values())
+    fields = (f for p, f in ex.fields.items() if p.split(".")[0] in sections)
+    if any(f is not None and isinstance(f.value, Decimal) for f in (*fields, *rows)):
+        return
+    for section in sorted(sections):
+        ex.flag(section, "no figure of its money block read on the scan (the label misread, or the block lost)")
 
 
 def _flag_lost_points(ex: Extraction) -> None:
@@ -268,6 +295,7 @@ def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ())
     ex.mark_ocr(ocr_pages, every_page=len(ocr_pages) == len(form.pages))
     if ocr_pages:
         _flag_unknown_groups(ex)
+        _flag_no_money_block(ex, form.template)
     if damage:  # read from a damaged file: what was lost cannot be told, so nothing of it is clean
         more = f" (and {len(damage) - 1} more problems)" if len(damage) > 1 else ""
         ex.flag("source", f"damaged PDF, read in part: {damage[0]}{more}")

@@ -26,7 +26,7 @@ from extract.forms.vocabulary import Vocabulary, norm, vocabulary
 from extract.schemas import SCHEMAS_DIR, TEMPLATES_DIR
 
 _RULE_PARAMS: dict[str, tuple[str, ...]] = {
-    "sum_equal": ("lhs", "rhs", "unit"),
+    "sum_equal": ("lhs", "rhs"),  # its unit is the amounts' as the page prints it (the rule's: where none is read)
     "text_parts_sum": ("field", "total", "parts", "unit"),
     "text_matches_field": ("field", "rhs", "unit"),
     "indicator_subtotals": (),

@@ -1,6 +1,6 @@
 """RapidOCR (PP-OCR models run by onnxruntime; the models ship inside the ``rapidocr-onnxruntime``
 wheel, so nothing is downloaded). Detection runs on a reduced image; recognition on full-resolution
-line crops, in batches."""
+line crops, one at a time (``REC_BATCH``)."""
 
 from __future__ import annotations
 
