@@ -272,7 +272,7 @@ def extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ()) 
 
 def _unread_by(generic: Record, record: Record) -> Record:
     """The generic reading kept over a template's: what the template read on the form (or looked for there,
-    in vain) and the generic reader has no field for (a department form's budget block) goes to review, so a
+    in vain) and the generic reader has no field for (the unit's phone, the evaluators) goes to review, so a
     figure the form prints is never passed off as not printed."""
     read = [p for p, v in record.provenance.items() if v.raw.strip()]  # and the fields it looked for, in vain:
     held = set(generic.provenance) | {k.rsplit(".", n)[0] for k in generic.provenance for n in (1, 2)}

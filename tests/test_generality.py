@@ -277,8 +277,9 @@ def test_the_score_pairs_rows_by_name_when_a_row_is_missed_or_read_twice() -> No
 
 def test_a_generic_reading_kept_over_a_templates_flags_what_the_template_read_and_it_has_not() -> None:
     """A department form read with its nearest template and by the generic reader, the generic reading kept
-    (it holds up better: a scan whose template keyword a seal covers): the budget block the template reads
-    has no generic field, so its figures go to review instead of passing as not printed."""
+    (it holds up better: a scan whose template keyword a seal covers): what the template reads and the
+    generic reader has no field for (the unit's phone, the evaluators) goes to review instead of passing as
+    not printed; the budget block, which the generic reader reads too, is kept as read."""
     import dataclasses
 
     from extract.pipeline import _extract_form, _unread_by, analyse, record_of
@@ -288,10 +289,12 @@ def test_a_generic_reading_kept_over_a_templates_flags_what_the_template_read_an
     record = record_of(a, form)
     generic_template = next(t for t in a.templates if t.id == "generic")
     generic = _extract_form(dataclasses.replace(form, template=generic_template, how="generic"), record.source)
-    budget = {p for p in record.provenance if p.startswith("budget.")}
-    assert budget and not budget & set(generic.provenance) and not budget & set(generic.review)
+    unheld = {p for p in record.provenance if p.startswith(("form.unit_phone", "evaluators["))}
+    assert unheld and not unheld & set(generic.provenance) and not unheld & set(generic.review)
+    assert generic.budget == record.budget and generic.budget is not None and generic.budget.execution is not None
     kept = _unread_by(generic, record)
-    assert budget <= set(kept.review) and kept.template == "generic"
+    assert unheld <= set(kept.review) and kept.template == "generic"
+    assert not any(p.startswith("budget.") for p in kept.review)
     assert [p for p in kept.review if p in generic.provenance] == [p for p in generic.review if p in generic.provenance]
 
 
