@@ -107,21 +107,24 @@ def _flag_derived(ex: Extraction, checks: list[Check]) -> None:
 _SCORE_KEYS = ("reference_score", "set_score", "score")
 
 
-def _flag_unconfirmed_groups(ex: Extraction) -> bool:
+def _flag_unconfirmed_groups(ex: Extraction, template: Template) -> bool:
     """On a scan, an indicator's figure is confirmed by the sum it is part of: its level-1 group's printed
     subtotal. Where that sum cannot be made — a figure of the group, or the subtotal itself, read as blank or
     in review — the group's other OCR figures of that column are confirmed by nothing and go to review (a
-    5 read as 3 beside a blank in the same group passed as clean). Only columns the form sums per group (a
-    printed subtotal, or one in review) are weighed: a form that prints no subtotal of a column leaves its
-    figures to the checks it has. Runs before the checks, which then take these figures as in doubt (no sum
-    passes through one); whether anything was put in review."""
+    5.00 read as 3.00 beside two blank scores passed as clean). Only columns the form sums in subtotal rows
+    are weighed (a subtotal printed for some group, or a template whose groups are subtotal rows); a group's
+    rows that print no figure at all (其中 sub-rows) are no part of its sums. Runs before the checks, which then
+    take these figures as in doubt (no sum passes through one); whether anything was put in review."""
+    spec = template.tables.get("indicators")
     rows, subs = ex.rows.get("indicators", []), ex.rows.get("indicator_subtotals", [])
+    scored = [r for r in rows if any((f := r.get(k)) is not None and f.value is not None for k in _SCORE_KEYS)]
     before = len(ex.review)
     for key in _SCORE_KEYS:
         paths = [f"indicator_subtotals[{i}].{key}" for i in range(len(subs))]
         printed = [(f := sub.get(key)) is not None and f.value is not None and f.source != "computed" for sub in subs]
-        if not any(ok or p in ex.review for ok, p in zip(printed, paths, strict=True)):
-            continue  # the form prints no subtotal of this column
+        as_rows = spec is not None and spec.level1 == "subtotal_rows" and any(c.name == key for c in spec.columns)
+        if not any(printed) and not as_rows:
+            continue  # the form prints no subtotal of this column: its figures are the total's to confirm
         for i, sub in enumerate(subs):
             if sub.get("level1") is None:
                 continue
@@ -129,7 +132,7 @@ def _flag_unconfirmed_groups(ex: Extraction) -> bool:
             figures = [
                 f"indicators[{j}].{key}"
                 for j, r in enumerate(rows)
-                if r.get("level1") is not None and r["level1"].value == name
+                if r.get("level1") is not None and r["level1"].value == name and any(r is x for x in scored)
             ]
             read = [ex.get(p) for p in figures]
             whole = all(f is not None and f.value is not None for f in read) and not set(figures) & set(ex.review)
@@ -175,13 +178,16 @@ def _flag_unknown_groups(ex: Extraction) -> None:
     _flag_lost_points(ex)
     _flag_incomplete_groups(ex)
     _flag_total_as_group(ex)
-    _flag_no_groups(ex)
 
 
-def _flag_no_groups(ex: Extraction) -> None:
+def _flag_no_groups(ex: Extraction, template: Template) -> None:
     """Indicators read on a scan with no level-1 name at all and no subtotal: the level-1 column was not
-    read (its header and names garbled, 投入（3分） and its points with them). The forms group every indicator
-    under a level-1 name: the groups and their points are in review, never passed as a form that has none."""
+    read (its header and names garbled, 投入（3分） and its points with them). Forms whose template has level-1
+    groups (all but those that print none: ``level1: none``) group every indicator under one: the groups and
+    their points are in review, never passed as a form that has none."""
+    spec = template.tables.get("indicators")
+    if spec is None or spec.level1 == "none":
+        return
     rows = ex.rows.get("indicators", [])
     if rows and not ex.rows.get("indicator_subtotals") and all(r.get("level1") is None for r in rows):
         ex.flag("indicator_subtotals", "no level-1 name read on the scan: the groups and their points are not known")
@@ -295,6 +301,7 @@ def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ())
     ex.mark_ocr(ocr_pages, every_page=len(ocr_pages) == len(form.pages))
     if ocr_pages:
         _flag_unknown_groups(ex)
+        _flag_no_groups(ex, form.template)
         _flag_no_money_block(ex, form.template)
     if damage:  # read from a damaged file: what was lost cannot be told, so nothing of it is clean
         more = f" (and {len(damage) - 1} more problems)" if len(damage) > 1 else ""
@@ -316,7 +323,7 @@ def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ())
         pages = {p.number: p for p in form.pages}
         ex, alternatives = reread(ex, pages, source.ocr_engine, suspects)
         ex, checks = repair(ex, alternatives, run) if alternatives else (ex, run(ex))
-    if ocr_pages and _flag_unconfirmed_groups(ex):
+    if ocr_pages and _flag_unconfirmed_groups(ex, form.template):
         checks = run(ex)
     _flag_unconfirmed(ex, checks)
     _flag_derived(ex, checks)

@@ -126,6 +126,21 @@ def test_indicator_subtotals() -> None:
     assert run("indicator_subtotals", Facts({})).status == "skipped"
 
 
+def test_a_groups_unscored_sub_rows_are_no_part_of_its_sums() -> None:
+    """其中 sub-rows under an indicator print no figure at all: the group's sums are made without them (the
+    group was skipped, so a misread figure in it was confirmed by nothing)."""
+    facts = score_facts()
+    sub_row: dict[str, D | int | str | bool | None] = {"level1": "过程", "level3": "其中：支付进度"}
+    sub_row |= {"set_score": None, "score": None, "reference_score": None}
+    with_sub = Facts(facts.values, (), [*facts.indicators, sub_row], facts.subtotals)
+    check = run("indicator_subtotals", with_sub)
+    assert check.status == "pass"
+    rows = [_ind("投入", "16", "16.00"), _ind("过程", "84", "70.00"), sub_row]
+    wrong = Facts(facts.values, (), rows, facts.subtotals)
+    bad = run("indicator_subtotals", wrong)
+    assert bad.status == "fail" and "indicators[1].score" in bad.fields and "indicators[2].score" not in bad.fields
+
+
 def test_a_group_without_its_subtotal_row_fails_the_subtotals() -> None:
     """A subtotal row read as an indicator (a speck in its name column on a scan): its group has rows but no
     subtotal, so no sum covers it — the check says so instead of passing the shifted rows as clean."""

@@ -498,17 +498,17 @@ def test_figures_of_a_group_no_sum_can_confirm_are_in_review() -> None:
         pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
     (tp,) = [t for t in load_templates() if t.id == "dept-overall-shanxi"]
     ex, _ = extract_fields(tp, _as_read(pages, {}))
-    assert not P._flag_unconfirmed_groups(ex) and not ex.review  # every group's sums can be made
+    assert not P._flag_unconfirmed_groups(ex, tp) and not ex.review  # every group's sums can be made
     rows = ex.rows["indicators"]
     group = [j for j, r in enumerate(rows) if r["level1"].value == "效果"]
     assert len(group) == 4
     rows[group[0]]["score"] = dataclasses.replace(rows[group[0]]["score"], value=None, raw="")
     rows[group[2]]["score"] = dataclasses.replace(rows[group[2]]["score"], value=Decimal("3.00"), raw="3.00")
-    assert P._flag_unconfirmed_groups(ex)
+    assert P._flag_unconfirmed_groups(ex, tp)
     assert set(ex.review) == {f"indicators[{j}].score" for j in group[1:]}  # set scores: their sum holds
     ex, _ = extract_fields(tp, _as_read(pages, {}, ocr=False))  # a text layer: not this step's (pipeline: scans)
     ex.flag("indicator_subtotals[3].score", "misread")
-    assert not P._flag_unconfirmed_groups(ex)  # text-layer figures are what the file holds
+    assert not P._flag_unconfirmed_groups(ex, tp)  # text-layer figures are what the file holds
 
 
 def test_the_generic_reader_reads_a_department_forms_budget_block_in_the_unit_the_page_prints() -> None:
@@ -542,8 +542,11 @@ def test_a_scan_read_with_no_level1_name_or_no_money_figure_puts_them_in_review(
     block's label and headers too; the record held indicators with no group and no money block, and the
     groups' points and six funds figures passed as not printed. Every form groups its indicators and prints
     a money block: on a scan, none read puts them in review; read, nothing is flagged."""
+    import pdfplumber
+
     import extract.pipeline as P
     from extract.forms.fields import extract_fields
+    from extract.pdf.pages import read_page
 
     (tp,) = [t for t in load_templates() if t.id == "generic"]
     pages = _anhui_pages()
@@ -553,10 +556,19 @@ def test_a_scan_read_with_no_level1_name_or_no_money_figure_puts_them_in_review(
     ex, _ = extract_fields(tp, _as_read(pages, names | money))
     assert ex.rows["indicators"] and not ex.rows["indicator_subtotals"]
     assert not any(p.startswith(("funds.", "budget.")) for p in ex.fields)
-    P._flag_unknown_groups(ex)
+    P._flag_no_groups(ex, tp)
     P._flag_no_money_block(ex, tp)
     assert {"indicator_subtotals", "funds", "budget"} <= set(ex.review)
     ex, _ = extract_fields(tp, _as_read(pages, {}))
-    P._flag_unknown_groups(ex)
+    P._flag_no_groups(ex, tp)
     P._flag_no_money_block(ex, tp)
     assert not {"indicator_subtotals", "funds", "budget"} & set(ex.review)
+    # a form that prints no level-1 groups (重庆: 指标名称 only) is no form whose groups were lost
+    (cq,) = [t for t in load_templates() if t.id == "dept-chongqing"]
+    pdf_path = SAMPLES / "chongqing-2021-science-city-media-centre.pdf"
+    with pdfplumber.open(pdf_path) as pdf:
+        cq_pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
+    ex, _ = extract_fields(cq, _as_read(cq_pages, {}))
+    assert ex.rows["indicators"] and not ex.rows["indicator_subtotals"]
+    P._flag_no_groups(ex, cq)
+    assert "indicator_subtotals" not in ex.review

@@ -25,6 +25,7 @@ def check_indicator_subtotals(rule: RuleSpec, facts: Facts) -> Check:
     warned: list[str] = []
     for i, sub in enumerate(facts.subtotals):
         rows = [(j, r) for j, r in enumerate(facts.indicators) if r.get("level1") == sub.get("level1")]
+        rows = [(j, r) for j, r in rows if any(_dec(r.get(k)) is not None for k in _KEYS)]  # not 其中 sub-rows
         for key in ("reference_score", "set_score", "score"):
             printed = _dec(sub.get(key))
             vals = [_dec(r.get(key)) for _, r in rows]
