@@ -13,6 +13,11 @@ field pattern and by simulator choice.
 
     python bench/bench_scans.py [--seeds 5000-5024] [--scan-seeds 5000] [--settings 200,300,random]
                                 [--limit N] [--workers 2] [--cache DIR] [--verbose] [--json OUT] [--rescore]
+                                [--kinds project,department] [--recipe bilevel=adaptive,photocopy]
+
+``--recipe`` gathers scans of one kind of trouble for development: per form, the first of ``--scan-seeds`` whose
+recipe makes those choices (e.g. ``--seeds 620-639 --kinds department --scan-seeds 600-999
+--recipe bilevel=adaptive,photocopy``: twenty 1-bit adaptive photocopies of department forms).
 
 Seeds: layout seeds and scan seeds 0–99 are for tests, 100–999 for development (look at them, tune on
 them); 5000 and up are held out: the figures of this benchmark, never looked at field by field and never
@@ -234,14 +239,38 @@ def render_variants(
     return [cache / f"{k}-{s}.pdf" for k, s in kept], broken
 
 
+def pick_seeds(sources: list[Path], scan_seeds: list[int], recipe: str | None) -> dict[Path, list[int]]:
+    """The scan seeds of each source: all of them, or (``recipe``: ``bilevel=adaptive,photocopy``) the first
+    whose recipe has every choice named — ``key=value`` (the choice as printed), ``key`` (made: not None,
+    not 0), ``!key`` (not made) — so a development run can gather scans of one kind of trouble."""
+    if not recipe:
+        return {src: scan_seeds for src in sources}
+    from samples.scansim import recipe_for
+
+    conditions = [c.strip() for c in recipe.split(",") if c.strip()]
+
+    def holds(r: Any, condition: str) -> bool:
+        key, _, want = condition.lstrip("!").partition("=")
+        value = getattr(r, key.strip())
+        if want:
+            return str(value) == want.strip()
+        return bool(value) != condition.startswith("!")
+
+    out = {}
+    for src in sources:
+        seed = next((s for s in scan_seeds if all(holds(recipe_for(src, s), c) for c in conditions)), None)
+        out[src] = [] if seed is None else [seed]
+    return out
+
+
 def make_scans(
-    pool: ProcessPoolExecutor, sources: list[Path], scan_seeds: list[int], settings: list[str], cache: Path
+    pool: ProcessPoolExecutor, seeds: dict[Path, list[int]], settings: list[str], cache: Path
 ) -> dict[str, list[Path]]:
     jobs = [
         (str(src), seed, str(cache / name / f"{src.stem}-s{seed}.pdf"), SETTINGS[name])
         for name in settings
-        for src in sources
-        for seed in scan_seeds
+        for src, chosen in seeds.items()
+        for seed in chosen
     ]
     started = time.perf_counter()
     made = [seconds for _, seconds in pool.map(_make_scan, jobs) if seconds]
@@ -571,6 +600,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--settings", default="200,300,random", help="of 200, 300, random")
     parser.add_argument("--kinds", default=",".join(KINDS), help="of project, department (development runs)")
     parser.add_argument("--limit", type=int, default=None, help="at most this many source forms (kinds alternate)")
+    parser.add_argument(
+        "--recipe",
+        default=None,
+        help="per form, the first scan seed whose recipe has these choices, e.g. bilevel=adaptive,photocopy",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--verbose", action="store_true", help="list every wrong field of every form")
@@ -604,7 +638,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         print(f"  left out (sample generator): {b}")
     threads = max(1, (os.cpu_count() or 1) // args.workers)
     with ProcessPoolExecutor(args.workers, initializer=_init, initargs=(threads,)) as pool:
-        paths = make_scans(pool, sources, scan_seeds, args.settings, args.cache)
+        chosen = pick_seeds(sources, scan_seeds, args.recipe)
+        if args.recipe:
+            found = sum(1 for v in chosen.values() if v)
+            print(f"recipe {args.recipe!r}: a scan seed found for {found} of {len(sources)} forms")
+        paths = make_scans(pool, chosen, args.settings, args.cache)
         scans = [load_scan(name, p) for name, ps in paths.items() for p in ps]
         print(
             f"bench_scans: {len(sources)} forms (seeds {args.seeds}, kinds {', '.join(args.kinds)}) × scan seeds "
