@@ -598,6 +598,7 @@ def _no_form(
 
 SMALL_ROW_PX = 24  # one-line rows lower than this many of the scan's own pixels hold glyphs too small to read
 SMALL_LINE_PX = 22  # so do lines of print whose detected boxes (glyphs and margins) are lower than this (median)
+# (``scan.prep.LEGIBLE_LINE_PX``, by which orientation leaves such a page as it lies: tests hold them equal)
 
 
 def _legibility(page: PageContent) -> str | None:

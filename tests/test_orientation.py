@@ -830,3 +830,20 @@ def test_a_scanned_form_whose_first_page_the_screen_skips_is_read_whole(seed: in
     (record,) = extract_document(scan).records
     assert record.template == "dept-overall-shanxi"
     assert record.source.form_pages == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_page_printed_too_small_to_read_is_never_turned_by_its_reading() -> None:
+    """Development 1-bit adaptive photocopy (layout seed 624, scan seed 684, 200 dpi): an upright page of
+    5-pt print, its lines 16 of the scan's own pixels tall, was turned over by the weighing of what the
+    recogniser made of it (the direction vote unsure), then refused as printed too small. Lines below a
+    legible line in the scan's own pixels are not weighed: the page is left as it lies. The same bound as
+    the pipeline's refusal."""
+    import extract.pipeline as P
+    from extract.scan.prep import LEGIBLE_LINE_PX, too_small_to_weigh
+
+    assert LEGIBLE_LINE_PX == P.SMALL_LINE_PX
+    scale = 300 / 72  # rendered at 300 dpi
+    lines = [(0, 40 * i, 400, 40 * i + 24) for i in range(30)]  # 24 pixels of the render
+    assert too_small_to_weigh(lines, scale, 200)  # 16 of a 200-dpi scan's own pixels
+    assert not too_small_to_weigh(lines, scale, 300) and not too_small_to_weigh(lines, scale, 0)
+    assert not too_small_to_weigh(lines[:10], scale, 200)  # too few lines to say

@@ -19,6 +19,7 @@ from extract.scan.prep import (
     level,
     mirrored,
     scan_resolution,
+    too_small_to_weigh,
     turned_by_vote,
     upside_down,
 )
@@ -353,7 +354,9 @@ def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageCont
     vote = direction_vote(prepared.gray, detected, engine)  # the way up, before any text is read
     prepared, detected = turned_by_vote(prepared, detected, vote)
     read = _read(prepared, detected, settings, engine)
-    if vote != 0 and upside_down(prepared.gray, read.lines, engine):  # unsure vote: read again, turned over
+    dpi = scan_resolution(page)
+    weigh = vote != 0 and not too_small_to_weigh(detected, prepared.scale, dpi)
+    if weigh and upside_down(prepared.gray, read.lines, engine):  # unsure vote: read again, turned over
         h, w = prepared.gray.shape[:2]
         prepared = prepared.turned_over()
         read = _read(prepared, [mirrored(b, w, h) for b in detected], settings, engine)
@@ -393,5 +396,5 @@ def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageCont
         scale,
         prepared.page_map(),
         prepared.rotation,
-        scan_resolution(page),
+        dpi,
     )

@@ -243,6 +243,24 @@ def direction_vote(gray: Any, boxes: Sequence[PixelBox], engine: OcrEngine) -> i
     return None
 
 
+LEGIBLE_LINE_PX = 22  # a line of print (its detected box: glyphs and margins) lower than this many of the
+# scan's own pixels is too small to read: the pipeline refuses such a table (``pipeline._legibility``)
+
+
+def too_small_to_weigh(boxes: Sequence[PixelBox], scale: float, scan_dpi: float) -> bool:
+    """The page's detected lines of print (median, 20 or more) are lower than a legible line in the scan's
+    own pixels (``scale``: the render's pixels per point; a page rendered finer than it was scanned holds
+    no more detail): what the recogniser reads of them says nothing of the way up, and the page is left as
+    it lies — it is refused as printed too small to read, upright or not (an upright 200-dpi photocopy of
+    5-pt print was turned over on such a reading)."""
+    heights = sorted(b[3] - b[1] for b in boxes)
+    if len(heights) < 20:
+        return False
+    render_dpi = scale * 72
+    own = min(scan_dpi or render_dpi, render_dpi)
+    return heights[len(heights) // 2] * own / render_dpi < LEGIBLE_LINE_PX
+
+
 def _wide(box: PixelBox) -> bool:
     return box[2] - box[0] > 1.5 * (box[3] - box[1])
 
