@@ -252,6 +252,9 @@ class AmountInText:
     role: str | None = _opt()  # total | part: "共…元，其中…元" statements
 
 
+SCORE_KEYS = ("reference_score", "set_score", "score")  # an indicator's score columns, as its subtotal sums them
+
+
 @dataclass(frozen=True, slots=True)
 class IndicatorSubtotal:
     level1: str

@@ -19,7 +19,7 @@ from extract.forms.extraction import Extraction
 from extract.forms.fields import extract_fields
 from extract.forms.segment import FormPages, PageScreen, Unmatched, candidates, screen, split_forms
 from extract.forms.templates import Template, load_templates
-from extract.model import AmountInText, Check, PageContent, Record, Source
+from extract.model import SCORE_KEYS, AmountInText, Check, PageContent, Record, Source
 from extract.pdf.load import LoadedPdf, load
 from extract.pdf.pages import read_pages
 from extract.records.build import build_record
@@ -104,9 +104,6 @@ def _flag_derived(ex: Extraction, checks: list[Check]) -> None:
     _flag_unsure_subtotals(ex, flagged)
 
 
-_SCORE_KEYS = ("reference_score", "set_score", "score")
-
-
 def _flag_unconfirmed_groups(ex: Extraction, template: Template) -> bool:
     """On a scan, an indicator's figure is confirmed by the sum it is part of: its level-1 group's printed
     subtotal. Where that sum cannot be made — a figure of the group, or the subtotal itself, read as blank or
@@ -117,9 +114,11 @@ def _flag_unconfirmed_groups(ex: Extraction, template: Template) -> bool:
     take these figures as in doubt (no sum passes through one); whether anything was put in review."""
     spec = template.tables.get("indicators")
     rows, subs = ex.rows.get("indicators", []), ex.rows.get("indicator_subtotals", [])
-    scored = [r for r in rows if any((f := r.get(k)) is not None and f.value is not None for k in _SCORE_KEYS)]
+    scored = {
+        j for j, r in enumerate(rows) if any((f := r.get(k)) is not None and f.value is not None for k in SCORE_KEYS)
+    }
     before = len(ex.review)
-    for key in _SCORE_KEYS:
+    for key in SCORE_KEYS:
         paths = [f"indicator_subtotals[{i}].{key}" for i in range(len(subs))]
         printed = [(f := sub.get(key)) is not None and f.value is not None and f.source != "computed" for sub in subs]
         as_rows = spec is not None and spec.level1 == "subtotal_rows" and any(c.name == key for c in spec.columns)
@@ -132,7 +131,7 @@ def _flag_unconfirmed_groups(ex: Extraction, template: Template) -> bool:
             figures = [
                 f"indicators[{j}].{key}"
                 for j, r in enumerate(rows)
-                if r.get("level1") is not None and r["level1"].value == name and any(r is x for x in scored)
+                if r.get("level1") is not None and r["level1"].value == name and j in scored
             ]
             read = [ex.get(p) for p in figures]
             whole = all(f is not None and f.value is not None for f in read) and not set(figures) & set(ex.review)

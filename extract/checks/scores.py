@@ -8,7 +8,7 @@ from decimal import Decimal
 from extract.checks.base import Facts, compare, skipped, unconfirmed, verdict
 from extract.forms.templates import RuleSpec
 from extract.forms.tolerance import allowance
-from extract.model import Check
+from extract.model import SCORE_KEYS, Check
 
 
 def _dec(v: object) -> Decimal | None:
@@ -25,8 +25,8 @@ def check_indicator_subtotals(rule: RuleSpec, facts: Facts) -> Check:
     warned: list[str] = []
     for i, sub in enumerate(facts.subtotals):
         rows = [(j, r) for j, r in enumerate(facts.indicators) if r.get("level1") == sub.get("level1")]
-        rows = [(j, r) for j, r in rows if any(_dec(r.get(k)) is not None for k in _KEYS)]  # not 其中 sub-rows
-        for key in ("reference_score", "set_score", "score"):
+        rows = [(j, r) for j, r in rows if any(_dec(r.get(k)) is not None for k in SCORE_KEYS)]  # not 其中 sub-rows
+        for key in SCORE_KEYS:
             printed = _dec(sub.get(key))
             vals = [_dec(r.get(key)) for _, r in rows]
             if printed is None or not rows or any(v is None for v in vals):
@@ -46,11 +46,8 @@ def check_indicator_subtotals(rule: RuleSpec, facts: Facts) -> Check:
     for group in dict.fromkeys(r.get("level1") for _, r in orphans):
         name = f"rows of {group}" if group else "rows without a level-1 name"
         details.append(f"{name} have no subtotal row, the other groups have one")
-        fields.extend(f"indicators[{j}].{k}" for j, r in orphans if r.get("level1") == group for k in _KEYS)
+        fields.extend(f"indicators[{j}].{k}" for j, r in orphans if r.get("level1") == group for k in SCORE_KEYS)
     return verdict(rule, details, [*fields, *warned], len(facts.subtotals), warnings)
-
-
-_KEYS = ("reference_score", "set_score", "score")
 
 
 def check_total_score(rule: RuleSpec, facts: Facts) -> Check:

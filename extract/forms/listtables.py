@@ -18,7 +18,7 @@ from extract.forms.sheet import Row, Sheet, label_matches, label_one_edit
 from extract.forms.templates import ColumnSpec, TableSpec, Template, norm
 from extract.forms.values import clean_text
 from extract.forms.vocabulary import vocabulary
-from extract.model import UNREAD_INK, Cell, Field
+from extract.model import SCORE_KEYS, UNREAD_INK, Cell, Field
 
 EQUALS_READ_AS = frozenset("二三")  # a 指标性质 cell's lone = as OCR reads it (一 may be a dash: not taken)
 
@@ -409,7 +409,6 @@ class _Indicators:
         self.rows.append(ind)
 
 
-_SCORES = ("reference_score", "set_score", "score")
 _NAMES = ("level1", "level2", "level3")
 
 
@@ -427,7 +426,7 @@ def _subtotal_name(row: Row, cells: dict[str, Cell | None], spec: TableSpec) -> 
         return None  # a name merged down from the rows above: an empty row of that group, not a subtotal
     scored = any(
         not _blank(cells.get(k)) and cells.get(k) is not name and regex.search(r"\d", cells[k].text or "")  # type: ignore[union-attr]
-        for k in _SCORES
+        for k in SCORE_KEYS
     )
     text = clean_text(name.text)
     m = _POINTS.search(text)
@@ -526,7 +525,7 @@ def _sum_subtotal_scores(rows: list[dict[str, Field]], subtotals: list[dict[str,
         if sub.get("score") is not None and sub["score"].value is not None:
             continue  # printed in a subtotal row
         group = [r for r in rows if r.get("level1") is not None and r["level1"].value == sub["level1"].value]
-        group = [r for r in group if any(r.get(k) is not None and r[k].value is not None for k in _SCORES)]
+        group = [r for r in group if any(r.get(k) is not None and r[k].value is not None for k in SCORE_KEYS)]
         scores = [r["score"].value for r in group if "score" in r]  # unscored 其中 sub-rows left out
         if group and len(scores) == len(group) and all(isinstance(v, Decimal) for v in scores):
             total = sum((v for v in scores if isinstance(v, Decimal)), Decimal(0))
