@@ -847,3 +847,25 @@ def test_a_page_printed_too_small_to_read_is_never_turned_by_its_reading() -> No
     assert too_small_to_weigh(lines, scale, 200)  # 16 of a 200-dpi scan's own pixels
     assert not too_small_to_weigh(lines, scale, 300) and not too_small_to_weigh(lines, scale, 0)
     assert not too_small_to_weigh(lines[:10], scale, 200)  # too few lines to say
+
+
+@pytest.mark.parametrize(
+    ("source", "seed", "turn"), [("project-1", 86, 0), ("project-1", 88, 180), ("department-2", 89, 0)]
+)
+def test_a_page_whose_print_is_too_small_to_weigh_is_turned_by_what_its_title_says(
+    source: str, seed: int, turn: int, tmp_path: Path
+) -> None:
+    """Development 1-bit adaptive photocopy (layout seed 628, scan seed 713, 200 dpi): a page upside down,
+    its print too small for what the recogniser reads of it to say which way is up, was left as it lay.
+    Its title, printed larger, still reads: turned over it read 管中市部门整体支出编效自评表, as it lay noise.
+    The title settles the way up — on the page as scanned and on the page turned over, never the wrong
+    way (a form printed at 45 %, 200 dpi: lines of print too small to weigh)."""
+    from extract.scan.prep import title_way, too_small_to_weigh
+
+    small = tmp_path / "small.pdf"
+    _printed_at(FIXED / f"{source}.pdf", small, 0.45)
+    prepared, boxes, engine, _ = _levelled(small, seed, 200, turn, tmp_path)
+    assert too_small_to_weigh(boxes, prepared.scale, 200)
+    assert title_way(prepared.gray, boxes, engine) == turn
+    h, w = prepared.gray.shape[:2]
+    assert title_way(prepared.turned_over().gray, [mirrored(b, w, h) for b in boxes], engine) == 180 - turn

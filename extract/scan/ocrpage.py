@@ -19,6 +19,7 @@ from extract.scan.prep import (
     level,
     mirrored,
     scan_resolution,
+    title_way,
     too_small_to_weigh,
     turned_by_vote,
     upside_down,
@@ -355,8 +356,10 @@ def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageCont
     prepared, detected = turned_by_vote(prepared, detected, vote)
     read = _read(prepared, detected, settings, engine)
     dpi = scan_resolution(page)
-    weigh = vote != 0 and not too_small_to_weigh(detected, prepared.scale, dpi)
-    if weigh and upside_down(prepared.gray, read.lines, engine):  # unsure vote: read again, turned over
+    way = 0 if vote == 0 else title_way(prepared.gray, detected, engine)  # unsure vote: what the title says
+    if way is None and not too_small_to_weigh(detected, prepared.scale, dpi):
+        way = 180 if upside_down(prepared.gray, read.lines, engine) else 0  # else how confidently lines read
+    if way == 180:  # read again, turned over
         h, w = prepared.gray.shape[:2]
         prepared = prepared.turned_over()
         read = _read(prepared, [mirrored(b, w, h) for b in detected], settings, engine)
