@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -61,6 +62,9 @@ def _facts(ex: Extraction, amounts: list[AmountInText]) -> Facts:
     """What the checks read."""
     values = {k: f.value for k, f in ex.fields.items()}
     rows = {name: [{k: f.value for k, f in row.items()} for row in rows] for name, rows in ex.rows.items()}
+    for name, table in rows.items():  # a block's rows of their own (funds.other_rows[0].executed): scalars too
+        if "." in name:
+            values.update({f"{name}[{i}].{k}": v for i, row in enumerate(table) for k, v in row.items()})
     numbers = frozenset(p for p in ex.review if (f := ex.get(p)) is not None and f.source != "computed")
     return Facts(values, amounts, rows.get("indicators", []), rows.get("indicator_subtotals", []), numbers)
 
@@ -101,6 +105,8 @@ def _flag_derived(ex: Extraction, checks: list[Check]) -> None:
             ex.flag(f"indicator_subtotals[{i}].score", "computed from a score that is flagged")
     if any(c.id == "indicator_subtotals" and c.status == "fail" for c in checks):  # a group lost or merged
         ex.flag("indicator_subtotals", "a subtotal does not add up: a group may be missing, merged or misread")
+    elif any(c.id == "total_score" and c.status == "fail" for c in checks) and ex.rows.get("indicator_subtotals"):
+        ex.flag("indicator_subtotals", "the total does not add up: a group may be missing, merged or misread")
     _flag_unsure_subtotals(ex, flagged)
 
 
@@ -137,10 +143,45 @@ def _flag_unconfirmed_groups(ex: Extraction, template: Template) -> bool:
             whole = all(f is not None and f.value is not None for f in read) and not set(figures) & set(ex.review)
             if printed[i] and paths[i] not in ex.review and whole:
                 continue  # the sum can be made: the check confirms the group, or fails on it
+            if printed[i] and paths[i] not in ex.review and (s := sub.get(key)) is not None and s.source == "ocr":
+                figures, read = [*figures, paths[i]], [*read, s]  # the printed subtotal: confirmed by nothing too
             for p, f in zip(figures, read, strict=True):
                 if f is not None and f.value is not None and f.source == "ocr":
                     ex.flag(p, f"not confirmed: the {key} sum of its group ({name}) cannot be made")
     return len(ex.review) > before
+
+
+_ROW_SUMS = (  # a funds row's figures that confirm one another: 执行率 = 执行数 / 预算数, 得分 = 分值 × 执行率
+    ("full_year_budget", "executed", "execution_rate"),
+    ("set_score", "execution_rate", "score"),
+)
+_FUNDS_ROW = re.compile(r"^(funds\.(?:rows\.\w+|other_rows\[\d+\]))\.\w+$")
+
+
+def _flag_unconfirmed_sums(ex: Extraction, checks: list[Check]) -> None:
+    """On a scan, a figure is confirmed by the arithmetic it is part of: a funds row's (execution rate,
+    score), a balance the template checks (the budget block's). Where a figure of that arithmetic is in
+    review (unread, misread), the others are confirmed by nothing — unless a check that passed holds them —
+    and go to review (a total 执行数 2431.62 read as 2131.62 passed as clean beside a budget and a rate that
+    did not read; a 调整预算 84.90 read as 81.90 beside an unread year-end balance). A figure the form does
+    not print (blank, not in review) is no such case: what it prints is left to the checks that can be made."""
+    held = {f for c in checks if c.status == "pass" for f in c.fields}
+    rows = {m.group(1) for p in [*ex.fields, *ex.review, *_row_paths(ex)] if (m := _FUNDS_ROW.match(p))}
+    sums = [[f"{row}.{k}" for k in figures] for row in sorted(rows) for figures in _ROW_SUMS]
+    sums += [list(c.fields) for c in checks if c.status == "skipped"]  # a balance a figure of which is unread
+    for paths in sums:
+        unread = [p for p in paths if p in ex.review and not isinstance(getattr(ex.get(p), "value", None), str)]
+        if not unread:
+            continue
+        for p in paths:
+            f = ex.get(p)
+            if f is None or not isinstance(f.value, Decimal) or f.source != "ocr" or p in ex.review or p in held:
+                continue
+            ex.flag(p, f"not confirmed: {', '.join(unread)} in review, the sum it is part of cannot be made")
+
+
+def _row_paths(ex: Extraction) -> list[str]:
+    return [f"{name}[{i}].{k}" for name, rows in ex.rows.items() if "." in name for i, r in enumerate(rows) for k in r]
 
 
 def _flag_unsure_subtotals(ex: Extraction, flagged: set[str]) -> None:
@@ -324,6 +365,8 @@ def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ())
         ex, checks = repair(ex, alternatives, run) if alternatives else (ex, run(ex))
     if ocr_pages and _flag_unconfirmed_groups(ex, form.template):
         checks = run(ex)
+    if ocr_pages:
+        _flag_unconfirmed_sums(ex, checks)
     _flag_unconfirmed(ex, checks)
     _flag_derived(ex, checks)
     to_page = {p.number: p.to_page for p in form.pages if p.to_page is not None}

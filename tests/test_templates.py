@@ -572,3 +572,20 @@ def test_a_scan_read_with_no_level1_name_or_no_money_figure_puts_them_in_review(
     assert ex.rows["indicators"] and not ex.rows["indicator_subtotals"]
     P._flag_no_groups(ex, cq)
     assert "indicator_subtotals" not in ex.review
+
+
+def test_a_title_without_biao_names_a_form_only_over_a_forms_table() -> None:
+    """A published Sichuan transfer-payment form is titled 车辆购置税收入补助地方资金(普通省道公路建设)绩效目标自评,
+    no 表, wrapped over two lines with (2021年度) below: it was "no known form". Such a title (also wrapped,
+    also after a leading year) names a form when the page's table reads as one (target and actual value
+    columns, indicator levels); the same words as a heading over prose do not (see also the classes
+    real-langzhong-a/b, read whole)."""
+    from extract.forms.segment import title_of
+
+    table = "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分\n产出指标 数量指标 公路 32.1 32.1 20 20"
+    wrapped = "附件1\n车辆购置税收入补助地方资金(普通省道公路\n建设)绩效目标自评\n(2021年度)\n单位：万元\n" + table
+    assert title_of(wrapped) == "车辆购置税收入补助地方资金(普通省道公路建设)绩效目标自评"
+    assert title_of("2021年度城市维护建设资金绩效目标自评\n" + table) == "2021年度城市维护建设资金绩效目标自评"
+    assert title_of("绩效自评表(2021年度)\n" + table) == "绩效自评表"
+    assert title_of("三、部门整体支出绩效自评\n本部门2021年度绩效自评工作按要求开展，自评结果良好。") is None
+    assert title_of("开展项目绩效自评\n一级指标 二级指标") is None

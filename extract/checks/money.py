@@ -44,10 +44,22 @@ def check_columns_sum(rule: RuleSpec, facts: Facts) -> Check:
     return first_failure(rule, results, fields)
 
 
+def row_prefixes(rule: RuleSpec, facts: Facts) -> list[str]:
+    """The rows a funds rule reads: those it names, then the block's rows with labels of their own
+    (``funds.other_rows[i]``: 中央补助, 自治区补助 — a rate or score printed there is checked as any row's)."""
+    m = rule.params["matrix"]
+    named = [f"{m}.{row}" for row in rule.params["rows"]]
+    if not m.endswith(".rows"):
+        return named
+    base = m.removesuffix(".rows") + ".other_rows["
+    found = {k.split("]", 1)[0] + "]" for k in facts.values if k.startswith(base)}
+    others = sorted(found, key=lambda k: int(k[len(base) : -1]))
+    return named + others
+
+
 def _rate_rows(rule: RuleSpec, facts: Facts) -> list[tuple[str, Decimal, Decimal, Decimal]]:
     out = []
-    for row in rule.params["rows"]:
-        p = f"{rule.params['matrix']}.{row}"
+    for p in row_prefixes(rule, facts):
         budget, executed, rate = (facts.number(f"{p}.{k}") for k in ("full_year_budget", "executed", "execution_rate"))
         if budget is not None and executed is not None and rate is not None and budget != 0:
             out.append((p, budget, executed, rate))
@@ -73,14 +85,13 @@ def check_ratio(rule: RuleSpec, facts: Facts) -> Check:
             )
         results.append(c)
         fields += used
-    return first_failure(rule, results, fields or [f"{rule.params['matrix']}.{r}" for r in rule.params["rows"]])
+    return first_failure(rule, results, fields or row_prefixes(rule, facts))
 
 
 def check_score_formula(rule: RuleSpec, facts: Facts) -> Check:
     """得分 = 分值 × min(执行率, 100%), within the rule's tolerance."""
     results, fields = [], []
-    for row in rule.params["rows"]:
-        p = f"{rule.params['matrix']}.{row}"
+    for p in row_prefixes(rule, facts):
         weight, rate, score = (facts.number(f"{p}.{k}") for k in ("set_score", "execution_rate", "score"))
         if weight is None or rate is None or score is None:
             continue

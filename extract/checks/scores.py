@@ -62,7 +62,10 @@ def check_total_score(rule: RuleSpec, facts: Facts) -> Check:
     scores = [_dec(r.get("score")) for r in rows] + extra_scores
     fields = ["score.total", "score.total_set", *rule.params.get("score_parts", []), *rule.params.get("set_parts", [])]
     if total is None or not rows or any(s is None for s in scores):
-        return skipped(rule, fields, "missing total or scores")
+        # the figures the sum would have confirmed: on a scan, those left with one of them unread are in review
+        parts = [f"indicator_subtotals[{i}].score" for i in range(len(facts.subtotals))]
+        parts += [f"indicators[{j}].score" for j in range(len(facts.indicators))]
+        return skipped(rule, [*fields, *parts], "missing total or scores")
     actual = sum((s for s in scores if s is not None), Decimal(0))
     check = compare(rule, total, actual, fields, unit=rule.unit or "分")
     details = list(check.details)

@@ -7,6 +7,7 @@ review; a cell the form leaves blank where the template expects a value is a gap
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
@@ -153,12 +154,35 @@ def _header_value(spec: HeaderSpec, ex: Extraction, lines: Sequence[tuple[int, T
     return None
 
 
+def _wrapped(lines: Sequence[TextLine]) -> list[TextLine]:
+    """Two lines of print, one right under the other and overlapping it across: one line of text wrapped
+    (a long title in its merged cell: …(普通省道公路建设)绩 / 效目标自评), joined."""
+    out = []
+    for a, b in itertools.pairwise(lines):
+        height = max(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
+        below = 0 <= b.bbox[1] - a.bbox[3] <= 0.8 * height
+        across = min(a.bbox[2], b.bbox[2]) - max(a.bbox[0], b.bbox[0]) > 0
+        if below and across:
+            box = (min(a.bbox[0], b.bbox[0]), a.bbox[1], max(a.bbox[2], b.bbox[2]), b.bbox[3])
+            out.append(TextLine(a.text.strip() + b.text.strip(), box, a.size, min(a.confidence, b.confidence)))
+    return out
+
+
+def _completes(whole: str, part: str) -> bool:
+    """``whole`` is ``part`` with more of its line before it: a value wrapped over two lines."""
+    return len(whole) > len(part) and whole.endswith(part)
+
+
 def read_header_fields(pages: Sequence[PageContent], sheet: Sheet, specs: Sequence[HeaderSpec], ex: Extraction) -> None:
     """Title, year and the like: from text outside the table (or inside it), or from another field."""
     free = [(p.number, ln) for p in pages for ln in p.free_lines]
     cells = [(c.page, TextLine(c.text, c.bbox, 0.0, c.confidence)) for r in sheet.rows for c in r.cells if r.starts(c)]
+    wrapped = [(p.number, ln) for p in pages for ln in _wrapped(p.free_lines)]  # after the lines as printed
     for spec in specs:
-        found = _header_value(spec, ex, free + cells)
+        found = _header_value(spec, ex, free + cells + wrapped)
+        longer = _header_value(spec, ex, wrapped) if found is not None and spec.type == "text" else None
+        if longer is not None and found is not None and _completes(str(longer.value), str(found.value)):
+            found = longer  # the title's last line matched alone (绩效目标自评): the whole title, wrapped
         if found is None:
             ex.declared.add(spec.path)
             if spec.required:

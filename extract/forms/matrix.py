@@ -244,13 +244,25 @@ def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
     unknown: list[str] = []
     if not block.transposed:
         unknown = _other_rows(sheet, spec, ex, block.header_row, block.xs, min(block.xs.values()))
-    for name in spec.rows:
-        if name in (block.xs if block.transposed else found):
-            continue
+    shown = block.xs if block.transposed else found
+    _flag_missing_rows(spec, ex, [name for name in spec.rows if name not in shown], unknown)
+
+
+def _flag_missing_rows(spec: MatrixSpec, ex: Extraction, missing: list[str], unknown: list[str]) -> None:
+    """Rows the template names that the block does not show; with rows OCR read under labels of their own
+    (``unknown``), either may be the other."""
+    for name in missing:
         if not spec.optional:
             ex.flag(f"{spec.path}.{name}", "row label not found")
         elif unknown:  # 含计 for 合计, 当年财致植女 for 当年财政拨款: the row may be there, its label misread
             ex.flag(f"{spec.path}.{name}", f"row label not found; OCR read rows of the block as {', '.join(unknown)}")
+    if missing and unknown:  # … and a row OCR read under a label of its own may be that row: its figures too
+        base = spec.path.removesuffix(".rows") + ".other_rows"
+        for k, item in enumerate(ex.rows.get(base, [])):
+            if item["label"].source == "ocr":
+                for key, f in item.items():
+                    if f.value is not None:
+                        ex.flag(f"{base}[{k}].{key}", f"may be the row {' or '.join(missing)}, its label misread")
 
 
 def _read_body(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block) -> set[str]:
@@ -299,12 +311,14 @@ def _other_rows(
     sheet: Sheet, spec: MatrixSpec, ex: Extraction, header_row: int, xs: dict[str, float], left: float
 ) -> list[str]:
     """Rows of the block whose label is no known row (中央补助, 其中：…县级资金): kept with their label under
-    ``<section>.other_rows``, never dropped. The block ends at the first row with neither a known label
-    nor a number under its columns. Returns the labels of those OCR read (a misread known row, maybe)."""
+    ``<section>.other_rows``, never dropped, those printing no figure too when a row of the block follows
+    them. The block ends at a row with no label, or a label of something else (年度总体目标, a header), or one
+    cell across its columns. Returns the labels of those OCR read (a misread known row, maybe)."""
     if not spec.path.endswith(".rows"):
         return []
     base = spec.path.removesuffix(".rows") + ".other_rows"
     out: list[dict[str, Field]] = []
+    pending: list[dict[str, Field]] = []  # rows printing no figure: kept when the block goes on past them
     for i in range(header_row + 1, min(header_row + BODY_SEARCH_ROWS, len(sheet.rows))):
         row = sheet.rows[i]
         labels = [c for c in row.cells if c.bbox[2] <= left and clean_text(c.text) and row.starts(c)]
@@ -315,17 +329,22 @@ def _other_rows(
             for c in labels
             for lbs in spec.rows.values()
         )
-        if not numbers and not known:
-            break
-        if known or not numbers or not labels or len({id(c) for c in numbers}) < len(numbers):
+        if known:
+            out += pending
+            pending = []
             continue
-        label = labels[-1]  # the innermost label cell (a block label may be merged down the left)
+        label = labels[-1] if labels else None  # the innermost label cell (a block label may be merged down)
+        if label is None:
+            break  # a row of no label: past the block
         if vocabulary().is_label(label.text) or any(label_matches(label.text, c.labels) for c in spec.columns):
-            continue
-        k = len(out)
+            out += pending  # the next section (年度总体目标, a header): the block ran to here (… 市县资金 blank)
+            pending = []
+            break
+        if len({id(c) for c in numbers}) < len(numbers):
+            break  # one cell across the block's columns: text, not a row of figures
         item = {
             "label": Field(
-                f"{base}[{k}].label",
+                f"{base}[{len(out) + len(pending)}].label",
                 clean_text(label.text),
                 label.text,
                 label.page,
@@ -337,7 +356,12 @@ def _other_rows(
         for col in spec.columns:
             cell = values.get(col.name)
             unit = "%" if col.type == "percent" else None
-            item[col.name] = cell_field(f"{base}[{k}].{col.name}", cell, col.type, unit, ex)
+            item[col.name] = cell_field(f"{base}[{len(out) + len(pending)}].{col.name}", cell, col.type, unit, ex)
+        if not numbers:
+            pending.append(item)  # 中央补助 printed with no figure, between 资金总额 and 自治区补助 300 259.45
+            continue
+        out += pending
+        pending = []
         out.append(item)
     if out:
         ex.rows[base] = out

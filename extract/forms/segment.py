@@ -6,6 +6,7 @@ skipped silently and never forced into the nearest template.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -81,9 +82,17 @@ _FUZZY_TITLE = regex.compile(
 )
 
 
+# a title that ends without 表 (…绩效目标自评, then (2021年度) on the next line: a Sichuan transfer-payment form):
+# taken only on a page whose table reads as a self-evaluation form (``reads_as_form``), never from a heading
+_BARE_TITLE = regex.compile(
+    r"^(?:附件\d{0,2})?(?P<title>[^\s.…·、，,:：]{2,40}?绩效(?:目标)?自评)(?:[(（]\s*\d{4}\s*年度?\s*[)）])?$"
+)
+
+
 def title_of(raw_text: str, fuzzy: bool = False) -> str | None:
     """The page's 自评表 title line (spaced titles such as ``项 目 支 出 绩 效 自 评 表`` too); ``fuzzy``
-    (OCR text): also a title with one character of 绩效自评表 misread or missing."""
+    (OCR text): also a title with one character of 绩效自评表 misread or missing. A title ending in
+    绩效(目标)自评, without 表, names a form when the page's table reads as one."""
     m = _TITLE.search(raw_text)
     if m:
         return str(m.group("title")).strip()
@@ -96,6 +105,21 @@ def title_of(raw_text: str, fuzzy: bool = False) -> str | None:
         for line in lines:
             if 5 <= len(line) <= 48 and (m := _FUZZY_TITLE.fullmatch(line)):
                 return str(m.group("title"))
+    every = ["".join(line.split()) for line in raw_text.splitlines()]
+    wrapped = [a + b for a, b in itertools.pairwise(every) if a and b]  # a long title over two lines
+    for m in (_TITLE.fullmatch(t) for t in wrapped if t.endswith("自评表")):
+        if m:
+            return str(m.group("title"))
+    return _bare_title(every, raw_text)
+
+
+def _bare_title(lines: list[str], raw_text: str) -> str | None:
+    """A title ending in 绩效(目标)自评 on a page whose table reads as a form: the two lines a wrapped title
+    takes, else the line alone."""
+    for i, t in enumerate(lines):
+        m = (_BARE_TITLE.fullmatch(lines[i - 1] + t) if i and lines[i - 1] else None) or _BARE_TITLE.fullmatch(t)
+        if m and reads_as_form(raw_text):
+            return str(m.group("title"))
     return None
 
 

@@ -188,7 +188,11 @@ def facts_of(record: Record, unsure: frozenset[str] | None = None) -> Facts:
         if isinstance(obj, dict):
             for k, v in obj.items():
                 walk(f"{prefix}.{k}", v)
-        elif not isinstance(obj, list):
+        elif isinstance(obj, list):  # rows of a block (funds.other_rows[0].executed), as the pipeline gives them
+            for i, v in enumerate(obj):
+                if isinstance(v, dict):
+                    walk(f"{prefix}[{i}]", v)
+        else:
             values[prefix] = obj
 
     for section in ("form", "budget", "funds", "goals", "narratives", "score", "conclusion", "signatures"):

@@ -7,6 +7,7 @@ in ``samples/variants/classes/`` (PDF + truth.json, as ``render`` writes them) a
 tests/test_generality.py.
 
     python -m samples.variants.classes          # render them all again
+    python -m samples.variants.classes NAME…    # render the named cases only
 """
 
 from __future__ import annotations
@@ -154,6 +155,18 @@ CASES = (
     Case("real-chongqing-b", "published text, national department layout, over pages", "department",
          "chongqing-2021-science-city-media-centre", 7108,
          {"family": "national_dept", "page_breaks": 1, "print_titles": True, "scaling": "fit_width"}),
+    # published texts transcribed as content (samples/variants/content/real-*), whose classes the reader missed
+    Case("real-langzhong-a", "a title without 表 (…绩效目标自评) wrapped over two lines, (2021年度) below it",
+         "project", "real-sichuan-2021-langzhong-vehicle-purchase-tax", 7109,
+         {"family": "yunnan", "level1": "merged", "orientation": "portrait", "scaling": "one_page",
+          "title_size": 20.0, "year_style": "line"}),
+    Case("real-langzhong-b", "a title without 表 after a leading year (2021年度…绩效目标自评), amounts in 元",
+         "project", "real-sichuan-2021-langzhong-vehicle-purchase-tax", 7110,
+         {"family": "sichuan_like", "year_style": "leading", "amount_unit": "元", "title_size": 16.0}),
+    Case("real-ningxia-a", "funds rows of their own (中央补助 blank, 自治区补助 300 259.45 86.5%, 市县资金 blank)",
+         "project", "real-ningxia-2022-yuanzhou-potato-seed", 7111, {"family": "yunnan", "level1": "points"}),
+    Case("real-ningxia-b", "funds rows of their own, national layout", "project",
+         "real-ningxia-2022-yuanzhou-potato-seed", 7112, {"family": "national", "transposed_funds": False}),
 )  # fmt: skip
 
 
@@ -178,7 +191,8 @@ def content_of(case: Case, contents: list[Content]) -> Content:
     raise SystemExit(f"{case.name}: content {case.content!r} not found")
 
 
-def render_cases(out: Path = CLASSES_DIR) -> list[Path]:
+def render_cases(out: Path = CLASSES_DIR, names: tuple[str, ...] = ()) -> list[Path]:
+    """Render the cases (those named in ``names``; all when empty) to ``out``."""
     contents = load_all(errors=[])
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -187,6 +201,8 @@ def render_cases(out: Path = CLASSES_DIR) -> list[Path]:
         truths: dict[str, dict[str, Any]] = {}
         files = []
         for case in CASES:
+            if names and case.name not in names:
+                continue
             layout = layout_of(case)
             rendered = render(content_of(case, contents), layout)
             rendered.workbook.save(work / f"{case.name}.xlsx")
@@ -218,7 +234,7 @@ def render_cases(out: Path = CLASSES_DIR) -> list[Path]:
 
 
 def main() -> int:
-    written = render_cases()
+    written = render_cases(names=tuple(sys.argv[1:]))
     print(f"{len(written)} cases in {CLASSES_DIR}")
     return 0
 

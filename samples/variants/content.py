@@ -159,7 +159,7 @@ class Content:
     total_score: Value
     funds: Funds | None = None
     budget: dict[str, Value] | None = None
-    goals: dict[str, str] | None = None
+    goals: dict[str, str | None] | None = None
     narratives: dict[str, str] | None = None
     grade: Value = None
     evaluators: tuple[Evaluator, ...] = ()
@@ -356,7 +356,9 @@ def _block(top: _Node, key: str, names: tuple[str, ...], *, numbers: bool = Fals
     node.only(names)
     if numbers:
         return {name: node.number(name) for name in names}
-    return {name: node.text(name) for name in names if name in node.data or key == "goals"}
+    if key == "goals":  # the achieved text may be left blank (a form printing only the goal: null)
+        return {name: None if name == "achieved" and node.data.get(name) is None else node.text(name) for name in names}
+    return {name: node.text(name) for name in names if name in node.data}
 
 
 def parse_content(data: Any, path: str) -> Content:

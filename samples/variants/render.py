@@ -404,7 +404,8 @@ class Builder:
         for span, key in zip(spans[1:], ("expected", "achieved"), strict=True):
             self.put(*span, goals[key], LEFT)
             self.truth(f"goals.{key}", clean(goals[key]))
-            self.texts.append(goals[key])
+            if goals[key]:
+                self.texts.append(goals[key])
 
     # --- indicator table ---------------------------------------------------------------------------------
     def value_columns(self) -> list[str]:
@@ -542,7 +543,10 @@ class Builder:
             points = lay.level1 == "points" and not blank(level1.set_score)
             self.truth(f"{sub}.set_score", self.score(level1.set_score)[1] if points else None)
             reference = None
-        self.truth(f"{sub}.score", self.score(stated)[1])
+        printed = lay.level1 in ("subtotal_merged", "subtotal_level2") or level1.score is not None
+        unscored = any(dec(r.score) is None and dec(r.set_score) is not None for r in level1.rows())
+        # a sum the form does not print is computed by the reader only from every scored row's score
+        self.truth(f"{sub}.score", self.score(stated)[1] if printed or not unscored else None)
         if lay.family == "shanxi":
             self.truth(f"{sub}.reference_score", reference)
 
