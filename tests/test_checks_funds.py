@@ -171,3 +171,25 @@ def test_total_score_counts_the_funds_score() -> None:
     assert c.status == "pass" and c.actual == D("98.18")
     bad = run("dept-national", "total_score", Facts({**values, "funds.rows.total.set_score": D("20")}, (), inds, inds))
     assert bad.status == "fail" and "set scores sum to 110" in bad.details[0]
+
+
+@pytest.mark.parametrize("template", ["project-national", "generic"])
+def test_a_funds_row_of_its_own_has_its_execution_rate_checked(template: str) -> None:
+    """A published Ningxia form's funds block prints 自治区补助 300 259.45 86.5% under 资金总额 300 — a row no
+    key of the record stands for (``funds.other_rows``). Its rate is checked as any row's; a rate read as
+    100.00 fails, naming that row's figures."""
+    values: dict[str, object] = {
+        **funds(total={"full_year_budget": "300", "executed": None, "execution_rate": None}),
+        "funds.other_rows[0].label": "中央补助",
+        "funds.other_rows[0].full_year_budget": None,
+        "funds.other_rows[1].label": "自治区补助",
+        "funds.other_rows[1].full_year_budget": D("300"),
+        "funds.other_rows[1].executed": D("259.45"),
+        "funds.other_rows[1].execution_rate": D("86.5"),
+    }
+    c = run(template, "funds_execution_rate", Facts(values))  # type: ignore[arg-type]
+    assert c.status == "pass" and "funds.other_rows[1].execution_rate" in c.fields
+    values["funds.other_rows[1].execution_rate"] = D("100.00")
+    c = run(template, "funds_execution_rate", Facts(values))  # type: ignore[arg-type]
+    assert c.status == "fail"
+    assert set(c.fields) >= {f"funds.other_rows[1].{k}" for k in ("execution_rate", "executed", "full_year_budget")}
