@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import regex
 
 from extract.forms.extraction import Extraction, cell_field
-from extract.forms.sheet import Sheet, label_matches, label_one_edit
+from extract.forms.sheet import Row, Sheet, label_matches, label_one_edit
 from extract.forms.templates import MatrixSpec, norm
 from extract.forms.values import clean_text
 from extract.forms.vocabulary import vocabulary
@@ -312,8 +312,8 @@ def _other_rows(
 ) -> list[str]:
     """Rows of the block whose label is no known row (中央补助, 其中：…县级资金): kept with their label under
     ``<section>.other_rows``, never dropped, those printing no figure too when a row of the block follows
-    them. The block ends at a row with no label, or a label of something else (年度总体目标, a header), or one
-    cell across its columns. Returns the labels of those OCR read (a misread known row, maybe)."""
+    them. The block ends at a row with no label and no figure, or a label of something else (年度总体目标, a
+    header), or one cell across its columns. Returns the labels of those OCR read (a misread known row, maybe)."""
     if not spec.path.endswith(".rows"):
         return []
     base = spec.path.removesuffix(".rows") + ".other_rows"
@@ -321,51 +321,64 @@ def _other_rows(
     pending: list[dict[str, Field]] = []  # rows printing no figure: kept when the block goes on past them
     for i in range(header_row + 1, min(header_row + BODY_SEARCH_ROWS, len(sheet.rows))):
         row = sheet.rows[i]
-        labels = [c for c in row.cells if c.bbox[2] <= left and clean_text(c.text) and row.starts(c)]
-        values = {name: row.at(x) for name, x in xs.items()}
-        numbers = [c for c in values.values() if c is not None and _NUMBER.search(c.text or "")]
-        known = any(
-            label_matches(_row_label(c), lbs) or (c.source == "ocr" and label_one_edit(_row_label(c), lbs, 4))
-            for c in labels
-            for lbs in spec.rows.values()
-        )
-        if known:
-            out += pending
-            pending = []
+        kind, label = _block_row(row, spec, xs, left)
+        if kind in ("known", "next"):  # a known row, or the next section (年度总体目标): the block ran to here
+            out, pending = out + pending, []
+            if kind == "next":
+                break
             continue
-        label = labels[-1] if labels else None  # the innermost label cell (a block label may be merged down)
-        if label is None:
-            break  # a row of no label: past the block
-        if vocabulary().is_label(label.text) or any(label_matches(label.text, c.labels) for c in spec.columns):
-            out += pending  # the next section (年度总体目标, a header): the block ran to here (… 市县资金 blank)
-            pending = []
+        if kind == "skip":
+            continue
+        if kind == "end" or label is None:
             break
-        if len({id(c) for c in numbers}) < len(numbers):
-            break  # one cell across the block's columns: text, not a row of figures
-        item = {
-            "label": Field(
-                f"{base}[{len(out) + len(pending)}].label",
-                clean_text(label.text),
-                label.text,
-                label.page,
-                label.bbox,
-                label.confidence,
-                label.source,
-            )
-        }
-        for col in spec.columns:
-            cell = values.get(col.name)
-            unit = "%" if col.type == "percent" else None
-            item[col.name] = cell_field(f"{base}[{len(out) + len(pending)}].{col.name}", cell, col.type, unit, ex)
-        if not numbers:
+        values = {name: row.at(x) for name, x in xs.items()}
+        item = _other_row(spec, ex, f"{base}[{len(out) + len(pending)}]", label, values)
+        if kind == "blank":
             pending.append(item)  # 中央补助 printed with no figure, between 资金总额 and 自治区补助 300 259.45
             continue
-        out += pending
-        pending = []
-        out.append(item)
+        out, pending = out + pending + [item], []
     if out:
         ex.rows[base] = out
     return [str(item["label"].value) for item in out if item["label"].source == "ocr"]
+
+
+def _block_row(row: Row, spec: MatrixSpec, xs: dict[str, float], left: float) -> tuple[str, Cell | None]:
+    """What a row below the block's header is: ``known`` (a row the template names), ``next`` (a label of
+    something else: past the block), ``skip`` (figures under a label merged down from the row above),
+    ``end`` (no label and no figure, or one cell across the block's columns), else a row of its own, ``row``
+    or ``blank`` (printing no figure) — with its innermost label cell."""
+    labels = [c for c in row.cells if c.bbox[2] <= left and clean_text(c.text) and row.starts(c)]
+    values = [row.at(x) for x in xs.values()]
+    numbers = [c for c in values if c is not None and _NUMBER.search(c.text or "")]
+    if any(
+        label_matches(_row_label(c), lbs) or (c.source == "ocr" and label_one_edit(_row_label(c), lbs, 4))
+        for c in labels
+        for lbs in spec.rows.values()
+    ):
+        return "known", None
+    label = labels[-1] if labels else None  # the innermost label cell (a block label may be merged down)
+    if label is None:
+        return ("skip" if numbers else "end"), None
+    if vocabulary().is_label(label.text) or any(label_matches(label.text, c.labels) for c in spec.columns):
+        return "next", label
+    texts = [c for c in values if c is not None and clean_text(c.text)]
+    if len({id(c) for c in texts}) < len(texts):  # one cell across the block's columns: text, not figures
+        return "end", label
+    return ("row" if numbers else "blank"), label
+
+
+def _other_row(
+    spec: MatrixSpec, ex: Extraction, path: str, label: Cell, values: dict[str, Cell | None]
+) -> dict[str, Field]:
+    item = {
+        "label": Field(
+            f"{path}.label", clean_text(label.text), label.text, label.page, label.bbox, label.confidence, label.source
+        )
+    }
+    for col in spec.columns:
+        unit = "%" if col.type == "percent" else None
+        item[col.name] = cell_field(f"{path}.{col.name}", values.get(col.name), col.type, unit, ex)
+    return item
 
 
 def _put(spec: MatrixSpec, ex: Extraction, row: str, column: str, cell: Cell | None, guessed: bool = False) -> None:
