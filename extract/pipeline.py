@@ -164,11 +164,18 @@ def _flag_unconfirmed_sums(ex: Extraction, checks: list[Check]) -> None:
     review (unread, misread), the others are confirmed by nothing — unless a check that passed holds them —
     and go to review (a total 执行数 2431.62 read as 2131.62 passed as clean beside a budget and a rate that
     did not read; a 调整预算 84.90 read as 81.90 beside an unread year-end balance). A figure the form does
-    not print (blank, not in review) is no such case: what it prints is left to the checks that can be made."""
+    not print (blank, not in review) is no such case: what it prints is left to the checks that can be made.
+    A total score that does not add up puts every score no passing sum holds in review (the wrong one is
+    among them: a 1.4 read as 1.1 in a group with no printed subtotal)."""
     held = {f for c in checks if c.status == "pass" for f in c.fields}
     rows = {m.group(1) for p in [*ex.fields, *ex.review, *_row_paths(ex)] if (m := _FUNDS_ROW.match(p))}
     sums = [[f"{row}.{k}" for k in figures] for row in sorted(rows) for figures in _ROW_SUMS]
     sums += [list(c.fields) for c in checks if c.status == "skipped"]  # a balance a figure of which is unread
+    if any(c.id == "total_score" and c.status == "fail" for c in checks):  # some score is wrong: which, unknown
+        for p in _score_paths(ex):
+            f = ex.get(p)
+            if f is not None and isinstance(f.value, Decimal) and f.source == "ocr" and p not in held:
+                ex.flag(p, "the total score does not add up and no sum that passed holds this score")
     for paths in sums:
         unread = [p for p in paths if p in ex.review and not isinstance(getattr(ex.get(p), "value", None), str)]
         if not unread:
@@ -178,6 +185,11 @@ def _flag_unconfirmed_sums(ex: Extraction, checks: list[Check]) -> None:
             if f is None or not isinstance(f.value, Decimal) or f.source != "ocr" or p in ex.review or p in held:
                 continue
             ex.flag(p, f"not confirmed: {', '.join(unread)} in review, the sum it is part of cannot be made")
+
+
+def _score_paths(ex: Extraction) -> list[str]:
+    subs = [f"indicator_subtotals[{i}].score" for i in range(len(ex.rows.get("indicator_subtotals", [])))]
+    return subs + [f"indicators[{j}].score" for j in range(len(ex.rows.get("indicators", [])))]
 
 
 def _row_paths(ex: Extraction) -> list[str]:
