@@ -165,13 +165,15 @@ def _flag_unconfirmed_sums(ex: Extraction, checks: list[Check]) -> None:
     and go to review (a total 执行数 2431.62 read as 2131.62 passed as clean beside a budget and a rate that
     did not read; a 调整预算 84.90 read as 81.90 beside an unread year-end balance). A figure the form does
     not print (blank, not in review) is no such case: what it prints is left to the checks that can be made.
-    A total score that does not add up puts every score no passing sum holds in review (the wrong one is
-    among them: a 1.4 read as 1.1 in a group with no printed subtotal)."""
+    A total score that does not add up, where no group's subtotal fails to (which would name the group),
+    puts every score no passing sum holds in review (the wrong one is among them: a 1.4 read as 1.1 in a
+    group with no printed subtotal)."""
     held = {f for c in checks if c.status == "pass" for f in c.fields}
     rows = {m.group(1) for p in [*ex.fields, *ex.review, *_row_paths(ex)] if (m := _FUNDS_ROW.match(p))}
     sums = [[f"{row}.{k}" for k in figures] for row in sorted(rows) for figures in _ROW_SUMS]
     sums += [list(c.fields) for c in checks if c.status == "skipped"]  # a balance a figure of which is unread
-    if any(c.id == "total_score" and c.status == "fail" for c in checks):  # some score is wrong: which, unknown
+    status = {c.id: c.status for c in checks}
+    if status.get("total_score") == "fail" and status.get("indicator_subtotals") != "fail":  # a wrong score: where?
         for p in _score_paths(ex):
             f = ex.get(p)
             if f is not None and isinstance(f.value, Decimal) and f.source == "ocr" and p not in held:

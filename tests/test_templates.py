@@ -635,3 +635,43 @@ def test_figures_of_a_sum_that_cannot_be_made_are_in_review_on_a_scan(
     P._flag_unconfirmed_sums(ex, run_checks(tp.rules, P._facts(ex, [])))
     row = unread.rsplit(".", 1)[0]
     assert set(ex.review) == {unread} | {f"{row}.{k}" for k in confirmed_by_nothing}
+
+
+def test_a_total_score_that_does_not_add_up_on_a_scan_puts_the_scores_no_sum_holds_in_review() -> None:
+    """Development 1-bit threshold scan (layout 656, scan 606, 300 dpi, generic reader): a score 1.4 read as
+    1.1 in a group that prints no subtotal; the total failed, naming only the total's fields, and the 1.1
+    passed as clean. A failed total puts every OCR score no passing sum holds in review (a form with no
+    level-1 subtotals: all of them); where a group's subtotal fails too, that failure names the group and
+    nothing more is put in review."""
+    import dataclasses
+
+    import pdfplumber
+
+    import extract
+    import extract.pipeline as P
+    from extract.checks import run_checks
+    from extract.forms.fields import extract_fields
+    from extract.pdf.pages import read_page
+
+    for sample, more in (("chongqing-2021-science-city-media-centre", True), ("jinzhong-2021-justice-bureau", False)):
+        pdf_path = SAMPLES / f"{sample}.pdf"
+        with pdfplumber.open(pdf_path) as pdf:
+            pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
+        (tp,) = [t for t in load_templates() if t.id == extract.read_pdf(pdf_path)[0].template]
+        ex, _ = extract_fields(tp, _as_read(pages, {}))
+        rows = ex.rows["indicators"]
+        scored = [j for j, r in enumerate(rows) if r.get("score") is not None and r["score"].value]
+        j = scored[0]
+        rows[j]["score"] = dataclasses.replace(rows[j]["score"], value=rows[j]["score"].value - Decimal("0.3"))
+        if not more:  # the total misread too: both sums fail
+            total = ex.fields["score.total"]
+            ex.fields["score.total"] = dataclasses.replace(total, value=total.value + 1)
+        checks = run_checks(tp.rules, P._facts(ex, []))
+        status = {c.id: c.status for c in checks}
+        assert status["total_score"] == "fail"
+        assert (status.get("indicator_subtotals") == "fail") is not more  # Chongqing prints no subtotals
+        P._flag_unconfirmed_sums(ex, checks)
+        if more:
+            assert set(ex.review) == {f"indicators[{k}].score" for k in scored}
+        else:
+            assert not ex.review
