@@ -309,23 +309,26 @@ def _flag_incomplete_groups(ex: Extraction) -> None:
         )
 
 
-def quality(record: Record) -> int:
-    """How much a reading of a form holds up: values read, less what needs review or fails a check."""
+def quality(record: Record, consequences: int = 0) -> int:
+    """How much a reading of a form holds up: values read, less what needs review (``consequences`` of its
+    review entries left out: figures in review only because a sum they are part of could not be made) or
+    fails a check."""
     filled = sum(1 for p in record.provenance.values() if p.raw.strip())
     failed = sum(1 for c in record.checks if c.status == "fail")
     passed = sum(1 for c in record.checks if c.status == "pass")
-    return filled + 2 * passed - 3 * len(record.review) - 5 * failed
+    return filled + 2 * passed - 3 * (len(record.review) - consequences) - 5 * failed
 
 
 def extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ()) -> Record:
     """The checked record of one form. A form read with the nearest template, or whose template finds no
     funds block where it expects one (another layout of the kind), is also read by the generic reader; the
     reading that holds up better is kept (a generic reading carries a ``template`` review entry)."""
-    record = _extract_form(form, source, damage)
+    record, consequences = _extract_form(form, source, damage)
     structural = any(p == "funds.rows" or (p.startswith("funds.rows.") and "." not in p[11:]) for p in record.review)
     if form.alternative is not None and (form.how == "near" or structural):
-        generic = _extract_form(dataclasses.replace(form, template=form.alternative, how="generic"), source, damage)
-        if quality(generic) > quality(record):
+        alternative = dataclasses.replace(form, template=form.alternative, how="generic")
+        generic, generic_consequences = _extract_form(alternative, source, damage)
+        if quality(generic, generic_consequences) > quality(record, consequences):
             return _unread_by(generic, record)
     return record
 
@@ -349,7 +352,10 @@ def _unread_by(generic: Record, record: Record) -> Record:
     return dataclasses.replace(generic, review=list(dict.fromkeys([*generic.review, *lost])))
 
 
-def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ()) -> Record:
+def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ()) -> tuple[Record, int]:
+    """The record of one form read with its template, and how many of its review entries are there only
+    because a sum they are part of could not be made (``_flag_unconfirmed_groups``, ``_flag_unconfirmed_sums``:
+    not a mark of how well this reading read — the reading that reads more figures has more of them)."""
     ex, _sheet = extract_fields(form.template, form.pages)
     ocr_pages = {p.number for p in form.pages if p.method == "ocr"}
     ex.mark_ocr(ocr_pages, every_page=len(ocr_pages) == len(form.pages))
@@ -377,14 +383,16 @@ def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ())
         pages = {p.number: p for p in form.pages}
         ex, alternatives = reread(ex, pages, source.ocr_engine, suspects)
         ex, checks = repair(ex, alternatives, run) if alternatives else (ex, run(ex))
+    before = len(ex.review)
     if ocr_pages and _flag_unconfirmed_groups(ex, form.template):
         checks = run(ex)
     if ocr_pages:
         _flag_unconfirmed_sums(ex, checks)
+    consequences = len(ex.review) - before  # figures in review for another's sake, not misread themselves
     _flag_unconfirmed(ex, checks)
     _flag_derived(ex, checks)
     to_page = {p.number: p.to_page for p in form.pages if p.to_page is not None}
-    return build_record(form.template, source, ex, amounts, checks, to_page)
+    return build_record(form.template, source, ex, amounts, checks, to_page), consequences
 
 
 @dataclass(frozen=True, slots=True)

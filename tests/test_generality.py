@@ -288,7 +288,7 @@ def test_a_generic_reading_kept_over_a_templates_flags_what_the_template_read_an
     (form,) = a.forms
     record = record_of(a, form)
     generic_template = next(t for t in a.templates if t.id == "generic")
-    generic = _extract_form(dataclasses.replace(form, template=generic_template, how="generic"), record.source)
+    generic, _ = _extract_form(dataclasses.replace(form, template=generic_template, how="generic"), record.source)
     unheld = {p for p in record.provenance if p.startswith(("form.unit_phone", "evaluators["))}
     assert unheld and not unheld & set(generic.provenance) and not unheld & set(generic.review)
     assert generic.budget == record.budget and generic.budget is not None and generic.budget.execution is not None

@@ -662,9 +662,12 @@ def test_a_total_score_that_does_not_add_up_on_a_scan_puts_the_scores_no_sum_hol
         rows = ex.rows["indicators"]
         scored = [j for j, r in enumerate(rows) if r.get("score") is not None and r["score"].value]
         j = scored[0]
-        rows[j]["score"] = dataclasses.replace(rows[j]["score"], value=rows[j]["score"].value - Decimal("0.3"))
+        score = rows[j]["score"].value
+        assert isinstance(score, Decimal)
+        rows[j]["score"] = dataclasses.replace(rows[j]["score"], value=score - Decimal("0.3"))
         if not more:  # the total misread too: both sums fail
             total = ex.fields["score.total"]
+            assert isinstance(total.value, Decimal)
             ex.fields["score.total"] = dataclasses.replace(total, value=total.value + 1)
         checks = run_checks(tp.rules, P._facts(ex, []))
         status = {c.id: c.status for c in checks}

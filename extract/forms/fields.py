@@ -155,14 +155,20 @@ def _header_value(spec: HeaderSpec, ex: Extraction, lines: Sequence[tuple[int, T
 
 
 def _wrapped(lines: Sequence[TextLine]) -> list[TextLine]:
-    """Two lines of print, one right under the other and overlapping it across: one line of text wrapped
-    (a long title in its merged cell: …(普通省道公路建设)绩 / 效目标自评), joined."""
+    """Two lines of print, one right under the other and overlapping it across, the first as wide as the
+    second or wider, in the same print: one line of text wrapped (a long title in its merged cell:
+    …(普通省道公路建设)绩 / 效目标自评), joined."""
     out = []
     for a, b in itertools.pairwise(lines):
         height = max(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
         below = 0 <= b.bbox[1] - a.bbox[3] <= 0.8 * height
         across = min(a.bbox[2], b.bbox[2]) - max(a.bbox[0], b.bbox[0]) > 0
-        if below and across:
+        # a line wraps where its cell is full: the first line as wide as the rest or wider, in the same print
+        # (a seal's mark or a speck above a scanned title, 长业 or 111, is no first line of it)
+        filled = a.bbox[2] - a.bbox[0] >= 0.9 * (b.bbox[2] - b.bbox[0]) and abs(a.size - b.size) <= 0.25 * max(
+            a.size, b.size
+        )
+        if below and across and filled:
             box = (min(a.bbox[0], b.bbox[0]), a.bbox[1], max(a.bbox[2], b.bbox[2]), b.bbox[3])
             out.append(TextLine(a.text.strip() + b.text.strip(), box, a.size, min(a.confidence, b.confidence)))
     return out
