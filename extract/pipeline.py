@@ -340,6 +340,10 @@ def _unread_by(generic: Record, record: Record) -> Record:
     read = [p for p, v in record.provenance.items() if v.raw.strip()]  # and the fields it looked for, in vain:
     held = set(generic.provenance) | {k.rsplit(".", n)[0] for k in generic.provenance for n in (1, 2)}
     lost = [p for p in dict.fromkeys([*read, *record.review]) if p not in held]  # a block it read is not lost
+    review = {*generic.review, *lost}
+    totals = {"score.total": generic.score.total, "score.total_set": generic.score.total_set}
+    if any(p in review for p in totals):  # a form prints its two totals together: one unsure, the other too
+        lost += [p for p, v in totals.items() if v is None and p not in review]
     if not lost:
         return generic
     log.info(

@@ -74,23 +74,27 @@ def check_total_score(rule: RuleSpec, facts: Facts) -> Check:
     parts = [p for p in rule.params.get("score_parts", []) if facts.number(p) is not None]
     doubts = [("score", ["score.total", *(f"{table}[{i}].score" for i in range(len(rows))), *parts])]
     want = rule.params.get("total_set")
-    sets = [_dec(r.get("set_score")) for r in rows] + extra_sets
+    sets, set_paths = _set_scores(facts, table)
+    sets += extra_sets
     printed_set = facts.number("score.total_set")
     if want is not None and printed_set is not None and printed_set != Decimal(str(want)):
         # the form's total set score is fixed (100): a printed one that is not is misread (100 read as 1)
         # even where the rows' set scores are not all printed to sum
         status = "fail"
         details.append(f"total set score printed {printed_set}, the form's is {want}")
-    elif want is not None and all(s is not None for s in sets):
+    elif (want is not None or printed_set is not None) and all(s is not None for s in sets):
+        # the set scores make the form's total (100), or the one it prints where the kind fixes none
         set_sum = sum((s for s in sets if s is not None), Decimal(0))
-        printed = facts.number("score.total_set")
-        if set_sum != Decimal(str(want)) or (printed is not None and printed != set_sum):
+        printed = printed_set
+        expected = Decimal(str(want)) if want is not None else printed_set
+        if set_sum != expected or (printed is not None and printed != set_sum):
             status = "fail"
-            details.append(f"set scores sum to {set_sum}, printed {printed}, expected {want}")
+            details.append(f"set scores sum to {set_sum}, printed {printed}, expected {expected}")
+            fields = list(dict.fromkeys([*fields, *set_paths]))  # one of them is wrong (or one too many)
         else:
             set_parts = [p for p in rule.params.get("set_parts", []) if facts.number(p) is not None]
             used = ["score.total_set"] if printed is not None else []
-            doubts.append(("set_score", [*used, *(f"{table}[{i}].set_score" for i in range(len(rows))), *set_parts]))
+            doubts.append(("set_score", [*used, *set_paths, *set_parts]))
     if status == "pass":  # holds only through a figure in review: confirms none of the others
         for _, used in doubts:
             if why := unconfirmed(used, facts.unsure):
@@ -98,6 +102,18 @@ def check_total_score(rule: RuleSpec, facts: Facts) -> Check:
                 details.append(why)
                 fields = list(dict.fromkeys([*fields, *used]))
     return dataclasses.replace(check, status=status, fields=fields, details=details)
+
+
+def _set_scores(facts: Facts, table: str) -> tuple[list[Decimal | None], list[str]]:
+    """The set scores that make the form's total, with their paths: the groups', or where groups are printed
+    without their points, the indicators' (an indicator row read twice puts its set score in twice)."""
+    rows = facts.subtotals if table == "indicator_subtotals" else facts.indicators
+    sets = [_dec(r.get("set_score")) for r in rows]
+    if table == "indicator_subtotals" and any(s is None for s in sets) and facts.indicators:
+        by_row = [_dec(r.get("set_score")) for r in facts.indicators]
+        if all(s is not None for s in by_row):
+            sets, table = by_row, "indicators"
+    return sets, [f"{table}[{i}].set_score" for i in range(len(sets))]
 
 
 def check_score_within_weight(rule: RuleSpec, facts: Facts) -> Check:

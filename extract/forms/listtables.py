@@ -408,8 +408,41 @@ class _Indicators:
             )
         self.rows.append(ind)
 
+    def continued_row(self, cells: dict[str, Cell | None], above: dict[str, Cell | None]) -> None:
+        """The lower part of the last indicator's row (``_one_indicator``): a cell of its own fills the
+        indicator's field read blank above; where both parts hold text, they are joined and in review."""
+        i = len(self.rows) - 1
+        ind = self.rows[i]
+        for name, cell in cells.items():
+            if name in _NAMES or cell is None or cell is above.get(name) or _blank(cell):
+                continue
+            path = f"indicators[{i}].{name}"
+            f = cell_field(path, cell, self.types[name], None, self.ex)
+            before = ind.get(name)
+            if before is None or before.value is None or (isinstance(before.value, str) and not before.value.strip()):
+                ind[name] = f
+                self.ex.gaps[:] = [g for g in self.ex.gaps if g != path]
+            elif isinstance(before.value, str) and isinstance(f.value, str):
+                ind[name] = replace(before, value=before.value + f.value, raw=before.raw + f.raw)
+                self.ex.flag(path, "read from two parts of a row cut by a line across it (a mark, a stroke?)")
+            else:
+                self.ex.flag(path, f"a second value {f.raw!r} below it in a row cut by a line across it")
+
 
 _NAMES = ("level1", "level2", "level3")
+
+
+def _one_indicator(cells: dict[str, Cell | None], above: dict[str, Cell | None]) -> bool:
+    """A row whose name cell and figures are the merged cells of the indicator row above: that indicator's
+    row cut in two by a line across part of it (a signature's stroke over 指标值 and 实际完成值 read as a
+    ruling), not one more indicator. An indicator's name merged over rows with figures of their own is not:
+    those are indicators of one name."""
+    l3 = cells.get("level3")
+    if l3 is None or l3 is not above.get("level3"):
+        return False
+    figures = [k for k in SCORE_KEYS if k in cells]
+    shared = [k for k in figures if not _blank(cells[k]) and cells[k] is above.get(k)]
+    return bool(shared) and all(_blank(cells[k]) or cells[k] is above.get(k) for k in figures)
 
 
 def _subtotal_name(row: Row, cells: dict[str, Cell | None], spec: TableSpec) -> Cell | None:
@@ -484,9 +517,15 @@ def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extra
         ex.flag("indicators", "the indicator table's header was not found: no indicator read")
     mend_page_breaks(rows, ("level1", "level2"))
     walk = _Indicators({c.spec.name: c.spec.type for c in columns}, template, ex)
+    above: dict[str, Cell | None] = {}  # the cells of the last indicator row read
     for row, cells in rows:
         l3 = cells.get("level3")
         own_l3 = _own_level3(cells)
+        if own_l3 and walk.rows and _one_indicator(cells, above):
+            walk.continued_row(cells, above)
+            continue
+        if own_l3:
+            above = cells
         if own_l3 and l3 is not None and vocabulary().is_template_row(l3.text):
             ex.flag(f"indicators.row[p{row.page}r{row.index}]", f"values on a blank template row: {_texts(cells)}")
             continue

@@ -285,10 +285,46 @@ def _read_body(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block) ->
                 row_name, col_name = (other, name) if block.transposed else (name, other)
                 _put(spec, ex, row_name, col_name, values.at(x), guessed=resembled or other in block.eliminated)
             if not block.transposed:
-                for col in spec.columns:
-                    if col.name not in block.xs:
-                        _put(spec, ex, name, col.name, None)
+                _put_unheaded(spec, ex, name, values, c, block)
     return found
+
+
+def _put_unheaded(spec: MatrixSpec, ex: Extraction, name: str, values: Row, label: Cell, block: _Block) -> None:
+    """The row's values under the columns whose header no cell reads (a header's first line lost under a
+    seal: 元） for 年初预算数（万元）). Figures the row prints right of its label under no column found are
+    never dropped: on a scan, as many as columns missing, in the block's column order, each goes to its
+    column, flagged; otherwise the missing columns are in review (a figure is there, its column unknown). A
+    text layer's headers read as printed: a column no header names is none of the block's."""
+    missing = [col.name for col in spec.columns if col.name not in block.xs]
+    if not missing:
+        return
+    xs = list(block.xs.values())
+    stray = sorted(
+        (
+            c
+            for c in values.cells
+            if values.starts(c)
+            and c.bbox[0] >= label.bbox[2] - 1.0
+            and _NUMBER.search(c.text or "")
+            and not any(c.bbox[0] <= x <= c.bbox[2] for x in xs)
+        ),
+        key=lambda c: c.bbox[0],
+    )
+    placed = {n: (c.bbox[0] + c.bbox[2]) / 2 for n, c in zip(missing, stray, strict=False)}
+    order = sorted({**block.xs, **placed}.items(), key=lambda kv: kv[1])
+    ocr = all(c.source == "ocr" for c in stray)
+    if ocr and len(stray) == len(missing) and [n for n, _ in order] == [c.name for c in spec.columns]:
+        for n, c in zip(missing, stray, strict=True):
+            _put(spec, ex, name, n, c, guessed=True)
+        return
+    for n in missing:
+        _put(spec, ex, name, n, None)
+        if stray:
+            ex.flag(
+                f"{spec.path}.{name}.{n}",
+                f"its column's header was not read; the row prints figures under no column found: "
+                f"{', '.join(clean_text(c.text) for c in stray)}",
+            )
 
 
 def _label_of(text: str, labels: dict[str, tuple[str, ...]], source: str) -> tuple[str | None, bool]:
