@@ -171,6 +171,27 @@ def test_a_total_set_score_other_than_the_forms_fails_even_without_the_rows_set_
     assert run("total_score", Facts({**facts.values}, (), facts.indicators, subs)).status == "pass"
 
 
+def test_set_scores_of_groups_printed_without_points_are_summed_from_the_indicators() -> None:
+    """Level-1 groups whose rows print no set score (their points in no cell): the indicators' set scores
+    make the 100. An indicator row read twice (a signature's stroke across it read as a ruling) with a score
+    of 0 keeps the scores' sum, but not the set scores': the check fails and names them all. The generic
+    reader, which fixes no total, checks them against the total set score the form prints."""
+    facts = score_facts()
+    subs = [{**r, "set_score": None} for r in facts.subtotals]
+    assert run("total_score", Facts(facts.values, (), facts.indicators, subs)).status == "pass"
+    twice = Facts(facts.values, (), [*facts.indicators, _ind("过程", "10", "0")], subs)
+    bad = run("total_score", twice)
+    assert bad.status == "fail" and {"indicators[0].set_score", "indicators[2].set_score"} <= set(bad.fields)
+    assert any("sum to 110" in d for d in bad.details)
+    generic = next(t for t in default_templates() if t.id == "generic")
+    (rule,) = [r for r in generic.rules if r.id == "total_score"]
+    assert "total_set" not in rule.params
+    (check,) = run_checks([rule], twice)
+    assert check.status == "fail" and "indicators[2].set_score" in check.fields
+    (check,) = run_checks([rule], Facts(facts.values, (), facts.indicators, subs))
+    assert check.status == "pass"
+
+
 def test_score_within_weight() -> None:
     assert run("score_within_weight", score_facts()).status == "pass"
     over = run("score_within_weight", score_facts(scores=("17.00", "80.00")))

@@ -176,6 +176,35 @@ def test_a_funds_column_whose_header_a_seal_covers_is_read_and_flagged() -> None
         assert got is None or got.value is None
 
 
+def test_a_funds_rows_figures_under_headers_that_did_not_read_are_never_dropped() -> None:
+    """年初预算数（万元） | 全年预算数（万元） | 全年执行数（万元） each wrapped over two lines, the first lost
+    on a grey scan (元） | 万元） | 万元）): the three figures of 年度资金总额 were read as blanks, unflagged. On
+    a scan, figures right of the row's label under no column found, as many as the columns missing and in
+    the block's order, go to those columns, flagged; otherwise (a text layer's headers read as printed, or
+    a count that does not match) the missing columns are in review."""
+    import pdfplumber
+
+    from extract.forms.fields import extract_fields
+    from extract.pdf.pages import read_page
+
+    pdf_path = SAMPLES / "anhui-2022-county-agriculture-bureau-dept.pdf"
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
+    row = "funds.rows.total"
+    lost = {"年初预算数": "元）", "全年预算数": "万元）", "全年执行数": "万元）"}
+    amounts = ("initial_budget", "full_year_budget", "executed")
+    for template in ("dept-national", "generic"):
+        (tp,) = [t for t in load_templates() if t.id == template]
+        ex, _ = extract_fields(tp, _as_read(pages, lost))
+        got = [str(ex.fields[f"{row}.{k}"].value) for k in amounts]
+        assert got == ["2105.30", "2436.58", "2358.61"] and all(f"{row}.{k}" in ex.review for k in amounts)
+        assert ex.fields[f"{row}.set_score"].value == 10 and f"{row}.set_score" not in ex.review
+        ex, _ = extract_fields(tp, _as_read(pages, lost, ocr=False))
+        assert all(ex.fields[f"{row}.{k}"].value is None and f"{row}.{k}" in ex.review for k in amounts)
+        ex, _ = extract_fields(tp, _as_read(pages, {**lost, "2,105.30": ""}))
+        assert all(ex.fields[f"{row}.{k}"].value is None and f"{row}.{k}" in ex.review for k in amounts[1:])
+
+
 def test_a_funds_block_whose_label_a_seal_covers_is_found_by_its_headers_and_rows() -> None:
     """年度预算申请 under a seal, read as ．年算: the block is found by what it prints — a row heading three or
     more of its columns with one of its row labels just below — and read whole, on an OCR page. Before, the
@@ -573,6 +602,118 @@ def test_a_scan_read_with_no_level1_name_or_no_money_figure_puts_them_in_review(
     assert ex.rows["indicators"] and not ex.rows["indicator_subtotals"]
     P._flag_no_groups(ex, cq)
     assert "indicator_subtotals" not in ex.review
+
+
+def _cut_row(pages: list[PageContent], name: str, cut: dict[int, tuple[str, str]]) -> list[PageContent]:
+    """The pages with the table row of the indicator ``name`` cut in two by a line across the columns of
+    ``cut`` (a signature's stroke read as a ruling): those cells split, each part holding the text given;
+    every other cell of the row spans both parts, the rows below move down one."""
+    import dataclasses
+
+    out = []
+    for page in pages:
+        grids = []
+        for g in page.grids:
+            hit = next((c for c in g.cells if c.text == name), None)
+            if hit is None:
+                grids.append(g)
+                continue
+            r, (_, top, _, bottom) = hit.row, hit.bbox
+            mid = (top + bottom) / 2
+            cells: list[Cell] = []
+            for c in g.cells:
+                if c.row > r:
+                    cells.append(dataclasses.replace(c, row=c.row + 1))
+                elif c.row == r and c.col in cut:
+                    upper, lower = cut[c.col]
+                    x0, y0, x1, y1 = c.bbox
+                    cells.append(dataclasses.replace(c, text=upper, bbox=(x0, y0, x1, mid), lines=()))
+                    cells.append(dataclasses.replace(c, row=r + 1, text=lower, bbox=(x0, mid, x1, y1), lines=()))
+                elif c.row <= r < c.row + c.row_span:
+                    cells.append(dataclasses.replace(c, row_span=c.row_span + 1))
+                else:
+                    cells.append(c)
+            ys = tuple(sorted({*g.ys, mid}))
+            grids.append(dataclasses.replace(g, ys=ys, cells=tuple(cells)))
+        out.append(dataclasses.replace(page, grids=tuple(grids)))
+    return out
+
+
+def test_an_indicator_row_cut_in_two_by_a_stroke_across_part_of_it_is_one_indicator() -> None:
+    """A signature's stroke across 年度指标值 and 实际完成值 of one row, read as a ruling, cut the row in two;
+    the name, set score and score cells span both parts. Before, the lower part was one more indicator with
+    the same set score and score (10 | 9 twice), passed as clean. It is the row above's lower part: its cells
+    fill what reads blank above, text in both parts is joined and in review. A name merged over two rows
+    with figures of their own is two indicators of one name, as printed."""
+    import pdfplumber
+
+    from extract.forms.fields import extract_fields
+    from extract.pdf.pages import read_page
+
+    pdf_path = SAMPLES / "yinchuan-2021-no6-middle-school-funds.pdf"
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
+    (tp,) = [t for t in load_templates() if t.id == "project-ningxia"]
+    name = "使学生和老师有个更好的学习和工作环境,做到"
+    want, _ = extract_fields(tp, _as_read(pages, {}))
+    rows = want.rows["indicators"]
+    k = next(i for i, r in enumerate(rows) if r["level3"].value == name)
+    target, actual = "社会认可的办学环境.", "社会认可的办学环境."
+
+    def values(ex: Any) -> list[tuple[Any, ...]]:
+        keys = ("level3", "target", "actual", "set_score", "score")
+        return [tuple(r[key].value if key in r else None for key in keys) for r in ex.rows["indicators"]]
+
+    # the stroke below the text: the lower parts blank
+    cut, _ = extract_fields(tp, _as_read(_cut_row(pages, name, {4: (target, ""), 5: (actual, "")}), {}))
+    assert values(cut) == values(want) and len(cut.rows["indicators"]) == len(rows)
+    assert not any(p.startswith(f"indicators[{k}].") for p in cut.review)
+    # the stroke above 实际完成值's text: read from the lower part
+    cut, _ = extract_fields(tp, _as_read(_cut_row(pages, name, {4: (target, ""), 5: ("", actual)}), {}))
+    assert values(cut) == values(want)
+    # through the text of 年度指标值: the two parts joined, in review
+    cut, _ = extract_fields(tp, _as_read(_cut_row(pages, name, {4: ("社会认可的", "办学环境."), 5: (actual, "")}), {}))
+    assert values(cut) == values(want) and f"indicators[{k}].target" in cut.review
+    # figures of their own below: two indicators of one name
+    two = {3: ("10", "5"), 4: (target, "≥1"), 5: (actual, "2"), 6: ("8", "4")}
+    cut, _ = extract_fields(tp, _as_read(_cut_row(pages, name, two), {}))
+    assert len(cut.rows["indicators"]) == len(rows) + 1
+    assert values(cut)[k + 1] == (name, "≥1", "2", Decimal(5), Decimal(4))
+
+
+@pytest.mark.parametrize(
+    ("sample", "template"),
+    [
+        ("sichuan-2022-rural-roads.pdf", "project-sichuan"),
+        ("sichuan-2022-rural-roads.pdf", "generic"),
+        ("yinchuan-2021-no6-middle-school-funds.pdf", "generic"),
+    ],
+)
+def test_the_total_row_whose_label_ocr_lost_is_the_total_by_its_sums(sample: str, template: str) -> None:
+    """合计 read as M under a seal: the total row (M | 100 | 98.64) was one more level-1 group and the form's
+    totals unread, the rows below it read as indicators. Its set score and score are the indicators' sums
+    (with the funds block's where scored): they are the totals, in review, and nothing below is an indicator."""
+    import pdfplumber
+
+    from extract.forms.fields import extract_fields
+    from extract.pdf.pages import read_page
+
+    pdf_path = SAMPLES / sample
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
+    (tp,) = [t for t in load_templates() if t.id == template]
+    want, _ = extract_fields(tp, _as_read(pages, {}))
+    got, _ = extract_fields(tp, _as_read(pages, {"合计": "M"}))
+    read = [p for p in ("score.total", "score.total_set") if p in want.fields and want.fields[p].value is not None]
+    assert "score.total" in read
+    for path in read:
+        assert got.fields[path].value == want.fields[path].value
+        assert "label read as 'M'" in got.review[path]
+    assert [r["level1"].value for r in got.rows["indicator_subtotals"]] == [
+        r["level1"].value for r in want.rows["indicator_subtotals"]
+    ]
+    assert len(got.rows["indicators"]) == len(want.rows["indicators"])
+    assert not any(p.startswith(f"indicators[{len(want.rows['indicators'])}]") for p in got.review)
 
 
 def test_a_title_without_biao_names_a_form_only_over_a_forms_table() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from extract.scan.ocrpage import text_pieces
@@ -63,3 +65,35 @@ def test_a_blank_cell_and_its_rulings_residue_give_nothing_to_read() -> None:
     img[103:167, 103:106] = 60
     img[103:106, 103:157] = 60
     assert text_pieces(img, [], [CELL], SCALE) == []
+
+
+def test_a_small_digit_blurred_grey_is_ink_by_its_core_and_bleed_through_is_not() -> None:
+    """A 3 of 2.4-pt print in a 300-dpi grey scan (a crop of the simulator's page, ``tests/data``): only its
+    core is 45 levels darker than the paper, 7 pixels tall, less than a glyph; the detector missed it and the
+    cell read as a blank, unflagged (11 参考分值 of one form). Its fainter strokes joined to the core (a
+    hysteresis threshold) make it a glyph: read, or doubted. A blank cell of the same page gives nothing, and
+    neither does the digit at half its contrast (bleed-through from the back of the sheet)."""
+    from PIL import Image
+
+    from extract.scan.ocrpage import MIN_GLYPH_PT, _ink_box
+
+    data = Path(__file__).parent / "data"
+    digit = np.asarray(Image.open(data / "faint-digit-cell.png").convert("L"))
+    blank = np.asarray(Image.open(data / "blank-cell.png").convert("L"))
+
+    def box(img: np.ndarray) -> tuple[int, int, int, int]:
+        return (6, 6, img.shape[1] - 6, img.shape[0] - 6)  # the cell's borders, 6 pixels into the crop
+
+    tall = MIN_GLYPH_PT * SCALE
+    assert _ink_box(digit, box(digit), tall, 45) is None  # the old threshold: too short, a blank
+    found = _ink_box(digit, box(digit), tall, None)
+    assert found is not None and 30 <= found[0] and found[2] <= 60, found
+    assert len(text_pieces(digit, [], [box(digit)], SCALE)) == 1
+    assert _ink_box(blank, box(blank), tall, None) is None and text_pieces(blank, [], [box(blank)], SCALE) == []
+    paper = float(np.median(digit))
+    ghost = (paper - (paper - digit.astype(float)) * 0.5).astype(np.uint8)
+    ghost[:, :8] = digit[:, :8]  # the rulings as printed
+    ghost[:, -8:] = digit[:, -8:]
+    ghost[:8, :] = digit[:8, :]
+    ghost[-8:, :] = digit[-8:, :]
+    assert _ink_box(ghost, box(ghost), tall, None) is None

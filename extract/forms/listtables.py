@@ -325,6 +325,8 @@ class _Indicators:
     level2: Field | None = None
     level2_cell: Cell | None = None  # the (merged) cell the current level-2 name was read from
     level1_cell: Cell | None = None  # likewise for the level-1 name (its own column)
+    above: dict[str, Cell | None] = field(default_factory=dict)  # the cells of the last indicator row read
+    last_group: int | None = None  # how many indicator rows were read above the last group's row
 
     def subtotal_row(self, cells: dict[str, Cell | None], name_cell: Cell) -> None:
         """A row with no level-3 name of its own whose name cell names a level-1 group (投入, 产出指标(50分)):
@@ -407,6 +409,27 @@ class _Indicators:
                 f"indicators[{i}].level3_canonical", canon, l3.text + l3.hidden, l3.page, l3.bbox, l3.confidence
             )
         self.rows.append(ind)
+
+    def read_row(self, row: Row, cells: dict[str, Cell | None], spec: TableSpec) -> None:
+        """One row of the table: an indicator's (or the lower part of the last one's), a group's, or flagged."""
+        l3 = cells.get("level3")
+        own_l3 = _own_level3(cells)
+        if own_l3 and self.rows and _one_indicator(cells, self.above):
+            self.continued_row(cells, self.above)
+            return
+        if own_l3:
+            self.above = cells
+        if own_l3 and l3 is not None and vocabulary().is_template_row(l3.text):
+            self.ex.flag(f"indicators.row[p{row.page}r{row.index}]", f"values on a blank template row: {_texts(cells)}")
+        elif own_l3:
+            self.indicator_row(cells, spec)
+        elif (name := _subtotal_name(row, cells, spec)) is not None:
+            self.subtotal_row(cells, name)
+            self.last_group = len(self.rows)
+        elif _has_values(cells):  # never drop a row silently: it is read by no rule here
+            self.ex.flag(
+                f"indicators.row[p{row.page}r{row.index}]", f"table row not read as an indicator: {_texts(cells)}"
+            )
 
     def continued_row(self, cells: dict[str, Cell | None], above: dict[str, Cell | None]) -> None:
         """The lower part of the last indicator's row (``_one_indicator``): a cell of its own fills the
@@ -517,24 +540,11 @@ def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extra
         ex.flag("indicators", "the indicator table's header was not found: no indicator read")
     mend_page_breaks(rows, ("level1", "level2"))
     walk = _Indicators({c.spec.name: c.spec.type for c in columns}, template, ex)
-    above: dict[str, Cell | None] = {}  # the cells of the last indicator row read
     for row, cells in rows:
-        l3 = cells.get("level3")
-        own_l3 = _own_level3(cells)
-        if own_l3 and walk.rows and _one_indicator(cells, above):
-            walk.continued_row(cells, above)
-            continue
-        if own_l3:
-            above = cells
-        if own_l3 and l3 is not None and vocabulary().is_template_row(l3.text):
-            ex.flag(f"indicators.row[p{row.page}r{row.index}]", f"values on a blank template row: {_texts(cells)}")
-            continue
-        if own_l3:
-            walk.indicator_row(cells, spec)
-        elif (name := _subtotal_name(row, cells, spec)) is not None:
-            walk.subtotal_row(cells, name)
-        elif _has_values(cells):  # never drop a row silently: it is read by no rule here
-            ex.flag(f"indicators.row[p{row.page}r{row.index}]", f"table row not read as an indicator: {_texts(cells)}")
+        walk.read_row(row, cells, spec)
+    last_group = walk.last_group
+    if last_group is not None and not any(_scored(r) for r in walk.rows[last_group:]):
+        _total_row_read_as_group(walk, ex, last_group)
     _sum_subtotal_scores(walk.rows, walk.subtotals, ex)
     if not walk.rows:
         _flag_table_unread(walk.subtotals, ex)
@@ -542,6 +552,51 @@ def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extra
     ex.rows["indicator_subtotals"] = walk.subtotals
     _flag_guessed(columns, {"indicators": walk.rows, "indicator_subtotals": walk.subtotals}, ex)
     _flag_unread_columns(spec, columns, rows, walk.rows, ex)
+
+
+TOTALS = (("set_score", "score.total_set"), ("score", "score.total"))
+
+
+def _scored(row: dict[str, Field]) -> bool:
+    return any(row.get(k) is not None and row[k].value is not None for k in SCORE_KEYS)
+
+
+def _total_row_read_as_group(walk: _Indicators, ex: Extraction, above: int) -> None:
+    """The table's last row with figures read as one more group, its name none the forms use (合计 read as M
+    under a seal, past the end labels), where the form's totals were not read: when its set score or score
+    is the sum of the indicators' (with the funds block's, where scored), it is the total row — its figures
+    are the totals, in review (its label was not read), not a group's; the rows read below it (``above``
+    indicator rows were read before it), none with a figure, are past the table's end."""
+    last = walk.subtotals[-1]
+    name = last.get("level1")
+    if name is None or name.source != "ocr" or vocabulary().is_group_name(str(name.value or "")):
+        return
+    if any((f := ex.fields.get(path)) is not None and f.value is not None for _, path in TOTALS):
+        return
+
+    def sums(key: str) -> set[Decimal]:
+        scored = [r for r in walk.rows[:above] if _scored(r)]
+        values = [r[key].value if r.get(key) is not None else None for r in scored]  # unscored 其中 rows left out
+        if not values or not all(isinstance(v, Decimal) for v in values):
+            return set()
+        total = sum((v for v in values if isinstance(v, Decimal)), Decimal(0))
+        funds = ex.fields.get(f"funds.rows.total.{key}")
+        return {total} | ({total + funds.value} if funds is not None and isinstance(funds.value, Decimal) else set())
+
+    if not any((f := last.get(key)) is not None and f.value in sums(key) for key, _ in TOTALS):
+        return
+    i = len(walk.subtotals) - 1
+    walk.subtotals.pop()
+    prefixes = (f"indicator_subtotals[{i}].", *(f"indicators[{j}]." for j in range(above, len(walk.rows))))
+    del walk.rows[above:]
+    for path in [p for p in ex.review if p.startswith(prefixes)]:
+        del ex.review[path]
+    ex.gaps[:] = [g for g in ex.gaps if not g.startswith(prefixes)]
+    for key, path in TOTALS:
+        f = last.get(key)
+        if f is not None and f.value is not None:
+            ex.put(replace(f, name=path))
+            ex.review[path] = f"the total row, its label read as {name.value!r}: its figures are the indicators' sums"
 
 
 def _flag_table_unread(subtotals: list[dict[str, Field]], ex: Extraction) -> None:
