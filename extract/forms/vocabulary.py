@@ -40,6 +40,12 @@ class Vocabulary:
     template_rows: tuple[regex.Pattern[str], ...] = ()  # 指标2, ……: blank rows of the printed template
     level2_names: frozenset[str] = frozenset()
     anchor_fallbacks: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    title_words: regex.Pattern[str] | None = None  # what makes an OCR line a form's title
+
+    def names_title(self, text: str) -> bool:
+        """An OCR line (spaces aside) reads as a form's title: ``title_words`` (自评表, 绩效自评表 one character
+        off, …绩效目标自评 without 表)."""
+        return self.title_words is not None and self.title_words.search("".join(text.split())) is not None
 
     def is_group_name(self, text: str) -> bool:
         """A level-1 or level-2 group name the forms use (产出指标, 服务对象满意度指标), points aside."""
@@ -130,8 +136,12 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
             raise _fail(f"template_rows.{i}", f"bad regex: {exc}", path) from exc
     level2 = frozenset(norm(n) for n in data.get("level2_names", []))
     fallbacks = {k: tuple(norm(x) for x in v) for k, v in data.get("anchor_fallbacks", {}).items()}
+    try:
+        title = regex.compile(data["title_words"], regex.BESTMATCH) if "title_words" in data else None
+    except regex.error as exc:
+        raise _fail("title_words", f"bad regex: {exc}", path) from exc
     return Vocabulary(
-        synonyms, columns, vocab.level1_names, frozenset(labels), patterns, tuple(rows), level2, fallbacks
+        synonyms, columns, vocab.level1_names, frozenset(labels), patterns, tuple(rows), level2, fallbacks, title
     )
 
 

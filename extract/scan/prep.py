@@ -7,7 +7,6 @@ Coordinates: the prepared image's pixels ↔ PDF points of the *upright, deskewe
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -248,17 +247,13 @@ TITLE_LINES = 3  # a form's title is among the topmost lines of print as tall as
 # (among the bottommost, turned over)
 
 
-@functools.cache
-def _title_words() -> Any:
-    import regex
-
-    return regex.compile(r"自评表|(?:绩效自评表){e<=1}", regex.BESTMATCH)
-
-
 def titled(text: str) -> bool:
-    """A line read as a self-evaluation form's title: 自评表, or 绩效自评表 with one character misread or
-    missing (管中市部门整体支出编效自评表) — what no line read the wrong way up makes of noise."""
-    return _title_words().search("".join(text.split())) is not None
+    """A line read as a self-evaluation form's title, by the vocabulary's ``title_words``: 自评表, 绩效自评表
+    with one character misread or missing (管中市部门整体支出编效自评表), a title without 表 (…绩效目标自评) —
+    what no line read the wrong way up makes of noise."""
+    from extract.forms.vocabulary import vocabulary
+
+    return vocabulary().names_title(text)
 
 
 def title_way(gray: Any, boxes: Sequence[PixelBox], engine: OcrEngine) -> int | None:
