@@ -716,6 +716,33 @@ def test_the_total_row_whose_label_ocr_lost_is_the_total_by_its_sums(sample: str
     assert not any(p.startswith(f"indicators[{len(want.rows['indicators'])}]") for p in got.review)
 
 
+def test_a_group_name_read_as_a_figure_names_no_group_and_a_mark_before_a_label_is_no_part_of_it() -> None:
+    """Faint specks in a merged name cell read as 8 (hysteresis ink of a grey scan): the rows of 预算执行
+    were a group named 8, passed as a name. A name cell with no Chinese in it is an unread cell: the rows'
+    level-2 names in review, the groups as printed. And #综合得分 (a speck read as #) is the label 综合得分."""
+    import pdfplumber
+
+    from extract.forms.fields import extract_fields
+    from extract.pdf.pages import read_page
+
+    pdf_path = SAMPLES / "jinzhong-2021-justice-bureau.pdf"
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
+    (tp,) = [t for t in load_templates() if t.id == "dept-overall-shanxi"]
+    want, _ = extract_fields(tp, _as_read(pages, {}))
+    got, _ = extract_fields(tp, _as_read(pages, {"预算执行": "8"}))
+    rows = [i for i, r in enumerate(want.rows["indicators"]) if r["level2"].value == "预算执行"]
+    assert len(rows) >= 5 and len(got.rows["indicators"]) == len(want.rows["indicators"])
+    for i in rows:
+        assert got.rows["indicators"][i]["level2"].value is None and f"indicators[{i}].level2" in got.review
+        assert got.rows["indicators"][i]["level1"].value == "过程"
+    names = [r["level1"].value for r in got.rows["indicator_subtotals"]]
+    assert names == [r["level1"].value for r in want.rows["indicator_subtotals"]]
+    got, _ = extract_fields(tp, _as_read(pages, {"综合得分": "#综合得分"}))
+    assert got.fields["score.total"].value == want.fields["score.total"].value == Decimal("96.00")
+    assert "score.total" not in got.review
+
+
 def test_a_title_without_biao_names_a_form_only_over_a_forms_table() -> None:
     """A published Sichuan transfer-payment form is titled 车辆购置税收入补助地方资金(普通省道公路建设)绩效目标自评,
     no 表, wrapped over two lines with (2021年度) below: it was "no known form". Such a title (also wrapped,

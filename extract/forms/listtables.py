@@ -327,6 +327,7 @@ class _Indicators:
     level1_cell: Cell | None = None  # likewise for the level-1 name (its own column)
     above: dict[str, Cell | None] = field(default_factory=dict)  # the cells of the last indicator row read
     last_group: int | None = None  # how many indicator rows were read above the last group's row
+    blanked: dict[int, Cell] = field(default_factory=dict)  # name cells read as no name, by id of the cell read
 
     def subtotal_row(self, cells: dict[str, Cell | None], name_cell: Cell) -> None:
         """A row with no level-3 name of its own whose name cell names a level-1 group (投入, 产出指标(50分)):
@@ -410,8 +411,22 @@ class _Indicators:
             )
         self.rows.append(ind)
 
+    def no_figures_for_names(self, cells: dict[str, Cell | None]) -> dict[str, Cell | None]:
+        """A group-name cell OCR read as a figure or marks, no Chinese in it (8 at 0.07: faint specks where
+        a name's merged cell was cut): no name — an unread cell (``UNREAD_INK``), flagged where it is used,
+        never a group named 8. A merged cell stays one cell over its rows."""
+        out = dict(cells)
+        for key in ("level1", "level2"):
+            c = out.get(key)
+            if c is not None and c.source == "ocr" and clean_text(c.text) and not _HAN.search(c.text):
+                out[key] = self.blanked.setdefault(
+                    id(c), replace(c, text="", lines=(), hidden="", confidence=UNREAD_INK)
+                )
+        return out
+
     def read_row(self, row: Row, cells: dict[str, Cell | None], spec: TableSpec) -> None:
         """One row of the table: an indicator's (or the lower part of the last one's), a group's, or flagged."""
+        cells = self.no_figures_for_names(cells)
         l3 = cells.get("level3")
         own_l3 = _own_level3(cells)
         if own_l3 and self.rows and _one_indicator(cells, self.above):
@@ -453,6 +468,9 @@ class _Indicators:
 
 
 _NAMES = ("level1", "level2", "level3")
+
+
+_HAN = regex.compile(r"\p{Han}")
 
 
 def _one_indicator(cells: dict[str, Cell | None], above: dict[str, Cell | None]) -> bool:

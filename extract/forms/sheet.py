@@ -16,10 +16,14 @@ from extract.forms.values import clean_text
 from extract.model import Cell, Grid, PageContent
 
 
+_LEADING_MARKS = regex.compile(r"^[^\p{Han}\p{L}\p{N}(（]+")
+
+
 def label_matches(text: str, labels: Sequence[str]) -> bool:
     """The cell's text is one of ``labels``, possibly followed by a unit, colon or note: ``上年结转金额
-    (万元)`` is 上年结转金额, but ``其他调整资金`` is not 其他 (the label must not run on into more words)."""
-    t = norm(text)
+    (万元)`` is 上年结转金额, but ``其他调整资金`` is not 其他 (the label must not run on into more words). Marks
+    before the label are not part of it (#综合得分: a speck OCR read as #)."""
+    t = _LEADING_MARKS.sub("", norm(text))
     for lb in labels:
         if t.startswith(lb):
             rest = t[len(lb) :]
