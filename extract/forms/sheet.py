@@ -15,7 +15,6 @@ from extract.forms.templates import norm
 from extract.forms.values import clean_text
 from extract.model import Cell, Grid, PageContent
 
-
 _LEADING_MARKS = regex.compile(r"^[^\p{Han}\p{L}\p{N}(（]+")
 
 
