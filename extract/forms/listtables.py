@@ -326,7 +326,9 @@ class _Indicators:
     level2_cell: Cell | None = None  # the (merged) cell the current level-2 name was read from
     level1_cell: Cell | None = None  # likewise for the level-1 name (its own column)
     above: dict[str, Cell | None] = field(default_factory=dict)  # the cells of the last indicator row read
-    last_group: int | None = None  # how many indicator rows were read above the last group's row
+    # the last row that may be the total row, its label misread: a group's (``fields`` None) or a row of
+    # figures under no name (its figures), with how many indicator rows were read above it
+    tail: tuple[int, dict[str, Field] | None, str] | None = None
     blanked: dict[int, Cell] = field(default_factory=dict)  # name cells read as no name, by id of the cell read
 
     def subtotal_row(self, cells: dict[str, Cell | None], name_cell: Cell) -> None:
@@ -417,11 +419,10 @@ class _Indicators:
         never a group named 8. A merged cell stays one cell over its rows."""
         out = dict(cells)
         for key in ("level1", "level2"):
-            c = out.get(key)
+            c = cells.get(key)
             if c is not None and c.source == "ocr" and clean_text(c.text) and not _HAN.search(c.text):
-                out[key] = self.blanked.setdefault(
-                    id(c), replace(c, text="", lines=(), hidden="", confidence=UNREAD_INK)
-                )
+                blank = self.blanked.setdefault(id(c), replace(c, text="", lines=(), hidden="", confidence=UNREAD_INK))
+                out.update({k: blank for k, other in cells.items() if other is c})  # every column it spans
         return out
 
     def read_row(self, row: Row, cells: dict[str, Cell | None], spec: TableSpec) -> None:
@@ -440,11 +441,15 @@ class _Indicators:
             self.indicator_row(cells, spec)
         elif (name := _subtotal_name(row, cells, spec)) is not None:
             self.subtotal_row(cells, name)
-            self.last_group = len(self.rows)
+            self.tail = (len(self.rows), None, "")
         elif _has_values(cells):  # never drop a row silently: it is read by no rule here
-            self.ex.flag(
-                f"indicators.row[p{row.page}r{row.index}]", f"table row not read as an indicator: {_texts(cells)}"
-            )
+            flag = f"indicators.row[p{row.page}r{row.index}]"
+            self.ex.flag(flag, f"table row not read as an indicator: {_texts(cells)}")
+            if not any(not _blank(cells.get(k)) for k in _NAMES):
+                figures: dict[str, Field] = {
+                    k: cell_field(k, cells[k], "number") for k in ("set_score", "score") if k in cells
+                }
+                self.tail = (len(self.rows), figures, flag)
 
     def continued_row(self, cells: dict[str, Cell | None], above: dict[str, Cell | None]) -> None:
         """The lower part of the last indicator's row (``_one_indicator``): a cell of its own fills the
@@ -560,9 +565,8 @@ def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extra
     walk = _Indicators({c.spec.name: c.spec.type for c in columns}, template, ex)
     for row, cells in rows:
         walk.read_row(row, cells, spec)
-    last_group = walk.last_group
-    if last_group is not None and not any(_scored(r) for r in walk.rows[last_group:]):
-        _total_row_read_as_group(walk, ex, last_group)
+    if walk.tail is not None and not any(_scored(r) for r in walk.rows[walk.tail[0] :]):
+        _total_row_misread(walk, ex, *walk.tail)
     _sum_subtotal_scores(walk.rows, walk.subtotals, ex)
     if not walk.rows:
         _flag_table_unread(walk.subtotals, ex)
@@ -579,42 +583,52 @@ def _scored(row: dict[str, Field]) -> bool:
     return any(row.get(k) is not None and row[k].value is not None for k in SCORE_KEYS)
 
 
-def _total_row_read_as_group(walk: _Indicators, ex: Extraction, above: int) -> None:
-    """The table's last row with figures read as one more group, its name none the forms use (合计 read as M
-    under a seal, past the end labels), where the form's totals were not read: when its set score or score
-    is the sum of the indicators' (with the funds block's, where scored), it is the total row — its figures
-    are the totals, in review (its label was not read), not a group's; the rows read below it (``above``
-    indicator rows were read before it), none with a figure, are past the table's end."""
-    last = walk.subtotals[-1]
-    name = last.get("level1")
-    if name is None or name.source != "ocr" or vocabulary().is_group_name(str(name.value or "")):
-        return
+def _total_row_misread(
+    walk: _Indicators, ex: Extraction, above: int, figures: dict[str, Field] | None, flag: str
+) -> None:
+    """The table's last row with figures, its label misread past the end labels — one more group under a name
+    none the forms use (合计 read as M under a seal), or figures under no name at all (its label read as specks)
+    — where the form's totals were not read: when its set score or score is the sum of the indicators' (with
+    the funds block's, where scored), it is the total row. Its figures are the totals, in review (the label
+    was not read), not a group's; the rows read below it (``above`` indicator rows were read before it),
+    none with a figure, are past the table's end."""
+    label = "nothing"
+    if figures is None:  # a group's row
+        figures = walk.subtotals[-1]
+        name = figures.get("level1")
+        if name is None or name.source != "ocr" or vocabulary().is_group_name(str(name.value or "")):
+            return
+        label = repr(name.value)
     if any((f := ex.fields.get(path)) is not None and f.value is not None for _, path in TOTALS):
         return
-
-    def sums(key: str) -> set[Decimal]:
-        scored = [r for r in walk.rows[:above] if _scored(r)]
-        values = [r[key].value if r.get(key) is not None else None for r in scored]  # unscored 其中 rows left out
-        if not values or not all(isinstance(v, Decimal) for v in values):
-            return set()
-        total = sum((v for v in values if isinstance(v, Decimal)), Decimal(0))
-        funds = ex.fields.get(f"funds.rows.total.{key}")
-        return {total} | ({total + funds.value} if funds is not None and isinstance(funds.value, Decimal) else set())
-
-    if not any((f := last.get(key)) is not None and f.value in sums(key) for key, _ in TOTALS):
+    if not any((f := figures.get(key)) is not None and f.value in _sums(walk, ex, above, key) for key, _ in TOTALS):
         return
-    i = len(walk.subtotals) - 1
-    walk.subtotals.pop()
-    prefixes = (f"indicator_subtotals[{i}].", *(f"indicators[{j}]." for j in range(above, len(walk.rows))))
+    prefixes = [f"indicators[{j}]." for j in range(above, len(walk.rows))]
+    if flag:
+        prefixes.append(flag)
+    else:
+        walk.subtotals.pop()
+        prefixes.append(f"indicator_subtotals[{len(walk.subtotals)}].")
     del walk.rows[above:]
-    for path in [p for p in ex.review if p.startswith(prefixes)]:
+    for path in [p for p in ex.review if p.startswith(tuple(prefixes))]:
         del ex.review[path]
-    ex.gaps[:] = [g for g in ex.gaps if not g.startswith(prefixes)]
+    ex.gaps[:] = [g for g in ex.gaps if not g.startswith(tuple(prefixes))]
     for key, path in TOTALS:
-        f = last.get(key)
+        f = figures.get(key)
         if f is not None and f.value is not None:
             ex.put(replace(f, name=path))
-            ex.review[path] = f"the total row, its label read as {name.value!r}: its figures are the indicators' sums"
+            ex.review[path] = f"the total row, its label read as {label}: its figures are the indicators' sums"
+
+
+def _sums(walk: _Indicators, ex: Extraction, above: int, key: str) -> set[Decimal]:
+    """The sum of the first ``above`` indicators' ``key`` (unscored 其中 rows left out), and with the funds
+    block's where it has one; none when one is not read."""
+    values = [r[key].value if r.get(key) is not None else None for r in walk.rows[:above] if _scored(r)]
+    if not values or not all(isinstance(v, Decimal) for v in values):
+        return set()
+    total = sum((v for v in values if isinstance(v, Decimal)), Decimal(0))
+    funds = ex.fields.get(f"funds.rows.total.{key}")
+    return {total} | ({total + funds.value} if funds is not None and isinstance(funds.value, Decimal) else set())
 
 
 def _flag_table_unread(subtotals: list[dict[str, Field]], ex: Extraction) -> None:
