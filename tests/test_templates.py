@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -604,11 +605,14 @@ def test_a_scan_read_with_no_level1_name_or_no_money_figure_puts_them_in_review(
     assert "indicator_subtotals" not in ex.review
 
 
-def _cut_row(pages: list[PageContent], name: str, cut: dict[int, tuple[str, str]]) -> list[PageContent]:
+def _cut_row(pages: list[PageContent], name: str, cut: Mapping[int, tuple[str, str | None]]) -> list[PageContent]:
     """The pages with the table row of the indicator ``name`` cut in two by a line across the columns of
-    ``cut`` (a signature's stroke read as a ruling): those cells split, each part holding the text given;
-    every other cell of the row spans both parts, the rows below move down one."""
+    ``cut`` (a signature's stroke read as a ruling): those cells split, each part holding the text given
+    (None: ink that read as nothing); every other cell of the row spans both parts, the rows below move
+    down one."""
     import dataclasses
+
+    from extract.model import UNREAD_INK
 
     out = []
     for page in pages:
@@ -628,7 +632,9 @@ def _cut_row(pages: list[PageContent], name: str, cut: dict[int, tuple[str, str]
                     upper, lower = cut[c.col]
                     x0, y0, x1, y1 = c.bbox
                     cells.append(dataclasses.replace(c, text=upper, bbox=(x0, y0, x1, mid), lines=()))
-                    cells.append(dataclasses.replace(c, row=r + 1, text=lower, bbox=(x0, mid, x1, y1), lines=()))
+                    lower_box = (x0, mid, x1, y1)
+                    part = dataclasses.replace(c, row=r + 1, text=lower or "", bbox=lower_box, lines=())
+                    cells.append(part if lower is not None else dataclasses.replace(part, confidence=UNREAD_INK))
                 elif c.row <= r < c.row + c.row_span:
                     cells.append(dataclasses.replace(c, row_span=c.row_span + 1))
                 else:
@@ -674,6 +680,13 @@ def test_an_indicator_row_cut_in_two_by_a_stroke_across_part_of_it_is_one_indica
     # through the text of 年度指标值: the two parts joined, in review
     cut, _ = extract_fields(tp, _as_read(_cut_row(pages, name, {4: ("社会认可的", "办学环境."), 5: (actual, "")}), {}))
     assert values(cut) == values(want) and f"indicators[{k}].target" in cut.review
+    # ink below that read as nothing: the part above read, the unread part in review
+    pages_ocr = _as_read(pages, {})
+    cut, _ = extract_fields(tp, _cut_row(pages_ocr, name, {4: (target, None), 5: (actual, "")}))
+    assert values(cut) == values(want) and f"indicators[{k}].target" in cut.review
+    # a score cell below holding ink that read as nothing is no part of the row above: its own row, flagged
+    cut, _ = extract_fields(tp, _cut_row(pages_ocr, name, {4: (target, ""), 5: (actual, ""), 6: ("8", None)}))
+    assert len(cut.rows["indicators"]) == len(rows) + 1 and f"indicators[{k + 1}].score" in cut.review
     # figures of their own below: two indicators of one name
     two = {3: ("10", "5"), 4: (target, "≥1"), 5: (actual, "2"), 6: ("8", "4")}
     cut, _ = extract_fields(tp, _as_read(_cut_row(pages, name, two), {}))

@@ -433,19 +433,20 @@ class _Indicators:
         if own_l3 and self.rows and _one_indicator(cells, self.above):
             self.continued_row(cells, self.above)
             return
-        if own_l3:
-            self.above = cells
+        self.above = {}  # only an indicator row just read has a lower part
         if own_l3 and l3 is not None and vocabulary().is_template_row(l3.text):
             self.ex.flag(f"indicators.row[p{row.page}r{row.index}]", f"values on a blank template row: {_texts(cells)}")
         elif own_l3:
             self.indicator_row(cells, spec)
+            self.above = cells
         elif (name := _subtotal_name(row, cells, spec)) is not None:
             self.subtotal_row(cells, name)
-            self.tail = (len(self.rows), None, "")
+            self.tail = (len(self.rows), None, f"indicator_subtotals[{len(self.subtotals) - 1}]")
         elif _has_values(cells):  # never drop a row silently: it is read by no rule here
             flag = f"indicators.row[p{row.page}r{row.index}]"
             self.ex.flag(flag, f"table row not read as an indicator: {_texts(cells)}")
-            if not any(not _blank(cells.get(k)) for k in _NAMES):
+            scans = all(c.source == "ocr" for c in cells.values() if c is not None and not _blank(c))
+            if scans and not any(not _blank(cells.get(k)) for k in _NAMES):  # figures under no name, on a scan
                 figures: dict[str, Field] = {
                     k: cell_field(k, cells[k], "number") for k in ("set_score", "score") if k in cells
                 }
@@ -457,9 +458,13 @@ class _Indicators:
         i = len(self.rows) - 1
         ind = self.rows[i]
         for name, cell in cells.items():
-            if name in _NAMES or cell is None or cell is above.get(name) or _blank(cell):
+            if name in _NAMES or cell is None or cell is above.get(name):
                 continue
             path = f"indicators[{i}].{name}"
+            if _blank(cell):
+                if cell.source == "ocr" and cell.confidence <= UNREAD_INK:  # ink that read as nothing
+                    self.ex.flag(path, "its row is cut by a line across it, and the lower part holds ink unread")
+                continue
             f = cell_field(path, cell, self.types[name], None, self.ex)
             before = ind.get(name)
             if before is None or before.value is None or (isinstance(before.value, str) and not before.value.strip()):
@@ -488,7 +493,12 @@ def _one_indicator(cells: dict[str, Cell | None], above: dict[str, Cell | None])
         return False
     figures = [k for k in SCORE_KEYS if k in cells]
     shared = [k for k in figures if not _blank(cells[k]) and cells[k] is above.get(k)]
-    return bool(shared) and all(_blank(cells[k]) or cells[k] is above.get(k) for k in figures)
+    return bool(shared) and all(cells[k] is above.get(k) or _blank_as_read(cells[k]) for k in figures)
+
+
+def _blank_as_read(cell: Cell | None) -> bool:
+    """No text and no ink that read as nothing (``UNREAD_INK``): a figure cell that is blank for sure."""
+    return _blank(cell) and not (cell is not None and cell.source == "ocr" and cell.confidence <= UNREAD_INK)
 
 
 def _subtotal_name(row: Row, cells: dict[str, Cell | None], spec: TableSpec) -> Cell | None:
@@ -593,7 +603,9 @@ def _total_row_misread(
     was not read), not a group's; the rows read below it (``above`` indicator rows were read before it),
     none with a figure, are past the table's end."""
     label = "nothing"
-    if figures is None:  # a group's row
+    if figures is None:  # a group's row (``flag`` its path): the last group read
+        if flag != f"indicator_subtotals[{len(walk.subtotals) - 1}]":
+            return
         figures = walk.subtotals[-1]
         name = figures.get("level1")
         if name is None or name.source != "ocr" or vocabulary().is_group_name(str(name.value or "")):
@@ -604,11 +616,11 @@ def _total_row_misread(
     if not any((f := figures.get(key)) is not None and f.value in _sums(walk, ex, above, key) for key, _ in TOTALS):
         return
     prefixes = [f"indicators[{j}]." for j in range(above, len(walk.rows))]
-    if flag:
-        prefixes.append(flag)
-    else:
+    if flag.startswith("indicator_subtotals["):
         walk.subtotals.pop()
-        prefixes.append(f"indicator_subtotals[{len(walk.subtotals)}].")
+        prefixes.append(f"{flag}.")
+    else:
+        prefixes.append(flag)
     del walk.rows[above:]
     for path in [p for p in ex.review if p.startswith(tuple(prefixes))]:
         del ex.review[path]
@@ -617,6 +629,7 @@ def _total_row_misread(
         f = figures.get(key)
         if f is not None and f.value is not None:
             ex.put(replace(f, name=path))
+            ex.gaps[:] = [g for g in ex.gaps if g != path]
             ex.review[path] = f"the total row, its label read as {label}: its figures are the indicators' sums"
 
 

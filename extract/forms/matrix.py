@@ -294,7 +294,7 @@ def _put_unheaded(spec: MatrixSpec, ex: Extraction, name: str, values: Row, labe
     seal: 元） for 年初预算数（万元）). Figures the row prints right of its label under no column found are
     never dropped: on a scan, as many as columns missing, in the block's column order, each goes to its
     column, flagged; otherwise the missing columns are in review (a figure is there, its column unknown). A
-    text layer's headers read as printed: a column no header names is none of the block's."""
+    text layer's headers read as printed: its figures are never placed by order, only flagged so."""
     missing = [col.name for col in spec.columns if col.name not in block.xs]
     if not missing:
         return
@@ -318,13 +318,13 @@ def _put_unheaded(spec: MatrixSpec, ex: Extraction, name: str, values: Row, labe
             _put(spec, ex, name, n, c, guessed=True)
         return
     for n in missing:
-        _put(spec, ex, name, n, None)
-        if stray:
+        if stray:  # flagged first: in review, not a gap (not printed)
             ex.flag(
                 f"{spec.path}.{name}.{n}",
                 f"its column's header was not read; the row prints figures under no column found: "
                 f"{', '.join(clean_text(c.text) for c in stray)}",
             )
+        _put(spec, ex, name, n, None)
 
 
 def _label_of(text: str, labels: dict[str, tuple[str, ...]], source: str) -> tuple[str | None, bool]:
