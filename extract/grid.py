@@ -171,6 +171,23 @@ def _centred_on(block: Sequence[TextLine], b: BBox) -> bool:
     return width <= 3 * block[0].size or abs(x - (b[0] + b[2]) / 2) <= 0.25 * width
 
 
+def _place(block: list[TextLine], owner: _Slot, settings: GridSettings) -> list[TextLine]:
+    """The lines of ``block`` its owner cell shows or clips; returns the rest (another cell's string)."""
+    for k, ln in enumerate(block):
+        if k and not _within_columns(ln, owner.bbox, settings):
+            return block[k:]  # wrapped lines never run wider than their cell
+        if _inside_vertically(ln, owner.bbox, settings.inside):
+            owner.visible.append(ln)
+        elif _clipped(ln, owner.bbox, settings):
+            owner.hidden.append(ln)
+        elif k and _stacked(block):  # a vertical label's glyphs past its cell's end: its own, clipped
+            owner.hidden.extend(block[k:])
+            return []
+        else:  # wholly outside its owner: not a clipped line of it, but another cell's string
+            return block[k:]
+    return []
+
+
 def build_grid(
     page: int,
     cell_boxes: Sequence[BBox],
@@ -204,17 +221,9 @@ def build_grid(
                 own = _owner(ln, slots, settings)
                 (own.visible if own is not None else outside).append(ln)
             continue
-        for k, ln in enumerate(block):
-            if k and not _within_columns(ln, owner.bbox, settings):
-                pending.insert(0, block[k:])  # wrapped lines never run wider than their cell
-                break
-            if _inside_vertically(ln, owner.bbox, settings.inside):
-                owner.visible.append(ln)
-            elif _clipped(ln, owner.bbox, settings):
-                owner.hidden.append(ln)
-            else:  # wholly outside its owner: not a clipped line of it, but another cell's string
-                pending.insert(0, block[k:])
-                break
+        rest = _place(block, owner, settings)
+        if rest:
+            pending.insert(0, rest)
     _settle_hidden(slots, settings)
     cells = tuple(
         Cell(

@@ -109,3 +109,22 @@ def test_debug_draws_a_scanned_page_as_ocr_read_it() -> None:
         s for s in drawn if s.kind == "cell" and abs(s.bbox[0] - unit.bbox[0]) < 3 and abs(s.bbox[1] - unit.bbox[1]) < 3
     )
     assert cell  # the field's box is a cell OCR found there
+
+
+def test_a_vertical_labels_last_glyph_past_its_cell_is_not_the_next_cells_text() -> None:
+    """绩/效/指/标 stacked down a narrow label cell whose merged cell ends a row above the glyph 标 (the label
+    centred over rows a page break cut off): 标 fell into the wide 合计 cell below, whose text became 标 合计 —
+    no label, and the form's totals were not read. A stacked label's glyphs past its cell are its own,
+    clipped (``hidden``)."""
+    from extract.grid import build_grid
+    from extract.model import TextLine
+
+    # the geometry of a generated national department form's last page (points)
+    cells = [(29.0, 28.6, 50.6, 273.4), (50.6, 221.1, 98.5, 273.4), (29.0, 273.4, 399.1, 290.9)]
+    tops = (242.5, 254.6, 266.7, 278.8)
+    glyphs = [TextLine(ch, (30.4, y, 38.8, y + 8.4), 8.41) for ch, y in zip("绩效指标", tops, strict=True)]
+    total = TextLine("合计", (205.7, 277.4, 222.5, 285.8), 8.41)
+    grid, _ = build_grid(1, cells, [*glyphs, total])
+    by_box = {c.bbox: c for c in grid.cells}
+    assert by_box[cells[2]].text == "合计"
+    assert by_box[cells[0]].text == "绩效指" and by_box[cells[0]].hidden == "标"

@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from samples.variants.content import AMOUNT_FIELDS, Content, FundsRow, blank, dec, decimals
+from samples.variants.content import AMOUNT_FIELDS, Content, FundsRow, Level1, blank, dec, decimals
 from samples.variants.perturb import fmt, problems, rate_of, round2
 
 KINDS = ("digit_changed", "score_blanked", "executed_over_budget", "rate_mismatch", "wrong_total", "subtotal_mismatch")
@@ -111,9 +111,15 @@ def possible(content: Content, layout_level1: str) -> list[str]:
         kinds += ["executed_over_budget", "rate_mismatch"]
     if content.total_score is not None:
         kinds.append("wrong_total")
-    if layout_level1.startswith("subtotal") and any(level1.rows() for level1 in content.indicators):
-        kinds.append("subtotal_mismatch")
+    if layout_level1.startswith("subtotal") and any(_scored_rows(level1) for level1 in content.indicators):
+        kinds.append("subtotal_mismatch")  # a sum to break: a group whose rows print scores
     return kinds
+
+
+def _scored_rows(level1: Level1) -> bool:
+    """The group's rows print scores: its subtotal is their sum (on an unscored form a printed 0 is no
+    inconsistency a reader could see)."""
+    return any(dec(r.score) is not None for r in level1.rows())
 
 
 def _digit_changed(content: Content, rng: random.Random) -> tuple[Content, Injection]:
@@ -175,7 +181,7 @@ def inject(content: Content, kind: str, rng: random.Random) -> tuple[Content, In
             kind, "score.total"
         )
     if kind == "subtotal_mismatch":
-        candidates = [i for i, level1 in enumerate(content.indicators) if level1.rows()]
+        candidates = [i for i, level1 in enumerate(content.indicators) if _scored_rows(level1)]
         i = rng.choice(candidates)
         level1 = content.indicators[i]
         summed = sum((dec(r.score) or Decimal(0) for r in level1.rows()), Decimal(0))
