@@ -106,10 +106,18 @@ def test_vocabulary_synonyms_by_context() -> None:
 
 def test_a_broken_vocabulary_names_file_and_key(tmp_path: Path) -> None:
     bad = tmp_path / "vocabulary.yaml"
-    bad.write_text("synonyms:\n  header: [[项目名称, 项目支出名称]]\n  nonsense: []\n", encoding="utf-8")
+    bad.write_text(
+        "synonyms:\n  header: [[项目名称, 项目支出名称]]\n  nonsense: []\ntitle_words: 自评表\n", encoding="utf-8"
+    )
     with pytest.raises(TemplateError) as err:
         load_vocabulary(bad)
     assert "invalid vocabulary at synonyms" in str(err.value) and err.value.path == str(bad)
-    bad.write_text("synonyms: {}\ntemplate_rows: ['(']\n", encoding="utf-8")
+    bad.write_text("synonyms: {}\ntitle_words: 自评表\ntemplate_rows: ['(']\n", encoding="utf-8")
     with pytest.raises(TemplateError, match=r"template_rows\.0: bad regex"):
+        load_vocabulary(bad)
+    bad.write_text("synonyms: {}\n", encoding="utf-8")  # no title_words: orientation by the title would say nothing
+    with pytest.raises(TemplateError, match="'title_words' is a required property"):
+        load_vocabulary(bad)
+    bad.write_text("synonyms: {}\ntitle_words: '(自评表'\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"title_words: bad regex"):
         load_vocabulary(bad)
