@@ -192,9 +192,12 @@ def _flag_unread_columns(
 def _figure_or_unread(cell: Cell) -> bool:
     """A cell holding a figure, or a scanned cell that reads blank while it holds ink (a faint or small
     figure the recogniser did not make out)."""
-    if _FIGURE.match(norm(cell.text) or "-"):
-        return True
-    return cell.source == "ocr" and not cell.text.strip() and cell.confidence <= UNREAD_INK
+    return bool(_FIGURE.match(norm(cell.text) or "-")) or _unread_ink(cell)
+
+
+def _unread_ink(cell: Cell | None) -> bool:
+    """A scanned cell that reads blank while it holds ink (``UNREAD_INK``): not a blank the form prints."""
+    return cell is not None and cell.source == "ocr" and not cell.text.strip() and cell.confidence <= UNREAD_INK
 
 
 def _one_more(text: str, labels: tuple[str, ...]) -> bool:
@@ -462,7 +465,7 @@ class _Indicators:
                 continue
             path = f"indicators[{i}].{name}"
             if _blank(cell):
-                if cell.source == "ocr" and cell.confidence <= UNREAD_INK:  # ink that read as nothing
+                if _unread_ink(cell):
                     self.ex.flag(path, "its row is cut by a line across it, and the lower part holds ink unread")
                 continue
             f = cell_field(path, cell, self.types[name], None, self.ex)
@@ -498,7 +501,7 @@ def _one_indicator(cells: dict[str, Cell | None], above: dict[str, Cell | None])
 
 def _blank_as_read(cell: Cell | None) -> bool:
     """No text and no ink that read as nothing (``UNREAD_INK``): a figure cell that is blank for sure."""
-    return _blank(cell) and not (cell is not None and cell.source == "ocr" and cell.confidence <= UNREAD_INK)
+    return _blank(cell) and not _unread_ink(cell)
 
 
 def _subtotal_name(row: Row, cells: dict[str, Cell | None], spec: TableSpec) -> Cell | None:
@@ -664,7 +667,7 @@ def _sum_subtotal_scores(rows: list[dict[str, Field]], subtotals: list[dict[str,
         if sub.get("score") is not None and sub["score"].value is not None:
             continue  # printed in a subtotal row
         group = [r for r in rows if r.get("level1") is not None and r["level1"].value == sub["level1"].value]
-        group = [r for r in group if any(r.get(k) is not None and r[k].value is not None for k in SCORE_KEYS)]
+        group = [r for r in group if _scored(r)]
         scores = [r["score"].value for r in group if "score" in r]  # unscored 其中 sub-rows left out
         if group and len(scores) == len(group) and all(isinstance(v, Decimal) for v in scores):
             total = sum((v for v in scores if isinstance(v, Decimal)), Decimal(0))
