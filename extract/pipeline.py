@@ -599,8 +599,8 @@ def extract_document(path: str | Path, settings: Settings = DEFAULT_SETTINGS) ->
     for form in a.forms:
         record = record_of(a, form)
         tiny = {p.number: why for p in form.pages if p.method == "ocr" and (why := _small_print(p))}
-        if tiny and record.template == "generic":  # small print only a form's own template reads
-            small.update(tiny)
+        if tiny and record.template == "generic" and not _table_read(record):
+            small.update(tiny)  # small print only a form's own template reads, or a table read whole
             continue
         records.append(record)
     if not records:
@@ -697,14 +697,27 @@ SMALL_LINE_PT = 7.75  # … and so do lines of print whose detected boxes are lo
 
 def _small_print(page: PageContent) -> str | None:
     """Why a scanned page prints small (legible in the scan, ``_legibility``, but a few points tall), or
-    None. Such a page is read only by a form's own template: what the generic reader makes of small print
-    (a header or two garbled past reading, faint figures missed) passes whole columns as blank."""
+    None. Such a page is read by a form's own template, or by the generic reader only where it read the
+    indicator table whole (``_table_read``): what it makes of small print otherwise (a header or two
+    garbled past reading, faint figures missed) passes whole columns as blank."""
     row = _row_height(page)
     if row < SMALL_ROW_PT:
         return f"rows {row:.1f} pt tall"
     if (line := _line_height(page)) < SMALL_LINE_PT:
         return f"lines of print {line:.1f} pt tall"
     return None
+
+
+TABLE_READ_ROWS = 5  # a generic reading of small print is kept when it read this many indicators …
+TABLE_READ_SHARE = 0.8  # … and this share of them with a 分值 and a 得分
+
+
+def _table_read(record: Record) -> bool:
+    """The generic reader read small print's indicator table whole: rows enough, nearly all scored. What
+    it makes of small print it cannot read is no table (no indicator, a few header words): refused."""
+    rows = record.indicators
+    scored = sum(1 for r in rows if r.set_score is not None and r.score is not None)
+    return len(rows) >= TABLE_READ_ROWS and scored >= TABLE_READ_SHARE * len(rows)
 
 
 def _line_height(page: PageContent) -> float:

@@ -151,6 +151,33 @@ def test_a_group_without_its_subtotal_row_fails_the_subtotals() -> None:
     assert any("投入" in d and "no subtotal" in d for d in bad.details)
 
 
+def test_an_indicator_with_neither_set_score_nor_score_where_the_others_print_them_is_doubted() -> None:
+    """A scan whose score column went unread in one row: the row's 分值 and 得分 are both blank, where the
+    table's other indicators print theirs. Passed as "the form prints none" before; now in doubt (warn),
+    unless most indicators print no 分值 (points by group) or the row is a 其中 sub-row."""
+
+    def rows(*scores: tuple[str | None, str | None]) -> list[dict[str, D | int | str | bool | None]]:
+        return [
+            {
+                "level1": "产出",
+                "level3": f"指标{i}",
+                "set_score": None if w is None else D(w),
+                "score": None if s is None else D(s),
+            }
+            for i, (w, s) in enumerate(scores)
+        ]
+
+    doubted = run("scores_present", Facts({}, (), rows(("10", "9"), (None, None), ("10", "10"))))
+    assert doubted.status == "warn" and doubted.fields == ["indicators[1].score", "indicators[1].set_score"]
+    both = run("scores_present", Facts({}, (), rows(("10", None), (None, None), ("10", "10"))))
+    assert both.status == "fail" and "indicators[1].set_score" in both.fields and "indicators[0].score" in both.fields
+    by_group = run("scores_present", Facts({}, (), rows(("10", "9"), (None, None), (None, None))))
+    assert by_group.status == "pass"
+    sub = rows(("10", "9"), (None, None), ("10", "10"))
+    sub[1]["level3"] = "其中：支付进度"
+    assert run("scores_present", Facts({}, (), sub)).status == "pass"
+
+
 def test_total_score() -> None:
     assert run("total_score", score_facts()).status == "pass"
     bad = run("total_score", score_facts(total="95.00"))

@@ -365,3 +365,21 @@ def test_a_form_whose_indicator_table_is_not_found_has_it_in_review(tmp_path: Pa
     pdf = ruled_form_pdf(tmp_path / "p.pdf", "2022年度项目支出绩效自评表", rows, [95.0, 95, 95, 80, 80])
     (rec,) = extract.read_pdf(pdf)
     assert rec.indicators == [] and "indicators" in rec.review
+
+
+def test_the_scorer_pairs_a_funds_row_a_template_names_with_the_truths_other_row_of_that_label() -> None:
+    """The layout generator's truth holds 单位资金 as an other row with its label; the Sichuan template
+    names that row (``funds.rows.unit_funds``). The same figures: the scorer pairs them by label, so a scan
+    read by that template is neither wrong nor "blank" there, and other rows' amounts are numbers."""
+    rec = read(ROOT / "samples/sichuan-2022-rural-roads.pdf")
+    assert rec.template == "project-sichuan"
+    row = {"initial_budget": "25.00", "full_year_budget": "25.00", "executed": "23.50", "execution_rate": "94.00"}
+    zero = {"initial_budget": "0", "full_year_budget": "0", "executed": "0", "execution_rate": None}
+    fields: dict[str, object] = {"funds.other_rows[0].label": "财政专户管理资金"}
+    fields |= {f"funds.other_rows[0].{k}": v for k, v in zero.items()}
+    fields |= {"funds.other_rows[1].label": "单位资金"} | {f"funds.other_rows[1].{k}": v for k, v in row.items()}
+    s = score({"fields": fields}, rec, only=("funds.other_rows",))
+    assert (s.fields, s.exact, s.silent, s.blank) == (10, 10, [], []), s.wrong
+    fields["funds.other_rows[1].executed"] = "23.60"
+    s = score({"fields": fields}, rec, only=("funds.other_rows",))
+    assert s.exact == 9 and len(s.silent) == 1 and "other_rows[1].executed" in s.silent[0]

@@ -553,6 +553,28 @@ def test_small_print_reads_from_a_fine_scan_and_is_refused_from_a_coarse_one(tmp
         extract_document(coarse)
 
 
+def test_small_print_of_a_form_no_template_reads_is_read_when_its_table_reads_whole(tmp_path: Path) -> None:
+    """A Yunnan project form (no template of its own: the generic reader's) printed at 55 % (rows under
+    10 pt) and scanned at 300 dpi: its glyphs are 13–15 px, and the generic reader reads its indicator
+    table whole (every row scored). It was refused before, as small print only a form's own template
+    reads; now it is read, with no figure wrong or blank unflagged."""
+    from .truth import load_truth, score
+
+    small = tmp_path / "small.pdf"
+    _printed_at(FIXED / "project-0.pdf", small, 0.55)
+    truth = load_truth(FIXED / "project-0.pdf")
+    numbers = {p for p, v in truth["fields"].items() if isinstance(v, str) and re.fullmatch(r"-?[\d.]+", v)}
+    for seed in (90, 92):  # a colour and a grey scan
+        scan = tmp_path / f"scan-{seed}.pdf"
+        simulate(small, seed, scan, dpi=300, rotation=0)
+        (record,) = extract_document(scan).records
+        assert record.template == "generic"
+        s = score(truth, record)
+        assert not s.silent and not s.blank, (seed, s.silent, s.blank)
+        wrong = {w.split(": ", 1)[0] for w in s.wrong}
+        assert len(numbers - wrong) >= 0.8 * len(numbers), (seed, sorted(numbers & wrong))
+
+
 def test_a_lone_relation_sign_in_a_nature_cell_is_read(tmp_path: Path) -> None:
     """A 指标性质 cell holds one sign. On scans it was lost (its ink under the glyph-height floor, or its
     reading dropped as a speck) or read as 二/三 (=) or as 二 for a ≥ chevron; now the sign is kept, a glyph

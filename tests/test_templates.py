@@ -389,6 +389,45 @@ def test_garbled_level_headers_in_the_names_columns_row_still_head_their_columns
     assert names(ex) == names(truth) and all(a and b for a, b in names(truth))
 
 
+@pytest.mark.parametrize("template", ["dept-national", "generic"])
+def test_a_level_header_read_as_another_levels_name_heads_its_own_column(template: str) -> None:
+    """一级指标 | 二级指标 | 二级指标 (三级 read as 二级 on a 1-bit scan, 形近字): the second 二级指标 is the
+    names column by its place, and the first keeps the level-2 column. Before, the table had no names
+    column (no indicator read, department-705 of the development scans) or two columns under one header."""
+    from extract.forms.fields import extract_fields
+
+    pages = _anhui_pages()
+    (tp,) = [t for t in load_templates() if t.id == template]
+
+    def names(ex: Any) -> list[tuple[Any, Any, Any]]:
+        return [(r["level1"].value, r["level2"].value, r["level3"].value) for r in ex.rows["indicators"]]
+
+    truth, _ = extract_fields(tp, _as_read(pages, {}))
+    ex, _ = extract_fields(tp, _as_read(pages, {"三级指标": "二级指标"}))
+    assert names(truth) and all(all(n) for n in names(truth))
+    assert names(ex) == names(truth)
+
+
+def test_a_funds_row_labelled_by_a_figure_puts_the_block_in_review() -> None:
+    """A small-print 1-bit scan read by another family's template placed the funds block's label column on
+    a column of figures: its rows became other rows "labelled" 63,985,600.00, and the rows the form prints
+    (财政资金) read as not printed, unflagged. A row labelled by a figure puts the whole block in review."""
+    import pdfplumber
+
+    from extract.forms.fields import extract_fields
+    from extract.pdf.pages import read_page
+
+    pdf_path = SAMPLES / "sichuan-2022-rural-roads.pdf"
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
+    (tp,) = [t for t in load_templates() if t.id == "project-sichuan"]
+    clean, _ = extract_fields(tp, _as_read(pages, {}))
+    assert "funds.rows" not in clean.review
+    ex, _ = extract_fields(tp, _as_read(pages, {"其中：财政资金": "850,000.00"}))
+    assert ex.rows["funds.other_rows"][0]["label"].value == "850,000.00"
+    assert "funds.rows" in ex.review
+
+
 def _anhui_pages() -> list[PageContent]:
     import pdfplumber
 

@@ -12,6 +12,7 @@ tests/test_generality.py and bench/bench_generality.py.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import json
 import re
@@ -61,7 +62,11 @@ def _number(v: Any) -> Decimal | None:
 
 def is_numeric_path(path: str) -> bool:
     leaf = path.rsplit(".", 1)[-1]
-    return path.startswith(("funds.rows.", "budget.", "funds.by_")) or leaf in NOT_MONEY or path.startswith("score.")
+    return (
+        path.startswith(("funds.rows.", "budget.", "funds.by_", "score."))
+        or leaf in NOT_MONEY
+        or (path.startswith("funds.other_rows[") and leaf != "label")
+    )
 
 
 def equal(path: str, want: Any, got: Any) -> bool:
@@ -147,7 +152,9 @@ def _aligned(truth: dict[str, Any], got: dict[str, Any]) -> tuple[dict[str, Any]
     (a row missed or read twice no longer shifts every later row: each row's values are compared with its
     own), the record path of each renumbered path, and the record rows that pair with none (rows the form
     does not print, as ``table[i]``). Rows pair by index when both tables have as many rows."""
-    out, where, extra = dict(got), {}, []
+    out, extra = dict(got), []
+    where: dict[str, str] = {}
+    _named_funds_rows(truth["fields"], out, where)
     for table, key in TABLES.items():
         want_rows, got_rows = _rows(truth["fields"], table), _rows(got, table)
         if len(want_rows) == len(got_rows):
@@ -162,6 +169,65 @@ def _aligned(truth: dict[str, Any], got: dict[str, Any]) -> tuple[dict[str, Any]
                 where[f"{table}[{ti}].{leaf}"] = f"{table}[{ri}].{leaf}"
         extra += [f"{table}[{ri}]" for ri in sorted(set(got_rows) - set(pairs.values()))]
     return out, where, extra
+
+
+OTHER = re.compile(r"funds\.other_rows\[(\d+)\]\.(\w+)$")
+
+
+@functools.cache
+def _funds_row_labels(template: str) -> dict[str, frozenset[str]]:
+    """The funds rows a bundled template names, with their labels (normalised)."""
+    from extract.forms.templates import load_templates
+
+    for t in load_templates():
+        if t.id == template:
+            return {
+                name: frozenset(_norm(x) for x in labels)
+                for m in t.matrices
+                if m.path == "funds.rows"
+                for name, labels in m.rows.items()
+            }
+    return {}
+
+
+def _named_funds_rows(truth: dict[str, Any], out: dict[str, Any], where: dict[str, str]) -> None:
+    """A template that names a funds row the layout prints under a label of its own (财政专户管理资金 as
+    ``special_account``) records it as ``funds.rows.<name>``, where the truth (the layout generator's)
+    holds it in ``funds.other_rows`` with its label: the same row, paired by its label. The record's own
+    other rows fill the truth's rows no named row pairs with, in order."""
+    labels = _funds_row_labels(str(out.get("template") or ""))
+    want = {int(m.group(1)): v for k, v in truth.items() if (m := OTHER.match(k)) and m.group(2) == "label"}
+    named = {
+        name
+        for name in labels
+        if not any(k.startswith(f"funds.rows.{name}.") for k in truth)
+        and any(v is not None for k, v in out.items() if k.startswith(f"funds.rows.{name}."))
+    }
+    if not want or not named:
+        return
+    own: dict[int, dict[str, Any]] = {}
+    for k, v in list(out.items()):
+        if m := OTHER.match(k):
+            own.setdefault(int(m.group(1)), {})[m.group(2)] = v
+            del out[k]
+    rest = iter(sorted(own))
+    for i in sorted(want):
+        name = next((n for n in sorted(named) if _norm(str(want[i] or "")) in labels[n]), None)
+        if name is None:
+            if (j := next(rest, None)) is not None:
+                for leaf, v in own[j].items():
+                    out[f"funds.other_rows[{i}].{leaf}"] = v
+                    where[f"funds.other_rows[{i}].{leaf}"] = f"funds.other_rows[{j}].{leaf}"
+            continue
+        named.discard(name)
+        out[f"funds.other_rows[{i}].label"] = want[i]
+        for k in [k for k in out if k.startswith(f"funds.rows.{name}.")]:
+            leaf = k.rsplit(".", 1)[1]
+            out[f"funds.other_rows[{i}].{leaf}"] = out.pop(k)
+            where[f"funds.other_rows[{i}].{leaf}"] = k
+    for j in rest:  # the record's other rows past the truth's
+        for leaf, v in own[j].items():
+            out[f"funds.other_rows[{len(want) + j}].{leaf}"] = v
 
 
 def _is_flagged(path: str, flags: set[str]) -> bool:

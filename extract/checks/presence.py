@@ -17,11 +17,27 @@ def _blank(v: object) -> bool:
 
 
 def check_scores_present(rule: RuleSpec, facts: Facts) -> Check:
-    """Every row that prints a 分值 prints its 得分 (and the funds total row likewise)."""
+    """Every row that prints a 分值 prints its 得分 (and the funds total row likewise). Where most
+    indicators print a 分值, an indicator that prints neither is doubted (``warn`` when nothing else
+    fails): a column missed in its row, or a row the form left unscored."""
     details, fields = [], []
-    checked = 0
+    checked, unscored = 0, 0
+    named = [  # indicators by name; a 其中 sub-row under one prints no figure of its own
+        j
+        for j, r in enumerate(facts.indicators)
+        if not _blank(r.get("level3")) and not str(r.get("level3")).lstrip().startswith("其中")
+    ]
+    weighed = sum(1 for j in named if not _blank(facts.indicators[j].get("set_score")))
     for j, r in enumerate(facts.indicators):
         if _blank(r.get("set_score")) and _blank(r.get("score")):
+            if j in named and weighed * 2 > len(named):
+                checked += 1
+                unscored += 1
+                details.append(
+                    f"indicators[{j}] ({r.get('level3')}): 分值 and 得分 blank, where {weighed} of "
+                    f"{len(named)} indicators print a 分值"
+                )
+                fields += [f"indicators[{j}].score", f"indicators[{j}].set_score"]
             continue
         checked += 1
         if _blank(r.get("score")):
@@ -36,7 +52,10 @@ def check_scores_present(rule: RuleSpec, facts: Facts) -> Check:
         if _blank(score):
             details.append(f"{p}: 分值 {weight} printed, 得分 blank")
             fields += [f"{p}.score", f"{p}.set_score"]
-    return verdict(rule, details, fields, checked)
+    c = verdict(rule, details, fields, checked)
+    if c.status == "fail" and unscored == len(details):
+        return Check(c.id, "warn", c.rule, fields=c.fields, details=c.details)
+    return c
 
 
 def check_actual_present(rule: RuleSpec, facts: Facts) -> Check:

@@ -39,9 +39,9 @@ _LEVEL_READ = regex.compile(r"^[^级]{0,2}级指标$")  # 一级指标 with its 
 
 
 def _levels_by_order(sheet: Sheet, spec: TableSpec) -> tuple[int, dict[str, Cell]] | None:
-    """A scanned header whose 一级/二级/三级指标 lost or garbled their ordinals (级指标, -级指标): a row with two
-    or more …级指标 cells names the table's last level columns left to right (二级 | 三级 on a form that prints
-    no 一级指标)."""
+    """A scanned header whose 一级/二级/三级指标 lost or garbled their ordinals (级指标, -级指标, 三级 read as a
+    second 二级): a row with two or more …级指标 cells names the table's last level columns left to right
+    (二级 | 三级 on a form that prints no 一级指标)."""
     wanted = [c.name for c in spec.columns if c.name in LEVELS]
     if len(wanted) < 2 or spec.anchor not in wanted:
         return None
@@ -54,6 +54,9 @@ def _levels_by_order(sheet: Sheet, spec: TableSpec) -> tuple[int, dict[str, Cell
         # the names column is the rightmost (a form may print no 一级指标); a level read whole keeps its own
         named = dict(zip(sorted(wanted)[-len(read) :], read, strict=True))
         exact = {name: _EXACT_LEVELS.get(norm(c.text)) for name, c in named.items()}
+        # an ordinal read twice (一级 | 二级 | 二级 for 三级: 形近字) is misread where it is out of its place
+        twice = {e for e in exact.values() if e and list(exact.values()).count(e) > 1}
+        exact = {name: None if e in twice and e != name else e for name, e in exact.items()}
         if all(exact.values()) or any(e and e != name for name, e in exact.items()):
             continue  # nothing garbled here, or the order does not hold
         return i, named
@@ -95,6 +98,8 @@ def _header_rows(sheet: Sheet, spec: TableSpec, first: int, found: dict[str, _Co
         for col in spec.columns:
             for c in row.cells:
                 if row.starts(c) and c.text and label_matches(c.text, col.labels):
+                    if any(k != col.name and c.bbox[0] <= f.x <= c.bbox[2] for k, f in found.items()):
+                        continue  # a cell heading another column already (二级指标 read for its 三级指标)
                     found[col.name] = _Column(col, (c.bbox[0] + c.bbox[2]) / 2)
                     hits += 1
         if hits:

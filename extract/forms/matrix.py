@@ -246,6 +246,12 @@ def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
         unknown = _other_rows(sheet, spec, ex, block.header_row, block.xs, min(block.xs.values()))
     shown = block.xs if block.transposed else found
     _flag_missing_rows(spec, ex, [name for name in spec.rows if name not in shown], unknown)
+    if figures := [lb for lb in unknown if _FIGURE_LABEL.match(norm(lb))]:
+        # a row "labelled" 63,985,600.00: the label column is a column of figures, every row may be misplaced
+        ex.flag(spec.path, f"rows of the block labelled by figures ({', '.join(figures[:3])}): its columns misread")
+
+
+_FIGURE_LABEL = regex.compile(r"^[+-]?[\d,.]*\d%?$")
 
 
 def _flag_missing_rows(spec: MatrixSpec, ex: Extraction, missing: list[str], unknown: list[str]) -> None:
