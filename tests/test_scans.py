@@ -192,7 +192,9 @@ def test_a_scan_whose_title_does_not_read_is_read_by_the_generic_reader_and_flag
 
     assert reads_as_form("一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分")
     assert reads_as_form("级指料 二级指标 年度指标值 实际完戍值")  # as OCR reads it
+    assert reads_as_form("一级指标 二级指标 三级指标 羊度指标值 完成价 分值 得分")  # 完成值 misread, scored
     assert not reads_as_form("一级指标 二级指标 三级指标 指标值 年度指标值")  # a 绩效目标表: targets only
+    assert not reads_as_form("一级指标 二级指标 三级指标 年度指标值 分值")  # … with points, no scores
     assert not reads_as_form("支出功能分类科目 年初预算数 全年预算数 全年执行数 执行率")  # a 决算 table
 
 

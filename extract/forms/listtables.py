@@ -22,8 +22,9 @@ from extract.model import SCORE_KEYS, UNREAD_INK, Cell, Field
 
 EQUALS_READ_AS = frozenset("二三")  # a 指标性质 cell's lone = as OCR reads it (一 may be a dash: not taken)
 
-# a level-1 name's points, "（50分）"; OCR may lose the 分 or the closing bracket (not both)
-_POINTS = regex.compile(r"[(（]\s*(?P<points>\d+(?:\.\d+)?)\s*(?:分\s*[)）]?|[)）])\s*$")
+# a level-1 name's points, "（50分）"; OCR may lose the 分 or the closing bracket (not both), or read a
+# bracket before the 分 (产出指标(50)分）)
+_POINTS = regex.compile(r"[(（]\s*(?P<points>\d+(?:\.\d+)?)\s*(?:[)）]?\s*分\s*[)）]?|[)）])\s*$")
 
 
 @dataclass(frozen=True, slots=True)
