@@ -500,6 +500,7 @@ def _analyse(
             scanned |= ocr
             small = _too_small(pages, scanned)
             forms, unmatched = split_forms(_without(pages, small), screens, templates, loaded.path)
+        small |= _hard_to_read(_without(pages, small), scanned, forms)
         loaded.check_unchanged()  # what was read are the bytes that were hashed
     finally:
         loaded.close()
@@ -522,8 +523,16 @@ def _allowed(pages: tuple[int, ...], count: int, path: str) -> set[int]:
 
 
 def _too_small(pages: dict[int, PageContent], scanned: set[int]) -> dict[int, str]:
-    """Scanned pages whose ruled table prints too small to read: page -> why (``_legibility``)."""
-    why = {n: _legibility(pages[n]) for n in sorted(scanned) if n in pages}
+    """Scanned pages whose ruled table prints too small to read at all: page -> why (``_legibility``)."""
+    why = {n: _legibility(pages[n], TINY_ROW_PX, TINY_LINE_PX) for n in sorted(scanned) if n in pages}
+    return {n: w for n, w in why.items() if w}
+
+
+def _hard_to_read(pages: dict[int, PageContent], scanned: set[int], forms: list[FormPages]) -> dict[int, str]:
+    """Scanned pages printed small enough to doubt (``_legibility``) that make no form: what OCR made of
+    them is no reading, and the reason for it is their print (their table's size in the scan)."""
+    taken = {p.number for f in forms for p in f.pages}
+    why = {n: _legibility(pages[n]) for n in sorted(scanned - taken) if n in pages}
     return {n: w for n, w in why.items() if w}
 
 
@@ -595,19 +604,31 @@ def extract_document(path: str | Path, settings: Settings = DEFAULT_SETTINGS) ->
         f"p{n}: not read: its ruled table is printed too small to read in this scan ({why})"
         for n, why in a.too_small.items()
     )
-    records, small = [], {}
+    records, small, kept = [], {}, {}
     for form in a.forms:
         record = record_of(a, form)
-        tiny = {p.number: why for p in form.pages if p.method == "ocr" and (why := _small_print(p))}
-        if tiny and record.template == "generic" and not _table_read(record):
-            small.update(tiny)  # small print only a form's own template reads, or a table read whole
+        # print hard to read in the scan's own pixels (any reader), or a few points tall (the generic
+        # reader): kept where the indicator table read whole, else what OCR made of it is no reading
+        doubt = {
+            p.number: why
+            for p in form.pages
+            if p.method == "ocr"
+            and (why := _legibility(p) or (_small_print(p) if record.template == "generic" else None))
+        }
+        if doubt and not _table_read(record):
+            small.update(doubt)
             continue
+        kept.update(doubt)
         records.append(record)
     if not records:
         _no_form(a.path, a.pages, a.screens, a.unmatched, small)
     warnings += tuple(
-        f"p{n}: not read: its ruled table prints small ({why}) and no form template reads it"
+        f"p{n}: not read: its print is small in this scan ({why}) and its indicator table did not read whole"
         for n, why in small.items()
+    ) + tuple(
+        f"p{n}: read, though its print is small in this scan ({why}): its indicator table read whole; "
+        "figures OCR doubted are in review"
+        for n, why in kept.items()
     )
     return Document(records, a.unmatched, len(a.screens), a.sha256, warnings)
 
@@ -664,29 +685,32 @@ def _no_form(
     raise UnknownFormError(path=path)
 
 
-SMALL_ROW_PX = 24  # one-line rows lower than this many of the scan's own pixels hold glyphs too small to read
-SMALL_LINE_PX = 22  # so do lines of print whose detected boxes (glyphs and margins) are lower than this (median)
+SMALL_ROW_PX = 24  # one-line rows lower than this many of the scan's own pixels hold glyphs hard to read …
+SMALL_LINE_PX = 22  # … and so do lines of print whose detected boxes (glyphs and margins) are lower (median)
 # (``scan.prep.LEGIBLE_LINE_PX``, by which orientation leaves such a page as it lies: tests hold them equal)
+TINY_ROW_PX = 12  # below these, glyphs of 5–6 pixels: no reading at all (``_too_small``)
+TINY_LINE_PX = 10
 
 
-def _legibility(page: PageContent) -> str | None:
-    """Why a scanned page's table prints too small to read, or None. What decides is the print's size in
-    the scan's own pixels (a page rendered finer than it was scanned holds no more detail): a 4-pt form
+def _legibility(page: PageContent, rows_px: int = SMALL_ROW_PX, lines_px: int = SMALL_LINE_PX) -> str | None:
+    """Why a scanned page's table prints too small to read well, or None. What decides is the print's size
+    in the scan's own pixels (a page rendered finer than it was scanned holds no more detail): a 4-pt form
     reads from a 300-dpi scan, not from a 150-dpi one. The detector draws a line of print a few pixels tall
     as a box of 5–6 pt (its margins), so either measure alone misses some such pages: rows split by the
-    rulings, or lines of print."""
+    rulings, or lines of print. Below ``TINY_*`` a page is not read; between those and ``SMALL_*`` it is
+    read, and kept where its indicator table read whole (``_table_read``)."""
     dpi = min(page.scan_dpi or page.scale * 72, page.scale * 72)
     px = dpi / 72
     row = _row_height(page)
-    if row * px < SMALL_ROW_PX:
+    if row * px < rows_px:
         return (
             f"its rows {row:.1f} pt tall, {row * px:.0f} pixels at the scan's {dpi:.0f} dpi; "
-            f"a line of print needs {SMALL_ROW_PX} or more"
+            f"a line of print needs {rows_px} or more"
         )
-    if (line := _line_height(page)) * px < SMALL_LINE_PX:
+    if (line := _line_height(page)) * px < lines_px:
         return (
             f"its lines of print {line:.1f} pt tall with their margins, {line * px:.0f} pixels at the scan's "
-            f"{dpi:.0f} dpi; a form's are {SMALL_LINE_PX} or more"
+            f"{dpi:.0f} dpi; a form's are {lines_px} or more"
         )
     return None
 
@@ -708,13 +732,13 @@ def _small_print(page: PageContent) -> str | None:
     return None
 
 
-TABLE_READ_ROWS = 5  # a generic reading of small print is kept when it read this many indicators …
+TABLE_READ_ROWS = 5  # a reading of print hard to read is kept when it read this many indicators …
 TABLE_READ_SHARE = 0.8  # … and this share of them with a 分值 and a 得分
 
 
 def _table_read(record: Record) -> bool:
-    """The generic reader read small print's indicator table whole: rows enough, nearly all scored. What
-    it makes of small print it cannot read is no table (no indicator, a few header words): refused."""
+    """The indicator table of print hard to read read whole: rows enough, nearly all scored. What OCR
+    makes of print it cannot read is no table (no indicator, a few header words): refused."""
     rows = record.indicators
     scored = sum(1 for r in rows if r.set_score is not None and r.score is not None)
     return len(rows) >= TABLE_READ_ROWS and scored >= TABLE_READ_SHARE * len(rows)
