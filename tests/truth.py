@@ -194,7 +194,8 @@ def _named_funds_rows(truth: dict[str, Any], out: dict[str, Any], where: dict[st
     """A template that names a funds row the layout prints under a label of its own (财政专户管理资金 as
     ``special_account``) records it as ``funds.rows.<name>``, where the truth (the layout generator's)
     holds it in ``funds.other_rows`` with its label: the same row, paired by its label. The record's own
-    other rows fill the truth's rows no named row pairs with, in order."""
+    other rows fill the truth's rows no named row pairs with, in order (any past those the truth has are
+    not scored, as before)."""
     labels = _funds_row_labels(str(out.get("template") or ""))
     want = {int(m.group(1)): v for k, v in truth.items() if (m := OTHER.match(k)) and m.group(2) == "label"}
     named = {
@@ -225,9 +226,6 @@ def _named_funds_rows(truth: dict[str, Any], out: dict[str, Any], where: dict[st
             leaf = k.rsplit(".", 1)[1]
             out[f"funds.other_rows[{i}].{leaf}"] = out.pop(k)
             where[f"funds.other_rows[{i}].{leaf}"] = k
-    for j in rest:  # the record's other rows past the truth's
-        for leaf, v in own[j].items():
-            out[f"funds.other_rows[{len(want) + j}].{leaf}"] = v
 
 
 def _is_flagged(path: str, flags: set[str]) -> bool:
