@@ -7,6 +7,7 @@ across page breaks, until an end label, gives one dict of Fields; merged cells f
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -37,19 +38,40 @@ class _Column:
 LEVELS = ("level1", "level2", "level3")
 _EXACT_LEVELS = {"一级指标": "level1", "二级指标": "level2", "三级指标": "level3"}
 _LEVEL_READ = regex.compile(r"^[^级]{0,2}级指标$")  # 一级指标 with its ordinal lost or misread (一-级指标, 级指标)
+# … and besides its ordinal one more glyph misread (级有标, 一级物标): taken only in a row that heads another
+# column of the table as read, the column's values flagged
+_LEVEL_LIKE = regex.compile(r"^[一二三\-—－·]?(?:级指.|级.标|.指标)$")
+# … or nothing but the ordinal read (一锤得样 | 二像患标 | 三糖毒幅: blotted print): two or more in a row,
+# the ordinals rising left to right, in a row that heads another column as read
+_LEVEL_ORDINAL = regex.compile(r"^([一二三])[^\d\s]{2,4}$")
 
 
-def _levels_by_order(sheet: Sheet, spec: TableSpec) -> tuple[int, dict[str, Cell]] | None:
+def _levels_by_order(sheet: Sheet, spec: TableSpec) -> tuple[int, dict[str, Cell], bool] | None:
     """A scanned header whose 一级/二级/三级指标 lost or garbled their ordinals (级指标, -级指标, 三级 read as a
     second 二级): a row with two or more …级指标 cells names the table's last level columns left to right
-    (二级 | 三级 on a form that prints no 一级指标)."""
+    (二级 | 三级 on a form that prints no 一级指标). Where the cells resemble …级指标 less (``_LEVEL_LIKE``,
+    ``_LEVEL_ORDINAL``) the row must head another column of the table as read; the third value says so
+    (the columns are then taken by resemblance: their values flagged)."""
     wanted = [c.name for c in spec.columns if c.name in LEVELS]
     if len(wanted) < 2 or spec.anchor not in wanted:
         return None
     for i, row in enumerate(sheet.rows):
-        read = sorted(
-            (c for c in row.cells if row.starts(c) and _LEVEL_READ.match(norm(c.text))), key=lambda c: c.bbox[0]
-        )
+        heads = sorted((c for c in row.cells if row.starts(c) and c.text), key=lambda c: c.bbox[0])
+        read = [c for c in heads if _LEVEL_READ.match(norm(c.text))]
+        loose = False
+        if len(read) < 2:
+            like = [c for c in heads if _LEVEL_READ.match(norm(c.text)) or _LEVEL_LIKE.match(norm(c.text))]
+            ordinals = [c for c in heads if _LEVEL_ORDINAL.match(norm(c.text))]
+            rising = [m.group(1) for c in ordinals if (m := _LEVEL_ORDINAL.match(norm(c.text)))]
+            if (
+                len(like) < 2
+                and len(ordinals) >= 2
+                and all("一二三".index(a) < "一二三".index(b) for a, b in itertools.pairwise(rising))
+            ):
+                like = ordinals
+            if len(like) < 2 or not _row_has_other_column(row, spec, like[0]):
+                continue
+            read, loose = like, True
         if not 2 <= len(read) <= len(wanted):
             continue
         # the names column is the rightmost (a form may print no 一级指标); a level read whole keeps its own
@@ -60,7 +82,7 @@ def _levels_by_order(sheet: Sheet, spec: TableSpec) -> tuple[int, dict[str, Cell
         exact = {name: None if e in twice and e != name else e for name, e in exact.items()}
         if all(exact.values()) or any(e and e != name for name, e in exact.items()):
             continue  # nothing garbled here, or the order does not hold
-        return i, named
+        return i, named, loose
     return None
 
 
@@ -73,7 +95,9 @@ def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
     if levels and (hit is None or levels[0] <= hit[0]):  # 级指标 | 级指标 | 三级指标: the names column read whole
         hit = (levels[0], levels[1][spec.anchor])
         specs = {c.name: c for c in spec.columns}
-        found = {name: _Column(specs[name], (c.bbox[0] + c.bbox[2]) / 2) for name, c in levels[1].items()}
+        found = {
+            name: _Column(specs[name], (c.bbox[0] + c.bbox[2]) / 2, guessed=levels[2]) for name, c in levels[1].items()
+        }
     near = _near_anchor(sheet, spec, anchor)  # 三级蕉标
     if near and (hit is None or near[0] < hit[0]):
         hit, found = near, {}
@@ -83,10 +107,93 @@ def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
     if hit is None:
         return None
     first, head = hit
-    found[anchor.name] = _Column(anchor, (head.bbox[0] + head.bbox[2]) / 2)
+    guessed = anchor.name in found and found[anchor.name].guessed
+    found[anchor.name] = _Column(anchor, (head.bbox[0] + head.bbox[2]) / 2, guessed=guessed)
     last = _header_rows(sheet, spec, first, found)
     _near_columns(sheet, spec, first, last, found)
+    last = _columns_between(sheet, spec, first, last, found)
     return last + 1, [found[c.name] for c in spec.columns if c.name in found]
+
+
+MAX_BETWEEN = 3  # columns at most taken by their order between two columns found
+
+
+def _shared(text: str, labels: tuple[str, ...]) -> float:
+    """How near a header as read is to the nearest of a column's labels: the share of the longer of the two
+    left when the edits from one to the other are taken away (参率分饱 is 2 edits from 参考分值, 3 from
+    设定分值: 0.5 and 0.25)."""
+    t = norm(text)
+    return max(((len(lb) - _edits(t, lb)) / max(len(lb), len(t), 1) for lb in labels), default=0.0)
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _columns_between(sheet: Sheet, spec: TableSpec, first: int, last: int, found: dict[str, _Column]) -> int:
+    """Columns whose headers OCR misread past resemblance (参率分饱 | 业家分鲁 for 参考分值 | 设定分值: blotted
+    print). Between two columns found, the header cells no column took (at most ``MAX_BETWEEN``) are paired
+    with columns not found: taken when every cell shares a character with its column's labels in place and
+    that pairing is nearer than any other (``_shared``) — by resemblance, their values flagged. The row under the
+    header counts when it holds no figure (the lower row of a two-row header none of whose labels read).
+    Returns the header's last row."""
+    rows = list(range(first, min(last + 2, len(sheet.rows))))
+    if last + 1 in rows and any(_FIGURE.match(norm(c.text)) for c in sheet.rows[last + 1].cells if c.text):
+        rows.pop()
+    loose = [(i, c) for i in rows for c in _unclaimed(sheet.rows[i], found)]
+    # a cell over others (指标分值 over 参考分值 | 设定分值) heads none of them itself
+    leaves = [(i, c) for i, c in loose if not any(j > i and c.bbox[0] <= _mid(d) <= c.bbox[2] for j, d in loose)]
+    xs = sorted(col.x for col in found.values())
+    for x0, x1 in itertools.pairwise(xs):
+        cells = sorted((ic for ic in leaves if x0 < _mid(ic[1]) < x1), key=lambda ic: ic[1].bbox[0])
+        missing = [c for c in spec.columns if c.name not in found]
+        if not cells or len(cells) > MAX_BETWEEN or len(cells) > len(missing):
+            continue
+        pairing = _best_pairing([c.text for _, c in cells], missing)
+        for (i, c), col in zip(cells, pairing or (), strict=False):
+            found[col.name] = _Column(col, _mid(c), guessed=True)
+            last = max(last, i)
+    return last
+
+
+def _mid(cell: Cell) -> float:
+    return (cell.bbox[0] + cell.bbox[2]) / 2
+
+
+def _unclaimed(row: Row, found: dict[str, _Column]) -> list[Cell]:
+    """OCR header cells of a row that head no column found and are no label of the forms as read."""
+    return [
+        c
+        for c in row.cells
+        if row.starts(c)
+        and c.source == "ocr"
+        and clean_text(c.text)
+        and not vocabulary().is_label(c.text)
+        and not any(c.bbox[0] <= col.x <= c.bbox[2] for col in found.values())
+    ]
+
+
+def _best_pairing(texts: list[str], columns: list[ColumnSpec]) -> tuple[ColumnSpec, ...] | None:
+    """The columns, one per text, nearest them all told (``_shared``), each sharing something with its
+    text; None when no such pairing is the only best."""
+    scored = sorted(
+        (
+            (sum(shares), perm)
+            for perm in itertools.permutations(columns, len(texts))
+            if min(shares := [_shared(t, col.labels) for t, col in zip(texts, perm, strict=True)]) > 0
+        ),
+        key=lambda sp: -sp[0],
+    )
+    if not scored or (len(scored) > 1 and scored[1][0] > scored[0][0] - 1e-9):
+        return None
+    return scored[0][1]
 
 
 def _header_rows(sheet: Sheet, spec: TableSpec, first: int, found: dict[str, _Column]) -> int:
