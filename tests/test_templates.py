@@ -301,6 +301,8 @@ def test_a_figures_commas_read_as_points_and_a_groups_lost_scores_are_flagged() 
     path = "funds.rows.total.full_year_budget"
     ex, _ = extract_fields(tp, _as_read(pages, {"2,436.58": "2.436.58"}))
     assert str(ex.fields[path].value) == "2436.58" and "commas read as points" in ex.review[path]
+    ex, _ = extract_fields(tp, _as_read(pages, {"2,436.58": "2,436,58"}))  # the point read as a comma
+    assert str(ex.fields[path].value) == "2436.58" and "separators misread" in ex.review[path]
     ex, _ = extract_fields(tp, _as_read(pages, {"2,436.58": "2.436.58"}, ocr=False))
     assert ex.fields[path].value is None and path in ex.review
 
@@ -901,3 +903,106 @@ def test_a_total_score_that_does_not_add_up_on_a_scan_puts_the_scores_no_sum_hol
             assert set(ex.review) == {f"indicators[{k}].score" for k in scored}
         else:
             assert not ex.review
+
+
+@pytest.mark.parametrize(
+    ("read", "value"),
+    [
+        ("24,365.800.00", "24365800.00"),  # one comma read as a point
+        ("24365,800.00", "24365800.00"),  # a separator lost: the digits and the decimals say the same
+        ("24.365，800.00", "24365800.00"),  # full-width comma
+        ("1.807.42", "1807.42"),
+        ("4,120,00.00", None),  # a digit lost: no figure
+        ("1.234.567", None),  # no decimals: which separator is the point?
+        ("5.7.", None),
+    ],
+)
+def test_a_figures_separators_misread_by_ocr_keep_its_digits_and_are_flagged(read: str, value: str | None) -> None:
+    """A scanned figure whose thousands separators and decimal point OCR mixed up (24,365.800.00): its digits
+    with the last separator before one or two decimals as the point — flagged; anything less plain is
+    no figure."""
+    from extract.forms.extraction import _points_for_commas
+
+    found = _points_for_commas(read, "money", None)
+    assert (None if found is None else str(found[0])) == value
+    assert found is None or "misread" in found[1]
+
+
+_BLOTTED = {  # a 1-bit adaptive photocopy of 4-pt print: the header's words as OCR read them (department-629)
+    "一级指标": "一锤得样",
+    "二级指标": "二像患标",
+    "三级指标": "三糖毒幅",
+    "参考分值": "参率分饱",
+    "设定分值": "业家分鲁",
+    "计算分析情况": "计要分额鸽况",
+}
+_WORN = {  # … and another's (department-631): a glyph besides the ordinal misread, the value columns garbled
+    "一级指标": "级传标",
+    "二级指标": "一级物标",
+    "三级指标": "级有标",
+    "年度指标值": "年机目料值",
+    "实际完成值": "变时光皮值",
+}
+
+
+@pytest.mark.parametrize(
+    ("sample", "template", "misread"),
+    [
+        ("jinzhong-2022-audit-bureau.pdf", "dept-overall-shanxi", _BLOTTED),
+        ("jinzhong-2022-audit-bureau.pdf", "generic", _BLOTTED),
+        ("anhui-2022-county-agriculture-bureau-dept.pdf", "dept-national", _WORN),
+        ("anhui-2022-county-agriculture-bureau-dept.pdf", "generic", _WORN),
+    ],
+)
+def test_an_indicator_header_misread_past_resemblance_is_read_by_its_ordinals_and_nearness(
+    sample: str, template: str, misread: dict[str, str]
+) -> None:
+    """Blotted print: the level headers keep only their ordinals (一锤得样 | 二像患标 | 三糖毒幅) or lose a glyph
+    besides (级传标 | 一级物标 | 级有标), and the value columns between the columns found read two or three
+    glyphs off (参率分饱 for 参考分值). The table is read — the levels by their order in a row that heads
+    another column as read, the others paired with the columns not found by nearness — and every value
+    under a column so taken is in review. Before: no indicator read (the development scans department-629
+    and -631, 98 and 58 numbers missing)."""
+    import pdfplumber
+
+    from extract.forms.fields import extract_fields
+    from extract.pdf.pages import read_page
+
+    pdf_path = SAMPLES / sample
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
+    (tp,) = [t for t in load_templates() if t.id == template]
+    keys = ("level3", "reference_score", "set_score", "score", "target", "actual")
+
+    def table(ex: Any) -> list[dict[str, Any]]:
+        return [{k: r[k].value for k in keys if k in r} for r in ex.rows["indicators"]]
+
+    truth, _ = extract_fields(tp, _as_read(pages, {}))
+    ex, _ = extract_fields(tp, _as_read(pages, misread))
+    assert len(table(truth)) >= 10 and table(ex) == table(truth)
+    guessed = {k for k in keys if any(k in r for r in table(truth))} - {"score", "set_score"}
+    for i in range(len(ex.rows["indicators"])):
+        for k in guessed & {"level3", "reference_score", "target", "actual"}:
+            assert "taken by resemblance" in ex.review.get(f"indicators[{i}].{k}", ""), (i, k)
+
+
+def test_ordinals_alone_head_no_table_in_a_row_that_heads_no_other_column_as_read() -> None:
+    """Cells that keep only the ordinals of 一级/二级/三级指标 are taken for the level headers only in a row
+    that heads another column as read: where 评价得分 is garbled too, or the ordinals do not rise left to
+    right, nothing is taken by them."""
+    import pdfplumber
+
+    from extract.forms.listtables import _levels_by_order
+    from extract.forms.sheet import Sheet
+    from extract.pdf.pages import read_page
+
+    pdf_path = SAMPLES / "jinzhong-2022-audit-bureau.pdf"
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
+    (tp,) = [t for t in load_templates() if t.id == "generic"]
+    spec = tp.tables["indicators"]
+    assert _levels_by_order(Sheet.from_pages(_as_read(pages, _BLOTTED)), spec) is not None
+    no_score = {**_BLOTTED, "评价得分": "详价得今"}
+    assert _levels_by_order(Sheet.from_pages(_as_read(pages, no_score)), spec) is None
+    falling = {**_BLOTTED, "一级指标": "三锤得样", "三级指标": "一糖毒幅"}
+    assert _levels_by_order(Sheet.from_pages(_as_read(pages, falling)), spec) is None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import regex
 
-from extract.forms.values import Value, clean_text, is_placeholder, parse_typed
+from extract.forms.values import Value, clean_text, fold_digits, is_placeholder, parse_typed
 from extract.model import Cell, Field
 
 LOW_CONFIDENCE = 0.9
@@ -121,20 +121,26 @@ def _among_stray_marks(raw: str, type_: str, unit: str | None) -> tuple[Value, s
     return figures[0][1], f"stray marks beside the figure ({' '.join(others)}: a seal?); read {figures[0][0]}"
 
 
-_POINT_GROUPED = regex.compile(r"^\s*[+-]?\d{1,3}(?:\.\d{3})+\.\d{1,2}\s*$")
+# a figure of 3-digit groups and 1–2 decimals whatever its separators read as (, . ，), a separator maybe lost
+# (24365,800.00): the digits are the same, the last separator is the decimal point
+_SEPARATED = regex.compile(r"^[+-]?\d{1,6}(?:[.,]\d{3})+[.,]\d{1,2}$")
 
 
 def _points_for_commas(raw: str, type_: str, unit: str | None) -> tuple[Value, str] | None:
-    """An OCR figure whose thousands commas read as points (1.807.42 for 1,807.42: a comma is a point with a
-    tail a 200-dpi scan blurs): the figure with the commas, still flagged, with why. None otherwise."""
-    if not _POINT_GROUPED.match(raw):
+    """An OCR figure whose thousands commas read as points, or its point as a comma (1.807.42 or
+    24,365.800.00 for 1,807.42 and 24,365,800.00: a comma is a point with a tail a 200-dpi scan blurs, or
+    takes one from a speck): the figure as its groups print it, still flagged, with why. None otherwise."""
+    text = fold_digits(raw.strip())
+    if not _SEPARATED.match(text):
         return None
-    head, _, tail = raw.strip().rpartition(".")
-    grouped = f"{head.replace('.', ',')}.{tail}"
+    head, tail = text[:-3], text[-3:]
+    if tail[0] not in ".,":  # one decimal
+        head, tail = text[:-2], text[-2:]
+    grouped = f"{regex.sub(r'[.,]', '', head)}{'.' + tail[1:]}"
     value, problem = parse_typed(grouped, type_, unit)
     if value is None or problem is not None:
         return None
-    return value, f"thousands commas read as points? read {raw.strip()} as {grouped}"
+    return value, f"thousands separators misread (commas read as points?): read {raw.strip()} as {grouped}"
 
 
 def cell_field(
