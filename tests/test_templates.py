@@ -1006,3 +1006,34 @@ def test_ordinals_alone_head_no_table_in_a_row_that_heads_no_other_column_as_rea
     assert _levels_by_order(Sheet.from_pages(_as_read(pages, no_score)), spec) is None
     falling = {**_BLOTTED, "一级指标": "三锤得样", "三级指标": "一糖毒幅"}
     assert _levels_by_order(Sheet.from_pages(_as_read(pages, falling)), spec) is None
+
+
+@pytest.mark.parametrize(
+    ("read", "value"),
+    [("5.8“", "5.8"), ("10)", "10"), ("5.7.", "5.7"), ("“8", "8"), ("1,807.42.", "1807.42"), (".5.", None), ("人", None)],
+)
+def test_a_scanned_figure_with_a_stray_mark_at_an_end_is_read_and_flagged(read: str, value: str | None) -> None:
+    """A speck or a ruling's edge read as a mark at a figure's end (5.8“ on a dithered 200-dpi scan, the
+    development scan project-703): the figure, flagged, where it was an unreadable blank; a leading point
+    is the figure's own (.5), so what is left is no plain figure."""
+    from extract.forms.extraction import _marks_at_ends
+
+    found = _marks_at_ends(read, "number", None)
+    assert (None if found is None else str(found[0])) == value
+    assert found is None or "stray marks" in found[1]
+
+
+def test_a_stray_mark_at_a_figures_end_is_flagged_through_the_template() -> None:
+    """Through the field stage: an OCR cell 8“ under 得分 reads 8, with the field in review."""
+    from extract.forms.fields import extract_fields
+
+    pages = _anhui_pages()
+    (tp,) = [t for t in load_templates() if t.id == "dept-national"]
+    truth, _ = extract_fields(tp, _as_read(pages, {}))
+    path, field = next(
+        (f"indicators[{i}].score", r["score"]) for i, r in enumerate(truth.rows["indicators"]) if r["score"].value
+    )
+    ex, _ = extract_fields(tp, _as_read(pages, {field.raw: field.raw + "“"}))
+    row = int(path.split("[")[1].split("]")[0])
+    assert ex.rows["indicators"][row]["score"].value == field.value
+    assert "stray marks" in ex.review[path]

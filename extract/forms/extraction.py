@@ -121,6 +121,23 @@ def _among_stray_marks(raw: str, type_: str, unit: str | None) -> tuple[Value, s
     return figures[0][1], f"stray marks beside the figure ({' '.join(others)}: a seal?); read {figures[0][0]}"
 
 
+_END_MARKS = "“”\"'‘’`´.,。，、)）(（°·:：;；_~-"  # what a speck or a ruling's edge reads as at a figure's end …
+_START_MARKS = "“”\"'‘’`´。，、)）(（°·:：;；_~"  # … and at its start (not a point or a sign: .5, -5)
+
+
+def _marks_at_ends(raw: str, type_: str, unit: str | None) -> tuple[Value, str] | None:
+    """An OCR figure with a stray mark at its start or end (5.8“, 10), 5.7.: a speck, a ruling's edge): the
+    figure, still flagged, with why. None when what is left is no clean figure."""
+    text = raw.strip()
+    core = text.lstrip(_START_MARKS).rstrip(_END_MARKS).strip()
+    if core == text or not core or not core[0].isdigit() or not core[-1].isdigit():
+        return None
+    value, problem = parse_typed(core, type_, unit)
+    if value is None or problem is not None:
+        return None
+    return value, f"stray marks at the figure's ends (a speck?): read {text} as {core}"
+
+
 # a figure of 3-digit groups and 1–2 decimals whatever its separators read as (, . ，), a separator maybe lost
 # (24365,800.00): the digits are the same, the last separator is the decimal point
 _SEPARATED = regex.compile(r"^[+-]?\d{1,6}(?:[.,]\d{3})+[.,]\d{1,2}$")
@@ -153,7 +170,10 @@ def cell_field(
     value, problem = parse_typed(raw, type_, unit)
     if problem and cell.source == "ocr" and type_ in NUMERIC:
         value, problem = (
-            _among_stray_marks(raw, type_, unit) or _points_for_commas(raw, type_, unit) or (value, problem)
+            _among_stray_marks(raw, type_, unit)
+            or _points_for_commas(raw, type_, unit)
+            or _marks_at_ends(raw, type_, unit)
+            or (value, problem)
         )
     f = Field(path, value, raw, cell.page, cell.bbox, cell.confidence, cell.source)
     if ex is not None:
