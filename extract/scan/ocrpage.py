@@ -28,7 +28,9 @@ from extract.settings import OcrSettings
 
 MIN_PIECE_PX = 8  # narrower pieces of a text box (after splitting at cell borders) are ruling residue
 INSET_PX = 4  # keep crops this far inside the cell borders
-MIN_GLYPH_PT = 2.0  # ink in a cell no taller than this is no text (the smallest print is about 6 pt)
+MIN_GLYPH_PT = 2.0  # ink in a cell no taller than this is no text (the smallest print is about 6 pt) …
+SMALL_GLYPH_SHARE = 0.3  # … on a page of smaller print, ink this share of its lines' height (median box) …
+GLYPH_FLOOR_PX = 4  # … and never lower than this many pixels (a speck, a dash's stroke)
 INK_LEVEL = 128  # grey below this is ink …
 INK_CONTRAST = 70  # … and so is grey this much darker than the cell's paper (thin strokes of a 200-dpi scan)
 UNREAD_CONTRAST = 45  # ink that faint in a cell the detector missed is read, and doubts a cell read blank
@@ -141,15 +143,27 @@ def _ink_lines(gray: Any, cell: PixelBox, min_height: float) -> list[PixelBox]:
     return lines
 
 
+def glyph_height(detected: list[PixelBox], scale: float) -> float:
+    """The least height (pixels) of ink taken for a glyph in a cell: ``MIN_GLYPH_PT``, lower on a page of
+    print a few points tall (a 2.4-pt form's digits are 6 pixels tall at 300 dpi: its cells read blank
+    would pass as not printed), measured by the detected lines of print."""
+    heights = sorted(b[3] - b[1] for b in detected)
+    usual = MIN_GLYPH_PT * scale
+    if len(heights) < 20:
+        return usual
+    return max(GLYPH_FLOOR_PX, min(usual, SMALL_GLYPH_SHARE * heights[len(heights) // 2]))
+
+
 def text_pieces(gray: Any, detected: list[PixelBox], cells: list[PixelBox], scale: float) -> list[PixelBox]:
     """Line crops to read: detected boxes split at cell borders, plus the ink of any cell the detector
     missed (single digits in narrow cells, a word wrapped in a narrow cell are easy to miss), line by line.
     Faint print (thin strokes of small print, a light copy) counts as ink here as it does for a cell that
     reads blank (``UNREAD_CONTRAST``)."""
     pieces = [p for box in detected for p in _split(box, cells)]
+    least = glyph_height(detected, scale)
     for cell in cells:
         if not any(_inside(p, cell) for p in pieces):
-            pieces += _ink_lines(gray, cell, MIN_GLYPH_PT * scale)
+            pieces += _ink_lines(gray, cell, least)
     return pieces
 
 
@@ -345,10 +359,10 @@ def _read(prepared: Prepared, detected: list[PixelBox], settings: OcrSettings, e
     stacked = {c: img for c in cells_px if (img := stacked_glyphs(prepared.gray, c)) is not None}
     pieces = [p for p in text_pieces(prepared.gray, detected, cells_px, scale) if not _in_any(p, stacked)]
     lines = [slash(prepared.gray, relation_sign(prepared.gray, ln)) for ln in engine.read(prepared.gray, pieces)]
-    return _Read(boxes, lines, stacked)
+    return _Read(boxes, lines, stacked, glyph_height(detected, scale))
 
 
-def _unread_ink(grid: Grid, gray: Any, scale: float) -> Grid:
+def _unread_ink(grid: Grid, gray: Any, scale: float, least: float) -> Grid:
     """Cells that read as nothing but hold ink as tall as a glyph (a digit the recogniser missed, print
     under a seal, a faint figure): not blanks the form prints — their confidence is ``UNREAD_INK``, so a
     field read from one is flagged instead of passed as "not printed"."""
@@ -356,7 +370,7 @@ def _unread_ink(grid: Grid, gray: Any, scale: float) -> Grid:
     for c in grid.cells:
         if not c.text.strip():
             box = (int(c.bbox[0] * scale), int(c.bbox[1] * scale), int(c.bbox[2] * scale), int(c.bbox[3] * scale))
-            if _ink_box(gray, box, MIN_GLYPH_PT * scale, None) is not None:
+            if _ink_box(gray, box, least, None) is not None:
                 c = replace(c, confidence=UNREAD_INK)
         cells.append(c)
     return replace(grid, cells=tuple(cells))
@@ -367,6 +381,7 @@ class _Read:
     cells: list[BBox]  # points
     lines: list[OcrLine]  # pixels
     stacked: dict[PixelBox, Any]  # tall cells holding a name stacked one glyph per line: their line image
+    least: float  # pixels: the least height of ink taken for a glyph (``glyph_height``)
 
 
 def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageContent:
@@ -407,7 +422,7 @@ def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageCont
     free = lines
     if read.cells:
         grid, free = build_grid(number, read.cells, lines, drawn=False)
-        grids = (_unread_ink(grid, prepared.gray, scale),)
+        grids = (_unread_ink(grid, prepared.gray, scale, read.least),)
     return PageContent(
         number,
         w,

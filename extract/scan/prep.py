@@ -353,13 +353,13 @@ def level(
         rgb = even_strokes(rgb, scale)
     h0, w0 = rgb.shape[:2]
     gray = suppress_seal(rgb)
-    boxes = find_lines(engine, gray)
+    boxes = find_lines(engine, gray, settings.detect_scale)
     rotation = 0
     if _sideways(boxes):
         rotation = 90
         rgb = _turn(rgb, 90)
         gray = suppress_seal(rgb)
-        boxes = find_lines(engine, gray)
+        boxes = find_lines(engine, gray, settings.detect_scale)
     skew = estimate_skew(gray, settings.max_skew)
     h, w = rgb.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)

@@ -43,9 +43,9 @@ class OcrEngine(Protocol):
     def available(self) -> str | None:
         """None when usable, else why not (a missing program or model)."""
 
-    def detect(self, gray: Any) -> list[PixelBox] | None:
-        """Boxes of the text lines on the page; None: the engine has no detector (the scan stage finds the
-        lines from the ink, ``scan.inklines``)."""
+    def detect(self, gray: Any, scale: float = 0.5) -> list[PixelBox] | None:
+        """Boxes of the text lines on the page, detected on it reduced by ``scale``; None: the engine has no
+        detector (the scan stage finds the lines from the ink, ``scan.inklines``)."""
 
     def read(self, gray: Any, boxes: Sequence[PixelBox], numeric: bool = False) -> list[OcrLine]:
         """The text of each box (one line each); ``numeric`` narrows the alphabet to digits and .,-%."""

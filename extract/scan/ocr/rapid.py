@@ -10,7 +10,7 @@ from typing import Any
 
 from extract.scan.ocr.base import OcrLine, PixelBox
 
-DETECT_SCALE = 0.5  # detect text lines at 150 dpi on a 300 dpi page: 4× fewer pixels, same boxes
+DETECT_SCALE = 0.5  # detect text lines at 150 dpi on a 300 dpi page: 4× fewer pixels, same boxes (PrepSettings)
 # line crops recognised one at a time, not six padded to the widest: 12 % faster alone and 25 % beside a
 # second worker (a batch's activations outgrow the core's cache; two workers then share memory bandwidth)
 REC_BATCH = 1
@@ -52,15 +52,15 @@ class RapidEngine:
             )
         return self._ocr
 
-    def detect(self, gray: Any) -> list[PixelBox]:
+    def detect(self, gray: Any, scale: float = DETECT_SCALE) -> list[PixelBox]:
         import cv2
         import numpy as np
 
-        small = cv2.resize(gray, None, fx=DETECT_SCALE, fy=DETECT_SCALE, interpolation=cv2.INTER_AREA)
+        small = gray if scale == 1.0 else cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         boxes = self._detect_gray(small)
         out: list[PixelBox] = []
         for quad in boxes if boxes is not None else []:
-            q = np.asarray(quad) / DETECT_SCALE
+            q = np.asarray(quad) / scale
             out.append((int(q[:, 0].min()), int(q[:, 1].min()), int(q[:, 0].max()) + 1, int(q[:, 1].max()) + 1))
         return out
 

@@ -33,7 +33,7 @@ class TesseractEngine:
             return "tesseract's chi_sim data is missing (apt-get install tesseract-ocr-chi-sim)"
         return None
 
-    def detect(self, gray: Any) -> list[PixelBox] | None:
+    def detect(self, gray: Any, scale: float = 0.5) -> list[PixelBox] | None:
         return None  # no line detector of its own: the scan stage finds lines from the ink (scan.inklines)
 
     def directions(self, gray: Any, boxes: Sequence[PixelBox]) -> list[tuple[bool, float]] | None:
