@@ -30,6 +30,7 @@ MIN_PIECE_PX = 8  # narrower pieces of a text box (after splitting at cell borde
 INSET_PX = 4  # keep crops this far inside the cell borders
 MIN_GLYPH_PT = 2.0  # ink in a cell no taller than this is no text (the smallest print is about 6 pt) …
 SMALL_GLYPH_SHARE = 0.3  # … on a page of smaller print, ink this share of its lines' height (median box) …
+ROW_GLYPH_SHARE = 0.2  # … or of its one-line rows' height (the cells' lower quartile) …
 GLYPH_FLOOR_PX = 4  # … and never lower than this many pixels (a speck, a dash's stroke)
 INK_LEVEL = 128  # grey below this is ink …
 INK_CONTRAST = 70  # … and so is grey this much darker than the cell's paper (thin strokes of a 200-dpi scan)
@@ -143,15 +144,18 @@ def _ink_lines(gray: Any, cell: PixelBox, min_height: float) -> list[PixelBox]:
     return lines
 
 
-def glyph_height(detected: list[PixelBox], scale: float) -> float:
+def glyph_height(detected: list[PixelBox], cells: list[PixelBox], scale: float) -> float:
     """The least height (pixels) of ink taken for a glyph in a cell: ``MIN_GLYPH_PT``, lower on a page of
-    print a few points tall (a 2.4-pt form's digits are 6 pixels tall at 300 dpi: its cells read blank
-    would pass as not printed), measured by the detected lines of print."""
-    heights = sorted(b[3] - b[1] for b in detected)
-    usual = MIN_GLYPH_PT * scale
-    if len(heights) < 20:
-        return usual
-    return max(GLYPH_FLOOR_PX, min(usual, SMALL_GLYPH_SHARE * heights[len(heights) // 2]))
+    print a few points tall (a 2.7-pt form's digits are 8 pixels tall at 300 dpi: its cells read blank
+    would pass as not printed), measured by the detected lines of print and by the rows of the table."""
+    least = [MIN_GLYPH_PT * scale]
+    lines = sorted(b[3] - b[1] for b in detected)
+    if len(lines) >= 20:
+        least.append(SMALL_GLYPH_SHARE * lines[len(lines) // 2])
+    rows = sorted(c[3] - c[1] for c in cells)
+    if len(rows) >= 20:
+        least.append(ROW_GLYPH_SHARE * rows[len(rows) // 4])
+    return max(GLYPH_FLOOR_PX, min(least))
 
 
 def text_pieces(gray: Any, detected: list[PixelBox], cells: list[PixelBox], scale: float) -> list[PixelBox]:
@@ -160,7 +164,7 @@ def text_pieces(gray: Any, detected: list[PixelBox], cells: list[PixelBox], scal
     Faint print (thin strokes of small print, a light copy) counts as ink here as it does for a cell that
     reads blank (``UNREAD_CONTRAST``)."""
     pieces = [p for box in detected for p in _split(box, cells)]
-    least = glyph_height(detected, scale)
+    least = glyph_height(detected, cells, scale)
     for cell in cells:
         if not any(_inside(p, cell) for p in pieces):
             pieces += _ink_lines(gray, cell, least)
@@ -359,7 +363,7 @@ def _read(prepared: Prepared, detected: list[PixelBox], settings: OcrSettings, e
     stacked = {c: img for c in cells_px if (img := stacked_glyphs(prepared.gray, c)) is not None}
     pieces = [p for p in text_pieces(prepared.gray, detected, cells_px, scale) if not _in_any(p, stacked)]
     lines = [slash(prepared.gray, relation_sign(prepared.gray, ln)) for ln in engine.read(prepared.gray, pieces)]
-    return _Read(boxes, lines, stacked, glyph_height(detected, scale))
+    return _Read(boxes, lines, stacked, glyph_height(detected, cells_px, scale))
 
 
 def _unread_ink(grid: Grid, gray: Any, scale: float, least: float) -> Grid:
