@@ -987,9 +987,9 @@ def test_an_indicator_header_misread_past_resemblance_is_read_by_its_ordinals_an
 
 
 def test_ordinals_alone_head_no_table_in_a_row_that_heads_no_other_column_as_read() -> None:
-    """Cells that keep only the ordinals of 一级/二级/三级指标 are taken for the level headers only in a row
-    that heads another column as read: where 评价得分 is garbled too, or the ordinals do not rise left to
-    right, nothing is taken by them."""
+    """Cells that keep only the ordinals of 一级/二级/三级指标 are taken for the level headers only on a scan,
+    in a row that heads another column as read: where 评价得分 is garbled too, where the ordinals do not
+    rise left to right, or on a text layer, nothing is taken by them."""
     import pdfplumber
 
     from extract.forms.listtables import _levels_by_order
@@ -1006,6 +1006,8 @@ def test_ordinals_alone_head_no_table_in_a_row_that_heads_no_other_column_as_rea
     assert _levels_by_order(Sheet.from_pages(_as_read(pages, no_score)), spec) is None
     falling = {**_BLOTTED, "一级指标": "三锤得样", "三级指标": "一糖毒幅"}
     assert _levels_by_order(Sheet.from_pages(_as_read(pages, falling)), spec) is None
+    # a text layer's header reads as printed: such cells there are no level headers
+    assert _levels_by_order(Sheet.from_pages(_as_read(pages, _BLOTTED, ocr=False)), spec) is None
 
 
 @pytest.mark.parametrize(

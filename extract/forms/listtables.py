@@ -60,8 +60,9 @@ def _levels_by_order(sheet: Sheet, spec: TableSpec) -> tuple[int, dict[str, Cell
         read = [c for c in heads if _LEVEL_READ.match(norm(c.text))]
         loose = False
         if len(read) < 2:
-            like = [c for c in heads if _LEVEL_READ.match(norm(c.text)) or _LEVEL_LIKE.match(norm(c.text))]
-            ordinals = [c for c in heads if _LEVEL_ORDINAL.match(norm(c.text))]
+            ocr = [c for c in heads if c.source == "ocr"]  # a text layer's header reads as printed
+            like = [c for c in ocr if _LEVEL_READ.match(norm(c.text)) or _LEVEL_LIKE.match(norm(c.text))]
+            ordinals = [c for c in ocr if _LEVEL_ORDINAL.match(norm(c.text))]
             rising = [m.group(1) for c in ordinals if (m := _LEVEL_ORDINAL.match(norm(c.text)))]
             if (
                 len(like) < 2
