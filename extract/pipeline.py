@@ -385,7 +385,8 @@ def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ())
 
         suspects = {f for c in checks if c.status == "fail" for f in c.fields}
         pages = {p.number: p for p in form.pages}
-        ex, alternatives = reread(ex, pages, source.ocr_engine, suspects)
+        doubted = frozenset(n for n in ocr_pages if _legibility(pages[n]))  # print hard to read
+        ex, alternatives = reread(ex, pages, source.ocr_engine, suspects, doubted)
         ex, checks = repair(ex, alternatives, run) if alternatives else (ex, run(ex))
     before = len(ex.review)
     if ocr_pages and _flag_unconfirmed_groups(ex, form.template):

@@ -41,12 +41,18 @@ def _numeric(ex: Extraction) -> Iterator[Field]:
 
 
 def reread(
-    ex: Extraction, pages: dict[int, PageContent], primary: str, suspects: set[str]
+    ex: Extraction,
+    pages: dict[int, PageContent],
+    primary: str,
+    suspects: set[str],
+    doubted: frozenset[int] = frozenset(),
 ) -> tuple[Extraction, dict[str, Decimal]]:
     """Second readings: a new extraction whose numbers carry both readings, and the fields whose readings
-    disagree, with the other reading. ``ex`` is left as it is."""
+    disagree, with the other reading. ``ex`` is left as it is. Every number on a page in ``doubted`` (print
+    hard to read in the scan: the recogniser is as sure of a misread digit as of a right one) is read
+    again, whatever its confidence."""
     below = REREAD_BELOW.get(primary, 1.01)
-    todo = [f for f in _numeric(ex) if f.confidence < below or f.name in suspects]
+    todo = [f for f in _numeric(ex) if f.confidence < below or f.name in suspects or f.page in doubted]
     if not todo:
         return ex, {}
     other = "tesseract" if primary == "rapidocr" else "rapidocr"
