@@ -578,47 +578,8 @@ LOOK_BACK = 2  # pages read before a page the screen takes for a form (a form's 
 
 def extract_document(path: str | Path, settings: Settings = DEFAULT_SETTINGS) -> Document:
     """Every form in one PDF, in page order. Raises an ``ExtractError`` naming the file and reason
-    when the file cannot be read or holds no form at all.
-
-    A scanned page refused for its print (hard to read in the scan's own pixels, its table not read whole)
-    is read once more with its lines of print detected on the page at full scale (``FINE_DETECT``): the
-    reduced page the detector sees by default loses print a few pixels tall. That reading is kept where it
-    keeps more form pages."""
+    when the file cannot be read or holds no form at all."""
     a = analyse(path, settings)
-    reading = _read_forms(a)
-    if reading.refused and settings.ocr.prep.detect_scale < FINE_DETECT:
-        prep = dataclasses.replace(settings.ocr.prep, detect_scale=FINE_DETECT)
-        b = analyse(path, dataclasses.replace(settings, ocr=dataclasses.replace(settings.ocr, prep=prep)))
-        again = _read_forms(b)
-        if again.kept_pages > reading.kept_pages:
-            pages = ", ".join(f"p{n}" for n in sorted(reading.refused) if n not in again.refused)
-            note = f"{pages}: small print: its lines of print detected on the page at full scale"
-            a, reading = b, dataclasses.replace(again, warnings=(*again.warnings, note))
-    if not reading.records:
-        if not a.forms and a.damage:  # the form may be what was lost: failed with the reason, never "not a form"
-            more = f" (and {len(a.damage) - 1} more problems)" if len(a.damage) > 1 else ""
-            raise CorruptPdfError(f"damaged PDF, no form could be read: {a.damage[0]}{more}", path=a.path)
-        _no_form(a.path, a.pages, a.screens, a.unmatched, reading.refused)
-    return Document(reading.records, a.unmatched, len(a.screens), a.sha256, reading.warnings)
-
-
-FINE_DETECT = 1.0  # the detection scale small print is read again at (PrepSettings.detect_scale)
-
-
-@dataclass(frozen=True, slots=True)
-class _Reading:
-    records: list[Record]
-    warnings: tuple[str, ...]
-    refused: dict[int, str]  # scanned page -> why its print was not read
-
-    @property
-    def kept_pages(self) -> int:
-        return sum(len(r.source.form_pages) for r in self.records)
-
-
-def _read_forms(a: Analysis) -> _Reading:
-    """The records of the forms ``analyse`` found, with the warnings that go with them; pages whose print is
-    hard to read in the scan are kept only where their indicator table read whole."""
     read = sorted(a.pages)
     ocr = [n for n in read if a.pages[n].method == "ocr"]
     log.info(
@@ -631,7 +592,10 @@ def _read_forms(a: Analysis) -> _Reading:
         ", ".join(f"{f.template.id} p{f.pages[0].number}-{f.pages[-1].number}" for f in a.forms) or "none",
     )
     if not a.forms:
-        return _Reading([], (), dict(a.too_small))
+        if a.damage:  # the form may be what was lost: failed with the reason, never "not a form"
+            more = f" (and {len(a.damage) - 1} more problems)" if len(a.damage) > 1 else ""
+            raise CorruptPdfError(f"damaged PDF, no form could be read: {a.damage[0]}{more}", path=a.path)
+        _no_form(a.path, a.pages, a.screens, a.unmatched, a.too_small)
     warnings = tuple(
         f"p{form.pages[0].number}: template {form.template.id!r} ({form.template.path}) overrides the bundled "
         f"{', '.join(form.overrode)}, which match the page too"
@@ -657,6 +621,8 @@ def _read_forms(a: Analysis) -> _Reading:
             continue
         kept.update(doubt)
         records.append(record)
+    if not records:
+        _no_form(a.path, a.pages, a.screens, a.unmatched, small)
     warnings += tuple(
         f"p{n}: not read: its print is small in this scan ({why}) and its indicator table did not read whole"
         for n, why in small.items()
@@ -665,7 +631,7 @@ def _read_forms(a: Analysis) -> _Reading:
         "figures OCR doubted are in review"
         for n, why in kept.items()
     )
-    return _Reading(records, warnings, {**a.too_small, **small} if records else small or dict(a.too_small))
+    return Document(records, a.unmatched, len(a.screens), a.sha256, warnings)
 
 
 def record_of(a: Analysis, form: FormPages) -> Record:

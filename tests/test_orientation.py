@@ -564,6 +564,32 @@ def test_small_print_reads_from_a_fine_scan_and_is_refused_from_a_coarse_one(tmp
     assert any("print is small in this scan" in w for w in doc.warnings), doc.warnings
 
 
+def test_small_print_digits_read_blank_are_flagged_and_its_sure_figures_read_again(tmp_path: Path) -> None:
+    """A Shanxi department form printed at 30 % (2.7-pt print) and scanned at 300 dpi in grey: it is read
+    and kept (its indicator table reads whole), and nothing passes unflagged. A digit of 8 pixels read as
+    nothing (参考分值 4) was under the fixed glyph height (2 pt: 8.3 px) and passed as not printed; the
+    least glyph now follows the table's rows. Detected on a page reduced further (``detect_scale`` 0.25),
+    three 3s of the same column read as 8 and 6 with a confidence of 0.996 and passed unflagged; every
+    figure on a page whose print is hard to read is now read again by the other engine, which disagrees."""
+    from extract.settings import OcrSettings, Settings
+
+    from .truth import load_truth, score
+
+    small = tmp_path / "department-2-0.3.pdf"  # the simulator draws by its source's name and the seed
+    _printed_at(FIXED / "department-2.pdf", small, 0.3)
+    truth = load_truth(FIXED / "department-2.pdf")
+    scan = tmp_path / "scan.pdf"
+    simulate(small, 86, scan, dpi=300, rotation=0)
+    for scale in (0.5, 0.25):
+        settings = Settings(ocr=OcrSettings(prep=PrepSettings(detect_scale=scale)))
+        doc = extract_document(scan, settings)
+        (record,) = doc.records
+        s = score(truth, record)
+        assert not s.silent and not s.blank, (scale, s.silent, s.blank)
+        assert s.exact >= 0.35 * s.fields, (scale, s.exact, s.fields)
+        assert any("print is small in this scan" in w for w in doc.warnings), doc.warnings
+
+
 def test_small_print_of_a_form_no_template_reads_is_read_when_its_table_reads_whole(tmp_path: Path) -> None:
     """A Yunnan project form (no template of its own: the generic reader's) printed at 55 % (rows under
     10 pt) and scanned at 300 dpi: its glyphs are 13–15 px, and the generic reader reads its indicator

@@ -1012,7 +1012,15 @@ def test_ordinals_alone_head_no_table_in_a_row_that_heads_no_other_column_as_rea
 
 @pytest.mark.parametrize(
     ("read", "value"),
-    [("5.8“", "5.8"), ("10)", "10"), ("5.7.", "5.7"), ("“8", "8"), ("1,807.42.", "1807.42"), (".5.", None), ("人", None)],
+    [
+        ("5.8“", "5.8"),
+        ("10)", "10"),
+        ("5.7.", "5.7"),
+        ("“8", "8"),
+        ("1,807.42.", "1807.42"),
+        (".5.", None),
+        ("人", None),
+    ],
 )
 def test_a_scanned_figure_with_a_stray_mark_at_an_end_is_read_and_flagged(read: str, value: str | None) -> None:
     """A speck or a ruling's edge read as a mark at a figure's end (5.8“ on a dithered 200-dpi scan, the
