@@ -264,6 +264,27 @@ def _flag_no_money_block(ex: Extraction, template: Template) -> None:
         ex.flag(section, "no figure of its money block read on the scan (the label misread, or the block lost)")
 
 
+_NUMERIC_TYPES = ("money", "number", "percent")
+
+
+def _flag_partly_read(ex: Extraction, template: Template) -> None:
+    """On a scan, a block of label fields read in part (上年结转金额 and 年末结余金额 found, 预算调整金额 not: its
+    label misread) has the fields whose labels were not found in review; so have the form's totals where its
+    indicators were read and its total row was not (总分 misread). A form prints its whole budget block and
+    its totals: a label OCR lost is not a figure the form does not print."""
+    numeric = [f.path for f in template.fields if f.type in _NUMERIC_TYPES]
+    for section in ("budget",):
+        declared = [p for p in numeric if p.split(".")[0] == section]
+        if any(p in ex.fields and ex.fields[p].value is not None for p in declared):
+            for p in declared:
+                if p not in ex.fields:
+                    ex.flag(p, "not found on the scan where the rest of its block was read (its label misread?)")
+    if ex.rows.get("indicators"):
+        for p in ("score.total", "score.total_set"):
+            if p in numeric and p not in ex.fields:
+                ex.flag(p, "the total row not found on the scan where the indicators were read (its label misread?)")
+
+
 def _flag_lost_points(ex: Extraction) -> None:
     """A group's set score printed in its name (效益指标（30分）) is lost with a name OCR misread (蔡指), its
     score (the sum of its rows) with a row's score unread: where other groups have theirs, the blank one is
@@ -367,6 +388,7 @@ def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ())
         _flag_unknown_groups(ex)
         _flag_no_groups(ex, form.template)
         _flag_no_money_block(ex, form.template)
+        _flag_partly_read(ex, form.template)
     if damage:  # read from a damaged file: what was lost cannot be told, so nothing of it is clean
         more = f" (and {len(damage) - 1} more problems)" if len(damage) > 1 else ""
         ex.flag("source", f"damaged PDF, read in part: {damage[0]}{more}")
