@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from extract.forms.sheet import edit_distance
+
 SKIP = {"source", "template", "checks", "provenance", "review", "gaps", "schema_version"}
 TEXT_SKIP_KEYS = {"unit", "template_kind", "role", "field"}
 
@@ -29,16 +31,6 @@ def leaves(data: Any, path: str = "") -> Iterator[tuple[str, Any]]:
 
 def _norm(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
-
-
-def edit_distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 @dataclass

@@ -15,7 +15,7 @@ import regex
 
 from extract.forms.extraction import Extraction, cell_field
 from extract.forms.mending import mend_page_breaks
-from extract.forms.sheet import Row, Sheet, label_matches, label_one_edit
+from extract.forms.sheet import Row, Sheet, edit_distance, label_matches, label_one_edit
 from extract.forms.templates import ColumnSpec, TableSpec, Template, norm
 from extract.forms.values import clean_text
 from extract.forms.vocabulary import vocabulary
@@ -124,18 +124,7 @@ def _shared(text: str, labels: tuple[str, ...]) -> float:
     left when the edits from one to the other are taken away (参率分饱 is 2 edits from 参考分值, 3 from
     设定分值: 0.5 and 0.25)."""
     t = norm(text)
-    return max(((len(lb) - _edits(t, lb)) / max(len(lb), len(t), 1) for lb in labels), default=0.0)
-
-
-def _edits(a: str, b: str) -> int:
-    """Levenshtein distance."""
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
+    return max(((len(lb) - edit_distance(t, lb)) / max(len(lb), len(t), 1) for lb in labels), default=0.0)
 
 
 def _columns_between(sheet: Sheet, spec: TableSpec, first: int, last: int, found: dict[str, _Column]) -> int:

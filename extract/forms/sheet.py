@@ -31,6 +31,17 @@ def label_matches(text: str, labels: Sequence[str]) -> bool:
     return False
 
 
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance: characters read wrong, lost or added between two texts."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
 def label_one_edit(text: str, labels: Sequence[str], shortest: int = 3) -> bool:
     """``label_matches`` but for one character read wrong, lost or added, in a label of ``shortest`` or more
     characters (OCR's 形近字: 鲁指标值 is 指标值 with 年度 read as 鲁, 本年财致拨款 is 本年财政拨款). For OCR
