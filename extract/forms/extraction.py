@@ -153,7 +153,7 @@ def _points_for_commas(raw: str, type_: str, unit: str | None) -> tuple[Value, s
     head, tail = text[:-3], text[-3:]
     if tail[0] not in ".,":  # one decimal
         head, tail = text[:-2], text[-2:]
-    grouped = f"{regex.sub(r'[.,]', '', head)}{'.' + tail[1:]}"
+    grouped = f"{regex.sub(r'[.,]', '', head)}.{tail[1:]}"
     value, problem = parse_typed(grouped, type_, unit)
     if value is None or problem is not None:
         return None

@@ -116,7 +116,7 @@ def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
     return last + 1, [found[c.name] for c in spec.columns if c.name in found]
 
 
-MAX_BETWEEN = 3  # columns at most taken by their order between two columns found
+MAX_BETWEEN = 3  # header cells at most paired with columns between two columns found
 
 
 def _shared(text: str, labels: tuple[str, ...]) -> float:
@@ -130,8 +130,8 @@ def _shared(text: str, labels: tuple[str, ...]) -> float:
 def _columns_between(sheet: Sheet, spec: TableSpec, first: int, last: int, found: dict[str, _Column]) -> int:
     """Columns whose headers OCR misread past resemblance (参率分饱 | 业家分鲁 for 参考分值 | 设定分值: blotted
     print). Between two columns found, the header cells no column took (at most ``MAX_BETWEEN``) are paired
-    with columns not found: taken when every cell shares a character with its column's labels in place and
-    that pairing is nearer than any other (``_shared``) — by resemblance, their values flagged. The row under the
+    with columns not found: taken when every cell is nearer than nothing to its column's labels and that
+    pairing is nearer than any other (``_shared``) — by resemblance, their values flagged. The row under the
     header counts when it holds no figure (the lower row of a two-row header none of whose labels read).
     Returns the header's last row."""
     rows = list(range(first, min(last + 2, len(sheet.rows))))
@@ -173,17 +173,18 @@ def _unclaimed(row: Row, found: dict[str, _Column]) -> list[Cell]:
 def _best_pairing(texts: list[str], columns: list[ColumnSpec]) -> tuple[ColumnSpec, ...] | None:
     """The columns, one per text, nearest them all told (``_shared``), each sharing something with its
     text; None when no such pairing is the only best."""
+    near = [[_shared(t, col.labels) for col in columns] for t in texts]
     scored = sorted(
         (
-            (sum(shares), perm)
-            for perm in itertools.permutations(columns, len(texts))
-            if min(shares := [_shared(t, col.labels) for t, col in zip(texts, perm, strict=True)]) > 0
+            (sum(near[i][k] for i, k in enumerate(perm)), perm)
+            for perm in itertools.permutations(range(len(columns)), len(texts))
+            if all(near[i][k] > 0 for i, k in enumerate(perm))
         ),
         key=lambda sp: -sp[0],
     )
     if not scored or (len(scored) > 1 and scored[1][0] > scored[0][0] - 1e-9):
         return None
-    return scored[0][1]
+    return tuple(columns[k] for k in scored[0][1])
 
 
 def _header_rows(sheet: Sheet, spec: TableSpec, first: int, found: dict[str, _Column]) -> int:

@@ -30,7 +30,7 @@ def _runs(profile: Any, min_len: int) -> list[tuple[int, int]]:
     return out
 
 
-def find_lines(engine: OcrEngine, gray: Any, scale: float = 0.5) -> list[PixelBox]:
+def find_lines(engine: OcrEngine, gray: Any, scale: float) -> list[PixelBox]:
     """Boxes of the text lines on the page: the engine's own detector (on the page reduced by ``scale``),
     else the ink's rows."""
     boxes = engine.detect(gray, scale)
