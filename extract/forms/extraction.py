@@ -31,6 +31,9 @@ class Extraction:
     # per section with a unit (budget, funds): the labels of its amounts as printed, and the template's unit
     unit_labels: dict[str, list[Cell]] = field(default_factory=dict)
     unit_fixed: dict[str, str] = field(default_factory=dict)
+    # paths of the figures read from cells (money, number, percent): their type and unit, so a figure OCR did
+    # not read can be read again and parsed as the template says
+    numeric: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
     def note_unit(self, path: str, label: Cell | None, fixed: str | None) -> None:
         """An amount at ``path`` was read under ``label``; the template says it is in ``fixed``."""
@@ -160,6 +163,20 @@ def _points_for_commas(raw: str, type_: str, unit: str | None) -> tuple[Value, s
     return value, f"thousands separators misread (commas read as points?): read {raw.strip()} as {grouped}"
 
 
+def ocr_value(raw: str, type_: str, unit: str | None) -> tuple[Value, str | None]:
+    """``parse_typed`` for OCR text: a figure among stray marks, with its separators mixed up or a mark at an
+    end is read, with why (the value stays in review)."""
+    value, problem = parse_typed(raw, type_, unit)
+    if problem and type_ in NUMERIC:
+        return (
+            _among_stray_marks(raw, type_, unit)
+            or _points_for_commas(raw, type_, unit)
+            or _marks_at_ends(raw, type_, unit)
+            or (value, problem)
+        )
+    return value, problem
+
+
 def cell_field(
     path: str, cell: Cell | None, type_: str = "text", unit: str | None = None, ex: Extraction | None = None
 ) -> Field:
@@ -167,16 +184,11 @@ def cell_field(
     if cell is None:
         return Field(path, None, "", None, None, 0.0)
     raw = cell.text
-    value, problem = parse_typed(raw, type_, unit)
-    if problem and cell.source == "ocr" and type_ in NUMERIC:
-        value, problem = (
-            _among_stray_marks(raw, type_, unit)
-            or _points_for_commas(raw, type_, unit)
-            or _marks_at_ends(raw, type_, unit)
-            or (value, problem)
-        )
+    value, problem = ocr_value(raw, type_, unit) if cell.source == "ocr" else parse_typed(raw, type_, unit)
     f = Field(path, value, raw, cell.page, cell.bbox, cell.confidence, cell.source)
     if ex is not None:
+        if type_ in NUMERIC:
+            ex.numeric[path] = (type_, unit)
         if problem:
             ex.flag(path, problem)
         elif "(cid:" in raw:  # glyphs the font maps to no character: the text is not what the page shows

@@ -19,10 +19,11 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from extract.errors import ExtractError, ValueParseError
-from extract.forms.extraction import Extraction
-from extract.forms.values import parse_number
-from extract.model import Check, Field, PageContent
+from extract.forms.extraction import Extraction, ocr_value
+from extract.forms.values import is_placeholder, parse_number
+from extract.model import UNREAD_INK, Check, Field, PageContent
 from extract.scan.ocr import get_engine
+from extract.scan.ocr.base import OcrEngine, OcrLine
 
 REREAD_BELOW = {"rapidocr": 0.97, "tesseract": 1.01}  # confidence under which a number is read again:
 # tesseract's confidences do not tell right from wrong digits here, so each of its numbers is checked
@@ -53,8 +54,11 @@ def reread(
     again, whatever its confidence."""
     below = REREAD_BELOW.get(primary, 1.01)
     todo = [f for f in _numeric(ex) if f.confidence < below or f.name in suspects or f.page in doubted]
+    unread = list(_unread(ex))
+    todo += unread
     if not todo:
         return ex, {}
+    unread_paths = {f.name for f in unread}
     other = "tesseract" if primary == "rapidocr" else "rapidocr"
     try:
         engine = get_engine(other)
@@ -62,7 +66,37 @@ def reread(
         engine = get_engine(primary)
     disagree: dict[str, Decimal] = {}
     changed: list[Field] = []
+    found: dict[str, str] = {}  # figures the first engine did not read, the other did: why each is in review
     blank: list[str] = []  # read as a figure by one engine, as none by the other (a dash, a speck)
+    for f, line in _read_again(todo, pages, engine):
+        if f.name in unread_paths:
+            taken = _second_reading(f, line, *ex.numeric[f.name])
+            if taken is not None:
+                changed.append(taken[0])
+                found[f.name] = taken[1]
+            continue
+        try:
+            number = parse_number(line.text)
+        except ValueParseError:
+            number = None
+        readings = (f.raw, line.text)
+        if number is not None and number.value == f.value:
+            changed.append(dataclasses.replace(f, confidence=max(f.confidence, line.confidence), readings=readings))
+        else:
+            changed.append(dataclasses.replace(f, readings=readings))
+            if number is not None:
+                disagree[f.name] = number.value
+            else:
+                blank.append(f.name)
+    why = "the other OCR engine reads no figure here (a dash or a speck read as one?)"
+    out = ex.with_fields(changed, dict.fromkeys(blank, why))
+    out.review.update(found)  # in place of "cannot read …": the figure is now read, by one engine
+    out.gaps[:] = [g for g in out.gaps if g not in found]
+    return out, disagree
+
+
+def _read_again(todo: list[Field], pages: dict[int, PageContent], engine: OcrEngine) -> Iterator[tuple[Field, OcrLine]]:
+    """Each field with its cell read again by ``engine`` (digits only), page by page."""
     for page_no in sorted({f.page for f in todo if f.page is not None}):
         page = pages.get(page_no)
         if page is None or page.image is None:
@@ -72,22 +106,31 @@ def reread(
             tuple(int(v * page.scale) + d for v, d in zip(f.bbox or (), (INSET, INSET, -INSET, -INSET), strict=True))
             for f in fields
         ]
-        for f, line in zip(fields, engine.read(page.image, boxes, numeric=True), strict=True):  # type: ignore[arg-type]
-            try:
-                number = parse_number(line.text)
-            except ValueParseError:
-                number = None
-            readings = (f.raw, line.text)
-            if number is not None and number.value == f.value:
-                changed.append(dataclasses.replace(f, confidence=max(f.confidence, line.confidence), readings=readings))
-            else:
-                changed.append(dataclasses.replace(f, readings=readings))
-                if number is not None:
-                    disagree[f.name] = number.value
-                else:
-                    blank.append(f.name)
-    why = "the other OCR engine reads no figure here (a dash or a speck read as one?)"
-    return ex.with_fields(changed, dict.fromkeys(blank, why)), disagree
+        yield from zip(fields, engine.read(page.image, boxes, numeric=True), strict=True)  # type: ignore[arg-type]
+
+
+def _unread(ex: Extraction) -> Iterator[Field]:
+    """Figures OCR did not read: a figure's cell whose text is no figure ('+' for a 4 whose strokes the scan
+    broke, 432.000).00)) or that reads as nothing while it holds ink (``UNREAD_INK``)."""
+    for path in ex.numeric:
+        f = ex.get(path)
+        if f is None or f.source != "ocr" or f.value is not None or f.bbox is None:
+            continue
+        if f.confidence <= UNREAD_INK or (f.raw.strip() and not is_placeholder(f.raw)):
+            yield f
+
+
+def _second_reading(f: Field, line: OcrLine, type_: str, unit: str | None) -> tuple[Field, str] | None:
+    """The figure the other engine reads in a cell the first read none in, and why it stays in review."""
+    value, problem = ocr_value(line.text, type_, unit)
+    if not isinstance(value, Decimal):
+        return None
+    first = f"{f.raw.strip()!r}" if f.raw.strip() else "nothing (ink unread)"
+    why = f"read by one OCR engine only: the first read {first}, the other {line.text.strip()}"
+    if problem:
+        why += f" ({problem})"
+    readings = (f.raw, line.text)
+    return dataclasses.replace(f, value=value, raw=line.text, confidence=line.confidence, readings=readings), why
 
 
 MAX_REPAIRED = 3  # fields whose other readings may be taken together
