@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from extract.scan.imagegrid import cell_boxes
@@ -177,3 +179,25 @@ def test_a_ruling_just_short_of_a_border_still_closes_a_cell_beside_another_tabl
     widths = {(round(b[0] * SCALE, -1), round(b[1] * SCALE, -1)): round((b[2] - b[0]) * SCALE, -1) for b in boxes}
     assert widths.get((400, 300)) == 400, widths  # 指标分值 over both score columns
     assert widths.get((400, 360)) == 200 and widths.get((600, 360)) == 200, widths
+
+
+def test_a_glyph_on_the_line_of_a_ruling_that_stops_at_its_cell_does_not_split_the_cell() -> None:
+    """A crop of a 300-dpi colour scan (the simulator's page, ``tests/data``): a level-1 row whose name
+    效果 is centred in a cell across the level-1 and level-2 columns, 8.6 pt tall. The ruling between the
+    two columns stops at the row, above and below it, and a stroke of 效 stands on its line: the break
+    between the two rulings was closed over that stroke, and the cell read as two (交 | 果). A stroke with
+    ink on both sides is a glyph's, not a ruling's; the cell is one (and so is 产出's above, whose glyphs
+    miss the line)."""
+    from PIL import Image
+
+    crop = np.asarray(Image.open(Path(__file__).parent / "data" / "glyph-on-ruling.png").convert("L"))
+    page = np.pad(crop, 24, constant_values=int(np.median(crop)))  # paper around the table's piece
+    boxes = [tuple(round(v) for v in b) for b in cell_boxes(page, SCALE)]
+    rows = {}
+    for b in boxes:
+        rows.setdefault((b[1], b[3]), []).append(b)
+    thin = [r for r in rows.values() if 8 <= r[0][3] - r[0][1] <= 9 and any(b[0] <= 20 for b in r)]
+    assert len(thin) == 2, rows  # the rows of 产出 and 效果
+    for row in thin:
+        names = [b for b in row if b[0] <= 20]
+        assert len(names) == 1 and names[0][2] - names[0][0] >= 38, row  # one cell across both columns

@@ -97,11 +97,44 @@ def ruling_masks(gray: Any, scale: float, s: ImageGridSettings) -> tuple[Any, An
     # they continue a long run (the run grown along its own direction, kept only on ink)
     horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, hk)
     vert = cv2.morphologyEx(binary, cv2.MORPH_OPEN, vk)
-    horiz = cv2.bitwise_and(cv2.morphologyEx(horiz, cv2.MORPH_CLOSE, hk), binary)
-    vert = cv2.bitwise_and(cv2.morphologyEx(vert, cv2.MORPH_CLOSE, vk), binary)
+    horiz = _taken_back(
+        horiz, cv2.bitwise_and(cv2.morphologyEx(horiz, cv2.MORPH_CLOSE, hk), binary), binary, scale, True
+    )
+    vert = _taken_back(vert, cv2.bitwise_and(cv2.morphologyEx(vert, cv2.MORPH_CLOSE, vk), binary), binary, scale, False)
     horiz = cv2.morphologyEx(horiz, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (s.close_px, 1)))
     vert = cv2.morphologyEx(vert, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, s.close_px)))
     return horiz, vert
+
+
+GLYPH_SIDE_PT = (0.5, 2.5)  # a stroke's neighbours in its glyph stand this far from it (from, to)
+GLYPH_SIDE_INK = 0.12  # share of ink on each side above which a stroke taken back is a glyph's
+
+
+def _taken_back(runs: Any, joined: Any, binary: Any, scale: float, horizontal: bool) -> Any:
+    """The long runs with the ink taken back where they continue across a break, less the strokes of
+    glyphs: a name centred in a merged cell over the line of a ruling that stops at the cell (效果 of a
+    level-1 row across the level-1 and level-2 columns) has a stroke on that line, between the ruling above
+    and the one below, and it made two cells of one. Ink taken back with ink on both sides of it, as a
+    glyph's other strokes stand, is no ruling; a ruling's break runs between white cell margins."""
+    import cv2
+
+    back = cv2.bitwise_and(joined, cv2.bitwise_not(runs))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(back, connectivity=8)
+    if n <= 1:
+        return joined
+    near, far = (max(int(v * scale), 1) for v in GLYPH_SIDE_PT)
+    ink = binary > 0
+    out = joined.copy()
+    for i in range(1, n):
+        x, y, w, h = (int(v) for v in stats[i][:4])
+        if horizontal:
+            sides = (ink[max(y - far, 0) : max(y - near, 0), x : x + w], ink[y + h + near : y + h + far, x : x + w])
+        else:
+            sides = (ink[y : y + h, max(x - far, 0) : max(x - near, 0)], ink[y : y + h, x + w + near : x + w + far])
+        if all(side.size and float(side.mean()) > GLYPH_SIDE_INK for side in sides):
+            box = out[y : y + h, x : x + w]
+            box[labels[y : y + h, x : x + w] == i] = 0
+    return out
 
 
 TABLE_SPAN = (0.2, 0.15)  # a ruled structure this wide (share of the page) or this tall is a table
