@@ -193,7 +193,7 @@ def test_a_glyph_on_the_line_of_a_ruling_that_stops_at_its_cell_does_not_split_t
     crop = np.asarray(Image.open(Path(__file__).parent / "data" / "glyph-on-ruling.png").convert("L"))
     page = np.pad(crop, 24, constant_values=int(np.median(crop)))  # paper around the table's piece
     boxes = [tuple(round(v) for v in b) for b in cell_boxes(page, SCALE)]
-    rows = {}
+    rows: dict[tuple[int, int], list[tuple[int, ...]]] = {}
     for b in boxes:
         rows.setdefault((b[1], b[3]), []).append(b)
     thin = [r for r in rows.values() if 8 <= r[0][3] - r[0][1] <= 9 and any(b[0] <= 20 for b in r)]
