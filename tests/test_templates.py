@@ -928,6 +928,28 @@ def test_a_figures_separators_misread_by_ocr_keep_its_digits_and_are_flagged(rea
     assert found is None or "misread" in found[1]
 
 
+@pytest.mark.parametrize(
+    ("read", "value"),
+    [
+        ("432.000).00)", "432000.00"),  # a 1-bit scan: the right side of each 0 before a separator a bracket
+        ("372.400),00)", "372400.00"),
+        ("100).00%,", "100.00"),
+        ("0).00)", "0.00"),
+        ("1)2", None),  # a bracket between digits: no 0's side
+        ("(100).00", None),  # an opening bracket: not this misreading
+        ("432.4XH),（H)", None),
+    ],
+)
+def test_brackets_ocr_read_in_a_figure_after_its_digits_are_dropped_and_flagged(read: str, value: str | None) -> None:
+    """A 1-bit scan's 0 whose right side broke off reads as 0) (432.000).00): the figure without the closing
+    brackets, flagged; an unreadable blank before."""
+    from extract.forms.extraction import ocr_value
+
+    got, why = ocr_value(read, "percent" if "%" in read else "money", None)
+    assert (None if got is None else str(got)) == value
+    assert why is not None and (got is None or "brackets" in why)
+
+
 _BLOTTED = {  # a 1-bit adaptive photocopy of 4-pt print: the header's words as OCR read them (department-629)
     "一级指标": "一锤得样",
     "二级指标": "二像患标",
