@@ -285,6 +285,25 @@ def test_a_name_stacked_one_glyph_per_line_is_read() -> None:
     assert stacked_glyphs(cell[: side + 60], (0, 0, cell.shape[1], side + 60)) is None
 
 
+def test_a_label_wrapped_two_glyphs_a_line_in_a_narrow_cell_is_read_whole() -> None:
+    """上年 / 结转 / 金额 wrapped two glyphs a line in a tall narrow label cell (a crop of a 300-dpi grey scan,
+    the simulator's page of a Shanxi form whose first column printed narrow, ``tests/data``): the lines
+    laid side by side read 上年结转金额. The glyph was taken to be as tall as the column is wide (two
+    glyphs here), so two lines were read as one tile: 上金额, and the form's budget figures beside such
+    labels were lost."""
+    import numpy as np
+    from PIL import Image
+
+    from extract.scan.ocr import get_engine
+    from extract.scan.ocrpage import stacked_glyphs
+
+    cell = np.asarray(Image.open(Path(__file__).parent / "data" / "wrapped-label-cell.png").convert("L"))
+    line = stacked_glyphs(cell, (3, 3, cell.shape[1] - 3, cell.shape[0] - 3))  # the cell's rulings, 3 px in
+    assert line is not None and line.shape[1] > 4 * line.shape[0]  # three lines laid side by side
+    (read,) = get_engine("rapidocr").read(line, [(0, 0, line.shape[1], line.shape[0])])
+    assert read.text == "上年结转金额", read.text
+
+
 def test_a_header_word_wrapped_in_its_cell_matches_on_a_scan(tmp_path: Path) -> None:
     """年度指标 / 值 wrapped inside one header cell: on the scan the cell's lines are one string again, so the
     page matches its template's keywords by itself (as its text-layer version does)."""

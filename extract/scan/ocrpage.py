@@ -190,20 +190,19 @@ def stacked_glyphs(gray: Any, cell: PixelBox) -> Any | None:
     if len(cols) == 0:
         return None
     xa, xb = int(cols[0]), int(cols[-1]) + 1
-    glyph = max(xb - xa, 8)  # a glyph is about as tall as the column is wide
     rows = ink[:, xa:xb].sum(axis=1) >= 1
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], rows.astype(np.int8), [0]))))
+    raw = [[int(a), int(b)] for a, b in zip(edges[::2], edges[1::2], strict=True)]
+    # a glyph is about as tall as the column is wide, or as its lines are tall where a line holds two
+    # glyphs (上年 / 结转 / 金额 wrapped in a narrow cell): most runs of ink are whole lines
+    tall = sorted(b - a for a, b in raw)
+    glyph = max(min(xb - xa, tall[(3 * len(tall)) // 4] if tall else xb - xa), 8)
     runs: list[list[int]] = []
-    y = 0
-    while y < len(rows):
-        if rows[y]:
-            start = y
-            while y < len(rows) and rows[y]:
-                y += 1
-            if runs and start - runs[-1][1] <= glyph // 6 and y - runs[-1][0] <= 1.25 * glyph:
-                runs[-1][1] = y  # parts of one glyph (土 over 口) separated by a thin gap
-            else:
-                runs.append([start, y])
-        y += 1
+    for start, end in raw:
+        if runs and start - runs[-1][1] <= glyph // 6 and end - runs[-1][0] <= 1.25 * glyph:
+            runs[-1][1] = end  # parts of one glyph (土 over 口) separated by a thin gap
+        else:
+            runs.append([start, end])
     runs = [r for r in runs if r[1] - r[0] >= 3]
     if len(runs) < 2 or any(r[1] - r[0] > 1.6 * glyph for r in runs):
         return None  # one run, or runs taller than a glyph: not a column of single glyphs
