@@ -959,10 +959,10 @@ def test_a_page_whose_print_is_too_small_to_weigh_is_turned_by_what_its_title_sa
 
 
 def test_a_figure_ocr_read_as_no_figure_is_read_again_by_the_other_engine(tmp_path: Path) -> None:
-    """A national project form scanned at 200 dpi with a light 1-bit threshold: the recogniser reads 4s
-    whose strokes the threshold broke as '+', a figure as 70i.700.00, and two small digits as nothing
-    (ink unread). Such cells were flagged blanks; now the other engine reads them again (digits only), and a
-    figure it reads is taken, in review (one engine's reading)."""
+    """A national project form scanned at 200 dpi with a light 1-bit threshold: the recogniser reads a 4
+    whose strokes the threshold broke as '+', a figure as 70i.700.00, and a small digit as nothing (ink
+    unread). Such cells were flagged blanks; now the other engine reads them again (digits only), and a
+    figure it reads with a confidence of 0.5 or more is taken, in review (one engine's reading)."""
     from extract.forms.values import parse_number
 
     from .truth import equal, load_truth, record_leaves, score
@@ -986,5 +986,5 @@ def test_a_figure_ocr_read_as_no_figure_is_read_again_by_the_other_engine(tmp_pa
             if first is None:  # the first engine read no figure here; the other's is taken, in review
                 assert path in record.review, (seed, path, p.readings)
                 taken.append((seed, path, p.readings, equal(path, truth["fields"].get(path), values.get(path))))
-    assert len(taken) >= 4, taken
+    assert len(taken) >= 3, taken
     assert all(right for *_, right in taken), taken

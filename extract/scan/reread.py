@@ -114,16 +114,22 @@ def _unread(ex: Extraction) -> Iterator[Field]:
     broke, 432.000).00)) or that reads as nothing while it holds ink (``UNREAD_INK``)."""
     for path in ex.numeric:
         f = ex.get(path)
-        if f is None or f.source != "ocr" or f.value is not None or f.bbox is None:
+        if f is None or f.name != path or f.source != "ocr" or f.value is not None or f.bbox is None:
             continue
-        if f.confidence <= UNREAD_INK or (f.raw.strip() and not is_placeholder(f.raw)):
+        text = f.raw.strip()
+        if f.confidence <= UNREAD_INK or (text and not is_placeholder(text) and text.strip(_DASH_GLYPHS)):
             yield f
+
+
+_DASH_GLYPHS = "一—－-_~"  # a cell read as these alone holds a dash (一 is a recogniser's reading of —): no figure
+SECOND_ONLY_FROM = 0.5  # a figure only the other engine reads is taken from this confidence: below it, the
+# readings of a dash, a slash or a speck as a digit (7, -7, 2 at 0.0–0.34) outnumber the right ones 3 to 1
 
 
 def _second_reading(f: Field, line: OcrLine, type_: str, unit: str | None) -> tuple[Field, str] | None:
     """The figure the other engine reads in a cell the first read none in, and why it stays in review."""
     value, problem = ocr_value(line.text, type_, unit)
-    if not isinstance(value, Decimal):
+    if not isinstance(value, Decimal) or line.confidence < SECOND_ONLY_FROM:
         return None
     first = f"{f.raw.strip()!r}" if f.raw.strip() else "nothing (ink unread)"
     why = f"read by one OCR engine only: the first read {first}, the other {line.text.strip()}"
