@@ -183,14 +183,12 @@ _CLOSING = regex.compile(r"(?<=\d)[)）](?!\d)")
 
 def _brackets_in_figure(raw: str, type_: str, unit: str | None) -> tuple[Value, str] | None:
     """An OCR figure with closing brackets after its digits and no opening one (100).00%, 432.000).00): the
-    right side of a 0 a 1-bit scan broke, read as a bracket. Without them, the figure as the other repairs
-    read it (its separators, a mark at an end), still flagged, with why."""
+    right side of a 0 a 1-bit scan broke, read as a bracket. Without them, the figure as ``ocr_value`` reads
+    it (its separators, a mark at an end), still flagged, with why."""
     if "(" in raw or "（" in raw or not _CLOSING.search(raw):
         return None
     text = _CLOSING.sub("", raw).strip().rstrip(_END_MARKS)
-    value, problem = parse_typed(text, type_, unit)
-    if problem is not None:
-        value, problem = _points_for_commas(text, type_, unit) or _marks_at_ends(text, type_, unit) or (None, problem)
+    value, _why = ocr_value(text, type_, unit)
     if value is None:
         return None
     return value, f"brackets read in the figure (a 0's stroke broken?): read {raw.strip()} as {text}"
