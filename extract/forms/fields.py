@@ -17,7 +17,7 @@ import regex
 from extract.forms.extraction import Extraction, cell_field
 from extract.forms.listtables import indicator_columns, read_tables
 from extract.forms.matrix import read_matrices
-from extract.forms.sheet import Sheet, label_one_edit
+from extract.forms.sheet import LONG_LABEL, LONG_LABEL_EDITS, Sheet, label_near, label_one_edit
 from extract.forms.templates import FieldSpec, HeaderSpec, Template, norm
 from extract.forms.units import read_unit, resolve_rate, unreadable_unit
 from extract.forms.values import clean_text, parse_typed
@@ -76,7 +76,11 @@ def after_label(text: str, labels: Sequence[str]) -> str:
             if norm(text[:k]) == lb:
                 return text[k:].strip().lstrip(":：").strip()
     words = regex.match(r"\s*[\p{Han}（）()、\s]+[:：]?", text)
-    return text[words.end() :].strip() if words and label_one_edit(words.group(), labels, 5) else ""
+    if words and (
+        label_one_edit(words.group(), labels, 5) or label_near(words.group(), labels, LONG_LABEL, LONG_LABEL_EDITS)
+    ):
+        return text[words.end() :].strip()
+    return ""
 
 
 def read_label_fields(
@@ -89,6 +93,7 @@ def read_label_fields(
         ex.declared.add(spec.path)
         first = start if spec.column is not None else 0
         hit = sheet.find(spec.labels, first) or sheet.find_near(spec.labels, first)
+        loose = hit is None and (hit := sheet.find_near(spec.labels, first, LONG_LABEL, LONG_LABEL_EDITS)) is not None
         if hit is None:
             if spec.required:
                 ex.flag(spec.path, "label not found")
@@ -112,6 +117,8 @@ def read_label_fields(
             ex.note_unit(spec.path, label, spec.unit)
         f = cell_field(spec.path, cell, spec.type, None if spec.type == "money" else spec.unit, ex)
         ex.put(f, cell)
+        if loose and f.value is not None:  # a long label OCR read two characters off: likely, not certain
+            ex.flag(spec.path, f"its label read two characters off ({clean_text(label.text)!r})")
         if spec.required and f.value is None:  # a gap where the form must state a value (——, blank)
             ex.flag(spec.path, "required, but the form prints no value")
 

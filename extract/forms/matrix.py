@@ -241,6 +241,8 @@ def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
     ex.declared.update(f"{spec.path}.{r}.{c.name}" for r in spec.rows for c in spec.columns)
     _note_units(spec, ex, block)
     found = _read_body(sheet, spec, ex, block)
+    if block.transposed:
+        _put_unlabelled(sheet, spec, ex, block, found)
     unknown: list[str] = []
     if not block.transposed:
         unknown = _other_rows(sheet, spec, ex, block.header_row, block.xs, min(block.xs.values()))
@@ -271,10 +273,11 @@ def _flag_missing_rows(spec: MatrixSpec, ex: Extraction, missing: list[str], unk
                         ex.flag(f"{base}[{k}].{key}", f"may be the row {' or '.join(missing)}, its label misread")
 
 
-def _read_body(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block) -> set[str]:
+def _read_body(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block) -> dict[str, int]:
+    """Each labelled row of the block read: the names found down the side, with the index of their row."""
     down = {c.name: c.labels for c in spec.columns} if block.transposed else spec.rows
     left_edge = min(block.xs.values())
-    found: set[str] = set()
+    found: dict[str, int] = {}
     for i in range(block.header_row, min(block.header_row + BODY_SEARCH_ROWS, len(sheet.rows))):
         row = sheet.rows[i]
         for c in row.cells:
@@ -284,7 +287,7 @@ def _read_body(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block) ->
             name, resembled = _label_of(text, {n: labels for n, labels in down.items() if n not in found}, c.source)
             if name is None:
                 continue
-            found.add(name)
+            found[name] = i
             # a label merged down beside the header (年度资金总额 over two rows) has its values below
             values = sheet.rows[i + 1] if i == block.header_row and i + 1 < len(sheet.rows) else row
             for other, x in block.xs.items():
@@ -293,6 +296,58 @@ def _read_body(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block) ->
             if not block.transposed:
                 _put_unheaded(spec, ex, name, values, c, block)
     return found
+
+
+def _put_unlabelled(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block, found: dict[str, int]) -> None:
+    """A transposed block's columns (printed down its side: 年初预算数, 全年预算数 …) whose label no cell reads
+    (切预算数, 数: a label's glyphs lost on a scan). Rows of the block printing figures under its rows' headers
+    beside a label that names none of its columns are never dropped: on a scan, as many such rows as columns
+    missing, in the block's column order, each goes to its column, flagged; otherwise every missing column
+    is in review (figures are there, their column unknown)."""
+    missing = [c.name for c in spec.columns if c.name not in found]
+    if not missing or not found:
+        return
+    order = [c.name for c in spec.columns]
+    stray = _unlabelled_rows(sheet, block, found, len(missing))
+    if not stray:
+        return
+    where = {**found, **{n: i for n, (i, _) in zip(missing, stray, strict=False)}}
+    ocr = all(c.source == "ocr" for _, row in stray for c in row.cells if _NUMBER.search(c.text or ""))
+    if ocr and len(stray) == len(missing) and sorted(where, key=lambda n: where[n]) == order:
+        for n, (_, row) in zip(missing, stray, strict=True):
+            for other, x in block.xs.items():
+                _put(spec, ex, other, n, row.at(x), guessed=True)
+        return
+    for n in missing:
+        for other in block.xs:
+            ex.flag(
+                f"{spec.path}.{other}.{n}",
+                f"its label down the block's side was not read; the block prints {len(stray)} rows of figures "
+                "under no label found",
+            )
+
+
+def _unlabelled_rows(sheet: Sheet, block: _Block, found: dict[str, int], missing: int) -> list[tuple[int, Row]]:
+    """The rows of a transposed block printing figures beside no label found: from its header to its last
+    row found, and on for as many rows as labels are missing past it (a row printing no figure, or a label
+    of something else — 年度总体目标 — ends it)."""
+    last = max(found.values())
+    left = min(block.xs.values())
+    stray: list[tuple[int, Row]] = []
+    taken = set(found.values()) | {i + 1 for i in found.values() if i == block.header_row}
+    for i in range(block.header_row + 1, min(last + missing + 1, len(sheet.rows))):
+        row = sheet.rows[i]
+        label = [c for c in row.cells if row.starts(c) and clean_text(c.text) and c.bbox[2] <= left]
+        if i > last and label and vocabulary().is_label(label[-1].text):
+            break
+        if i in taken:
+            continue
+        cells = [c for x in block.xs.values() if (c := row.at(x)) is not None and row.starts(c)]
+        if any(_NUMBER.search(c.text or "") for c in cells):
+            stray.append((i, row))
+        elif i > last:  # past the last row found, a row printing no figure ends the block
+            break
+    return stray
 
 
 def _put_unheaded(spec: MatrixSpec, ex: Extraction, name: str, values: Row, label: Cell, block: _Block) -> None:

@@ -46,14 +46,24 @@ def label_one_edit(text: str, labels: Sequence[str], shortest: int = 3) -> bool:
     """``label_matches`` but for one character read wrong, lost or added, in a label of ``shortest`` or more
     characters (OCR's 形近字: 鲁指标值 is 指标值 with 年度 read as 鲁, 本年财致拨款 is 本年财政拨款). For OCR
     cells no label names as read."""
+    return label_near(text, labels, shortest, 1)
+
+
+LONG_LABEL = 8  # a label this long or longer is still itself with this many characters …
+LONG_LABEL_EDITS = 2  # … read wrong, lost or added (专户管理的非税收入拨款 for 纳入专户管理的非税收入拨款)
+
+
+def label_near(text: str, labels: Sequence[str], shortest: int, edits: int) -> bool:
+    """``label_matches`` but for up to ``edits`` characters read wrong, lost or added, in a label of
+    ``shortest`` or more characters."""
     t = norm(text)
     for lb in labels:
         if len(lb) < shortest:
             continue
-        m = regex.match(f"(?:{regex.escape(lb)}){{e<=1}}", t)
+        m = regex.match(f"(?:{regex.escape(lb)}){{e<={edits}}}", t)
         if m and (m.end() == len(t) or not regex.match(r"[\p{Han}A-Za-z0-9]", t[m.end() :])):
             return True
-        if regex.fullmatch(f"(?:{regex.escape(lb)}){{e<=1}}", t):  # a glyph added at the end: 三级指标1
+        if regex.fullmatch(f"(?:{regex.escape(lb)}){{e<={edits}}}", t):  # a glyph added at the end: 三级指标1
             return True
     return False
 
@@ -120,10 +130,12 @@ class Sheet:
             grids[k - 1], grids[k] = _join_split_cells(grids[k - 1], grids[k])
         return cls(tuple(row for g in grids for row in _rows(g)))
 
-    def find_near(self, labels: Sequence[str], start: int = 0, shortest: int = 5) -> tuple[int, Cell] | None:
+    def find_near(
+        self, labels: Sequence[str], start: int = 0, shortest: int = 5, edits: int = 1
+    ) -> tuple[int, Cell] | None:
         """For a label no cell prints as read: the one OCR cell (from row ``start``) whose text is one
-        character off one of ``labels`` of ``shortest`` or more characters (般公共预算：18264200.00 — the
-        一 of 一般公共预算 lost against a ruling). A cell that is another label as read is not it; two such
+        character (``edits``) off one of ``labels`` of ``shortest`` or more characters (般公共预算：18264200.00
+        — the 一 of 一般公共预算 lost against a ruling). A cell that is another label as read is not it; two such
         cells are no answer."""
         from extract.forms.vocabulary import vocabulary
 
@@ -133,7 +145,7 @@ class Sheet:
             for c in row.cells:
                 if not row.starts(c) or c.source != "ocr" or not c.text or vocabulary().is_label(c.text):
                     continue
-                if label_one_edit(c.text, labels, shortest):
+                if label_near(c.text, labels, shortest, edits):
                     hits.append((i, c))
         return hits[0] if len(hits) == 1 else None
 
