@@ -104,3 +104,61 @@ def test_a_long_label_read_two_characters_off_keeps_its_figure_flagged(source: s
     worse = record_of(a, _misread(form, lambda t: t.replace(was, "口" + now[1:]).replace("收", "丨"), "ocr"))
     assert worse.funds is not None and worse.funds.by_income is not None
     assert worse.funds.by_income.special_account_nontax is None
+
+
+REPEATED = [
+    *(
+        SAMPLES / "variants" / "classes" / f"{n}.pdf"
+        for n in (
+            "c3-project-label-synonyms",
+            "c4-project-three-pages-repeated-header",
+            "c7-dept-amounts-in-own-cells",
+            "real-chizhou-a",
+            "real-chongqing-b",
+            "real-yinchuan-a",
+        )
+    ),
+    *(FIXED / f"{n}.pdf" for n in ("department-2", "department-5", "project-5")),
+]
+VALUE_HEADS = ("目标值", "指标值", "完成值", "实际值", "分值", "权重", "得分", "偏差原因", "未完成原因")
+
+
+@pytest.mark.parametrize("seed", range(len(REPEATED)))  # test seeds 0–99: the form and the headers lost
+def test_a_column_whose_first_header_did_not_read_is_named_by_the_header_a_later_page_repeats(seed: int) -> None:
+    """A seal over the first page's header: 分值 | 自评得分 read as 健分值 | 康, and a 300-dpi development scan
+    lost every 分值 and 得分 of its table (42 figures, flagged) though pages 2 and 3 repeat the header, read
+    whole. A column the first header does not name is taken where a header repeated later names it. Which
+    one or two columns' first headers are lost, and how, is drawn by the seed."""
+    rng = random.Random(seed)
+    pdf = REPEATED[seed]
+    a = analyse(pdf)
+    (form,) = a.forms
+    first = form.pages[0].number
+    heads = sorted(
+        {
+            t
+            for g in form.pages[0].grids
+            for c in g.cells
+            if (t := "".join(c.text.split()))
+            and any(t.endswith(h) or t.startswith(h) for h in VALUE_HEADS)
+            and len(t) <= 12
+        }
+    )
+    lost = rng.sample(heads, min(len(heads), rng.randint(1, 2)))
+    junk = {h: "".join(rng.choice(JUNK) for _ in range(rng.randint(1, 2))) for h in lost}
+
+    def on_first_page(p: Any) -> Any:
+        def cell(c: Any) -> Any:
+            t = "".join(c.text.split())
+            return dataclasses.replace(c, text=junk.get(t, c.text) if p.number == first else c.text, source="ocr")
+
+        return dataclasses.replace(
+            p, grids=tuple(dataclasses.replace(g, cells=tuple(map(cell, g.cells))) for g in p.grids)
+        )
+
+    want = record_of(a, form).indicators
+    got = record_of(a, dataclasses.replace(form, pages=tuple(on_first_page(p) for p in form.pages))).indicators
+    fields = ("level3", "target", "actual", "set_score", "score", "deviation_reason")
+    assert [[getattr(i, k, None) for k in fields] for i in got] == [
+        [getattr(i, k, None) for k in fields] for i in want
+    ], lost

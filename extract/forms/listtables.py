@@ -113,7 +113,31 @@ def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
     last = _header_rows(sheet, spec, first, found)
     _near_columns(sheet, spec, first, last, found)
     last = _columns_between(sheet, spec, first, last, found)
+    _from_repeated_headers(sheet, spec, anchor, last, found)
     return last + 1, [found[c.name] for c in spec.columns if c.name in found]
+
+
+REPEATED_HEADER_PT = 12.0  # a header repeated on a later page heads its names column this near the first's
+
+
+def _from_repeated_headers(
+    sheet: Sheet, spec: TableSpec, anchor: ColumnSpec, last: int, found: dict[str, _Column]
+) -> None:
+    """Columns the table's first header does not name as read (a seal over it: 健分值 | 康 for 分值 | 自评得分)
+    that a header repeated on a later page names (the same print: its names column where the first's is):
+    taken where that header puts them, never over a column found."""
+    i = last + 1
+    while len(found) < len(spec.columns) and (hit := sheet.find(anchor.labels, i)) is not None:
+        j, head = hit
+        i = j + 1
+        if abs(_mid(head) - found[anchor.name].x) > REPEATED_HEADER_PT:
+            continue
+        more = dict(found)
+        end = _header_rows(sheet, spec, j, more)
+        for col in spec.columns:
+            if col.name not in found and col.name in more:
+                found[col.name] = more[col.name]
+        i = end + 1
 
 
 MAX_BETWEEN = 3  # header cells at most paired with columns between two columns found
