@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import regex
 
 from extract.pipeline import analyse, record_of
 
@@ -162,3 +163,33 @@ def test_a_column_whose_first_header_did_not_read_is_named_by_the_header_a_later
     assert [[getattr(i, k, None) for k in fields] for i in got] == [
         [getattr(i, k, None) for k in fields] for i in want
     ], lost
+
+
+LEVEL_HEADS = ("一级指标", "二级指标", "三级指标")
+
+
+@pytest.mark.parametrize("seed", range(8))  # test seeds 0–99
+def test_level_headers_with_an_ordinal_out_of_its_place_are_named_by_their_order(seed: int) -> None:
+    """一级指标 | 二级指标 | 三级指标 read as 一级指标 | 级指标 | 二级指标 (二 lost, 三 read as 二) on a 300-dpi
+    development scan: no names column was found, and the form's whole indicator table was lost. A header
+    naming every level column, one ordinal out of its place, names them by their order (the names flagged).
+    The source form and which ordinals are lost or misread are drawn by the seed."""
+    rng = random.Random(seed)
+    source = ["project-0", "project-1", "department-4", "project-3"][seed % 4]
+    while True:  # each ordinal kept or lost, and one of them read as another (二 for 三, 一 for 二 …)
+        heads = [rng.choice((h, h[1:])) for h in LEVEL_HEADS]
+        k = rng.randrange(3)
+        heads[k] = rng.choice([o for o in "一二三" if o != "一二三"[k]]) + LEVEL_HEADS[k][1:]
+        if len(set(heads)) == 3:
+            break
+    misread = dict(zip(LEVEL_HEADS, heads, strict=True))
+    a = analyse(FIXED / f"{source}.pdf")
+    (form,) = a.forms
+    assert all(any("".join(c.text.split()) == h for g in form.pages[0].grids for c in g.cells) for h in LEVEL_HEADS)
+    want = record_of(a, form)
+    got = record_of(a, _misread(form, lambda t: misread.get("".join(t.split()), t), "ocr"))
+    fields = ("level1", "level2", "level3", "target", "actual", "set_score", "score")
+    assert [[getattr(i, k) for k in fields] for i in got.indicators] == [
+        [getattr(i, k) for k in fields] for i in want.indicators
+    ], heads
+    assert any(regex.fullmatch(r"indicators\[\d+\]\.level[123]", p) for p in got.review), heads

@@ -49,9 +49,10 @@ _LEVEL_ORDINAL = regex.compile(r"^([一二三])[^\d\s]{2,4}$")
 def _levels_by_order(sheet: Sheet, spec: TableSpec) -> tuple[int, dict[str, Cell], bool] | None:
     """A scanned header whose 一级/二级/三级指标 lost or garbled their ordinals (级指标, -级指标, 三级 read as a
     second 二级): a row with two or more …级指标 cells names the table's last level columns left to right
-    (二级 | 三级 on a form that prints no 一级指标). Where the cells resemble …级指标 less (``_LEVEL_LIKE``,
-    ``_LEVEL_ORDINAL``) the row must head another column of the table as read; the third value says so
-    (the columns are then taken by resemblance: their values flagged)."""
+    (二级 | 三级 on a form that prints no 一级指标); a row naming every level column, one ordinal out of its
+    place (一级指标 | 级指标 | 二级指标), names them by their order. Where the cells resemble …级指标 less
+    (``_LEVEL_LIKE``, ``_LEVEL_ORDINAL``) the row must head another column of the table as read; the third
+    value says so (the columns are then taken by resemblance: their values flagged)."""
     wanted = [c.name for c in spec.columns if c.name in LEVELS]
     if len(wanted) < 2 or spec.anchor not in wanted:
         return None
@@ -81,9 +82,12 @@ def _levels_by_order(sheet: Sheet, spec: TableSpec) -> tuple[int, dict[str, Cell
         # an ordinal read twice (一级 | 二级 | 二级 for 三级: 形近字) is misread where it is out of its place
         twice = {e for e in exact.values() if e and list(exact.values()).count(e) > 1}
         exact = {name: None if e in twice and e != name else e for name, e in exact.items()}
-        if all(exact.values()) or any(e and e != name for name, e in exact.items()):
+        misplaced = any(e and e != name for name, e in exact.items())
+        if all(exact.values()) or (misplaced and len(read) < len(wanted)):
             continue  # nothing garbled here, or the order does not hold
-        return i, named, loose
+        # every level column read, in its place: an ordinal out of its place is misread (级指标 | 二级指标 for
+        # 二级 | 三级指标: 三 read as 二), the columns taken by their order, their values flagged
+        return i, named, loose or misplaced
     return None
 
 
