@@ -47,7 +47,8 @@ def _unread_heads(
     """OCR header cells that name no column as read, beside the columns that are named (a seal over a
     header: 用章分值 for 分值, ） for 全年预算数（万元）): a cell holding the label of exactly one column not
     found yet heads it; a cell that resembles exactly one missing column's label far more than any other
-    (``_resembles``: 年初预媒 for 年初预算数, 倾算执行彰 for 预算执行率) heads it; then, when as many unnamed cells lie
+    (``_resembles``: 年初预媒 for 年初预算数, 倾算执行彰 for 预算执行率) heads it (全年预数 is as near 全年执行数 as
+    全年预算数 until 全饰丸行数 takes the first); then, when as many unnamed cells lie
     between named ones as columns are left, each heads the column its place gives it, if the block's column
     order holds. The columns taken by resemblance or elimination are returned: their values are flagged
     (``_Block.eliminated``)."""
@@ -66,14 +67,18 @@ def _unread_heads(
             xs[named[0]] = (c.bbox[0] + c.bbox[2]) / 2
             heads.append(c)
     guessed: set[str] = set()
-    for c in cells:
-        if not free(c) or not c.text or vocabulary().is_label(c.text):
-            continue
-        missing = {n: o for n, o in labels.items() if n not in xs}
-        if (name := _resembles(norm(c.text), missing)) is not None:
-            xs[name] = (c.bbox[0] + c.bbox[2]) / 2
-            heads.append(c)
-            guessed.add(name)
+    taking = True
+    while taking:  # a header taken leaves fewer columns to tell apart: the cells before it are weighed again
+        taking = False
+        for c in cells:
+            if not free(c) or not c.text or vocabulary().is_label(c.text):
+                continue
+            missing = {n: o for n, o in labels.items() if n not in xs}
+            if (name := _resembles(norm(c.text), missing)) is not None:
+                xs[name] = (c.bbox[0] + c.bbox[2]) / 2
+                heads.append(c)
+                guessed.add(name)
+                taking = True
     # between the named headers, and right of them (样分 for 得分, the block's last column): a block's own
     # label stands left of its headers, never right
     left = min(h.bbox[0] for h in heads)
@@ -114,9 +119,13 @@ def _common(a: str, b: str) -> int:
     return prev[-1]
 
 
+_UNIT_SUFFIX = regex.compile(r"\((?:万|元|分|%)[^()]{0,2}\)?$")
+
+
 def _resembles(text: str, missing: dict[str, tuple[str, ...]]) -> str | None:
     """The one missing column whose label an OCR header cell keeps most of, in order (three characters at
     least, ``RESEMBLES`` of the label and of the cell), clearly ahead of every other missing column; else None."""
+    text = _UNIT_SUFFIX.sub("", text)  # 全年算数(万元): the unit says nothing of which column
     if len(text) < 3:
         return None
     scores: dict[str, float] = {}
