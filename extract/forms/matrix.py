@@ -36,7 +36,7 @@ def _across(
                     heads.append(c)
                     break
         if len(xs) >= min(need, len(labels)):
-            guessed = _unread_heads(row.cells, labels, xs, heads) if not strip else frozenset()
+            guessed = _unread_heads(row.cells, labels, xs, heads)
             return i, xs, heads, guessed
     return None
 
