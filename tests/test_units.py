@@ -24,6 +24,10 @@ from extract.forms.vocabulary import load_vocabulary, vocabulary
         ("产出指标(50分)", None),
         ("项目资金（元", "元"),  # the closing bracket lost (wrapped in a narrow cell, or by OCR)
         ("全年执行数(万元", "万元"),
+        ("项目资金元）", "元"),  # the opening bracket lost (OCR, against the label)
+        ("年初预算金额万元）", "万元"),
+        ("计量单元)", None),  # a word ending in 元, no unit
+        ("项目资金元", None),  # no bracket at all: no unit printed in brackets
     ],
 )
 def test_unit_in_label(text: str, unit: str | None) -> None:

@@ -20,15 +20,20 @@ _LEADING_MARKS = regex.compile(r"^[^\p{Han}\p{L}\p{N}(（]+")
 
 def label_matches(text: str, labels: Sequence[str]) -> bool:
     """The cell's text is one of ``labels``, possibly followed by a unit, colon or note: ``上年结转金额
-    (万元)`` is 上年结转金额, but ``其他调整资金`` is not 其他 (the label must not run on into more words). Marks
+    (万元)`` is 上年结转金额 (so is 上年结转金额万元), its bracket lost), but ``其他调整资金`` is not 其他 (the label
+    must not run on into more words). Marks
     before the label are not part of it (#综合得分: a speck OCR read as #)."""
     t = _LEADING_MARKS.sub("", norm(text))
     for lb in labels:
         if t.startswith(lb):
             rest = t[len(lb) :]
-            if not rest or not regex.match(r"[\p{Han}A-Za-z0-9]", rest):
+            if not rest or not regex.match(r"[\p{Han}A-Za-z0-9]", rest) or _UNIT_UNOPENED.match(rest):
                 return True
     return False
+
+
+# a unit after a label whose opening bracket OCR lost: 年初预算金额万元） for 年初预算金额（万元）
+_UNIT_UNOPENED = regex.compile(r"(?:万元|元|分)\)")
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -19,6 +19,8 @@ from extract.forms.values import fold_digits
 
 # the closing bracket may be lost (a label wrapped in a narrow cell, an OCR miss) where the label ends
 _IN_BRACKETS = regex.compile(r"[(（]\s*(?:单位\s*[:：]\s*)?(?P<unit>万元|元)\s*(?:[)）]|$)")
+# … or the opening one (项目资金元）: OCR lost the （ against the label), where the label ends
+_UNOPENED = regex.compile(r"(?<!单)(?P<unit>万元|元)\s*[)）]$")
 # a label ending in a bracket of at most two characters, not points (分): where a unit is printed
 _SOME_BRACKETS = regex.compile(r"[(（](?![^)）]*分)\p{Han}{0,2}[)）]?$")
 _UNIT_LINE = regex.compile(r"(?:金额|资金)?单位\s*[:：]\s*(?:人民币)?\s*(?P<unit>万元|元)(?![\p{Han}])")
@@ -36,7 +38,8 @@ def unit_in_label(text: str | None) -> str | None:
     """The unit a label prints in brackets: ``项目资金(万元)`` → 万元, ``全年执行数（元）`` → 元."""
     if not text:
         return None
-    m = _IN_BRACKETS.search(fold_digits(text).replace(" ", ""))
+    folded = fold_digits(text).replace(" ", "")
+    m = _IN_BRACKETS.search(folded) or _UNOPENED.search(folded)
     return m.group("unit") if m else None
 
 
