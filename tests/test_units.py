@@ -40,11 +40,14 @@ def test_unit_in_label(text: str, unit: str | None) -> None:
         ("项目资金（无）", True),  # OCR garbled the unit: the template's unit must not pass silently
         ("项目资金（", True),
         ("全年执行数(万", True),
+        ("项目资金无）", True),  # its opening bracket lost too
         ("项目资金（元）", False),
         ("年初预算数", False),
         ("产出指标(50分)", False),
         ("执行率(%)", False),
         ("其中：财政拨款", False),
+        ("项目资金元）", False),
+        ("产出指标50分)", False),
     ],
 )
 def test_a_label_whose_unit_cannot_be_read(text: str, unreadable: bool) -> None:

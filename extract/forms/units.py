@@ -21,8 +21,9 @@ from extract.forms.values import fold_digits
 _IN_BRACKETS = regex.compile(r"[(（]\s*(?:单位\s*[:：]\s*)?(?P<unit>万元|元)\s*(?:[)）]|$)")
 # … or the opening one (项目资金元）: OCR lost the （ against the label), where the label ends
 _UNOPENED = regex.compile(r"(?<!单)(?P<unit>万元|元)\s*[)）]$")
-# a label ending in a bracket of at most two characters, not points (分): where a unit is printed
-_SOME_BRACKETS = regex.compile(r"[(（](?![^)）]*分)\p{Han}{0,2}[)）]?$")
+# a label ending in a bracket of at most two characters, not points (分): where a unit is printed; or in a
+# closing bracket with no opening one (项目资金无）: the bracket and the unit OCR lost or garbled)
+_SOME_BRACKETS = regex.compile(r"[(（](?![^)）]*分)\p{Han}{0,2}[)）]?$|^[^(（]*(?!分)\p{Han}[)）]$")
 _UNIT_LINE = regex.compile(r"(?:金额|资金)?单位\s*[:：]\s*(?:人民币)?\s*(?P<unit>万元|元)(?![\p{Han}])")
 HUNDRED = Decimal(100)
 
