@@ -950,6 +950,32 @@ def test_brackets_ocr_read_in_a_figure_after_its_digits_are_dropped_and_flagged(
     assert why is not None and (got is None or "brackets" in why)
 
 
+@pytest.mark.parametrize(
+    ("read", "value"),
+    [
+        ("V50", "50"),  # a 300-dpi development scan: a seal's lettering over the 权重 column
+        ("ZT8", "8"),
+        ("章6", "6"),
+        ("音98.18", "98.18"),
+        ("音1,121.69", "1121.69"),
+        ("l5", None),  # the glyph next to the digits may be one (l5: 15): not read
+        ("Z8", None),
+        ("O5", None),
+        ("三个字5", None),  # more than two glyphs: a word, not a seal's specks
+        ("V5x", None),  # what is left is no figure
+    ],
+)
+def test_glyphs_ocr_glued_before_a_figure_are_dropped_and_flagged(read: str, value: str | None) -> None:
+    """A seal's lettering over a figure's cell reads as a glyph or two glued before the digits (V50, 章6):
+    the figure without them, flagged (an unreadable blank before); a glyph next to the digits that may be
+    a digit itself (l, O, Z, S, B …) leaves the figure unread."""
+    from extract.forms.extraction import ocr_value
+
+    got, why = ocr_value(read, "money", None)
+    assert (None if got is None else str(got)) == value
+    assert why is not None and (got is None or "glyphs glued" in why)
+
+
 _BLOTTED = {  # a 1-bit adaptive photocopy of 4-pt print: the header's words as OCR read them (department-629)
     "一级指标": "一锤得样",
     "二级指标": "二像患标",

@@ -173,6 +173,7 @@ def ocr_value(raw: str, type_: str, unit: str | None) -> tuple[Value, str | None
             or _points_for_commas(raw, type_, unit)
             or _marks_at_ends(raw, type_, unit)
             or _brackets_in_figure(raw, type_, unit)
+            or _glyphs_before(raw, type_, unit)
             or (value, problem)
         )
     return value, problem
@@ -192,6 +193,28 @@ def _brackets_in_figure(raw: str, type_: str, unit: str | None) -> tuple[Value, 
     if value is None:
         return None
     return value, f"brackets read in the figure (a 0's stroke broken?): read {raw.strip()} as {text}"
+
+
+# one or two glyphs glued before a figure (V50, 章6, ZT8, 音98.18: a seal's lettering over the cell), the
+# one next to the digits no digit's look-alike (l5 may be 15, O5 05, Z8 28: those are left unread)
+_GLUED = regex.compile(
+    r"^(?P<glyphs>[\p{Han}A-Za-z]{0,1}[\p{Han}A-Za-z--[OoQDlIiJjZzSsBGgbq]])(?P<figure>[+-]?\d.*)$", regex.V1
+)
+
+
+def _glyphs_before(raw: str, type_: str, unit: str | None) -> tuple[Value, str] | None:
+    """An OCR figure with one or two letters or Chinese glyphs glued before its digits (a seal's lettering
+    over the cell): the figure, still flagged, with why. None when what is left is no clean figure."""
+    m = _GLUED.match("".join(raw.split()))
+    if m is None:
+        return None
+    value, problem = parse_typed(m.group("figure"), type_, unit)
+    if value is None or problem is not None:
+        return None
+    return (
+        value,
+        f"glyphs glued before the figure ({m.group('glyphs')}: a seal?); read {raw.strip()} as {m.group('figure')}",
+    )
 
 
 def cell_field(
