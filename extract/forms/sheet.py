@@ -20,9 +20,9 @@ _LEADING_MARKS = regex.compile(r"^[^\p{Han}\p{L}\p{N}(（]+")
 
 def label_matches(text: str, labels: Sequence[str]) -> bool:
     """The cell's text is one of ``labels``, possibly followed by a unit, colon or note: ``上年结转金额
-    (万元)`` is 上年结转金额 (so is 上年结转金额万元), its bracket lost), but ``其他调整资金`` is not 其他 (the label
-    must not run on into more words). Marks
-    before the label are not part of it (#综合得分: a speck OCR read as #)."""
+    (万元)`` is 上年结转金额 (so is 上年结转金额万元）, its opening bracket lost), but ``其他调整资金`` is not 其他
+    (the label must not run on into more words). Marks before the label are not part of it (#综合得分: a
+    speck OCR read as #)."""
     t = _LEADING_MARKS.sub("", norm(text))
     for lb in labels:
         if t.startswith(lb):
