@@ -21,15 +21,19 @@ _LEADING_MARKS = regex.compile(r"^[^\p{Han}\p{L}\p{N}(（]+")
 def label_matches(text: str, labels: Sequence[str]) -> bool:
     """The cell's text is one of ``labels``, possibly followed by a unit, colon or note: ``上年结转金额
     (万元)`` is 上年结转金额 (so is 上年结转金额万元）, its opening bracket lost), but ``其他调整资金`` is not 其他
-    (the label must not run on into more words). Marks before the label are not part of it (#综合得分: a
-    speck OCR read as #)."""
+    (the label must not run on into more words), though a letter or three apart from it are no more words
+    (合计 MD). Marks before the label are not part of it (#综合得分: a speck OCR read as #)."""
     t = _LEADING_MARKS.sub("", norm(text))
     for lb in labels:
         if t.startswith(lb):
             rest = t[len(lb) :]
             if not rest or not regex.match(r"[\p{Han}A-Za-z0-9]", rest) or _UNIT_UNOPENED.match(rest):
                 return True
-    return False
+    words = text.split()  # 合计 MD: a letter or three apart from the label (a seal's or a pen's stroke)
+    return len(words) == 2 and bool(_LETTERS.fullmatch(words[1])) and label_matches(words[0], labels)
+
+
+_LETTERS = regex.compile(r"[A-Za-z]{1,3}")
 
 
 # a unit after a label whose opening bracket OCR lost: 年初预算金额万元） for 年初预算金额（万元）
