@@ -356,3 +356,23 @@ def test_a_label_with_a_few_letters_read_apart_from_it_is_still_that_label(seed:
     got = record_of(a, _misread(form, change, "ocr"))
     assert want.score is not None and got.score is not None
     assert (got.score.total, got.score.total_set) == (want.score.total, want.score.total_set), (here, letters)
+
+
+@pytest.mark.parametrize("source", ["department-4", "department-5", "c3-dept-funds-label-synonym"])
+@pytest.mark.parametrize("mark", ["-", "—", "_", "一"])
+def test_an_inline_label_whose_first_glyph_read_as_a_mark_keeps_its_figure(source: str, mark: str) -> None:
+    """一般公共预算：1826.42 read as -般公共预算：1826.42 (a 300-dpi development scan): the label was found (a
+    character off), but the figure after it was not, as a mark stood before the label's words; the cell to
+    the right (基本支出：1064.27) was taken and read as nothing. The figure after a label so read is its figure."""
+    pdf = (
+        FIXED / f"{source}.pdf"
+        if (FIXED / f"{source}.pdf").exists()
+        else SAMPLES / "variants" / "classes" / f"{source}.pdf"
+    )
+    a = analyse(pdf)
+    (form,) = a.forms
+    want = record_of(a, form)
+    got = record_of(a, _misread(form, lambda t: t.replace("一般公共预算", mark + "般公共预算"), "ocr"))
+    assert want.funds is not None and want.funds.by_income is not None and got.funds is not None
+    assert want.funds.by_income.general_public_budget is not None
+    assert got.funds.by_income == want.funds.by_income

@@ -75,7 +75,7 @@ def after_label(text: str, labels: Sequence[str]) -> str:
         for k in range(1, len(text) + 1):
             if norm(text[:k]) == lb:
                 return text[k:].strip().lstrip(":：").strip()
-    words = regex.match(r"\s*[\p{Han}（）()、\s]+[:：]?", text)
+    words = regex.match(r"[^\p{Han}\p{L}\p{N}(（]*[\p{Han}（）()、\s]+[:：]?", text)  # -般公共预算：
     if words and (
         label_one_edit(words.group(), labels, 5) or label_near(words.group(), labels, LONG_LABEL, LONG_LABEL_EDITS)
     ):
