@@ -18,6 +18,7 @@ from .conftest import SAMPLES
 
 TRANSPOSED = SAMPLES / "variants" / "classes" / "c8-transposed-funds.pdf"
 FIXED = SAMPLES / "variants" / "fixed"
+CLASSES = SAMPLES / "variants" / "classes"
 DOWN = ("年初预算", "全年预算数", "全年执行数", "分值", "执行率", "得分")  # its funds block's labels down the side
 COLUMNS = ("initial_budget", "full_year_budget", "executed", "set_score", "execution_rate", "score")
 JUNK = "口丨亠巛夂丬"  # glyphs no label of the forms holds: what a seal or a broken stroke leaves of a label
@@ -376,3 +377,51 @@ def test_an_inline_label_whose_first_glyph_read_as_a_mark_keeps_its_figure(sourc
     assert want.funds is not None and want.funds.by_income is not None and got.funds is not None
     assert want.funds.by_income.general_public_budget is not None
     assert got.funds.by_income == want.funds.by_income
+
+
+@pytest.mark.parametrize("seed", range(6))  # test seeds 0–99
+def test_a_scanned_row_read_as_no_group_puts_the_groups_in_review(seed: int) -> None:
+    """A 200-dpi development scan read the Shanxi form's first level-1 name (投入) and none below it (过耀,
+    严出, 数, in cells its grid split from the level-2 column): the rows of 过程, 产出 and 效果 with their points
+    were read as no group — each flagged as a row, but the groups themselves not in review, so their 9
+    printed numbers were passed off as not printed. A scanned row read as no group puts the groups in
+    review at the field stage, before any check. The form and which names below the first are lost are
+    drawn by the seed."""
+    from extract.forms.fields import extract_fields
+    from extract.settings import Settings
+
+    rng = random.Random(seed)
+    source = (FIXED / "department-0.pdf", FIXED / "department-3.pdf", CLASSES / "c1-shanxi-level1-merged-across.pdf")[
+        seed % 3
+    ]
+    a = analyse(source, Settings(exclude_templates=("dept-overall-shanxi",)))  # read as the generic reader did
+    (form,) = a.forms
+    want = record_of(a, form)
+    names = [s.level1 for s in want.indicator_subtotals if s.level1]
+    assert len(names) >= 3
+    lost = set(names[1:]) if seed < 3 else set(rng.sample(names[1:], len(names) - 2)) | {names[1]}
+    junk = {n: "".join(rng.choice(JUNK) for _ in range(len(n))) for n in lost}  # 过耀 for 过程: no group's name
+
+    def page(p: Any) -> Any:
+        """The lost names garbled, their cells (merged across the level-2 and level-3 columns) split at the
+        column's ruling, as the scan's grid split them: a name in one column alone, no group's."""
+        grids = []
+        for g in p.grids:
+            cells = []
+            for c in g.cells:
+                name = next((n for n in lost if "".join(c.text.split()).startswith(n)), None)
+                edge = next((d.bbox[2] for d in g.cells if d.col == c.col and d.col_span == 1), None)
+                if name is None or c.col_span < 2 or edge is None:
+                    cells.append(dataclasses.replace(c, source="ocr"))
+                    continue
+                x0, y0, x1, y1 = c.bbox
+                cells.append(dataclasses.replace(c, text=junk[name], col_span=1, bbox=(x0, y0, edge, y1), source="ocr"))
+                rest = dataclasses.replace(c, text="", col=c.col + 1, col_span=c.col_span - 1, bbox=(edge, y0, x1, y1))
+                cells.append(dataclasses.replace(rest, lines=(), source="ocr"))
+            grids.append(dataclasses.replace(g, cells=tuple(cells)))
+        return dataclasses.replace(p, grids=tuple(grids))
+
+    pages = tuple(page(p) for p in form.pages)
+    ex, _ = extract_fields(form.template, pages)
+    assert len(ex.rows["indicator_subtotals"]) < len(names)
+    assert "read as no group" in ex.review.get("indicator_subtotals", ""), lost

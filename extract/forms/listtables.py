@@ -581,6 +581,8 @@ class _Indicators:
             flag = f"indicators.row[p{row.page}r{row.index}]"
             self.ex.flag(flag, f"table row not read as an indicator: {_texts(cells)}")
             scans = all(c.source == "ocr" for c in cells.values() if c is not None and not _blank(c))
+            if scans and not own_l3:  # a group's row whose name OCR garbled (过耀 for 过程) may be this one
+                self.ex.flag("indicator_subtotals", f"a row of the table read as no group: {_texts(cells)}")
             if scans and not any(not _blank(cells.get(k)) for k in _NAMES):  # figures under no name, on a scan
                 figures: dict[str, Field] = {
                     k: cell_field(k, cells[k], "number") for k in ("set_score", "score") if k in cells
