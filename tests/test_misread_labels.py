@@ -425,3 +425,39 @@ def test_a_scanned_row_read_as_no_group_puts_the_groups_in_review(seed: int) -> 
     ex, _ = extract_fields(form.template, pages)
     assert len(ex.rows["indicator_subtotals"]) < len(names)
     assert "read as no group" in ex.review.get("indicator_subtotals", ""), lost
+
+
+@pytest.mark.parametrize("seed", range(8))  # test seeds 0–99
+def test_a_names_header_garbled_after_level_headers_read_whole_heads_the_names(seed: int) -> None:
+    """一级指标 | 二级指标 | 三级指标 read as 一级指标 | 二级指标 | 般指标. on a 200-dpi development scan's first page:
+    the table was taken to start at the header page 2 repeats, and the 9 indicators of page 1 were dropped
+    (3 scores passed off as not printed). Level headers read whole, in order, name their columns, and the
+    header cell after them heads the names (flagged). The form, and whether later pages' headers are
+    garbled too, are drawn by the seed."""
+    rng = random.Random(seed)
+    sources = [FIXED / "project-0.pdf", FIXED / "project-1.pdf", FIXED / "department-4.pdf", *REPEATED[:2]]
+    source = sources[seed % len(sources)]
+    a = analyse(source)
+    (form,) = a.forms
+    garbled = "".join(rng.choice(JUNK) for _ in range(2)) + rng.choice(("指标.", "标", "指木示"))
+    every_page = seed >= 4
+
+    def page(p: Any) -> Any:
+        first = p.number == form.pages[0].number
+
+        def cell(c: Any) -> Any:
+            hit = "".join(c.text.split()) == "三级指标" and (first or every_page)
+            return dataclasses.replace(c, text=garbled if hit else c.text, source="ocr")
+
+        return dataclasses.replace(
+            p, grids=tuple(dataclasses.replace(g, cells=tuple(map(cell, g.cells))) for g in p.grids)
+        )
+
+    want = record_of(a, form)
+    assert any("".join(c.text.split()) == "三级指标" for g in form.pages[0].grids for c in g.cells)
+    got = record_of(a, dataclasses.replace(form, pages=tuple(page(p) for p in form.pages)))
+    fields = ("level1", "level2", "level3", "target", "actual", "set_score", "score")
+    assert [[getattr(i, k) for k in fields] for i in got.indicators] == [
+        [getattr(i, k) for k in fields] for i in want.indicators
+    ], garbled
+    assert all(f"indicators[{k}].level3" in got.review for k in range(len(got.indicators)))

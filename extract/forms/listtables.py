@@ -76,6 +76,8 @@ def _levels_by_order(sheet: Sheet, spec: TableSpec) -> tuple[int, dict[str, Cell
             read, loose = like, True
         if not 2 <= len(read) <= len(wanted):
             continue
+        if (names := _names_after_levels(heads, read, spec)) is not None:
+            return i, names, True
         # the names column is the rightmost (a form may print no 一级指标); a level read whole keeps its own
         named = dict(zip(sorted(wanted)[-len(read) :], read, strict=True))
         exact = {name: _EXACT_LEVELS.get(norm(c.text)) for name, c in named.items()}
@@ -89,6 +91,20 @@ def _levels_by_order(sheet: Sheet, spec: TableSpec) -> tuple[int, dict[str, Cell
         # 二级 | 三级指标: 三 read as 二), the columns taken by their order, their values flagged
         return i, named, loose or misplaced
     return None
+
+
+def _names_after_levels(heads: list[Cell], read: list[Cell], spec: TableSpec) -> dict[str, Cell] | None:
+    """一级指标 | 二级指标 read whole, in order, and the names column's header after them garbled (般指标.): the
+    header cell right of the last level read heads the names (its values flagged), the levels their own.
+    None unless the levels read are the ones before the names column, every one as printed."""
+    exact = [_EXACT_LEVELS.get(norm(c.text)) for c in read]
+    wanted = [c.name for c in spec.columns if c.name in LEVELS]
+    if spec.anchor != wanted[-1] or exact != wanted[:-1] or not all(c.source == "ocr" for c in read):
+        return None
+    after = [c for c in heads if c.bbox[0] >= read[-1].bbox[2] - 1.0 and clean_text(c.text)]
+    if not after or vocabulary().is_label(after[0].text):
+        return None
+    return {**dict(zip(wanted[:-1], read, strict=True)), spec.anchor: after[0]}
 
 
 def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
