@@ -461,3 +461,34 @@ def test_a_names_header_garbled_after_level_headers_read_whole_heads_the_names(s
         [getattr(i, k) for k in fields] for i in want.indicators
     ], garbled
     assert all(f"indicators[{k}].level3" in got.review for k in range(len(got.indicators)))
+
+
+@pytest.mark.parametrize("seed", range(12))  # test seeds 0–99
+def test_a_total_row_whose_label_is_misread_is_the_total_row_where_its_figures_are_the_sums(seed: int) -> None:
+    """总分 read as 总分人 or 总分A (a glyph glued on), or as 人八 (nothing of it), on 200-dpi development scans:
+    the total row was taken for the table's end (or a row of no group) and the form's total score and its 100
+    were lost (flagged). The table's last row, its label misread, is the total row where its set score or
+    score is the indicators' sum (with the funds block's): its figures are the form's totals, flagged. The
+    form and the misreading are drawn by the seed."""
+    rng = random.Random(seed)
+    source = FIXED / f"{('project', 'department')[seed % 2]}-{seed // 2 % 6}.pdf"
+    a = analyse(source)
+    (form,) = a.forms
+    totals = {"合计", "总分", "总计", "综合得分", "自评总分"}
+    here = {t for p in form.pages for g in p.grids for c in g.cells if (t := "".join(c.text.split())) in totals}
+    # the total row's label (合计 beside 总分 is the funds block's row)
+    label = next(t for t in ("总分", "自评总分", "综合得分", "总计", "合计") if t in here)
+    glued = rng.random() < 0.5
+    junk = "".join(rng.choice(JUNK) for _ in range(2))
+
+    def change(text: str) -> str:
+        t = "".join(text.split())
+        if t != label:
+            return text
+        return t + rng.choice(("人", "A", "丨")) if glued else junk
+
+    want = record_of(a, form)
+    got = record_of(a, _misread(form, change, "ocr"))
+    assert want.score is not None and got.score is not None
+    assert (got.score.total, got.score.total_set) == (want.score.total, want.score.total_set), (label, glued)
+    assert {"score.total", "score.total_set"} <= set(got.review)

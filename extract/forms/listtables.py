@@ -404,6 +404,17 @@ def _is_end(row: Row, spec: TableSpec) -> bool:
     return any(row.starts(c) and c.text and any(lb in norm(c.text) for lb in spec.end_labels) for c in row.cells)
 
 
+def _end_misread(row: Row, spec: TableSpec, columns: list[_Column]) -> bool:
+    """The scanned row ending the table holds its end label with a glyph OCR added (总分人, 总分A: a seal's or
+    a pen's stroke), no label as read, and figures under the score columns: the total row, its label not
+    read — its figures are taken only where they are the indicators' sums (``_total_row_misread``)."""
+    labels = [c for c in row.cells if row.starts(c) and c.text and any(lb in norm(c.text) for lb in spec.end_labels)]
+    if not labels or any(c.source != "ocr" or label_matches(c.text, spec.end_labels) for c in labels):
+        return False
+    scores = [row.at(col.x) for col in columns if col.spec.name in SCORE_KEYS]
+    return any(c is not None and c not in labels and _FIGURE.match(norm(c.text)) for c in scores)
+
+
 def _table_rows(sheet: Sheet, spec: TableSpec) -> tuple[list[_Column], list[tuple[Row, dict[str, Cell | None]]]]:
     head = _header(sheet, spec)
     if head is None:
@@ -412,6 +423,8 @@ def _table_rows(sheet: Sheet, spec: TableSpec) -> tuple[list[_Column], list[tupl
     out: list[tuple[Row, dict[str, Cell | None]]] = []
     for row in sheet.rows[start:]:
         if _is_end(row, spec):
+            if _end_misread(row, spec, columns):  # 总分人 | 100 | 95.87: the walk weighs it as the total row
+                out.append((row, {col.spec.name: row.at(col.x) for col in columns}))
             break
         cells = {col.spec.name: row.at(col.x) for col in columns}
         texts = [norm(c.text) for c in cells.values() if c is not None and c.text]
@@ -599,7 +612,9 @@ class _Indicators:
             scans = all(c.source == "ocr" for c in cells.values() if c is not None and not _blank(c))
             if scans and not own_l3:  # a group's row whose name OCR garbled (过耀 for 过程) may be this one
                 self.ex.flag("indicator_subtotals", f"a row of the table read as no group: {_texts(cells)}")
-            if scans and not any(not _blank(cells.get(k)) for k in _NAMES):  # figures under no name, on a scan
+            # figures under no name, or under a name no group goes by (人八 for 合计, in the level-1 column
+            # alone), on a scan: the total row, if its figures are the sums (``_total_row_misread``)
+            if scans and not own_l3:
                 figures: dict[str, Field] = {
                     k: cell_field(k, cells[k], "number") for k in ("set_score", "score") if k in cells
                 }
