@@ -494,6 +494,7 @@ class _Indicators:
     # figures under no name (its figures), with how many indicator rows were read above it
     tail: tuple[int, dict[str, Field] | None, str] | None = None
     blanked: dict[int, Cell] = field(default_factory=dict)  # name cells read as no name, by id of the cell read
+    unnamed: list[tuple[str, str]] = field(default_factory=list)  # scanned rows read as no group: flag, texts
 
     def subtotal_row(self, cells: dict[str, Cell | None], name_cell: Cell) -> None:
         """A row with no level-3 name of its own whose name cell names a level-1 group (投入, 产出指标(50分)):
@@ -610,11 +611,11 @@ class _Indicators:
             flag = f"indicators.row[p{row.page}r{row.index}]"
             self.ex.flag(flag, f"table row not read as an indicator: {_texts(cells)}")
             scans = all(c.source == "ocr" for c in cells.values() if c is not None and not _blank(c))
-            if scans and not own_l3:  # a group's row whose name OCR garbled (过耀 for 过程) may be this one
-                self.ex.flag("indicator_subtotals", f"a row of the table read as no group: {_texts(cells)}")
             # figures under no name, or under a name no group goes by (人八 for 合计, in the level-1 column
-            # alone), on a scan: the total row, if its figures are the sums (``_total_row_misread``)
+            # alone), on a scan: the total row, if its figures are the sums (``_total_row_misread``), else
+            # maybe a group's row whose name OCR garbled (过耀 for 过程): ``unnamed``
             if scans and not own_l3:
+                self.unnamed.append((flag, _texts(cells)))
                 figures: dict[str, Field] = {
                     k: cell_field(k, cells[k], "number") for k in ("set_score", "score") if k in cells
                 }
@@ -745,6 +746,9 @@ def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extra
         walk.read_row(row, cells, spec)
     if walk.tail is not None and not any(_scored(r) for r in walk.rows[walk.tail[0] :]):
         _total_row_misread(walk, ex, *walk.tail)
+    for flag, texts in walk.unnamed:  # a scanned row read as no group, not the total row: groups unsure
+        if flag in ex.review:
+            ex.flag("indicator_subtotals", f"a row of the table read as no group: {texts}")
     _sum_subtotal_scores(walk.rows, walk.subtotals, ex)
     if not walk.rows:
         _flag_table_unread(walk.subtotals, ex)
