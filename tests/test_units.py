@@ -28,6 +28,7 @@ from extract.forms.vocabulary import load_vocabulary, vocabulary
         ("年初预算金额万元）", "万元"),
         ("计量单元)", None),  # a word ending in 元, no unit
         ("项目资金元", None),  # no bracket at all: no unit printed in brackets
+        ("年初预算数（方元）", None),  # 万 misread: the unit is unreadable, never 元 (a development scan)
     ],
 )
 def test_unit_in_label(text: str, unit: str | None) -> None:
@@ -41,6 +42,7 @@ def test_unit_in_label(text: str, unit: str | None) -> None:
         ("项目资金（", True),
         ("全年执行数(万", True),
         ("项目资金无）", True),  # its opening bracket lost too
+        ("年初预算数（方元）", True),
         ("项目资金（元）", False),
         ("年初预算数", False),
         ("产出指标(50分)", False),

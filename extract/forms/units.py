@@ -19,7 +19,8 @@ from extract.forms.values import fold_digits
 
 # the closing bracket may be lost (a label wrapped in a narrow cell, an OCR miss) where the label ends
 _IN_BRACKETS = regex.compile(r"[(（]\s*(?:单位\s*[:：]\s*)?(?P<unit>万元|元)\s*(?:[)）]|$)")
-# … or the opening one (项目资金元）: OCR lost the （ against the label), where the label ends
+# … or the opening one (项目资金元）: OCR lost the （ against the label), where the label ends and holds no
+# opening bracket at all (年初预算数（方元）: 万 misread, the unit unreadable — never 元)
 _UNOPENED = regex.compile(r"(?<!单)(?P<unit>万元|元)\s*[)）]$")
 # a label ending in a bracket of at most two characters, not points (分): where a unit is printed; or in a
 # closing bracket with no opening one (项目资金无）: the bracket and the unit OCR lost or garbled)
@@ -40,7 +41,7 @@ def unit_in_label(text: str | None) -> str | None:
     if not text:
         return None
     folded = fold_digits(text).replace(" ", "")
-    m = _IN_BRACKETS.search(folded) or _UNOPENED.search(folded)
+    m = _IN_BRACKETS.search(folded) or (None if regex.search(r"[(（]", folded) else _UNOPENED.search(folded))
     return m.group("unit") if m else None
 
 
