@@ -83,6 +83,15 @@ def test_labels_before_lines_before_the_template() -> None:
     assert r.unit == "元" and problems  # two units printed for one block: flagged
 
 
+def test_a_unit_read_from_a_label_whose_opening_bracket_was_lost() -> None:
+    """年初预算金额万元） (a development scan): the unit is 万元, as printed. 项目资金元） may be 项目资金（万元） with
+    万 lost beside the （: 元 is read, flagged."""
+    r, problems = read_unit(["年初预算金额万元）"], [], "万元")
+    assert (r.unit, r.source, problems) == ("万元", "label", [])
+    r, problems = read_unit(["项目资金元）"], [], "万元")
+    assert (r.unit, r.source) == ("元", "label") and problems and "万" in problems[0]
+
+
 @pytest.mark.parametrize(
     ("value", "raw", "budget", "executed", "want", "doubt"),
     [

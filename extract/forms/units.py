@@ -67,6 +67,9 @@ def read_unit(labels: Iterable[str], lines: Iterable[str], fixed: str | None) ->
         problems.append("labels print several units: " + ", ".join(sorted(t for _, t in found)))
     if found:
         u, raw = found[0]
+        folded = fold_digits(raw).replace(" ", "")
+        if u == "元" and not _IN_BRACKETS.search(folded):  # 项目资金元）: 万 may be lost with the （
+            problems.append(f"unit read as 元 from a label whose opening bracket was not read ({raw}): 万 lost too?")
         return UnitReading(u, raw, "label"), problems
     stated = [(u, t) for t in lines if (u := unit_in_line(t))]
     if len({u for u, _ in stated}) > 1:
