@@ -337,17 +337,23 @@ def test_a_label_whose_unit_lost_its_opening_bracket_is_still_that_label(seed: i
     assert (got.budget, got.funds) == (want.budget, want.funds), lost
 
 
+def _with_total_labels(seed: int) -> tuple[Any, Any, set[str]]:
+    """A fixed variant drawn by the seed, read: its analysis, its form and the total labels its table prints."""
+    source = FIXED / f"{('project', 'department')[seed % 2]}-{seed // 2 % 6}.pdf"
+    a = analyse(source)
+    (form,) = a.forms
+    totals = {"合计", "总分", "总计", "综合得分", "自评总分"}
+    here = {t for p in form.pages for g in p.grids for c in g.cells if (t := "".join(c.text.split())) in totals}
+    return a, form, here
+
+
 @pytest.mark.parametrize("seed", range(12))  # test seeds 0–99
 def test_a_label_with_a_few_letters_read_apart_from_it_is_still_that_label(seed: int) -> None:
     """合计 read as 合计 MD (a 300-dpi development scan: a seal's or a pen's strokes beside it): the total row
     matched no label and the form's total score and its 100 were lost (flagged). A letter or three read
     apart from a label are no words of it. Which form, which labels and the letters are drawn by the seed."""
     rng = random.Random(seed)
-    source = FIXED / f"{('project', 'department')[seed % 2]}-{seed // 2 % 6}.pdf"
-    a = analyse(source)
-    (form,) = a.forms
-    totals = {"合计", "总分", "总计", "综合得分", "自评总分"}
-    here = {t for p in form.pages for g in p.grids for c in g.cells if (t := "".join(c.text.split())) in totals}
+    a, form, here = _with_total_labels(seed)
     letters = "".join(rng.choice("ABDEFHKMNRTUVWXY") for _ in range(rng.randint(1, 3)))
 
     def change(text: str) -> str:
@@ -471,11 +477,7 @@ def test_a_total_row_whose_label_is_misread_is_the_total_row_where_its_figures_a
     score is the indicators' sum (with the funds block's): its figures are the form's totals, flagged. The
     form and the misreading are drawn by the seed."""
     rng = random.Random(seed)
-    source = FIXED / f"{('project', 'department')[seed % 2]}-{seed // 2 % 6}.pdf"
-    a = analyse(source)
-    (form,) = a.forms
-    totals = {"合计", "总分", "总计", "综合得分", "自评总分"}
-    here = {t for p in form.pages for g in p.grids for c in g.cells if (t := "".join(c.text.split())) in totals}
+    a, form, here = _with_total_labels(seed)
     # the total row's label (合计 beside 总分 is the funds block's row)
     label = next(t for t in ("总分", "自评总分", "综合得分", "总计", "合计") if t in here)
     glued = rng.random() < 0.5
