@@ -963,6 +963,7 @@ def test_brackets_ocr_read_in_a_figure_after_its_digits_are_dropped_and_flagged(
         ("O5", None),
         ("三个字5", None),  # more than two glyphs: a word, not a seal's specks
         ("V5x", None),  # what is left is no figure
+        ("清 57.35 12", None),  # two figures beside the glyph: none is the one
     ],
 )
 def test_glyphs_ocr_glued_before_a_figure_are_dropped_and_flagged(read: str, value: str | None) -> None:

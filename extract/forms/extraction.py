@@ -198,14 +198,14 @@ def _brackets_in_figure(raw: str, type_: str, unit: str | None) -> tuple[Value, 
 # one or two glyphs glued before a figure (V50, 章6, ZT8, 音98.18: a seal's lettering over the cell), the
 # one next to the digits no digit's look-alike (l5 may be 15, O5 05, Z8 28: those are left unread)
 _GLUED = regex.compile(
-    r"^(?P<glyphs>[\p{Han}A-Za-z]{0,1}[\p{Han}A-Za-z--[OoQDlIiJjZzSsBGgbq]])(?P<figure>[+-]?\d.*)$", regex.V1
+    r"^(?P<glyphs>[\p{Han}A-Za-z]{0,1}[\p{Han}A-Za-z--[OoQDlIiJjZzSsBGgbq]])\s*(?P<figure>[+-]?\d\S*)$", regex.V1
 )
 
 
 def _glyphs_before(raw: str, type_: str, unit: str | None) -> tuple[Value, str] | None:
     """An OCR figure with one or two letters or Chinese glyphs glued before its digits (a seal's lettering
     over the cell): the figure, still flagged, with why. None when what is left is no clean figure."""
-    m = _GLUED.match("".join(raw.split()))
+    m = _GLUED.match(raw.strip())  # 清 57.35 12 is two figures, not 57.3512
     if m is None:
         return None
     value, problem = parse_typed(m.group("figure"), type_, unit)
