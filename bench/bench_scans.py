@@ -13,11 +13,13 @@ field pattern and by simulator choice.
 
     python bench/bench_scans.py [--seeds 5000-5024] [--scan-seeds 5000] [--settings 200,300,random]
                                 [--limit N] [--workers 2] [--cache DIR] [--verbose] [--json OUT] [--rescore]
-                                [--kinds project,department] [--recipe bilevel=adaptive,photocopy]
+                                [--kinds project,department] [--families national_dept]
+                                [--recipe bilevel=adaptive,photocopy]
 
 ``--recipe`` gathers scans of one kind of trouble for development: per form, the first of ``--scan-seeds`` whose
 recipe makes those choices (e.g. ``--seeds 620-639 --kinds department --scan-seeds 600-999
---recipe bilevel=adaptive,photocopy``: twenty 1-bit adaptive photocopies of department forms).
+--recipe bilevel=adaptive,photocopy``: twenty 1-bit adaptive photocopies of department forms); ``--families``
+keeps the layouts of some families only (``--seeds 900-999 --kinds department --families national_dept``).
 
 Seeds: layout seeds and scan seeds 0–99 are for tests, 100–999 for development (look at them, tune on
 them); 5000 and up are held out: the figures of this benchmark, never looked at field by field and never
@@ -209,17 +211,24 @@ def _plain(job: tuple[str, int]) -> tuple[str, int, float]:
 
 
 def render_variants(
-    seeds: list[int], cache: Path, limit: int | None, kinds: tuple[str, ...] = KINDS
+    seeds: list[int],
+    cache: Path,
+    limit: int | None,
+    kinds: tuple[str, ...] = KINDS,
+    families: tuple[str, ...] = (),
 ) -> tuple[list[Path], list[str]]:
-    """The held-out variants (rendered into ``cache`` unless there), kinds interleaved; those the generator
-    cannot build."""
+    """The held-out variants (rendered into ``cache`` unless there), kinds interleaved, of ``families`` only
+    if named; those the generator cannot build."""
     from samples.variants.__main__ import render_many, variant
     from samples.variants.content import load_all
+    from samples.variants.layout import random_layout
 
     contents = load_all(errors=[])
     jobs, broken = [], []
     for seed in seeds:
         for kind in kinds:
+            if families and random_layout(seed, kind).family not in families:
+                continue
             try:
                 variant(contents, kind, seed, inject=False)
                 jobs.append((kind, seed))
@@ -599,6 +608,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--scan-seeds", default="5000", help="scansim seeds, held out: ≥ 5000")
     parser.add_argument("--settings", default="200,300,random", help="of 200, 300, random")
     parser.add_argument("--kinds", default=",".join(KINDS), help="of project, department (development runs)")
+    parser.add_argument(
+        "--families", default="", help="only layouts of these families, e.g. national_dept (development runs)"
+    )
     parser.add_argument("--limit", type=int, default=None, help="at most this many source forms (kinds alternate)")
     parser.add_argument(
         "--recipe",
@@ -633,7 +645,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     seeds, scan_seeds = parse_seeds(args.seeds), parse_seeds(args.scan_seeds)
     if min(seeds + scan_seeds) < 5000:
         print("note: seeds below 5000 are not held out (tests 0–99, development 100–999)")
-    sources, broken = render_variants(seeds, args.cache / "variants", args.limit, args.kinds)
+    families = tuple(f.strip() for f in args.families.split(",") if f.strip())
+    sources, broken = render_variants(seeds, args.cache / "variants", args.limit, args.kinds, families)
     for b in broken:
         print(f"  left out (sample generator): {b}")
     threads = max(1, (os.cpu_count() or 1) // args.workers)
