@@ -133,7 +133,7 @@ def _settle_hidden(slots: Sequence[_Slot], s: GridSettings) -> None:
         owner.hidden = keep
 
 
-def _join(lines: Sequence[TextLine]) -> str:
+def join_lines(lines: Sequence[TextLine]) -> str:
     """The lines of a cell in reading order: rows top to bottom (lines overlapping vertically share a
     row), each row left to right; rows are joined without a separator (Chinese text wraps anywhere)."""
     rows: list[list[TextLine]] = []
@@ -233,9 +233,9 @@ def build_grid(
             row_span=sl.row_span,
             col_span=sl.col_span,
             bbox=sl.bbox,
-            text=_join(sl.visible),
+            text=join_lines(sl.visible),
             lines=tuple(sl.visible),
-            hidden=_join(sl.hidden),
+            hidden=join_lines(sl.hidden),
             confidence=min((ln.confidence for ln in sl.visible), default=1.0),
             source="text" if drawn else "ocr",
         )

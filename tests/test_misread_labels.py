@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import regex
 
+from extract.grid import join_lines
 from extract.pipeline import analyse, record_of
 
 from .conftest import SAMPLES
@@ -494,3 +495,117 @@ def test_a_total_row_whose_label_is_misread_is_the_total_row_where_its_figures_a
     assert want.score is not None and got.score is not None
     assert (got.score.total, got.score.total_set) == (want.score.total, want.score.total_set), (label, glued)
     assert {"score.total", "score.total_set"} <= set(got.review)
+
+
+BLOCK_COLUMNS = ("initial_budget", "full_year_budget", "executed", "set_score", "execution_rate", "score")
+
+
+def _ruling_lost(form: Any, left: tuple[float, float], right: tuple[float, float], rows: range) -> Any:
+    """The form as a scan that lost the ruling between two columns (x-ranges ``left`` and ``right``) over
+    the grid rows ``rows``: each row's two cells are one OCR cell holding both cells' lines."""
+
+    def near(c: Any, span: tuple[float, float]) -> bool:
+        return abs(c.bbox[0] - span[0]) < 0.5 and abs(c.bbox[2] - span[1]) < 0.5
+
+    def grid(g: Any) -> Any:
+        cells = list(g.cells)
+        for r in rows:
+            a = next((c for c in cells if c.row == r and near(c, left)), None)
+            b = next((c for c in cells if c.row == r and near(c, right)), None)
+            if a is None or b is None or a.row_span != b.row_span:
+                continue
+            lines = (*a.lines, *b.lines)
+            both = dataclasses.replace(
+                a,
+                col_span=a.col_span + b.col_span,
+                bbox=(a.bbox[0], min(a.bbox[1], b.bbox[1]), b.bbox[2], max(a.bbox[3], b.bbox[3])),
+                lines=lines,
+                text=join_lines(lines),
+            )
+            cells = [both if c is a else c for c in cells if c is not b]
+        return dataclasses.replace(g, cells=tuple(cells))
+
+    pages = tuple(dataclasses.replace(p, grids=tuple(grid(g) for g in p.grids)) for p in form.pages)
+    return dataclasses.replace(form, pages=pages)
+
+
+@pytest.mark.parametrize("seed", range(len(FUNDS_HEADS)))  # test seeds 0–99
+def test_two_funds_columns_whose_ruling_a_scan_lost_keep_their_figures_apart(seed: int) -> None:
+    """A 300-dpi development scan lost the ruling between the funds block's 预算执行数（元） and 权重 columns:
+    one header cell read 数（元）预算执行 权重, the figures below 64210500 10 in one cell. The 权重 column took
+    every row's executed figure (0.00 for 其他, a silent error) and the executed column, unheaded, was left
+    blank with no flag. A header cell whose groups side by side each head a column is split between them:
+    each figure goes to the column whose part of the cell it lies in, flagged. Which two adjacent columns
+    lost their ruling is drawn by the seed."""
+    rng = random.Random(seed)
+    a = analyse(FUNDS_HEADS[seed])
+    (form,) = a.forms
+    form = _misread(form, lambda t: t, "ocr")
+    want = record_of(a, form)
+    assert want.funds is not None
+    k = rng.randrange(len(BLOCK_COLUMNS) - 1)
+    pair = BLOCK_COLUMNS[k : k + 2]
+    boxes = {c: want.provenance[f"funds.rows.total.{c}"].bbox for c in pair}
+    cells = list(form.pages[0].grids[0].cells)
+
+    def at(box: Any) -> Any:
+        return next(c for c in cells if all(abs(u - v) < 0.5 for u, v in zip(c.bbox, box, strict=True)))
+
+    total = at(boxes[pair[0]])
+    above = sorted(
+        (c for c in cells if c.row < total.row and abs(c.bbox[0] - total.bbox[0]) < 0.5 and c.text.strip()),
+        key=lambda c: -c.row,
+    )
+    header = above[0].row
+    rows = [
+        r
+        for r in ("total", "fiscal_appropriation", "carryover", "other")
+        if any(getattr(getattr(want.funds.rows, r, None), c, None) is not None for c in pair)
+    ]
+    last = max(
+        at(p.bbox).row for r in rows for col in pair if (p := want.provenance.get(f"funds.rows.{r}.{col}")) is not None
+    )
+    spans = tuple((boxes[c][0], boxes[c][2]) for c in pair)
+    got = record_of(a, _ruling_lost(form, spans[0], spans[1], range(header, last + 1)))
+    assert got.funds is not None
+    for r in rows:
+        for col in pair:
+            printed = getattr(getattr(want.funds.rows, r), col)
+            assert getattr(getattr(got.funds.rows, r), col) == printed, (r, col, pair)
+            if printed is not None:
+                assert f"funds.rows.{r}.{col}" in got.review, (r, col, pair)
+
+
+@pytest.mark.parametrize("seed", range(len(FUNDS_HEADS)))  # test seeds 0–99
+def test_a_funds_column_a_seal_blanked_header_and_figures_is_in_review(seed: int) -> None:
+    """Under a seal a scan read a funds column as nothing — its header cell and the figures below blank
+    (the same development scan: 执行率 over 90.10). Its figures are not passed off as not printed: a header
+    cell between the columns found that reads as none means a column is there, unread; the cells the form
+    fills in it are in review. Which column is drawn by the seed (any but the block's first and last)."""
+    rng = random.Random(seed)
+    a = analyse(FUNDS_HEADS[seed])
+    (form,) = a.forms
+    form = _misread(form, lambda t: t, "ocr")
+    want = record_of(a, form)
+    assert want.funds is not None
+    col = rng.choice(BLOCK_COLUMNS[1:-1])
+    box = want.provenance[f"funds.rows.total.{col}"].bbox
+    rows = [
+        r
+        for r in ("total", "fiscal_appropriation", "carryover", "other")
+        if getattr(getattr(want.funds.rows, r, None), col, None) is not None
+    ]
+
+    def blank(p: Any) -> Any:
+        def cell(c: Any) -> Any:
+            inside = abs(c.bbox[0] - box[0]) < 0.5 and abs(c.bbox[2] - box[2]) < 0.5 and c.bbox[1] < box[3] + 200
+            return dataclasses.replace(c, text="", lines=()) if inside and c.bbox[3] > box[1] - 80 else c
+
+        return dataclasses.replace(
+            p, grids=tuple(dataclasses.replace(g, cells=tuple(cell(c) for c in g.cells)) for g in p.grids)
+        )
+
+    got = record_of(a, dataclasses.replace(form, pages=tuple(blank(p) for p in form.pages)))
+    assert got.funds is not None
+    for r in rows:
+        assert f"funds.rows.{r}.{col}" in got.review, (r, col)

@@ -3,8 +3,9 @@ each value goes to ``<path>.<row>.<column>``, e.g. ``funds.rows.fiscal_appropria
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -13,32 +14,114 @@ from extract.forms.sheet import Row, Sheet, label_matches, label_one_edit
 from extract.forms.templates import MatrixSpec, norm
 from extract.forms.values import clean_text
 from extract.forms.vocabulary import vocabulary
-from extract.model import Cell, Field
+from extract.grid import join_lines
+from extract.model import Cell, Field, TextLine
 
 _PARTS_PREFIX = regex.compile(r"^(?:其中|含)[:：]?")
 HEADER_SEARCH_ROWS = 8
 BODY_SEARCH_ROWS = 12
 
 
-def _across(
-    sheet: Sheet, labels: dict[str, tuple[str, ...]], start: int, strip: bool, need: int = 2
-) -> tuple[int, dict[str, float], list[Cell], frozenset[str]] | None:
-    """The first row from ``start`` holding at least ``need`` of ``labels`` (by name): its index, each
-    found name's x-centre, the label cells, and the names whose header no cell reads (by elimination)."""
+@dataclass(frozen=True, slots=True)
+class _Header:
+    """A block's header row as read: its index, each named column's x-centre and header cell, the columns
+    taken by resemblance or elimination, the x-ranges of columns whose header shares one cell with another's
+    (a ruling the scan lost), and whether a header cell between named ones reads as no column."""
+
+    row: int
+    xs: dict[str, float]
+    heads: list[Cell]
+    guessed: frozenset[str]
+    ranges: dict[str, tuple[float, float]]
+    unnamed: bool
+
+
+def _across(sheet: Sheet, labels: dict[str, tuple[str, ...]], start: int, strip: bool, need: int = 2) -> _Header | None:
+    """The first row from ``start`` holding at least ``need`` of ``labels`` (by name)."""
     for i in range(start, min(start + HEADER_SEARCH_ROWS, len(sheet.rows))):
         row = sheet.rows[i]
+        cells, ranges = _split_heads(row.cells, labels, strip)
         xs: dict[str, float] = {}
         heads: list[Cell] = []
         for name, options in labels.items():
-            for c in row.cells:
+            for c in cells:
                 if c.text and label_matches(_row_label(c) if strip else c.text, options):
                     xs[name] = (c.bbox[0] + c.bbox[2]) / 2
                     heads.append(c)
                     break
         if len(xs) >= min(need, len(labels)):
-            guessed = _unread_heads(row.cells, labels, xs, heads)
-            return i, xs, heads, guessed
+            guessed = _unread_heads(cells, labels, xs, heads)
+            named = {n: r for n, r in ranges.items() if n in xs}
+            return _Header(i, xs, heads, guessed, named, _unnamed_between(row, xs, heads))
     return None
+
+
+def side_by_side(cell: Cell) -> list[Cell]:
+    """An OCR cell's lines in groups side by side — no line of a group reaches over another group's
+    x-range — each as a cell of its own (its text joined as the grid joins a cell's lines); a cell of one
+    group is itself. Where a scan lost the ruling between two columns, one cell holds both columns' headers
+    (预算执行数（元） | 权重) and, below, both figures (64210500 | 10)."""
+    if cell.source != "ocr" or len(cell.lines) < 2:
+        return [cell]
+    groups: list[list[TextLine]] = []
+    for ln in sorted(cell.lines, key=lambda ln: ln.bbox[0]):
+        if groups and ln.bbox[0] < max(g.bbox[2] for g in groups[-1]):
+            groups[-1].append(ln)
+        else:
+            groups.append([ln])
+    if len(groups) < 2:
+        return [cell]
+    return [
+        replace(
+            cell,
+            text=join_lines(g),
+            lines=tuple(g),
+            bbox=(min(ln.bbox[0] for ln in g), cell.bbox[1], max(ln.bbox[2] for ln in g), cell.bbox[3]),
+        )
+        for g in groups
+    ]
+
+
+def _split_heads(
+    cells: Sequence[Cell], labels: dict[str, tuple[str, ...]], strip: bool
+) -> tuple[list[Cell], dict[str, tuple[float, float]]]:
+    """The header row's cells, an OCR cell whose groups side by side (``side_by_side``) head two or more
+    columns — each group a column's label as read, no two the same column — split into them; with the
+    x-range each such column takes in the cell (bounds halfway between its groups): the figures below
+    are placed by it, flagged."""
+    out: list[Cell] = []
+    ranges: dict[str, tuple[float, float]] = {}
+    for c in cells:
+        parts = side_by_side(c)
+        names = [
+            next((n for n, o in labels.items() if label_matches(_row_label(p) if strip else p.text, o)), None)
+            for p in parts
+        ]
+        taken = [n for n in names if n is not None]
+        if len(taken) < 2 or len(set(taken)) < len(taken):
+            out.append(c)
+            continue
+        out.extend(parts)
+        bounds = [c.bbox[0]] + [(a.bbox[2] + b.bbox[0]) / 2 for a, b in itertools.pairwise(parts)] + [c.bbox[2]]
+        for k, n in enumerate(names):
+            if n is not None:
+                ranges[n] = (bounds[k], bounds[k + 1])
+    return out, ranges
+
+
+def _unnamed_between(row: Row, xs: dict[str, float], heads: list[Cell]) -> bool:
+    """An OCR header cell between the named ones that names no column (blank under a seal, or misread): a
+    column is there whose header was not read."""
+    if len(xs) < 2:
+        return False
+    lo, hi = min(xs.values()), max(xs.values())
+    return any(
+        c.source == "ocr"
+        and row.starts(c)
+        and lo < (c.bbox[0] + c.bbox[2]) / 2 < hi
+        and not any(h.bbox[0] < c.bbox[2] and c.bbox[0] < h.bbox[2] for h in heads)
+        for c in row.cells
+    )
 
 
 def _unread_heads(
@@ -176,6 +259,12 @@ class _Block:
     heads: list[Cell]
     eliminated: frozenset[str]  # columns whose header no cell reads, taken by elimination: values flagged
     transposed: bool
+    ranges: dict[str, tuple[float, float]]  # columns sharing one header cell (``_split_heads``): their x-range
+    unnamed: bool  # a header cell between named ones names no column (``_unnamed_between``)
+
+    @classmethod
+    def of(cls, anchor: Cell | None, h: _Header, transposed: bool) -> _Block:
+        return cls(anchor, h.row, h.xs, h.heads, h.guessed, transposed, h.ranges, h.unnamed)
 
 
 def _locate(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> _Block | None:
@@ -198,13 +287,13 @@ def _locate(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> _Block | None:
     # the reading that finds more of the block's labels: a block printed transposed (its columns down the
     # side under 合计) with the indicator table's header (… 分值 | 得分) a few rows below is not a block headed
     # by that row with no row label beside it
-    down = 0 if across is None else _labels_down(sheet, columns, across[0], min(across[1].values()))
+    down = 0 if across is None else _labels_down(sheet, columns, across.row, min(across.xs.values()))
     if across is not None and down >= 2:
-        found = len(across[1]) + down
-        if head is None or found > len(head[1]) + _labels_down(sheet, spec.rows, head[0], min(head[1].values()), True):
-            return _Block(anchor, *across, transposed=True)
+        found = len(across.xs) + down
+        if head is None or found > len(head.xs) + _labels_down(sheet, spec.rows, head.row, min(head.xs.values()), True):
+            return _Block.of(anchor, across, transposed=True)
     if head is not None:
-        return _Block(anchor, *head, transposed=False)
+        return _Block.of(anchor, head, transposed=False)
     ex.flag(spec.path, "block header not found")
     return None
 
@@ -217,7 +306,7 @@ def _unanchored(sheet: Sheet, spec: MatrixSpec, columns: dict[str, tuple[str, ..
         if not any(c.source == "ocr" for c in row.cells):
             continue
         head = _across(sheet, columns, i, strip=False, need=3)
-        if head is None or head[0] != i:
+        if head is None or head.row != i:
             continue
         below = sheet.rows[i + 1 : i + 4]
         if any(
@@ -301,10 +390,33 @@ def _read_body(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block) ->
             values = sheet.rows[i + 1] if i == block.header_row and i + 1 < len(sheet.rows) else row
             for other, x in block.xs.items():
                 row_name, col_name = (other, name) if block.transposed else (name, other)
-                _put(spec, ex, row_name, col_name, values.at(x), guessed=resembled or other in block.eliminated)
+                cell, shared = values.at(x), block.ranges.get(other)
+                if shared is not None:  # a header cell shared with another column: what lies in this one's part
+                    cell = _within(cell, shared)
+                    if (cell is None or not clean_text(cell.text)) and spec.expected(row_name, col_name):
+                        ex.flag(
+                            f"{spec.path}.{row_name}.{col_name}",
+                            "its header shares one cell with another column's (a ruling the scan lost) and "
+                            "nothing is read in its part of the cell",
+                        )
+                _put(spec, ex, row_name, col_name, cell, guessed=resembled or other in block.eliminated or bool(shared))
             if not block.transposed:
                 _put_unheaded(spec, ex, name, values, c, block)
     return found
+
+
+def _within(cell: Cell | None, span: tuple[float, float]) -> Cell | None:
+    """The part of an OCR cell whose lines' centres lie in ``span`` (a column whose header shared a cell
+    with another's): the cell itself when all do, a blank cell when none."""
+    if cell is None or cell.source != "ocr" or not cell.lines:
+        return cell
+    inside = tuple(ln for ln in cell.lines if span[0] <= (ln.bbox[0] + ln.bbox[2]) / 2 <= span[1])
+    if len(inside) == len(cell.lines):
+        return cell
+    if not inside:
+        return replace(cell, text="", lines=())
+    box = (min(ln.bbox[0] for ln in inside), cell.bbox[1], max(ln.bbox[2] for ln in inside), cell.bbox[3])
+    return replace(cell, text=join_lines(inside), lines=inside, bbox=box)
 
 
 def _put_unlabelled(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block, found: dict[str, int]) -> None:
@@ -393,6 +505,12 @@ def _put_unheaded(spec: MatrixSpec, ex: Extraction, name: str, values: Row, labe
                 f"{spec.path}.{name}.{n}",
                 f"its column's header was not read; the row prints figures under no column found: "
                 f"{', '.join(clean_text(c.text) for c in stray)}",
+            )
+        elif block.unnamed and spec.expected(name, n):  # a header cell there reads as no column: it may be this
+            ex.flag(
+                f"{spec.path}.{name}.{n}",
+                "its column's header was not read, and a header cell between the columns found reads as none "
+                "(under a seal?): its figure may be there, unread",
             )
         _put(spec, ex, name, n, None)
 
@@ -496,6 +614,10 @@ def _put(spec: MatrixSpec, ex: Extraction, row: str, column: str, cell: Cell | N
     ex.put(f, cell if spec.expected(row, column) else None, gap=spec.expected(row, column))
     if guessed and f.value is not None:
         ex.flag(path, f"row or column label not read as printed: taken as {row}.{column} by resemblance or elimination")
+    elif guessed and spec.expected(row, column) and (cell is None or cell.source == "ocr"):
+        # a column (or row) taken by its place whose cell reads blank: under a seal, its header and figure
+        # both lost — not a figure the form leaves out
+        ex.flag(path, f"row or column label not read as printed, and the cell taken as {row}.{column} reads blank")
 
 
 def read_matrices(sheet: Sheet, specs: Sequence[MatrixSpec], ex: Extraction) -> None:
