@@ -609,3 +609,38 @@ def test_a_funds_column_a_seal_blanked_header_and_figures_is_in_review(seed: int
     assert got.funds is not None
     for r in rows:
         assert f"funds.rows.{r}.{col}" in got.review, (r, col)
+
+
+INLINE = {  # the national department form's amounts printed after their label in one cell
+    "funds.by_income.general_public_budget": "一般公共预算",
+    "funds.by_income.government_fund": "政府性基金拨款",
+    "funds.by_income.other": "其他资金",
+    "funds.by_expenditure.basic": "基本支出",
+    "funds.by_expenditure.project": "项目支出",
+}
+
+
+@pytest.mark.parametrize("source", ["department-4", "department-5"])
+@pytest.mark.parametrize("seed", range(4))  # test seeds 0–99
+def test_an_inline_amount_whose_label_is_misread_past_matching_is_in_review(source: str, seed: int) -> None:
+    """一般公共预算：18264200.00 read as 船公共预量：18264200.00 and 基本支出：10642700.00 as 姜本变出：…
+    (a 300-dpi development scan, 1-bit, turned over): three glyphs off, no label matched, and both amounts
+    were blank with no flag. Where an OCR cell prints an amount after a label that is no known one, the
+    amounts whose label no cell reads are in review. Which label, and how its glyphs are misread, is drawn
+    by the seed."""
+    rng = random.Random(seed)
+    path, label = rng.choice(sorted(INLINE.items()))
+    garbled = "".join(rng.choice(JUNK) if k % 2 == 0 or k == len(label) - 1 else ch for k, ch in enumerate(label))
+    a = analyse(FIXED / f"{source}.pdf")
+    (form,) = a.forms
+    want = record_of(a, form)
+    section, name = path.split(".")[1:]
+    assert getattr(getattr(want.funds, section), name) is not None
+    assert path not in want.review
+
+    def change(text: str) -> str:
+        return text.replace(label + "：", garbled + "：").replace(label + ":", garbled + ":")
+
+    got = record_of(a, _misread(form, change, "ocr"))
+    assert getattr(getattr(got.funds, section), name) is None, garbled
+    assert path in got.review, garbled
