@@ -644,3 +644,58 @@ def test_an_inline_amount_whose_label_is_misread_past_matching_is_in_review(sour
     got = record_of(a, _misread(form, change, "ocr"))
     assert getattr(getattr(got.funds, section), name) is None, garbled
     assert path in got.review, garbled
+
+
+GROUPED = {  # forms whose indicator table heads two score columns with one 指标分值 over them: placed by order?
+    SAMPLES / "jinzhong-2021-justice-bureau.pdf": True,  # 参考分值 | 设定分值 (Shanxi)
+    SAMPLES / "jinzhong-2021-number-formats.pdf": True,
+    FIXED / "department-2.pdf": True,
+    CLASSES / "c2-project-funds-in-yuan.pdf": True,  # 分值 | 得分 (national)
+    CLASSES / "c5-yunnan-split-target.pdf": True,  # 标准分值 | 得分
+    CLASSES / "real-ningxia-b.pdf": True,  # 权重 | 自评得分 (the generic reader)
+    CLASSES / "real-yinchuan-a.pdf": False,  # 分值 | 得分, its template's order 分值, 指标值 …: no run of two
+}
+
+
+@pytest.mark.parametrize("source", sorted(GROUPED), ids=lambda p: p.stem)
+@pytest.mark.parametrize("read_as", ["分值", "分值:"])
+def test_a_group_header_over_two_unread_score_headers_heads_both_columns(source: Any, read_as: str) -> None:
+    """指标分值 over 分值 | 得分 scanned at 300 dpi, 1-bit and turned over (a development scan): the group read
+    as 分值 and the sub-headers as nothing. 分值 headed the scores at its centre — the ruling between the
+    two columns — and the set scores were read from the 得分 column (right where both were the same), the
+    scores not at all. A header cell naming one figure column over two or more blank OCR cells heads a
+    group: its sub-columns take the one run of figure columns in the template's order holding that column
+    and no column found elsewhere, their values flagged; with no such run, the values are flagged."""
+    a = analyse(source)
+    form = a.forms[0]
+    cells = [c for g in form.pages[0].grids for c in g.cells]
+    group = next(c for c in cells if "".join(c.text.split()) == "指标分值")
+    subs = [c for c in cells if c.row == group.row + group.row_span and group.bbox[0] - 1 <= c.bbox[0] < group.bbox[2]]
+    assert len(subs) >= 2
+    scan = _misread(form, lambda t: t, "ocr")
+    want = record_of(a, scan)
+    subs_at = {(c.page, c.bbox) for c in subs}
+
+    def change(p: Any) -> Any:
+        def cell(c: Any) -> Any:
+            if c.page == group.page and c.bbox == group.bbox:
+                return dataclasses.replace(c, text=read_as)
+            if (c.page, c.bbox) in subs_at:
+                return dataclasses.replace(c, text="", lines=())
+            return c
+
+        grids = tuple(dataclasses.replace(g, cells=tuple(cell(c) for c in g.cells)) for g in p.grids)
+        return dataclasses.replace(p, grids=grids)
+
+    got = record_of(a, dataclasses.replace(scan, pages=tuple(change(p) for p in scan.pages)))
+    keys = [
+        k for k in ("reference_score", "set_score", "score") if any(getattr(i, k) is not None for i in want.indicators)
+    ]
+    assert len(got.indicators) == len(want.indicators)
+    for n, (w, g) in enumerate(zip(want.indicators, got.indicators, strict=True)):
+        for k in keys:
+            if GROUPED[source]:
+                assert getattr(g, k) == getattr(w, k), (n, k)
+            under = keys[:2] if "reference_score" in keys else keys[-2:]  # (Shanxi: 参考分值 | 设定分值)
+            if getattr(w, k) is not None and k in (under if GROUPED[source] else ["set_score"]):
+                assert f"indicators[{n}].{k}" in got.review, (n, k)

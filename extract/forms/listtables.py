@@ -131,6 +131,7 @@ def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
     guessed = anchor.name in found and found[anchor.name].guessed
     found[anchor.name] = _Column(anchor, (head.bbox[0] + head.bbox[2]) / 2, guessed=guessed)
     last = _header_rows(sheet, spec, first, found)
+    last = _group_heads(sheet, spec, first, last, found)
     _near_columns(sheet, spec, first, last, found)
     last = _columns_between(sheet, spec, first, last, found)
     _from_repeated_headers(sheet, spec, anchor, last, found)
@@ -194,6 +195,50 @@ def _columns_between(sheet: Sheet, spec: TableSpec, first: int, last: int, found
         for (i, c), col in zip(cells, pairing or (), strict=False):
             found[col.name] = _Column(col, _mid(c), guessed=True)
             last = max(last, i)
+    return last
+
+
+def _group_heads(sheet: Sheet, spec: TableSpec, first: int, last: int, found: dict[str, _Column]) -> int:
+    """An OCR header cell naming one column (分值, what a scan left of 指标分值) over two or more cells of the
+    row below that read blank (the sub-headers 分值 | 得分, their small print lost): it heads a group, not a
+    column — its centre lies on a ruling between two columns of figures. Its sub-columns take, left to right,
+    the one run of as many figure columns in the template's order that holds the named column and no column
+    found elsewhere (分值 | 得分 under a national form's 分值; 参考分值 | 设定分值 under a Shanxi form's), all
+    flagged; with no such run, or two, the column stays where it is, flagged. Returns the header's last row."""
+    order = [c.name for c in spec.columns]
+    specs = {c.name: c for c in spec.columns}
+    for i in range(first, last + 1):
+        row = sheet.rows[i]
+        for c in row.cells:
+            named = [n for n, col in found.items() if c.bbox[0] <= col.x <= c.bbox[2]]
+            j = i + c.row_span
+            if not (row.starts(c) and c.source == "ocr" and len(named) == 1 and j < len(sheet.rows)):
+                continue
+            under = sheet.rows[j]
+            below = sorted(
+                (
+                    d
+                    for d in under.cells
+                    if under.starts(d) and d.bbox[0] >= c.bbox[0] - 1 and d.bbox[2] <= c.bbox[2] + 1
+                ),
+                key=_mid,
+            )
+            if len(below) < 2 or any(clean_text(d.text) for d in below) or any(d.source != "ocr" for d in below):
+                continue
+            m = len(below)
+            windows = [  # runs of figure columns in the template's order holding the named one, the rest unfound
+                names
+                for k in range(max(0, order.index(named[0]) - m + 1), order.index(named[0]) + 1)
+                if len(names := order[k : k + m]) == m
+                and all(specs[n].type == "number" for n in names)
+                and not any(n in found for n in names if n != named[0])
+            ]
+            if len(windows) == 1:
+                for n, d in zip(windows[0], below, strict=True):
+                    found[n] = _Column(specs[n], _mid(d), guessed=True)
+            else:
+                found[named[0]] = replace(found[named[0]], guessed=True)
+            last = max(last, j)
     return last
 
 
