@@ -699,3 +699,39 @@ def test_a_group_header_over_two_unread_score_headers_heads_both_columns(source:
             under = keys[:2] if "reference_score" in keys else keys[-2:]  # (Shanxi: 参考分值 | 设定分值)
             if getattr(w, k) is not None and k in (under if GROUPED[source] else ["set_score"]):
                 assert f"indicators[{n}].{k}" in got.review, (n, k)
+
+
+LONG_TOTAL = [p for p in FUNDS_HEADS if p.stem not in ("c2-project-unit-line-yuan", "real-yinchuan-b")]  # not 合计
+
+
+@pytest.mark.parametrize("seed", range(len(LONG_TOTAL)))  # test seeds 0–99
+def test_a_funds_block_whose_label_and_total_row_label_both_misread_is_found_by_its_headers(seed: int) -> None:
+    """年度预算申请 read as 年度颅算巾请 and 年度资金总额 as 年度资金总 (a 1-bit 300-dpi development scan): the
+    block's label matched nothing, and a block found by its column headers needed one of its row labels
+    below read whole — the total row's six figures were lost. On a scan, a row label one glyph off below
+    three or more of its column headers finds the block too. Which glyph of the row label is lost, and what
+    the block's label reads as, is drawn by the seed."""
+    rng = random.Random(seed)
+    a = analyse(LONG_TOTAL[seed])
+    (form,) = a.forms
+    anchors = form.template.matrices[0].anchor
+    total = next(
+        lb for lb in ("年度资金总额", "资金总额") if any(lb in c.text for g in form.pages[0].grids for c in g.cells)
+    )
+    cut = rng.randrange(len(total))
+    total_read = total[:cut] + total[cut + 1 :]
+    junk = "".join(rng.choice(JUNK) for _ in range(4))
+
+    def change(text: str) -> str:
+        t = "".join(text.split())
+        if any(t.startswith(lb) for lb in anchors) or regex.match(
+            r"^(其中[:：]?)?(本年|当年)?财政拨款|上年结转|其他资金", t
+        ):
+            return junk  # the block's label, and its other rows' labels (a block that prints its total row alone)
+        return total_read if t == total else text
+
+    want = record_of(a, _misread(form, lambda t: t, "ocr"))
+    got = record_of(a, _misread(form, change, "ocr"))
+    assert want.funds is not None and got.funds is not None
+    assert want.funds.rows.total is not None and want.funds.rows.total.full_year_budget is not None
+    assert got.funds.rows.total == want.funds.rows.total, (junk, total_read)

@@ -301,7 +301,8 @@ def _locate(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> _Block | None:
 def _unanchored(sheet: Sheet, spec: MatrixSpec, columns: dict[str, tuple[str, ...]]) -> int | None:
     """A scanned block whose label OCR did not read (年度预算申请 under a seal, read as ．年算): the first OCR
     row that heads three or more of its columns with one of its row labels in the rows just below (年初预算数 |
-    全年预算数 | 执行率 over 年度资金总额) — the block, found by what it prints rather than its name."""
+    全年预算数 | 执行率 over 年度资金总额, or on a scan 年度资金总) — the block, found by what it prints rather than
+    its name."""
     for i, row in enumerate(sheet.rows):
         if not any(c.source == "ocr" for c in row.cells):
             continue
@@ -309,8 +310,12 @@ def _unanchored(sheet: Sheet, spec: MatrixSpec, columns: dict[str, tuple[str, ..
         if head is None or head.row != i:
             continue
         below = sheet.rows[i + 1 : i + 4]
-        if any(
-            r.starts(c) and c.text and label_matches(_row_label(c), labels)
+        if any(  # a row label as read, or on a scan one glyph off (年度资金总 for 年度资金总额)
+            r.starts(c)
+            and c.text
+            and (
+                label_matches(_row_label(c), labels) or (c.source == "ocr" and label_one_edit(_row_label(c), labels, 4))
+            )
             for r in below
             for c in r.cells
             for labels in spec.rows.values()
