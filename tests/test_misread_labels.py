@@ -735,3 +735,30 @@ def test_a_funds_block_whose_label_and_total_row_label_both_misread_is_found_by_
     assert want.funds is not None and got.funds is not None
     assert want.funds.rows.total is not None and want.funds.rows.total.full_year_budget is not None
     assert got.funds.rows.total == want.funds.rows.total, (junk, total_read)
+
+
+LABELLED = LONG_TOTAL[:4]  # a block label of their own left of the row labels (not 部门预算执行情况 over the form)
+
+
+@pytest.mark.parametrize("seed", range(len(LABELLED)))  # test seeds 0–99
+def test_a_funds_block_label_read_together_with_its_total_row_label_keeps_the_total_row(seed: int) -> None:
+    """年度预算申请 | 年度资金总额 read as one cell, 年度预算申请年度资金总额 (a 300-dpi photocopy lost the ruling
+    between the block's label and its first row's label): neither label matched, and the total row's
+    figures were lost. An OCR cell holding the block's label followed by one of its row labels is both: the
+    block's label, and that row's."""
+    a = analyse(LABELLED[seed])
+    (form,) = a.forms
+    spec = form.template.matrices[0]
+    heads = ["".join(c.text.split()) for g in form.pages[0].grids for c in g.cells]
+    total = next(lb for lb in ("年度资金总额", "资金总额") if lb in heads)
+    anchor = next(h for h in heads if any(h.startswith(a) for a in spec.anchor))
+
+    def change(text: str) -> str:
+        t = "".join(text.split())
+        return anchor + total if t == anchor else ("" if t == total else text)
+
+    want = record_of(a, _misread(form, lambda t: t, "ocr"))
+    got = record_of(a, _misread(form, change, "ocr"))
+    assert want.funds is not None and got.funds is not None
+    assert want.funds.rows.total is not None and want.funds.rows.total.full_year_budget is not None
+    assert got.funds.rows.total == want.funds.rows.total, anchor

@@ -273,7 +273,14 @@ def _locate(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> _Block | None:
     start, anchor = 0, None
     columns = {c.name: c.labels for c in spec.columns}
     if spec.anchor:
-        hit = sheet.find(spec.anchor) or sheet.find_near(spec.anchor, shortest=4)  # 项目资盒(万元) on a scan
+        hit = (
+            sheet.find(spec.anchor)
+            or sheet.find_near(spec.anchor, shortest=4)  # 项目资盒(万元) on a scan
+            or next(
+                ((i, c) for i, r in enumerate(sheet.rows) for c in r.cells if r.starts(c) and _after_anchor(c, spec)),
+                None,
+            )
+        )
         if hit is not None:
             start, anchor = hit
         elif (unlabelled := _unanchored(sheet, spec, columns)) is not None:
@@ -295,6 +302,22 @@ def _locate(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> _Block | None:
     if head is not None:
         return _Block.of(anchor, head, transposed=False)
     ex.flag(spec.path, "block header not found")
+    return None
+
+
+_UNIT_FIRST = regex.compile(r"^[(（][^)）]{0,6}[)）]")
+
+
+def _after_anchor(cell: Cell, spec: MatrixSpec) -> str | None:
+    """The row label an OCR cell holds after the block's own label (年度预算申请年度资金总额: the scan lost the
+    ruling between the block's label and its first row's, and the two cells read as one), or None."""
+    if cell.source != "ocr" or not cell.text:
+        return None
+    text = norm(cell.text)
+    for anchor in spec.anchor:
+        rest = _UNIT_FIRST.sub("", text[len(anchor) :]) if text.startswith(anchor) else ""  # 预算资金（万元）…
+        if rest and any(label_matches(rest, labels) for labels in spec.rows.values()):
+            return rest
     return None
 
 
@@ -386,7 +409,7 @@ def _read_body(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block) ->
         for c in row.cells:
             if not (row.starts(c) and c.text and c.bbox[2] <= left_edge):
                 continue
-            text = c.text if block.transposed else _row_label(c)
+            text = c.text if block.transposed else (_after_anchor(c, spec) or _row_label(c))
             name, resembled = _label_of(text, {n: labels for n, labels in down.items() if n not in found}, c.source)
             if name is None:
                 continue
