@@ -529,6 +529,16 @@ def _ruling_lost(form: Any, left: tuple[float, float], right: tuple[float, float
     return dataclasses.replace(form, pages=pages)
 
 
+def _scanned_funds(source: Any) -> tuple[Any, Any, Any]:
+    """The form read, its cells taken for OCR cells, and its record so read (with a funds block)."""
+    a = analyse(source)
+    (form,) = a.forms
+    form = _misread(form, lambda t: t, "ocr")
+    want = record_of(a, form)
+    assert want.funds is not None
+    return a, form, want
+
+
 @pytest.mark.parametrize("seed", range(len(FUNDS_HEADS)))  # test seeds 0–99
 def test_two_funds_columns_whose_ruling_a_scan_lost_keep_their_figures_apart(seed: int) -> None:
     """A 300-dpi development scan lost the ruling between the funds block's 预算执行数（元） and 权重 columns:
@@ -538,11 +548,7 @@ def test_two_funds_columns_whose_ruling_a_scan_lost_keep_their_figures_apart(see
     each figure goes to the column whose part of the cell it lies in, flagged. Which two adjacent columns
     lost their ruling is drawn by the seed."""
     rng = random.Random(seed)
-    a = analyse(FUNDS_HEADS[seed])
-    (form,) = a.forms
-    form = _misread(form, lambda t: t, "ocr")
-    want = record_of(a, form)
-    assert want.funds is not None
+    a, form, want = _scanned_funds(FUNDS_HEADS[seed])
     k = rng.randrange(len(BLOCK_COLUMNS) - 1)
     pair = BLOCK_COLUMNS[k : k + 2]
     boxes = {c: want.provenance[f"funds.rows.total.{c}"].bbox for c in pair}
@@ -583,11 +589,7 @@ def test_a_funds_column_a_seal_blanked_header_and_figures_is_in_review(seed: int
     cell between the columns found that reads as none means a column is there, unread; the cells the form
     fills in it are in review. Which column is drawn by the seed (any but the block's first and last)."""
     rng = random.Random(seed)
-    a = analyse(FUNDS_HEADS[seed])
-    (form,) = a.forms
-    form = _misread(form, lambda t: t, "ocr")
-    want = record_of(a, form)
-    assert want.funds is not None
+    a, form, want = _scanned_funds(FUNDS_HEADS[seed])
     col = rng.choice(BLOCK_COLUMNS[1:-1])
     box = want.provenance[f"funds.rows.total.{col}"].bbox
     rows = [
