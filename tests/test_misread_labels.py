@@ -582,15 +582,20 @@ def test_two_funds_columns_whose_ruling_a_scan_lost_keep_their_figures_apart(see
                 assert f"funds.rows.{r}.{col}" in got.review, (r, col, pair)
 
 
+@pytest.mark.parametrize("reordered", [False, True])
 @pytest.mark.parametrize("seed", range(len(FUNDS_HEADS)))  # test seeds 0–99
-def test_a_funds_column_a_seal_blanked_header_and_figures_is_in_review(seed: int) -> None:
+def test_a_funds_column_a_seal_blanked_header_and_figures_is_in_review(seed: int, reordered: bool) -> None:
     """Under a seal a scan read a funds column as nothing — its header cell and the figures below blank
-    (the same development scan: 执行率 over 90.10). Its figures are not passed off as not printed: a header
-    cell between the columns found that reads as none means a column is there, unread; the cells the form
-    fills in it are in review. Which column is drawn by the seed (any but the block's first and last)."""
+    (the same development scan: 执行率 over 90.10). Its figures are not passed off as not printed: the blank
+    header cell between the columns found takes the column its place gives it, its blank cells flagged; or,
+    where the template's order does not place it (the template's last two columns swapped, 执行率 blanked),
+    a header cell between the columns found that reads as none means a column is there, unread, and the
+    cells the form fills in it are in review. Which column is drawn by the seed (any but the first and last)."""
     rng = random.Random(seed)
     a, form, want = _scanned_funds(FUNDS_HEADS[seed])
     col = rng.choice(BLOCK_COLUMNS[1:-1])
+    if reordered:
+        form, col = _columns_reordered(form), "execution_rate"
     box = want.provenance[f"funds.rows.total.{col}"].bbox
     rows = [
         r

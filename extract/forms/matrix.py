@@ -534,7 +534,7 @@ def _put_unheaded(spec: MatrixSpec, ex: Extraction, name: str, values: Row, labe
                 f"its column's header was not read; the row prints figures under no column found: "
                 f"{', '.join(clean_text(c.text) for c in stray)}",
             )
-        elif block.unnamed and spec.expected(name, n):  # a header cell there reads as no column: it may be this
+        elif block.unnamed:  # a header cell there reads as no column: it may be this one, its figures unread
             ex.flag(
                 f"{spec.path}.{name}.{n}",
                 "its column's header was not read, and a header cell between the columns found reads as none "
