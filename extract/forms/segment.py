@@ -135,7 +135,7 @@ def screen(
     for i, text in enumerate(normed):
         alone = match(templates, text, fuzzy)
         both = alone or match(templates, text + (normed[i + 1] if i + 1 < len(normed) else ""), fuzzy)
-        hits = [t for t in both if contains(text, t.keywords[0], fuzzy)]  # the title keyword on this page
+        hits = [t for t in both if t.has(text, t.keywords[0], fuzzy)]  # the title keyword on this page
         out.append(PageScreen(i + 1, text, title_of(texts[i], fuzzy), tuple(t.id for t in hits), flags[i]))
     return out
 

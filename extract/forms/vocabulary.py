@@ -22,7 +22,7 @@ from extract.errors import TemplateError
 from extract.schemas import SCHEMAS_DIR
 
 VOCABULARY_FILE = SCHEMAS_DIR / "vocabulary.yaml"
-CONTEXTS = ("header", "blocks", "funds_rows", "funds_columns", "indicator_columns")
+CONTEXTS = ("titles", "header", "blocks", "funds_rows", "funds_columns", "indicator_columns")
 
 
 def norm(text: str) -> str:
@@ -121,7 +121,7 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         for name, spec in data.get("indicator_columns", {}).items()
     }
     labels = {norm(lb) for lb in data.get("labels", [])}
-    labels |= {lb for groups in synonyms.values() for group in groups for lb in group}
+    labels |= {lb for ctx, groups in synonyms.items() if ctx != "titles" for group in groups for lb in group}
     patterns = {}
     for key, pattern in data.get("patterns", {}).items():
         try:
