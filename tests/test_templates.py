@@ -256,6 +256,28 @@ def test_of_two_templates_as_near_by_keywords_the_one_whose_labels_the_page_prin
     assert nearest(templates, "2022年度部门整体支出绩效自评表 三级指标 年度指标值", fuzzy=True) is None
 
 
+@pytest.mark.parametrize(
+    ("pdf", "template"),
+    [
+        ("variants/classes/real-chongqing-a.pdf", "dept-national"),  # 部门整体绩效自评表 in the national layout
+        ("variants/classes/real-chongqing-b.pdf", "dept-national"),  # the same over three pages
+        ("chongqing-2021-science-city-media-centre.pdf", "dept-chongqing"),  # Chongqing's own layout
+        ("anhui-2022-county-agriculture-bureau-dept.pdf", "dept-national"),  # 部门整体支出绩效自评表
+    ],
+)
+def test_a_department_form_titled_without_zhichu_reads_with_the_template_of_its_layout(pdf: str, template: str) -> None:
+    """Chongqing titles the national department form 部门整体绩效自评表 (no 支出): the national template's
+    title keyword, its synonyms counted, matches it; it had gone to the generic reader, every form of it
+    flagged (the template, 21 reference scores) though every figure read right. Chongqing's own layout,
+    matching both templates through synonyms, prints the words of its own (指标名称, 是否核心指标)."""
+    from extract.pipeline import extract_document
+
+    (record,) = extract_document(SAMPLES / pdf).records
+    assert record.template == template
+    assert "template" not in record.review
+    assert record.form.title is not None and record.form.title.endswith("自评表")
+
+
 def test_indicator_headers_read_a_character_off_still_head_their_columns() -> None:
     """OCR reads 得分 as 样分 (a two-character label, one character kept in its place) and 一级指标 with a
     seal's mark after it (一级指标示): the scores are read and flagged (a short label is easily met), the

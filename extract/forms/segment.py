@@ -174,15 +174,19 @@ def candidates(screens: Sequence[PageScreen]) -> list[int]:
     return sorted(n for n in wanted if n <= len(screens))
 
 
-def _pick(templates: tuple[Template, ...], ids: tuple[str, ...], path: str, page: int) -> Template | None:
-    hits = [t for t in templates if t.id in ids]
+def _pick(templates: tuple[Template, ...], s: PageScreen, path: str, page: int) -> Template | None:
+    """Of the templates matching a page, the one of highest priority; of those, the one whose keywords the
+    page prints as worded, not by synonyms; a tie is an error."""
+    hits = [t for t in templates if t.id in s.hits]
     if not hits:
         return None
-    best = max(t.priority for t in hits)
-    tied = [t.id for t in hits if t.priority == best]
+    rank = {t.id: (t.priority, t.worded(s.text, s.needs_ocr)) for t in hits}
+    best = max(rank.values())
+    tied = [t for t in hits if rank[t.id] == best]
     if len(tied) > 1:
-        raise UnknownFormError(f"ambiguous form: templates {', '.join(tied)} all match", path=path, page=page)
-    return next(t for t in hits if t.priority == best)
+        names = ", ".join(t.id for t in tied)
+        raise UnknownFormError(f"ambiguous form: templates {names} all match", path=path, page=page)
+    return tied[0]
 
 
 def _borders(page: PageContent, last: bool) -> tuple[float, ...]:
@@ -224,7 +228,7 @@ def split_forms(
         if page is None or not page.grids:
             n += 1
             continue
-        template = _pick(templates, s.hits, path, n)
+        template = _pick(templates, s, path, n)
         how = "keywords"
         missing: tuple[str, ...] = ()
         untitled = template is None and not s.title and s.needs_ocr and reads_as_form(s.text)

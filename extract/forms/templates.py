@@ -150,6 +150,12 @@ class Template:
             and not any(k in text for k in self.exclude_keywords)
         )
 
+    def worded(self, text: str, fuzzy: bool = False) -> int:
+        """How many keywords ``text`` prints as the template words them (not by a synonym): of two
+        templates matching a page, the one whose own words it prints (部门整体绩效自评表 | 指标名称 | 是否核心指标
+        is the Chongqing form, though its synonyms make it the national one's title and labels)."""
+        return sum(1 for k in self.keywords if contains(text, k, fuzzy))
+
     def missing(self, text: str, fuzzy: bool = False) -> list[str]:
         """The keywords (with none of their synonyms) not in ``text``."""
         return [k for k in self.keywords if not self.has(text, k, fuzzy)]
