@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import regex
 
 from extract.errors import UnknownFormError
-from extract.forms.templates import Template, contains, fallback, is_bundled, match, nearest, norm
+from extract.forms.templates import Template, fallback, is_bundled, match, nearest, norm
 from extract.model import PageContent
 
 # a title line: short, ends with 自评表 (optionally a year in brackets); not a table-of-contents line
