@@ -769,3 +769,119 @@ def test_a_funds_block_label_read_together_with_its_total_row_label_keeps_the_to
     assert want.funds is not None and got.funds is not None
     assert want.funds.rows.total is not None and want.funds.rows.total.full_year_budget is not None
     assert got.funds.rows.total == want.funds.rows.total, anchor
+
+
+def _cells_changed(form: Any, change: Callable[[Any], Any]) -> Any:
+    """The form with ``change`` applied to every cell of every page."""
+    pages = tuple(
+        dataclasses.replace(
+            p, grids=tuple(dataclasses.replace(g, cells=tuple(change(c) for c in g.cells)) for g in p.grids)
+        )
+        for p in form.pages
+    )
+    return dataclasses.replace(form, pages=pages)
+
+
+def _blanked(form: Any, cell: Any) -> Any:
+    """The form with one cell read as nothing (a seal over its print)."""
+    return _cells_changed(
+        form, lambda c: dataclasses.replace(c, text="", lines=()) if (c.page, c.bbox) == (cell.page, cell.bbox) else c
+    )
+
+
+SCORE_HEADS = {"set_score": ("分值", "权重", "标准分值", "设定分值"), "score": ("得分", "自评得分", "评价得分")}
+BLANK_HEADS = [  # (form, column, placed by the template's order?) — forms whose header prints once
+    (SAMPLES / "jinzhong-2021-justice-bureau.pdf", "set_score", True),  # 参考分值 | 设定分值 | 评价得分 (Shanxi)
+    (SAMPLES / "jinzhong-2021-justice-bureau.pdf", "score", False),  # the last score column: no place between
+    (SAMPLES / "anhui-2022-county-agriculture-bureau-dept.pdf", "set_score", True),
+    (SAMPLES / "chizhou-2022-village-funds.pdf", "score", True),
+    (SAMPLES / "sichuan-2022-rural-roads.pdf", "set_score", True),  # 权重, Sichuan's own template
+    (FIXED / "department-1.pdf", "score", True),
+    (FIXED / "project-0.pdf", "set_score", True),  # the generic reader
+    (FIXED / "project-3.pdf", "score", True),
+    (CLASSES / "c5-yunnan-split-target.pdf", "set_score", True),
+    (CLASSES / "real-ningxia-a.pdf", "set_score", True),  # rows printing no score (其中…)
+    (CLASSES / "c8-unknown-kind-targets-self-evaluation.pdf", "set_score", True),  # half the rows unscored
+    (CLASSES / "c8-unknown-kind-targets-self-evaluation.pdf", "score", True),
+]
+
+
+@pytest.mark.parametrize(("source", "key", "placed"), BLANK_HEADS, ids=lambda v: getattr(v, "stem", str(v)))
+def test_a_score_columns_header_a_seal_blanked_is_placed_by_the_templates_order(
+    source: Any, key: str, placed: bool
+) -> None:
+    """A 200-dpi development scan: a seal over the indicator table's 分值 header, the figures below it clear.
+    The column was not found; its values were flagged, and on a form where half the rows print no score
+    (其中… rows) they passed as not printed — a printed 20 read as a blank. A figure column whose header
+    cell reads blank between two columns found that the template's order puts next to each other but for
+    it takes that cell, its values flagged; where the order gives it no place, its values are flagged."""
+    a = analyse(source)
+    form = _misread(a.forms[0], lambda t: t, "ocr")
+    want = record_of(a, form)
+    first = [c for g in form.pages[0].grids for c in g.cells]
+    head = max((c for c in first if "".join(c.text.split()) in SCORE_HEADS[key]), key=lambda c: c.row)
+    got = record_of(a, _blanked(form, head))
+    assert len(got.indicators) == len(want.indicators)
+    printed = [n for n, w in enumerate(want.indicators) if getattr(w, key) is not None]
+    assert printed
+    for n, (w, g) in enumerate(zip(want.indicators, got.indicators, strict=True)):
+        if placed:
+            assert getattr(g, key) == getattr(w, key), n
+        if n in printed:
+            assert f"indicators[{n}].{key}" in got.review, n
+
+
+GROUP_OVER_SCORES = [  # forms heading 分值 | 得分 (or 参考分值 | 设定分值) with one 指标分值 over them
+    SAMPLES / "jinzhong-2021-justice-bureau.pdf",
+    FIXED / "department-2.pdf",
+    CLASSES / "c2-project-funds-in-yuan.pdf",
+    CLASSES / "c5-yunnan-split-target.pdf",
+    CLASSES / "real-ningxia-b.pdf",
+]
+
+
+@pytest.mark.parametrize("source", GROUP_OVER_SCORES, ids=lambda p: p.stem)
+def test_a_column_at_the_centre_of_a_group_header_takes_the_blank_cell_under_it(source: Any) -> None:
+    """指标分值 read as 分值 (the group header names the set score) and its sub-header 分值 lost under a seal
+    while 得分 read: the set score column stood at the group's centre — the ruling between the two columns —
+    and read no figure. It takes the one sub-cell under the group that reads blank and no column holds,
+    its values flagged."""
+    a = analyse(source)
+    form = _misread(a.forms[0], lambda t: t, "ocr")
+    want = record_of(a, form)
+    cells = [c for g in form.pages[0].grids for c in g.cells]
+    group = next(c for c in cells if "".join(c.text.split()) == "指标分值")
+    subs = [c for c in cells if c.row == group.row + group.row_span and group.bbox[0] - 1 <= c.bbox[0] < group.bbox[2]]
+    key = "reference_score" if any(i.reference_score is not None for i in want.indicators) else "set_score"
+    sub = subs[0]  # the first sub-column: 参考分值 (Shanxi) or 分值
+
+    def change(c: Any) -> Any:
+        if (c.page, c.bbox) == (group.page, group.bbox):
+            return dataclasses.replace(c, text="分值" if key == "set_score" else "参考分值")
+        if (c.page, c.bbox) == (sub.page, sub.bbox):
+            return dataclasses.replace(c, text="", lines=())
+        return c
+
+    got = record_of(a, _cells_changed(form, change))
+    assert len(got.indicators) == len(want.indicators)
+    for n, (w, g) in enumerate(zip(want.indicators, got.indicators, strict=True)):
+        assert getattr(g, key) == getattr(w, key), n
+        if getattr(w, key) is not None:
+            assert f"indicators[{n}].{key}" in got.review, n
+
+
+def test_a_score_column_no_place_can_be_given_is_in_review_where_half_the_rows_print_no_score() -> None:
+    """A form whose sub-item rows (其中…) print no score: with 实际完成值 and 分值 both blanked no order places
+    分值 (a text column lost beside it), and its figures stand in half the table's rows only — as many as the
+    rows scored, which is what the share is taken of: every printed set score is in review."""
+    a = analyse(CLASSES / "c8-unknown-kind-targets-self-evaluation.pdf")
+    form = _misread(a.forms[0], lambda t: t, "ocr")
+    want = record_of(a, form)
+    first = [c for g in form.pages[0].grids for c in g.cells]
+    for label in ("分值", "实际完成值"):  # the indicator table's (the funds block heads a 分值 too, above it)
+        form = _blanked(form, max((c for c in first if "".join(c.text.split()) == label), key=lambda c: c.row))
+    got = record_of(a, form)
+    printed = [n for n, w in enumerate(want.indicators) if w.set_score is not None]
+    assert 0 < len(printed) < len(want.indicators) * 0.6
+    assert all(got.indicators[n].set_score is None for n in printed)
+    assert all(f"indicators[{n}].set_score" in got.review for n in printed)

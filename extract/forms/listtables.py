@@ -8,6 +8,7 @@ across page breaks, until an end label, gives one dict of Fields; merged cells f
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -132,9 +133,11 @@ def _header(sheet: Sheet, spec: TableSpec) -> tuple[int, list[_Column]] | None:
     found[anchor.name] = _Column(anchor, (head.bbox[0] + head.bbox[2]) / 2, guessed=guessed)
     last = _header_rows(sheet, spec, first, found)
     last = _group_heads(sheet, spec, first, last, found)
+    last = _off_group_centre(sheet, spec, first, last, found)
     _near_columns(sheet, spec, first, last, found)
     last = _columns_between(sheet, spec, first, last, found)
     _from_repeated_headers(sheet, spec, anchor, last, found)
+    _blank_heads(sheet, spec, first, last, found)
     return last + 1, [found[c.name] for c in spec.columns if c.name in found]
 
 
@@ -198,6 +201,52 @@ def _columns_between(sheet: Sheet, spec: TableSpec, first: int, last: int, found
     return last
 
 
+FIGURES_UNDER = 0.5  # share of the scored rows (a figure in a figure column) with one under a blank header
+
+
+def _figures_at(rows: Sequence[Row], xs: Sequence[float]) -> int:
+    """How many of ``rows`` hold a figure (or a scanned cell of ink unread) at one of ``xs`` at least."""
+    return sum(1 for row in rows if any((d := row.at(x)) is not None and _figure_or_unread(d) for x in xs))
+
+
+def _blank_heads(sheet: Sheet, spec: TableSpec, first: int, last: int, found: dict[str, _Column]) -> None:
+    """Figure columns whose header cells read blank (a seal over 分值, its print lost) between two columns
+    found that the template's order puts next to each other but for these: the columns not found between
+    them in that order take the blank header cells left to right, one each, when they are as many, every one
+    a figure column, and most rows below hold a figure (or ink unread) under each cell — placed by the
+    template's order, their values flagged."""
+    order = [c.name for c in spec.columns]
+    specs = {c.name: c for c in spec.columns}
+    rows = sheet.rows[first : last + 1]
+    body = sheet.rows[last + 1 :]
+    named = sorted((col.x, n) for n, col in found.items())
+    for (x0, a), (x1, b) in itertools.pairwise(named):
+        i, j = order.index(a), order.index(b)
+        between = order[i + 1 : j]
+        if not between or any(n in found for n in between) or any(specs[n].type != "number" for n in between):
+            continue
+        heads = {
+            round(_mid(c)): c
+            for row in rows
+            for c in row.cells
+            if row.starts(c)
+            and c.source == "ocr"
+            and x0 < _mid(c) < x1
+            and not any(c.bbox[0] <= x <= c.bbox[2] for x in (x0, x1))
+        }
+        cells = sorted(heads.values(), key=_mid)
+        if len(cells) != len(between) or any(clean_text(c.text) for c in cells):
+            continue  # a header cell that reads something is paired by resemblance (``_columns_between``)
+        figures = [x for n, col in found.items() if specs[n].type == "number" for x in [col.x]]
+        if not all(
+            _figures_at(body, [_mid(c)]) >= max(2, FIGURES_UNDER * _figures_at(body, [*figures, _mid(c)]))
+            for c in cells
+        ):
+            continue
+        for n, c in zip(between, cells, strict=True):
+            found[n] = _Column(specs[n], _mid(c), guessed=True)
+
+
 def _group_heads(sheet: Sheet, spec: TableSpec, first: int, last: int, found: dict[str, _Column]) -> int:
     """An OCR header cell naming one column (分值, what a scan left of 指标分值) over two or more cells of the
     row below that read blank (the sub-headers 分值 | 得分, their small print lost): it heads a group, not a
@@ -238,6 +287,41 @@ def _group_heads(sheet: Sheet, spec: TableSpec, first: int, last: int, found: di
                     found[n] = _Column(specs[n], _mid(d), guessed=True)
             else:
                 found[named[0]] = replace(found[named[0]], guessed=True)
+            last = max(last, j)
+    return last
+
+
+def _off_group_centre(sheet: Sheet, spec: TableSpec, first: int, last: int, found: dict[str, _Column]) -> int:
+    """A column placed at the centre of an OCR header cell over two or more cells of the row below (指标分值
+    over 分值 | 自评得分, the sub-header 分值 lost under a seal while 自评得分 read): the centre is the ruling
+    between two columns, and the column's figures would be read from neither (a printed 20 passed off as
+    not printed). A figure column takes the one sub-cell that reads blank and no other column holds,
+    flagged; else it stays where it is, flagged. Returns the header's last row."""
+    specs = {c.name: c for c in spec.columns}
+    for i in range(first, last + 1):
+        row = sheet.rows[i]
+        for c in row.cells:
+            j = i + c.row_span
+            if not (row.starts(c) and c.source == "ocr" and j < len(sheet.rows)):
+                continue
+            centred = [n for n, col in found.items() if abs(col.x - _mid(c)) < 0.5 and not col.guessed]
+            under = sheet.rows[j]
+            below = [
+                d for d in under.cells if under.starts(d) and d.bbox[0] >= c.bbox[0] - 1 and d.bbox[2] <= c.bbox[2] + 1
+            ]
+            if len(centred) != 1 or len(below) < 2 or any(d.source != "ocr" for d in below):
+                continue
+            name = centred[0]
+            free = [
+                d
+                for d in below
+                if not clean_text(d.text)
+                and not any(d.bbox[0] <= col.x <= d.bbox[2] for n, col in found.items() if n != name)
+            ]
+            if len(free) == 1 and specs[name].type == "number":
+                found[name] = _Column(specs[name], _mid(free[0]), guessed=True)
+            else:
+                found[name] = replace(found[name], guessed=True)
             last = max(last, j)
     return last
 
@@ -348,7 +432,7 @@ def _near_columns(sheet: Sheet, spec: TableSpec, first: int, last: int, found: d
 
 
 _FIGURE = regex.compile(r"^[+-]?\d+(?:[.,]\d+)*%?$")
-UNREAD_SHARE = 0.5  # a column of figures under no column found, in this share of the table's rows at least
+UNREAD_SHARE = 0.5  # a column of figures under no column found, in this share of the scored rows at least
 
 
 def _flag_unread_columns(
@@ -366,6 +450,7 @@ def _flag_unread_columns(
     if not missing or not indicators:
         return
     xs = [col.x for col in columns]
+    scored = _figures_at([row for row, _ in rows], [col.x for col in columns if col.spec.type == "number"])
     unmapped = sum(
         1
         for row, _cells in rows
@@ -374,7 +459,7 @@ def _flag_unread_columns(
             for c in row.cells
         )
     )
-    if unmapped < max(2, UNREAD_SHARE * len(rows)):
+    if unmapped < max(2, UNREAD_SHARE * (scored or len(rows))):  # of the rows scored (其中… rows are not)
         return
     for i, row in enumerate(indicators):
         for name in missing:
