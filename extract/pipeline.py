@@ -705,7 +705,35 @@ def _no_form(
             path=path,
             page=n,
         )
+    if blotted := _illegible(pages):  # the table's text reads as no words: say why there is no form
+        n, why = blotted
+        raise UnknownFormError(
+            f"no known form found: the ruled table on page {n} reads as no words in this scan ({why}: print "
+            "blotted, faint or broken); a cleaner scan may read",
+            path=path,
+            page=n,
+        )
     raise UnknownFormError(path=path)
+
+
+ILLEGIBLE_CONFIDENCE = 0.6  # median OCR confidence of a table's cells below which its text is no reading (blotted
+# 1-bit copies read 0.36–0.50; a poor 1-bit photocopy whose form is read, 0.76; clean scans 0.95 and up)
+ILLEGIBLE_CELLS = 20  # … over this many cells at least (a table, not a few boxes)
+
+
+def _illegible(pages: dict[int, PageContent]) -> tuple[int, str] | None:
+    """The first scanned page with a ruled table whose cells OCR read at a median confidence too low for
+    any reading (``ILLEGIBLE_CONFIDENCE``), with the figures; None if there is none."""
+    import statistics
+
+    for n, page in sorted(pages.items()):
+        confidences = [c.confidence for g in page.grids for c in g.cells if c.text.strip()]
+        if page.method != "ocr" or len(confidences) < ILLEGIBLE_CELLS:
+            continue
+        median = statistics.median(confidences)
+        if median < ILLEGIBLE_CONFIDENCE:
+            return n, f"its {len(confidences)} cells read at a median OCR confidence of {median:.2f}"
+    return None
 
 
 SMALL_ROW_PX = 24  # one-line rows lower than this many of the scan's own pixels hold glyphs hard to read …
