@@ -871,17 +871,61 @@ def test_a_column_at_the_centre_of_a_group_header_takes_the_blank_cell_under_it(
 
 
 def test_a_score_column_no_place_can_be_given_is_in_review_where_half_the_rows_print_no_score() -> None:
-    """A form whose sub-item rows (其中…) print no score: with 实际完成值 and 分值 both blanked no order places
-    分值 (a text column lost beside it), and its figures stand in half the table's rows only — as many as the
-    rows scored, which is what the share is taken of: every printed set score is in review."""
+    """A form whose sub-item rows (其中…) print no score: with 分值 blanked and 实际完成值 garbled past
+    resemblance no order places 分值 (the header cell beside it reads, as no column), and its figures stand
+    in half the table's rows only — as many as the rows scored, which is what the share is taken of: every
+    printed set score is in review."""
     a = analyse(CLASSES / "c8-unknown-kind-targets-self-evaluation.pdf")
     form = _misread(a.forms[0], lambda t: t, "ocr")
     want = record_of(a, form)
     first = [c for g in form.pages[0].grids for c in g.cells]
-    for label in ("分值", "实际完成值"):  # the indicator table's (the funds block heads a 分值 too, above it)
-        form = _blanked(form, max((c for c in first if "".join(c.text.split()) == label), key=lambda c: c.row))
+    score = max((c for c in first if "".join(c.text.split()) == "分值"), key=lambda c: c.row)  # not the funds'
+    actual = next(c for c in first if "".join(c.text.split()) == "实际完成值")
+    form = _cells_changed(
+        _blanked(form, score),
+        lambda c: dataclasses.replace(c, text=JUNK[:5]) if (c.page, c.bbox) == (actual.page, actual.bbox) else c,
+    )
     got = record_of(a, form)
     printed = [n for n, w in enumerate(want.indicators) if w.set_score is not None]
     assert 0 < len(printed) < len(want.indicators) * 0.6
     assert all(got.indicators[n].set_score is None for n in printed)
     assert all(f"indicators[{n}].set_score" in got.review for n in printed)
+
+
+TARGET_ACTUAL_HEADS = {
+    "target": ("年度指标值", "指标值", "目标值", "年初目标值", "年度目标值", "预期指标值"),
+    "actual": ("实际完成值", "完成值", "实际值", "全年实际值", "实际完成指标值", "全年完成值"),
+}
+BLANK_VALUE_COLUMNS = [  # (form, column, placed by the template's order?)
+    (SAMPLES / "anhui-2022-county-agriculture-bureau-dept.pdf", "actual", True),
+    (SAMPLES / "chizhou-2022-village-funds.pdf", "target", True),
+    (FIXED / "department-1.pdf", "actual", True),
+    (FIXED / "project-2.pdf", "target", True),
+    (CLASSES / "c8-unknown-kind-targets-self-evaluation.pdf", "actual", True),  # the generic reader
+    (CLASSES / "real-chongqing-a.pdf", "target", True),
+    (FIXED / "project-1.pdf", "actual", False),  # the order gives it no place
+    (CLASSES / "real-ningxia-a.pdf", "actual", False),
+    (CLASSES / "real-langzhong-b.pdf", "target", False),
+]
+
+
+@pytest.mark.parametrize(("source", "key", "placed"), BLANK_VALUE_COLUMNS, ids=lambda v: getattr(v, "stem", str(v)))
+def test_a_value_columns_header_a_seal_blanked_is_placed_or_its_values_are_in_review(
+    source: Any, key: str, placed: bool
+) -> None:
+    """A seal over 实际完成值 (or 年度指标值), the values below it clear: the column was not found and every
+    row's actual value was blank with no flag (95%, 29.5亩 passed off as not printed). Between two columns
+    found that the template's order puts next to each other but for it, its blank header cell is its place,
+    its values flagged; elsewhere, where most rows print text under no column found, each row's value is
+    in review."""
+    a = analyse(source)
+    form = _misread(a.forms[0], lambda t: t, "ocr")
+    want = record_of(a, form)
+    first = [c for g in form.pages[0].grids for c in g.cells]
+    head = max((c for c in first if "".join(c.text.split()) in TARGET_ACTUAL_HEADS[key]), key=lambda c: c.row)
+    got = record_of(a, _blanked(form, head))
+    printed = [n for n, w in enumerate(want.indicators) if getattr(w, key)]
+    assert printed and len(got.indicators) == len(want.indicators)
+    for n in printed:
+        assert getattr(got.indicators[n], key) == (getattr(want.indicators[n], key) if placed else None), n
+        assert f"indicators[{n}].{key}" in got.review, n

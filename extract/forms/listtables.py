@@ -201,7 +201,15 @@ def _columns_between(sheet: Sheet, spec: TableSpec, first: int, last: int, found
     return last
 
 
+VALUE_COLUMNS = ("target", "actual")  # what every indicator table prints in words and figures (95%, 29.5亩)
 FIGURES_UNDER = 0.5  # share of the scored rows (a figure in a figure column) with one under a blank header
+
+
+def _texts_at(rows: Sequence[Row], x: float | None) -> int:
+    """How many of ``rows`` print text (or hold ink unread) at ``x``."""
+    if x is None:
+        return 0
+    return sum(1 for row in rows if (d := row.at(x)) is not None and (clean_text(d.text) or _unread_ink(d)))
 
 
 def _figures_at(rows: Sequence[Row], xs: Sequence[float]) -> int:
@@ -210,11 +218,11 @@ def _figures_at(rows: Sequence[Row], xs: Sequence[float]) -> int:
 
 
 def _blank_heads(sheet: Sheet, spec: TableSpec, first: int, last: int, found: dict[str, _Column]) -> None:
-    """Figure columns whose header cells read blank (a seal over 分值, its print lost) between two columns
-    found that the template's order puts next to each other but for these: the columns not found between
-    them in that order take the blank header cells left to right, one each, when they are as many, every one
-    a figure column, and most rows below hold a figure (or ink unread) under each cell — placed by the
-    template's order, their values flagged."""
+    """Figure columns, or the target and actual columns, whose header cells read blank (a seal over 分值 or
+    实际完成值, its print lost) between two columns found that the template's order puts next to each other
+    but for these: the columns not found between them in that order take the blank header cells left to
+    right, one each, when they are as many, and most rows below hold a figure (a figure column) or text (a
+    value column), or ink unread, under each cell — placed by the template's order, their values flagged."""
     order = [c.name for c in spec.columns]
     specs = {c.name: c for c in spec.columns}
     rows = sheet.rows[first : last + 1]
@@ -223,7 +231,11 @@ def _blank_heads(sheet: Sheet, spec: TableSpec, first: int, last: int, found: di
     for (x0, a), (x1, b) in itertools.pairwise(named):
         i, j = order.index(a), order.index(b)
         between = order[i + 1 : j]
-        if not between or any(n in found for n in between) or any(specs[n].type != "number" for n in between):
+        if (
+            not between
+            or any(n in found for n in between)
+            or any(specs[n].type != "number" and n not in VALUE_COLUMNS for n in between)
+        ):
             continue
         heads = {
             round(_mid(c)): c
@@ -238,9 +250,12 @@ def _blank_heads(sheet: Sheet, spec: TableSpec, first: int, last: int, found: di
         if len(cells) != len(between) or any(clean_text(c.text) for c in cells):
             continue  # a header cell that reads something is paired by resemblance (``_columns_between``)
         figures = [x for n, col in found.items() if specs[n].type == "number" for x in [col.x]]
+        named_x = found[spec.anchor].x if spec.anchor in found else None
         if not all(
             _figures_at(body, [_mid(c)]) >= max(2, FIGURES_UNDER * _figures_at(body, [*figures, _mid(c)]))
-            for c in cells
+            if specs[n].type == "number"
+            else _texts_at(body, _mid(c)) >= max(2, FIGURES_UNDER * _texts_at(body, named_x))
+            for n, c in zip(between, cells, strict=True)
         ):
             continue
         for n, c in zip(between, cells, strict=True):
@@ -465,6 +480,35 @@ def _flag_unread_columns(
         for name in missing:
             if row.get(name) is None or row[name].value is None:
                 ex.flag(f"indicators[{i}].{name}", "a column of figures under no header read: this column not found")
+
+
+def _flag_unread_value_columns(
+    spec: TableSpec,
+    columns: list[_Column],
+    rows: list[tuple[Row, dict[str, Cell | None]]],
+    indicators: list[dict[str, Field]],
+    ex: Extraction,
+) -> None:
+    """The target or actual column not found (a seal over 实际完成值) while most rows print text under no
+    column found: those cells are its values, unread — each row's is in review, never passed as blank."""
+    found = {f.spec.name for f in columns}
+    missing = [c.name for c in spec.columns if c.name in VALUE_COLUMNS and c.name not in found]
+    if not missing or not indicators:
+        return
+    xs = [col.x for col in columns]
+    unmapped = sum(
+        1
+        for row, _cells in rows
+        if any(
+            row.starts(c) and clean_text(c.text) and not any(c.bbox[0] <= x <= c.bbox[2] for x in xs) for c in row.cells
+        )
+    )
+    if unmapped < max(2, UNREAD_SHARE * len(indicators)):
+        return
+    for i, row in enumerate(indicators):
+        for name in missing:
+            if row.get(name) is None or row[name].value is None:
+                ex.flag(f"indicators[{i}].{name}", "a column of values under no header read: this column not found")
 
 
 def _figure_or_unread(cell: Cell) -> bool:
@@ -886,6 +930,7 @@ def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extra
     ex.rows["indicator_subtotals"] = walk.subtotals
     _flag_guessed(columns, {"indicators": walk.rows, "indicator_subtotals": walk.subtotals}, ex)
     _flag_unread_columns(spec, columns, rows, walk.rows, ex)
+    _flag_unread_value_columns(spec, columns, rows, walk.rows, ex)
 
 
 TOTALS = (("set_score", "score.total_set"), ("score", "score.total"))
