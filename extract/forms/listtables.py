@@ -218,11 +218,11 @@ def _figures_at(rows: Sequence[Row], xs: Sequence[float]) -> int:
 
 
 def _blank_heads(sheet: Sheet, spec: TableSpec, first: int, last: int, found: dict[str, _Column]) -> None:
-    """Figure columns, or the target and actual columns, whose header cells read blank (a seal over 分值 or
-    实际完成值, its print lost) between two columns found that the template's order puts next to each other
-    but for these: the columns not found between them in that order take the blank header cells left to
-    right, one each, when they are as many, and most rows below hold a figure (a figure column) or text (a
-    value column), or ink unread, under each cell — placed by the template's order, their values flagged."""
+    """Columns whose header cells read blank (a seal over 分值, 实际完成值 or 二级指标, its print lost) between
+    two columns found that the template's order puts next to each other but for these: the columns not found
+    between them in that order take the blank header cells left to right, one each, when they are as many,
+    and most rows below hold a figure (a figure column) or text (as many as the names column has), or ink
+    unread, under each cell — placed by the template's order, their values flagged."""
     order = [c.name for c in spec.columns]
     specs = {c.name: c for c in spec.columns}
     rows = sheet.rows[first : last + 1]
@@ -231,11 +231,7 @@ def _blank_heads(sheet: Sheet, spec: TableSpec, first: int, last: int, found: di
     for (x0, a), (x1, b) in itertools.pairwise(named):
         i, j = order.index(a), order.index(b)
         between = order[i + 1 : j]
-        if (
-            not between
-            or any(n in found for n in between)
-            or any(specs[n].type != "number" and n not in VALUE_COLUMNS for n in between)
-        ):
+        if not between or any(n in found for n in between):
             continue
         heads = {
             round(_mid(c)): c
@@ -327,6 +323,9 @@ def _off_group_centre(sheet: Sheet, spec: TableSpec, first: int, last: int, foun
             if len(centred) != 1 or len(below) < 2 or any(d.source != "ocr" for d in below):
                 continue
             name = centred[0]
+            x = found[name].x
+            if any(d.bbox[0] <= x <= d.bbox[2] and label_matches(d.text, specs[name].labels) for d in below):
+                continue  # its own sub-header under the group's centre names it (年度指标值 over 指标值)
             free = [
                 d
                 for d in below
@@ -483,32 +482,71 @@ def _flag_unread_columns(
 
 
 def _flag_unread_value_columns(
+    sheet: Sheet,
     spec: TableSpec,
     columns: list[_Column],
     rows: list[tuple[Row, dict[str, Cell | None]]],
     indicators: list[dict[str, Field]],
     ex: Extraction,
 ) -> None:
-    """The target or actual column not found (a seal over 实际完成值) while most rows print text under no
-    column found: those cells are its values, unread — each row's is in review, never passed as blank."""
+    """Text columns not found (a seal over 实际完成值, 二级指标 or 偏差原因分析) while the table prints text
+    under no column found: with most rows so printed, the target or actual column's values were not read;
+    with any such text under a scanned header cell that reads blank or as no label (a header lost), neither
+    were the values of every text column not found. Each row's value of them is in review — never passed
+    as not printed (95%, 29.5亩, 数量指标)."""
     found = {f.spec.name for f in columns}
-    missing = [c.name for c in spec.columns if c.name in VALUE_COLUMNS and c.name not in found]
-    if not missing or not indicators:
+    missing = [
+        c.name
+        for c in spec.columns
+        if c.type != "number" and c.declared and c.name != spec.anchor and c.name not in found
+    ]
+    if not missing or not indicators or not rows:
         return
     xs = [col.x for col in columns]
-    unmapped = sum(
-        1
+    loose = [
+        [
+            c
+            for c in row.cells
+            if row.starts(c) and clean_text(c.text) and not any(c.bbox[0] <= x <= c.bbox[2] for x in xs)
+        ]
         for row, _cells in rows
-        if any(
-            row.starts(c) and clean_text(c.text) and not any(c.bbox[0] <= x <= c.bbox[2] for x in xs) for c in row.cells
-        )
-    )
-    if unmapped < max(2, UNREAD_SHARE * len(indicators)):
+    ]
+    lost = _lost_heads(sheet, rows[0][0], spec, xs)
+    under = [c for cells in loose for c in cells if any(h.bbox[0] <= _mid(c) <= h.bbox[2] for h in lost)]
+    if under:
+        flagged = missing
+    elif sum(1 for cells in loose if cells) >= max(2, UNREAD_SHARE * len(indicators)):
+        flagged = [n for n in missing if n in VALUE_COLUMNS]
+    else:
         return
     for i, row in enumerate(indicators):
-        for name in missing:
+        for name in flagged:
             if row.get(name) is None or row[name].value is None:
                 ex.flag(f"indicators[{i}].{name}", "a column of values under no header read: this column not found")
+
+
+def _lost_heads(sheet: Sheet, body: Row, spec: TableSpec, xs: Sequence[float]) -> list[Cell]:
+    """Scanned header cells over no column found, in the rows above the table's first row that head a
+    column (up to three), that read blank or as no label (none of the table's columns, nothing the
+    vocabulary knows): headers a scan lost."""
+    i = next((k for k, r in enumerate(sheet.rows) if r is body), None)
+    if i is None:
+        return []
+    labels = [lb for c in spec.columns for lb in c.labels]
+    heading = [
+        row
+        for row in sheet.rows[max(0, i - 3) : i]
+        if any(row.starts(c) and c.text and label_matches(c.text, labels) for c in row.cells)
+    ]
+    return [
+        c
+        for row in heading
+        for c in row.cells
+        if row.starts(c)
+        and c.source == "ocr"
+        and not any(c.bbox[0] <= x <= c.bbox[2] for x in xs)
+        and (not clean_text(c.text) or not (label_matches(c.text, labels) or vocabulary().is_label(c.text)))
+    ]
 
 
 def _figure_or_unread(cell: Cell) -> bool:
@@ -930,7 +968,7 @@ def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extra
     ex.rows["indicator_subtotals"] = walk.subtotals
     _flag_guessed(columns, {"indicators": walk.rows, "indicator_subtotals": walk.subtotals}, ex)
     _flag_unread_columns(spec, columns, rows, walk.rows, ex)
-    _flag_unread_value_columns(spec, columns, rows, walk.rows, ex)
+    _flag_unread_value_columns(sheet, spec, columns, rows, walk.rows, ex)
 
 
 TOTALS = (("set_score", "score.total_set"), ("score", "score.total"))

@@ -64,6 +64,7 @@ class ColumnSpec:
     name: str
     labels: tuple[str, ...]
     type: str
+    declared: bool = True  # the template names it (else a column the vocabulary has every template read)
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,7 +331,7 @@ def _vocabulary_columns(vocab: Vocabulary, declared: list[ColumnSpec], allowed: 
     hints = typing.get_type_hints(model.Indicator, vars(model))
     taken = {lb for c in declared for lb in c.labels}
     return [
-        ColumnSpec(name, labels, "number" if Decimal in typing.get_args(hints[name]) else "text")
+        ColumnSpec(name, labels, "number" if Decimal in typing.get_args(hints[name]) else "text", declared=False)
         for name, labels in vocab.indicator_columns.items()
         if name not in {c.name for c in declared} and name in allowed and not taken & set(labels)
     ]
