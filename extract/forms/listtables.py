@@ -450,20 +450,33 @@ UNREAD_SHARE = 0.5  # a column of figures under no column found, in this share o
 
 
 def _flag_unread_columns(
+    sheet: Sheet,
     spec: TableSpec,
     columns: list[_Column],
     rows: list[tuple[Row, dict[str, Cell | None]]],
     indicators: list[dict[str, Field]],
     ex: Extraction,
 ) -> None:
-    """A column of figures (or of scanned cells that read blank but hold ink) the table prints under a header
-    no column took (权重 where the template knows 指标权重, a header OCR garbled past resemblance), while a
-    figure column the template declares was not found: the declared column's values were not read, so each
-    row's is in review — never passed as blank."""
-    missing = [c.name for c in spec.columns if c.type == "number" and c.name not in {f.spec.name for f in columns}]
-    if not missing or not indicators:
+    """Columns the template declares, not found, whose values the table prints under no column found: each
+    row's value of them is in review — never passed as not printed."""
+    if not indicators or not rows:
         return
     xs = [col.x for col in columns]
+    figures = _unread_figure_columns(spec, columns, rows, xs)
+    _flag_unread(indicators, figures, ex, "a column of figures under no header read: this column not found")
+    texts = _unread_text_columns(sheet, spec, columns, rows, xs, len(indicators))
+    _flag_unread(indicators, texts, ex, "a column of values under no header read: this column not found")
+
+
+def _unread_figure_columns(
+    spec: TableSpec, columns: list[_Column], rows: list[tuple[Row, dict[str, Cell | None]]], xs: list[float]
+) -> list[str]:
+    """A column of figures (or of scanned cells that read blank but hold ink) the table prints under a header
+    no column took (权重 where the template knows 指标权重, a header OCR garbled past resemblance), in half the
+    rows scored or more: the figure columns the template declares and were not found, whose values those are."""
+    missing = [c.name for c in spec.columns if c.type == "number" and c.name not in {f.spec.name for f in columns}]
+    if not missing:
+        return []
     scored = _figures_at([row for row, _ in rows], [col.x for col in columns if col.spec.type == "number"])
     unmapped = sum(
         1
@@ -473,36 +486,37 @@ def _flag_unread_columns(
             for c in row.cells
         )
     )
-    if unmapped < max(2, UNREAD_SHARE * (scored or len(rows))):  # of the rows scored (其中… rows are not)
-        return
+    return missing if unmapped >= max(2, UNREAD_SHARE * (scored or len(rows))) else []  # 其中… rows: no score
+
+
+def _flag_unread(indicators: list[dict[str, Field]], names: list[str], ex: Extraction, why: str) -> None:
+    """Each indicator's value of the columns ``names`` that is not read goes to review."""
     for i, row in enumerate(indicators):
-        for name in missing:
+        for name in names:
             if row.get(name) is None or row[name].value is None:
-                ex.flag(f"indicators[{i}].{name}", "a column of figures under no header read: this column not found")
+                ex.flag(f"indicators[{i}].{name}", why)
 
 
-def _flag_unread_value_columns(
+def _unread_text_columns(
     sheet: Sheet,
     spec: TableSpec,
     columns: list[_Column],
     rows: list[tuple[Row, dict[str, Cell | None]]],
-    indicators: list[dict[str, Field]],
-    ex: Extraction,
-) -> None:
-    """Text columns not found (a seal over 实际完成值, 二级指标 or 偏差原因分析) while the table prints text
-    under no column found: with most rows so printed, the target or actual column's values were not read;
-    with any such text under a scanned header cell that reads blank or as no label (a header lost), neither
-    were the values of every text column not found. Each row's value of them is in review — never passed
-    as not printed (95%, 29.5亩, 数量指标)."""
+    xs: list[float],
+    count: int,
+) -> list[str]:
+    """Text columns the template declares, not found (a seal over 实际完成值, 二级指标 or 偏差原因分析), whose
+    values the table prints under no column found: with most of the ``count`` rows so printed, the target and
+    actual columns; with any such text under a scanned header cell that reads blank or as no label (a header
+    lost), every one (95%, 29.5亩, 数量指标 had passed as not printed)."""
     found = {f.spec.name for f in columns}
     missing = [
         c.name
         for c in spec.columns
         if c.type != "number" and c.declared and c.name != spec.anchor and c.name not in found
     ]
-    if not missing or not indicators or not rows:
-        return
-    xs = [col.x for col in columns]
+    if not missing:
+        return []
     loose = [
         [
             c
@@ -512,17 +526,11 @@ def _flag_unread_value_columns(
         for row, _cells in rows
     ]
     lost = _lost_heads(sheet, rows[0][0], spec, xs)
-    under = [c for cells in loose for c in cells if any(h.bbox[0] <= _mid(c) <= h.bbox[2] for h in lost)]
-    if under:
-        flagged = missing
-    elif sum(1 for cells in loose if cells) >= max(2, UNREAD_SHARE * len(indicators)):
-        flagged = [n for n in missing if n in VALUE_COLUMNS]
-    else:
-        return
-    for i, row in enumerate(indicators):
-        for name in flagged:
-            if row.get(name) is None or row[name].value is None:
-                ex.flag(f"indicators[{i}].{name}", "a column of values under no header read: this column not found")
+    if any(h.bbox[0] <= _mid(c) <= h.bbox[2] for cells in loose for c in cells for h in lost):
+        return missing
+    if sum(1 for cells in loose if cells) >= max(2, UNREAD_SHARE * count):
+        return [n for n in missing if n in VALUE_COLUMNS]
+    return []
 
 
 def _lost_heads(sheet: Sheet, body: Row, spec: TableSpec, xs: Sequence[float]) -> list[Cell]:
@@ -967,8 +975,7 @@ def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extra
     ex.rows["indicators"] = walk.rows
     ex.rows["indicator_subtotals"] = walk.subtotals
     _flag_guessed(columns, {"indicators": walk.rows, "indicator_subtotals": walk.subtotals}, ex)
-    _flag_unread_columns(spec, columns, rows, walk.rows, ex)
-    _flag_unread_value_columns(sheet, spec, columns, rows, walk.rows, ex)
+    _flag_unread_columns(sheet, spec, columns, rows, walk.rows, ex)
 
 
 TOTALS = (("set_score", "score.total_set"), ("score", "score.total"))
