@@ -279,10 +279,22 @@ def _flag_partly_read(ex: Extraction, template: Template) -> None:
             for p in declared:
                 if p not in ex.fields:
                     ex.flag(p, "not found on the scan where the rest of its block was read (its label misread?)")
+    _flag_row_patterns(ex, template)
     if ex.rows.get("indicators"):
         for p in ("score.total", "score.total_set"):
             if p in numeric and p not in ex.fields:
                 ex.flag(p, "the total row not found on the scan where the indicators were read (its label misread?)")
+
+
+def _flag_row_patterns(ex: Extraction, template: Template) -> None:
+    """On a scan, a funds row's figure a template reads by a pattern (预算执行情况（20分）: the total row's set
+    score) that did not match, where the rest of its row was read: in review, not passed as not printed."""
+    for h in template.header:
+        row = h.path.rsplit(".", 1)[0] + "."
+        f = ex.fields.get(h.path)
+        unread = h.type in _NUMERIC_TYPES and h.path.startswith("funds.rows.") and (f is None or f.value is None)
+        if unread and any(k.startswith(row) and g.value is not None for k, g in ex.fields.items()):
+            ex.flag(h.path, "not found on the scan where the rest of its row was read (its label misread?)")
 
 
 def _flag_lost_points(ex: Extraction) -> None:

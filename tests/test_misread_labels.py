@@ -963,3 +963,56 @@ def test_a_column_named_by_its_own_sub_header_at_a_group_headers_centre_is_not_i
     got = record_of(a, _misread(a.forms[0], lambda t: t, "ocr"))
     assert got.indicators and all(i.target for i in got.indicators)
     assert not [p for p in got.review if p.endswith(".target")]
+
+
+BLANK_HEADER_LABELS = [  # (form, label a seal blanks, the field it labels)
+    (SAMPLES / "anhui-2022-county-agriculture-bureau-dept.pdf", "预期目标", "goals.expected"),
+    (SAMPLES / "chizhou-2022-village-funds.pdf", "实施单位", "form.implementing_unit"),
+    (SAMPLES / "chizhou-2022-village-funds.pdf", "主管部门", "form.region"),  # taken from the department's name
+    (SAMPLES / "chizhou-2022-village-funds.pdf", "实际完成情况", "goals.achieved"),
+    (SAMPLES / "xiangyang-2021-central-hospital-dongjin.pdf", "项目实施单位", "form.implementing_unit"),
+    (FIXED / "department-1.pdf", "年度目标", "goals.expected"),
+    (FIXED / "project-1.pdf", "全年实际完成情况", "goals.achieved"),
+    (CLASSES / "c2-project-funds-in-yuan.pdf", "预期目标", "goals.expected"),
+]
+
+
+@pytest.mark.parametrize(("source", "label", "path"), BLANK_HEADER_LABELS, ids=lambda v: getattr(v, "stem", str(v)))
+def test_a_header_value_whose_label_a_seal_blanked_is_in_review(source: Any, label: str, path: str) -> None:
+    """A seal over 预期目标 (or 实施单位, 实际完成情况), the value beside or under it clear: the field was not
+    found and passed as not printed. A scanned cell of text no field read, beside or under a cell that
+    reads blank above the indicator table, puts the template's header fields the vocabulary knows and that
+    were not read in review."""
+    a = analyse(source)
+    form = _misread(a.forms[0], lambda t: t, "ocr")
+    want = record_of(a, form)
+    assert path not in want.review
+    cells = [c for p in form.pages for g in p.grids for c in g.cells]
+    head = next(c for c in cells if "".join(c.text.split()) == label)
+    got = record_of(a, _blanked(form, head))
+    section, name = path.split(".")
+    assert getattr(getattr(want, section), name)
+    assert not getattr(getattr(got, section), name)
+    assert path in got.review
+
+
+def test_a_funds_rows_figure_read_by_a_pattern_that_did_not_match_is_in_review_where_its_row_was_read() -> None:
+    """Hubei's total set score is printed in the block's label (预算执行情况（20分）); a seal over that label
+    left the row's other figures read and the set score blank with no flag. On a scan, a funds row's figure
+    a template reads by a pattern that did not match, where the rest of its row was read, is in review."""
+    from extract.forms.fields import extract_fields
+    from extract.pipeline import _flag_row_patterns
+
+    a = analyse(SAMPLES / "xiangyang-2021-central-hospital-dongjin.pdf")
+    (form,) = a.forms
+    assert form.template.id == "project-hubei"
+    clean, _ = extract_fields(form.template, _misread(form, lambda t: t, "ocr").pages)
+    assert clean.fields["funds.rows.total.set_score"].value is not None
+    _flag_row_patterns(clean, form.template)
+    assert "funds.rows.total.set_score" not in clean.review
+    sealed = _misread(form, lambda t: JUNK[:4] if "".join(t.split()).startswith("预算执行情况") else t, "ocr")
+    ex, _ = extract_fields(form.template, sealed.pages)
+    assert ex.fields["funds.rows.total.executed"].value is not None
+    assert ex.get("funds.rows.total.set_score") is None or ex.fields["funds.rows.total.set_score"].value is None
+    _flag_row_patterns(ex, form.template)
+    assert "funds.rows.total.set_score" in ex.review

@@ -17,7 +17,7 @@ import regex
 from extract.forms.extraction import Extraction, cell_field
 from extract.forms.listtables import indicator_columns, read_tables
 from extract.forms.matrix import read_matrices
-from extract.forms.sheet import LONG_LABEL, LONG_LABEL_EDITS, Sheet, label_near, label_one_edit
+from extract.forms.sheet import LONG_LABEL, LONG_LABEL_EDITS, Sheet, label_matches, label_near, label_one_edit
 from extract.forms.templates import FieldSpec, HeaderSpec, Template, norm
 from extract.forms.units import read_unit, resolve_rate, unreadable_unit
 from extract.forms.values import clean_text, parse_typed
@@ -159,6 +159,75 @@ def _flag_unlabelled_figures(sheet: Sheet, missing: list[FieldSpec], taken: set[
         )
 
 
+def _flag_unlabelled_values(sheet: Sheet, template: Template, ex: Extraction) -> None:
+    """A scanned cell of text that no field read, beside (or under) a scanned cell that reads blank, above
+    the indicator table: a value whose label a seal or a blot took (预期目标, 实施单位 lost, the value clear).
+    The template's header fields the shared vocabulary knows (项目名称, 主管部门, 实施单位, 预期目标 …), taken
+    beside or below their label and not read, are in review — the value may be theirs, never passed off as
+    not printed; so is what is taken from one of them (the region, from the department's name)."""
+    core = {lb for group in vocabulary().synonyms.get("header", ()) for lb in group}
+    missing = [
+        s.path
+        for s in template.fields
+        if s.take != "inline" and s.column is None and core & set(s.labels) and _unread(ex, s.path)
+    ]
+    orphans = _orphan_values(sheet, _table_top(sheet, template), ex) if missing else []
+    if not orphans:
+        return
+    why = f"label not found; OCR read text beside a blank cell ({', '.join(orphans[:2])}): it may be this"
+    for path in missing:
+        ex.flag(path, why)
+    for h in template.header:
+        if h.source in missing and _unread(ex, h.path):
+            ex.flag(h.path, f"taken from {h.source}, which is in review")
+
+
+def _unread(ex: Extraction, path: str) -> bool:
+    return (f := ex.get(path)) is None or f.value is None
+
+
+def _table_top(sheet: Sheet, template: Template) -> int:
+    """The indicator table's first header row (一级指标 | 二级指标 | 三级指标), or the sheet's end."""
+    spec = template.tables.get("indicators")
+    names = (
+        tuple(lb for c in spec.columns if c.name in ("level1", "level2", "level3") for lb in c.labels) if spec else ()
+    )
+    rows = enumerate(sheet.rows)
+    return next(
+        (i for i, row in rows if any(c.text and label_matches(c.text, names) for c in row.cells)), len(sheet.rows)
+    )
+
+
+def _orphan_values(sheet: Sheet, top: int, ex: Extraction) -> list[str]:
+    """Scanned cells of text above row ``top`` that no field read and that are no label, beside (or under) a
+    scanned cell that reads blank."""
+    read = [*ex.fields.values(), *(f for rows in ex.rows.values() for row in rows for f in row.values())]
+    boxes = [(f.page, f.bbox) for f in read if f.bbox is not None]
+
+    def claimed(c: Cell) -> bool:
+        return any(
+            page == c.page and c.bbox[0] - 1 <= b[0] and b[2] <= c.bbox[2] + 1 and c.bbox[1] - 1 <= b[1] <= c.bbox[3]
+            for page, b in boxes
+        )
+
+    def blank(c: Cell | None) -> bool:
+        return c is not None and c.source == "ocr" and not clean_text(c.text)
+
+    labels = tuple(vocabulary().labels)
+    out = []
+    for i, row in enumerate(sheet.rows[:top]):
+        for c in row.cells:
+            if not (row.starts(c) and c.source == "ocr" and clean_text(c.text)) or vocabulary().starts_label(c.text):
+                continue
+            if label_one_edit(c.text, labels, 4):  # a label one glyph off (年度资金额): no value
+                continue
+            left = [d for d in row.cells if d.bbox[2] <= c.bbox[0] + 1]
+            above = sheet.rows[i - 1].at((c.bbox[0] + c.bbox[2]) / 2) if i else None
+            if (blank(left[-1] if left else None) or blank(above)) and not claimed(c):
+                out.append(clean_text(c.text))
+    return out
+
+
 def _search_lines(spec: HeaderSpec, lines: Sequence[TextLine]) -> Field | None:
     """The first match of the spec's pattern whose value is not itself a label of the forms (a blank
     ``项目负责人：  财务负责人：`` line gives no project leader named 财务负责)."""
@@ -256,6 +325,7 @@ def extract_fields(template: Template, pages: Sequence[PageContent]) -> tuple[Ex
     read_matrices(sheet, template.matrices, ex)
     read_header_fields(pages, sheet, template.header, ex)
     read_tables(sheet, template, ex)
+    _flag_unlabelled_values(sheet, template, ex)
     settle_units(pages, sheet, ex)
     settle_rates(ex)
     return ex, sheet
