@@ -1016,3 +1016,37 @@ def test_a_funds_rows_figure_read_by_a_pattern_that_did_not_match_is_in_review_w
     assert ex.get("funds.rows.total.set_score") is None or ex.fields["funds.rows.total.set_score"].value is None
     _flag_row_patterns(ex, form.template)
     assert "funds.rows.total.set_score" in ex.review
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        CLASSES / "c8-unknown-kind-targets-self-evaluation.pdf",
+        CLASSES / "real-xiangyang-a.pdf",
+        FIXED / "project-0.pdf",
+    ],
+    ids=lambda p: p.stem,
+)
+def test_a_funds_row_whose_label_a_seal_blanked_keeps_its_figures_in_review(source: Any) -> None:
+    """A seal over 年度资金总额, the row's figures clear: the generic reader (its funds block optional) took the
+    row for a label merged down from above and dropped it — six printed figures passed as not printed.
+    Figures beside a scanned label cell of their row's own that reads blank are a row of the block, kept
+    with a blank label, and the rows the template names that were not found are in review."""
+    a = analyse(source)
+    form = _misread(a.forms[0], lambda t: t, "ocr")
+    want = record_of(a, form)
+    assert want.funds is not None and want.funds.rows.total is not None
+    executed = want.funds.rows.total.executed
+    assert executed is not None
+    cells = [c for p in form.pages for g in p.grids for c in g.cells]
+    label = next(c for c in cells if "".join(c.text.split()) in ("年度资金总额", "资金总额", "年度资金总额：", "合计"))
+    got = record_of(a, _blanked(form, label))
+    assert got.funds is not None
+    total = got.funds.rows.total
+    if total is None or total.executed is None:
+        assert any(p in ("funds.rows", "funds.rows.total") or p.startswith("funds.rows.total.") for p in got.review)
+        if got.template == "generic":  # its block optional: the row kept, unnamed, with its figures in review
+            kept = [r for r in got.funds.other_rows or [] if r.executed == executed]
+            assert kept and any(p.startswith("funds.other_rows") for p in got.review)
+    else:
+        assert total.executed == executed

@@ -598,7 +598,8 @@ def _block_row(row: Row, spec: MatrixSpec, xs: dict[str, float], left: float) ->
     """What a row below the block's header is: ``known`` (a row the template names), ``next`` (a label of
     something else: past the block), ``skip`` (figures under a label merged down from the row above),
     ``end`` (no label and no figure, or one cell across the block's columns), else a row of its own, ``row``
-    or ``blank`` (printing no figure) — with its innermost label cell."""
+    or ``blank`` (printing no figure) — with its innermost label cell. Figures beside a scanned label cell of
+    their row's own that reads blank are a ``row`` too: its label lost, the row may be one the template names."""
     labels = [c for c in row.cells if c.bbox[2] <= left and clean_text(c.text) and row.starts(c)]
     values = [row.at(x) for x in xs.values()]
     numbers = [c for c in values if c is not None and _NUMBER.search(c.text or "")]
@@ -608,6 +609,10 @@ def _block_row(row: Row, spec: MatrixSpec, xs: dict[str, float], left: float) ->
         for lbs in spec.rows.values()
     ):
         return "known", None
+    own = max((c for c in row.cells if c.bbox[2] <= left), key=lambda c: c.bbox[2], default=None)
+    apart = len({id(c) for c in numbers}) >= max(2, len(xs) // 2)  # figures in most columns, each its own cell
+    if apart and own is not None and own.source == "ocr" and row.starts(own) and not clean_text(own.text):
+        return "row", own  # figures beside a label cell that reads blank (a seal over 年度资金总额): kept, unnamed
     label = labels[-1] if labels else None  # the innermost label cell (a block label may be merged down)
     if label is None:
         return ("skip" if numbers else "end"), None
