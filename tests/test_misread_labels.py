@@ -1050,3 +1050,20 @@ def test_a_funds_row_whose_label_a_seal_blanked_keeps_its_figures_in_review(sour
             assert kept and any(p.startswith("funds.other_rows") for p in got.review)
     else:
         assert total.executed == executed
+
+
+@pytest.mark.parametrize(
+    "source",
+    [CLASSES / "c8-unknown-kind-targets-self-evaluation.pdf", FIXED / "project-5.pdf", CLASSES / "real-ningxia-b.pdf"],
+    ids=lambda p: p.stem,
+)
+def test_text_beside_blank_cells_in_the_indicator_table_names_no_lost_header_label(source: Any) -> None:
+    """Level names, template rows (……) and reasons beside blank cells fill an indicator table: they are no
+    header value whose label was lost. Only text above the table's header is weighed, so a form read as OCR
+    cells with nothing blanked has no header field in review for it."""
+    from extract.forms.fields import extract_fields
+
+    a = analyse(source)
+    form = _misread(a.forms[0], lambda t: t, "ocr")
+    ex, _ = extract_fields(form.template, form.pages)
+    assert not [p for p, why in ex.review.items() if "beside a blank cell" in why]
