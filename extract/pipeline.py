@@ -515,19 +515,24 @@ def _analyse(
             )
             scanned |= wrapped
         if scanned:  # screen the scanned pages again, from what OCR read
-            redone = screen(
-                [_cell_text(pages[n]) if n in scanned and n in pages else t for n, (t, _) in enumerate(texts, 1)],
-                templates,
-                fuzzy=True,
-            )
-            screens = [
-                dataclasses.replace(r, needs_ocr=True) if r.number in scanned else s
-                for s, r in zip(screens, redone, strict=True)
-            ]
+            screens = _rescreen(screens, texts, pages, scanned, templates)
         # a scanned table printed too small to read (a long form fitted on one sheet) makes no form: what
         # OCR made of glyphs a few pixels tall is not a reading (see _no_form for the error)
         small = _too_small(pages, scanned)
         forms, unmatched = split_forms(_without(pages, small), screens, templates, loaded.path)
+        # a scanned page that reads as a form's table, in no form found, after a page the cheap screen
+        # skipped: that page may be the form's first, its title misread in the screen's band — read it
+        for _ in range(READ_BACK):
+            if not (back := _read_back(pages, forms, skipped)):
+                break
+            pages.update(
+                {p.number: p for p in read_pages(loaded, settings.page, sorted(back), back, settings.ocr, lean)}
+            )
+            scanned |= back
+            skipped -= back
+            screens = _rescreen(screens, texts, pages, scanned, templates)
+            small = _too_small(pages, scanned)
+            forms, unmatched = split_forms(_without(pages, small), screens, templates, loaded.path)
         # a form's table may run on over more pages than the screen looked at: read on while it continues
         while more := sorted(({f.pages[-1].number + 1 for f in forms} & allowed) - set(pages)):
             ocr = scans & set(more)  # a scanned page the screen skipped is read now, by OCR
@@ -608,6 +613,39 @@ def _screen_scans(loaded: LoadedPdf, scans: set[int], also: tuple[int, ...]) -> 
 
 
 LOOK_BACK = 2  # pages read before a page the screen takes for a form (a form's title and narrative pages)
+READ_BACK = 6  # at most this many pages the screen skipped read again, back from a form's table in no form
+
+
+def _rescreen(
+    screens: list[PageScreen],
+    texts: list[tuple[str, bool]],
+    pages: dict[int, PageContent],
+    scanned: set[int],
+    templates: tuple[Template, ...],
+) -> list[PageScreen]:
+    """The screen of the scanned pages again, from what OCR read of them."""
+    redone = screen(
+        [_cell_text(pages[n]) if n in scanned and n in pages else t for n, (t, _) in enumerate(texts, 1)],
+        templates,
+        fuzzy=True,
+    )
+    return [
+        dataclasses.replace(r, needs_ocr=True) if r.number in scanned else s
+        for s, r in zip(screens, redone, strict=True)
+    ]
+
+
+def _read_back(pages: dict[int, PageContent], forms: list[FormPages], skipped: set[int]) -> set[int]:
+    """Pages the cheap screen skipped right before a scanned page whose ruled table reads as a form's
+    (指标, 分值, 得分 …) but that is in no form found: the form's first page, its title band misread."""
+    from extract.scan.scanscreen import names_a_form
+
+    taken = {p.number for f in forms for p in f.pages}
+    return {
+        n - 1
+        for n, p in pages.items()
+        if n - 1 in skipped and n not in taken and p.method == "ocr" and p.grids and names_a_form(_cell_text(p))
+    }
 
 
 def extract_document(path: str | Path, settings: Settings = DEFAULT_SETTINGS) -> Document:

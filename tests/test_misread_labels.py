@@ -629,12 +629,13 @@ INLINE = {  # the national department form's amounts printed after their label i
 
 @pytest.mark.parametrize("source", ["department-4", "department-5"])
 @pytest.mark.parametrize("seed", range(4))  # test seeds 0–99
-def test_an_inline_amount_whose_label_is_misread_past_matching_is_in_review(source: str, seed: int) -> None:
+@pytest.mark.parametrize("colon", ["：", ""])
+def test_an_inline_amount_whose_label_is_misread_past_matching_is_in_review(source: str, seed: int, colon: str) -> None:
     """一般公共预算：18264200.00 read as 船公共预量：18264200.00 and 基本支出：10642700.00 as 姜本变出：…
     (a 300-dpi development scan, 1-bit, turned over): three glyphs off, no label matched, and both amounts
-    were blank with no flag. Where an OCR cell prints an amount after a label that is no known one, the
-    amounts whose label no cell reads are in review. Which label, and how its glyphs are misread, is drawn
-    by the seed."""
+    were blank with no flag. Where an OCR cell prints an amount after a label that is no known one — with
+    its colon, or the colon lost too (a 200-dpi scan of small print) — the amounts whose label no cell reads
+    are in review. Which label, and how its glyphs are misread, is drawn by the seed."""
     rng = random.Random(seed)
     path, label = rng.choice(sorted(INLINE.items()))
     garbled = "".join(rng.choice(JUNK) if k % 2 == 0 or k == len(label) - 1 else ch for k, ch in enumerate(label))
@@ -646,11 +647,35 @@ def test_an_inline_amount_whose_label_is_misread_past_matching_is_in_review(sour
     assert path not in want.review
 
     def change(text: str) -> str:
-        return text.replace(label + "：", garbled + "：").replace(label + ":", garbled + ":")
+        return text.replace(label + "：", garbled + colon).replace(label + ":", garbled + colon)
 
     got = record_of(a, _misread(form, change, "ocr"))
     assert getattr(getattr(got.funds, section), name) is None, garbled
     assert path in got.review, garbled
+
+
+GLUED = {**INLINE, "funds.by_income.total": "按收入性质分", "funds.by_expenditure.total": "按支出性质分"}
+
+
+@pytest.mark.parametrize("source", ["department-4", "department-5"])
+@pytest.mark.parametrize("path", sorted(GLUED))
+def test_an_inline_amount_whose_colon_ocr_lost_is_read(source: str, path: str) -> None:
+    """按收入性质分：2436.58 read as 按收入性质分2436.58 (a 200-dpi scan of small print, the colon lost): no
+    cell read as the label, and the total passed as not printed, unflagged. A cell that prints a label of an
+    inline amount and an amount right after it is that label and its value."""
+    label = GLUED[path]
+    a = analyse(FIXED / f"{source}.pdf")
+    (form,) = a.forms
+    want = record_of(a, form)
+    section, name = path.split(".")[1:]
+    printed = getattr(getattr(want.funds, section), name)
+    assert printed is not None
+
+    def change(text: str) -> str:
+        return text.replace(label + "：", label).replace(label + ":", label)
+
+    got = record_of(a, _misread(form, change, "ocr"))
+    assert getattr(getattr(got.funds, section), name) == printed, path
 
 
 GROUPED = {  # forms whose indicator table heads two score columns with one 指标分值 over them: placed by order?
@@ -769,6 +794,47 @@ def test_a_funds_block_label_read_together_with_its_total_row_label_keeps_the_to
     assert want.funds is not None and got.funds is not None
     assert want.funds.rows.total is not None and want.funds.rows.total.full_year_budget is not None
     assert got.funds.rows.total == want.funds.rows.total, anchor
+
+
+FUNDS_ROWS = [FUNDS_HEADS[k] for k in (0, 1, 3, 4)]  # funds blocks printing figures in rows below their total
+
+
+@pytest.mark.parametrize("seed", range(8))  # test seeds 0–99
+def test_a_funds_figure_under_a_column_whose_header_did_not_read_is_in_review_though_it_reads_blank(
+    seed: int,
+) -> None:
+    """A 300-dpi scan of small print read a funds column's header as nothing known (年初预算数 garbled), and
+    the figure of one row in it (当年财政拨款 628.24) as nothing: the other rows' figures under no column
+    found were flagged, that row's value passed as not printed. A column whose header was not read, where
+    some row prints a figure under no column found, is printed: every row's value of it read as nothing is
+    in review. Which form, column and row are drawn by the seed."""
+    rng = random.Random(seed)
+    source = FUNDS_ROWS[seed % len(FUNDS_ROWS)]
+    a, form, want = _scanned_funds(source)
+    rows = ("total", "fiscal_appropriation", "carryover", "other")
+    cols = [
+        c
+        for c in BLOCK_COLUMNS
+        if sum(getattr(getattr(want.funds.rows, r, None), c, None) is not None for r in rows) >= 2
+    ]
+    col = rng.choice(cols)
+    printing = [r for r in rows if getattr(getattr(want.funds.rows, r, None), col, None) is not None]
+    lost = rng.choice(printing[1:])
+    head = want.provenance[f"funds.rows.total.{col}"].bbox
+    figure = want.provenance[f"funds.rows.{lost}.{col}"].bbox
+
+    def change(c: Any) -> Any:
+        same = abs(c.bbox[0] - head[0]) < 0.5 and abs(c.bbox[2] - head[2]) < 0.5
+        if same and head[1] - 80 < c.bbox[1] and c.bbox[3] <= head[1] + 0.5 and c.text.strip():
+            return dataclasses.replace(c, text="口丨亠", lines=())  # the header, garbled
+        if all(abs(u - v) < 0.5 for u, v in zip(c.bbox, figure, strict=True)):
+            return dataclasses.replace(c, text="", lines=())  # the one figure, read as nothing
+        return c
+
+    got = record_of(a, _cells_changed(form, change))
+    assert got.funds is not None
+    assert getattr(getattr(got.funds.rows, lost), col) is None, (col, lost)
+    assert f"funds.rows.{lost}.{col}" in got.review, (col, lost, source.stem)
 
 
 def _cells_changed(form: Any, change: Callable[[Any], Any]) -> Any:

@@ -910,6 +910,21 @@ def test_a_scanned_form_whose_first_page_the_screen_skips_is_read_whole(seed: in
     assert record.source.form_pages == [1, 2, 3, 4, 5, 6]
 
 
+def test_a_form_page_the_screen_skipped_before_a_table_in_no_form_is_read(tmp_path: Path) -> None:
+    """The same form printed at 55 % and scanned at 300 dpi: the screen's band of its first page read
+    复音中市部门整体 | 填报单位（公章） (the title's start under a seal), its second and third pages read as
+    prose, and only pages 4–6 named a form; pages 2–6 were read, no title among them, and the file was
+    'no known form'. A scanned page whose ruled table reads as a form's (指标, 分值 …) but that is in no form
+    found makes the page the screen skipped before it read too, back to the form's first page."""
+    small = tmp_path / "department-3-0.55.pdf"  # the simulator draws by its source's name and the seed
+    _printed_at(FIXED / "department-3.pdf", small, 0.55)
+    scan = tmp_path / "scan.pdf"
+    simulate(small, 90, scan, dpi=300, rotation=0)
+    (record,) = extract_document(scan).records
+    assert record.template == "dept-overall-shanxi"
+    assert record.source.form_pages == [1, 2, 3, 4, 5, 6]
+
+
 def test_a_page_printed_too_small_to_read_is_never_turned_by_its_reading() -> None:
     """Development 1-bit adaptive photocopy (layout seed 624, scan seed 684, 200 dpi): an upright page of
     5-pt print, its lines 16 of the scan's own pixels tall, was turned over by the weighing of what the

@@ -94,7 +94,11 @@ def read_label_fields(
     for spec in specs:
         ex.declared.add(spec.path)
         first = start if spec.column is not None else 0
-        hit = sheet.find(spec.labels, first) or sheet.find_near(spec.labels, first)
+        hit = (
+            sheet.find(spec.labels, first)
+            or (sheet.find_glued(spec.labels, first) if spec.take == "inline" else None)
+            or sheet.find_near(spec.labels, first)
+        )
         loose = hit is None and (hit := sheet.find_near(spec.labels, first, LONG_LABEL, LONG_LABEL_EDITS)) is not None
         if hit is None:
             if spec.required:
@@ -128,8 +132,9 @@ def read_label_fields(
     _flag_unlabelled_figures(sheet, [s for s in unfound if s.take == "inline" and s.type == "money"], labels, ex)
 
 
-# an OCR cell printing a label and an amount (船公共预量：18264200.00): words, a colon, a figure with decimals
-_LABELLED_FIGURE = regex.compile(r"^(?P<label>[^\d:：]*\p{Han}[^\d:：]*)[:：]\s*[-+]?\d[\d,，]*[.．]\d{1,2}$")
+# an OCR cell printing a label and an amount (船公共预量：18264200.00): words, a colon (or none: OCR may lose
+# it), a figure with decimals
+_LABELLED_FIGURE = regex.compile(r"^(?P<label>[^\d:：]*\p{Han}[^\d:：]*?)[:：]?\s*[-+]?\d[\d,，]*[.．]\d{1,2}$")
 
 
 def _flag_unlabelled_figures(sheet: Sheet, missing: list[FieldSpec], taken: set[int], ex: Extraction) -> None:
@@ -165,6 +170,8 @@ def _flag_unlabelled_values(sheet: Sheet, template: Template, ex: Extraction) ->
     The template's header fields the shared vocabulary knows (项目名称, 主管部门, 实施单位, 预期目标 …), taken
     beside or below their label and not read, are in review — the value may be theirs, never passed off as
     not printed; so is what is taken from one of them (the region, from the department's name)."""
+    if not any(c.source == "ocr" for row in sheet.rows for c in row.cells):
+        return  # a text layer: every printed label is there to read
     core = {lb for group in vocabulary().synonyms.get("header", ()) for lb in group}
     missing = [
         s.path

@@ -371,6 +371,7 @@ def read_matrix(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> None:
         _put_unlabelled(sheet, spec, ex, block, found)
     unknown: list[str] = []
     if not block.transposed:
+        _flag_unheaded_columns(spec, ex, block, found)
         unknown = _other_rows(sheet, spec, ex, block.header_row, block.xs, min(block.xs.values()))
     shown = block.xs if block.transposed else found
     _flag_missing_rows(spec, ex, [name for name in spec.rows if name not in shown], unknown)
@@ -431,6 +432,25 @@ def _read_body(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block) ->
             if not block.transposed:
                 _put_unheaded(spec, ex, name, values, c, block)
     return found
+
+
+def _flag_unheaded_columns(spec: MatrixSpec, ex: Extraction, block: _Block, found: dict[str, int]) -> None:
+    """A column whose header was not read, where some row of the block prints a figure under no column
+    found (flagged by ``_put_unheaded``): the column is printed, so every row's value of it read as
+    nothing is in review — that row's figure may be there, unread — never passed off as not printed."""
+    for col in spec.columns:
+        if col.name in block.xs:
+            continue
+        paths = [f"{spec.path}.{row}.{col.name}" for row in found]
+        if not any(p in ex.review for p in paths):
+            continue
+        for p in paths:
+            if (f := ex.get(p)) is None or f.value is None:
+                ex.flag(
+                    p,
+                    "its column's header was not read and other rows of the block print figures under no "
+                    "column found: this row's may be there, unread",
+                )
 
 
 def _within(cell: Cell | None, span: tuple[float, float]) -> Cell | None:

@@ -34,6 +34,14 @@ def label_matches(text: str, labels: Sequence[str]) -> bool:
 
 
 _LETTERS = regex.compile(r"[A-Za-z]{1,3}")
+_AMOUNT = regex.compile(r"[-+]?\d[\d,]*\.\d{1,2}")  # an amount as printed after a label: its decimals too
+
+
+def label_with_figure(text: str, labels: Sequence[str]) -> bool:
+    """The cell's text is one of ``labels`` and an amount right after it (按收入性质分2436.58: the colon
+    lost), never a label running on into more words."""
+    t = _LEADING_MARKS.sub("", norm(text)).replace(" ", "")
+    return any(t.startswith(lb) and _AMOUNT.fullmatch(t[len(lb) :]) for lb in labels)
 
 
 # a unit after a label whose opening bracket OCR lost: 年初预算金额万元） for 年初预算金额（万元）
@@ -157,6 +165,16 @@ class Sheet:
                 if label_near(c.text, labels, shortest, edits):
                     hits.append((i, c))
         return hits[0] if len(hits) == 1 else None
+
+    def find_glued(self, labels: Sequence[str], start: int = 0) -> tuple[int, Cell] | None:
+        """First cell from row ``start`` that prints one of ``labels`` and an amount right after it, the
+        colon between them lost to OCR (按收入性质分2436.58): a label and its value in one cell."""
+        for i in range(start, len(self.rows)):
+            row = self.rows[i]
+            for c in row.cells:
+                if row.starts(c) and c.text and label_with_figure(c.text, labels):
+                    return i, c
+        return None
 
     def find(self, labels: Sequence[str], start: int = 0) -> tuple[int, Cell] | None:
         """First cell (in reading order, from row ``start``) whose text begins with one of ``labels``."""
