@@ -834,15 +834,18 @@ def _small_print(page: PageContent) -> str | None:
 
 
 TABLE_READ_ROWS = 5  # a reading of print hard to read is kept when it read this many indicators …
-TABLE_READ_SHARE = 0.8  # … and this share of them with a 分值 and a 得分
+TABLE_READ_SHARE = 0.8  # … and this share of them with a 分值, and this share with a 得分
 
 
 def _table_read(record: Record) -> bool:
-    """The indicator table of print hard to read read whole: rows enough, nearly all scored. What OCR
-    makes of print it cannot read is no table (no indicator, a few header words): refused."""
+    """The indicator table of print hard to read read whole: rows enough, each score column read on nearly
+    all of them (not always the same rows: a form leaves a 得分 blank here, a clipped last row there). What
+    OCR makes of print it cannot read is no table (no indicator, a few header words): refused."""
     rows = record.indicators
-    scored = sum(1 for r in rows if r.set_score is not None and r.score is not None)
-    return len(rows) >= TABLE_READ_ROWS and scored >= TABLE_READ_SHARE * len(rows)
+    least = TABLE_READ_SHARE * len(rows)
+    set_scores = sum(1 for r in rows if r.set_score is not None)
+    scores = sum(1 for r in rows if r.score is not None)
+    return len(rows) >= TABLE_READ_ROWS and set_scores >= least and scores >= least
 
 
 def _line_height(page: PageContent) -> float:

@@ -631,6 +631,54 @@ def test_small_print_of_a_form_no_template_reads_is_read_when_its_table_reads_wh
         assert len(numbers - wrong) >= 0.8 * len(numbers), (seed, sorted(numbers & wrong))
 
 
+@pytest.mark.parametrize("source", ["project-0", "department-1", "department-3"])
+def test_small_print_whose_score_columns_each_read_on_nearly_every_row_reads_whole(source: str) -> None:
+    """A development scan of small print (a Yunnan-like project form, 300 dpi, the generic reader) read 12
+    indicators, 10 with a 分值 and 10 with a 得分 — the form prints no 得分 on one row and its last row is
+    clipped — but only 9 with both, and the reading was refused as no table (every figure it read right but
+    one). A table of print hard to read is read whole when each score column reads on nearly all of its rows,
+    not necessarily the same ones; one whose rows lost their scores is not. (The form read as OCR cells, its
+    score cells left blank as a form prints them.)"""
+    import dataclasses
+
+    from extract.pipeline import _table_read, analyse, record_of
+
+    a = analyse(FIXED / f"{source}.pdf")
+    (form,) = a.forms
+    want = record_of(a, form)
+    assert _table_read(want)
+    n = len(want.indicators)
+    share = 0.8  # pipeline.TABLE_READ_SHARE
+    k = int(n * (1 - share))  # rows a column may lack and still read on nearly all
+
+    def without(picks: dict[str, list[int]]) -> Any:
+        boxes = {
+            (want.provenance[f"indicators[{i}].{col}"].page, tuple(want.provenance[f"indicators[{i}].{col}"].bbox))
+            for col, rows in picks.items()
+            for i in rows
+        }
+
+        def page(p: Any) -> Any:
+            def cell(c: Any) -> Any:
+                gone = any(
+                    pg == c.page and all(abs(u - v) < 0.5 for u, v in zip(c.bbox, b, strict=True)) for pg, b in boxes
+                )
+                return dataclasses.replace(c, text="" if gone else c.text, lines=() if gone else c.lines, source="ocr")
+
+            return dataclasses.replace(
+                p, grids=tuple(dataclasses.replace(g, cells=tuple(map(cell, g.cells))) for g in p.grids)
+            )
+
+        return record_of(a, dataclasses.replace(form, pages=tuple(page(p) for p in form.pages)))
+
+    # each column misses k rows, never the same: both on fewer than the share of rows, each on enough
+    apart = without({"score": list(range(k)), "set_score": list(range(n - k, n))})
+    assert sum(r.set_score is not None and r.score is not None for r in apart.indicators) < share * n
+    assert _table_read(apart), source
+    lost = without({"score": list(range(k + 1))})  # one column lost on more rows than that: no table
+    assert not _table_read(lost), source
+
+
 def test_a_lone_relation_sign_in_a_nature_cell_is_read(tmp_path: Path) -> None:
     """A 指标性质 cell holds one sign. On scans it was lost (its ink under the glyph-height floor, or its
     reading dropped as a speck) or read as 二/三 (=) or as 二 for a ≥ chevron; now the sign is kept, a glyph
@@ -923,6 +971,21 @@ def test_a_form_page_the_screen_skipped_before_a_table_in_no_form_is_read(tmp_pa
     (record,) = extract_document(scan).records
     assert record.template == "dept-overall-shanxi"
     assert record.source.form_pages == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_title_the_detector_lost_under_a_seals_ring_is_read_from_the_band_above_the_table(tmp_path: Path) -> None:
+    """A department form printed at 55 % and scanned at 200 dpi in grey, a seal's ring across the start of
+    its title 晋中市部门整体支出绩效自评表: the detector, run on the reduced page, found no line there at all,
+    no title was read, and the file was 'no known form' (four pages: read whole, no screen). Where no line
+    above the table names a form's title, that band is detected again at full resolution and a title found
+    there is read."""
+    small = tmp_path / "department-0-0.55.pdf"  # the simulator draws by its source's name and the seed
+    _printed_at(FIXED / "department-0.pdf", small, 0.55)
+    scan = tmp_path / "scan.pdf"
+    simulate(small, 90, scan, dpi=200, rotation=0)
+    (record,) = extract_document(scan).records
+    assert record.template == "dept-overall-shanxi"
+    assert record.source.form_pages[0] == 1
 
 
 def test_a_page_printed_too_small_to_read_is_never_turned_by_its_reading() -> None:

@@ -365,6 +365,76 @@ def _read(prepared: Prepared, detected: list[PixelBox], settings: OcrSettings, e
     return _Read(boxes, lines, stacked, glyph_height(detected, cells_px, scale))
 
 
+TITLE_BAND_PX = 40  # a band above the table lower than this holds no title line to look for
+DETECT_MIN_SIDE = 736  # RapidOCR's detector enlarges an image whose shorter side is below this to it
+
+
+def _title_band(gray: Any, scale: float, read: _Read, engine: OcrEngine) -> list[OcrLine]:
+    """A title above the table that the page's detection missed, where no line read there names a form's
+    title: the detector, run on the reduced page, can lose a title whose first glyphs a seal's ring crosses
+    (晋中市部门整体支出绩效自评表 under a grey seal, 200 dpi: no box at all). The ink of the band that no line
+    read covers is detected again at the page's full resolution, and a title found there is read."""
+    from extract.forms.vocabulary import vocabulary
+
+    if not read.cells:
+        return []
+    top = int(min(c[1] for c in read.cells) * scale)
+    if top < TITLE_BAND_PX:
+        return []
+    above = [ln for ln in read.lines if ln.box[3] <= top + 2]
+    if any(vocabulary().names_title(ln.text) for ln in above):
+        return []
+    region = _uncovered_ink(gray[:top], [ln.box for ln in above], read.least)
+    if region is None:
+        return []
+    x0, y0, x1, y1 = region
+    crop = np.full((max(y1 - y0, DETECT_MIN_SIDE), max(x1 - x0, DETECT_MIN_SIDE)), 255, np.uint8)
+    crop[: y1 - y0, : x1 - x0] = gray[y0:y1, x0:x1]  # white around it: never enlarged by the detector
+    found = [(a + x0, b + y0, c + x0, d + y0) for a, b, c, d in engine.detect(crop, 1.0) or []]
+    new = [b for b in found if b[3] - b[1] >= read.least and not any(_covers(ln.box, b) for ln in above)]
+    return [ln for ln in engine.read(gray, new) if vocabulary().names_title(ln.text)]
+
+
+def _uncovered_ink(band: Any, covered: list[PixelBox], least: float) -> PixelBox | None:
+    """The box (with a margin) of the ink in ``band`` outside the ``covered`` boxes, where some of it is as
+    tall as a glyph and as wide as a few; None for a band of margins, specks and lines already read."""
+    import cv2
+
+    ink = (band < 128).astype(np.uint8)
+    for x0, y0, x1, y1 in covered:
+        ink[max(y0, 0) : y1, max(x0, 0) : x1] = 0
+    _, _, stats, _ = cv2.connectedComponentsWithStats(
+        cv2.dilate(
+            ink,
+            np.ones(
+                (
+                    3,
+                    max(3, int(least)),
+                ),
+                np.uint8,
+            ),
+        ),
+        connectivity=8,
+    )
+    big = [s for s in stats[1:] if s[3] >= least and s[2] >= 3 * least]
+    if not big:
+        return None
+    m = int(least)
+    h, w = band.shape[:2]
+    x0 = max(min(int(s[0]) for s in big) - m, 0)
+    y0 = max(min(int(s[1]) for s in big) - m, 0)
+    x1 = min(max(int(s[0] + s[2]) for s in big) + m, w)
+    y1 = min(max(int(s[1] + s[3]) for s in big) + m, h)
+    return x0, y0, x1, y1
+
+
+def _covers(a: PixelBox, b: PixelBox) -> bool:
+    """Box ``a`` covers most of box ``b``'s width on the same line."""
+    overlap = min(a[2], b[2]) - max(a[0], b[0])
+    cy = (b[1] + b[3]) / 2
+    return overlap >= 0.5 * (b[2] - b[0]) and a[1] <= cy <= a[3]
+
+
 def _unread_ink(grid: Grid, gray: Any, scale: float, least: float) -> Grid:
     """Cells that read as nothing but hold ink as tall as a glyph (a digit the recogniser missed, print
     under a seal, a faint figure): not blanks the form prints — their confidence is ``UNREAD_INK``, so a
@@ -402,6 +472,7 @@ def read_scanned_page(page: Any, number: int, settings: OcrSettings) -> PageCont
         h, w = prepared.gray.shape[:2]
         prepared = prepared.turned_over()
         read = _read(prepared, [mirrored(b, w, h) for b in detected], settings, engine)
+    read = replace(read, lines=read.lines + _title_band(prepared.gray, prepared.scale, read, engine))
     scale = prepared.scale
     lines = [
         TextLine(
