@@ -403,19 +403,8 @@ def _uncovered_ink(band: Any, covered: list[PixelBox], least: float) -> PixelBox
     ink = (band < 128).astype(np.uint8)
     for x0, y0, x1, y1 in covered:
         ink[max(y0, 0) : y1, max(x0, 0) : x1] = 0
-    _, _, stats, _ = cv2.connectedComponentsWithStats(
-        cv2.dilate(
-            ink,
-            np.ones(
-                (
-                    3,
-                    max(3, int(least)),
-                ),
-                np.uint8,
-            ),
-        ),
-        connectivity=8,
-    )
+    smeared = cv2.dilate(ink, np.ones((3, max(3, int(least))), np.uint8))  # a line's glyphs as one run
+    _, _, stats, _ = cv2.connectedComponentsWithStats(smeared, connectivity=8)
     big = [s for s in stats[1:] if s[3] >= least and s[2] >= 3 * least]
     if not big:
         return None
