@@ -167,16 +167,20 @@ def _flag_unlabelled_figures(sheet: Sheet, missing: list[FieldSpec], taken: set[
 def _flag_unlabelled_values(sheet: Sheet, template: Template, ex: Extraction) -> None:
     """A scanned cell of text that no field read, beside (or under) a scanned cell that reads blank, above
     the indicator table: a value whose label a seal or a blot took (预期目标, 实施单位 lost, the value clear).
-    The template's header fields the shared vocabulary knows (项目名称, 主管部门, 实施单位, 预期目标 …), taken
-    beside or below their label and not read, are in review — the value may be theirs, never passed off as
-    not printed; so is what is taken from one of them (the region, from the department's name)."""
+    The template's fields outside the indicator table that were not read, where the shared vocabulary knows
+    their label (项目名称, 主管部门, 实施单位, 预期目标 …) or no cell reads it (单位负责人, 自评得分, 其他资金 beside
+    its amount's own cell), are in review — the value may be theirs, never passed off as not printed; so is
+    what is taken from one of them (the region, from the department's name)."""
     if not any(c.source == "ocr" for row in sheet.rows for c in row.cells):
         return  # a text layer: every printed label is there to read
     core = {lb for group in vocabulary().synonyms.get("header", ()) for lb in group}
     missing = [
         s.path
         for s in template.fields
-        if s.take != "inline" and s.column is None and core & set(s.labels) and _unread(ex, s.path)
+        if s.column is None
+        and s.type != "checkbox"  # a box ticked beside its option, no value printed beside a label
+        and _unread(ex, s.path)
+        and (core & set(s.labels) or not (sheet.find(s.labels) or sheet.find_near(s.labels)))
     ]
     orphans = _orphan_values(sheet, _table_top(sheet, template), ex) if missing else []
     if not orphans:
@@ -213,7 +217,10 @@ def _orphan_values(sheet: Sheet, top: int, ex: Extraction) -> list[str]:
 
     def claimed(c: Cell) -> bool:
         return any(
-            page == c.page and c.bbox[0] - 1 <= b[0] and b[2] <= c.bbox[2] + 1 and c.bbox[1] - 1 <= b[1] <= c.bbox[3]
+            page == c.page
+            and c.bbox[0] - 1 <= b[0]
+            and b[2] <= c.bbox[2] + 1
+            and c.bbox[1] < (b[1] + b[3]) / 2 < c.bbox[3]
             for page, b in boxes
         )
 
@@ -226,8 +233,8 @@ def _orphan_values(sheet: Sheet, top: int, ex: Extraction) -> list[str]:
         for c in row.cells:
             if not (row.starts(c) and c.source == "ocr" and clean_text(c.text)) or vocabulary().starts_label(c.text):
                 continue
-            if label_one_edit(c.text, labels, 4):  # a label one glyph off (年度资金额): no value
-                continue
+            if label_one_edit(c.text, labels, 4) or label_matches(c.text, labels):  # a label one glyph off
+                continue  # (年度资金额), or with its unit's opening bracket lost (年初预算数万元）): no value
             left = [d for d in row.cells if d.bbox[2] <= c.bbox[0] + 1]
             above = sheet.rows[i - 1].at((c.bbox[0] + c.bbox[2]) / 2) if i else None
             if (blank(left[-1] if left else None) or blank(above)) and not claimed(c):
