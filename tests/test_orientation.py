@@ -652,11 +652,8 @@ def test_small_print_whose_score_columns_each_read_on_nearly_every_row_reads_who
     k = int(n * (1 - share))  # rows a column may lack and still read on nearly all
 
     def without(picks: dict[str, list[int]]) -> Any:
-        boxes = {
-            (want.provenance[f"indicators[{i}].{col}"].page, tuple(want.provenance[f"indicators[{i}].{col}"].bbox))
-            for col, rows in picks.items()
-            for i in rows
-        }
+        where = [want.provenance[f"indicators[{i}].{col}"] for col, rows in picks.items() for i in rows]
+        boxes = {(w.page, tuple(w.bbox or ())) for w in where}
 
         def page(p: Any) -> Any:
             def cell(c: Any) -> Any:
