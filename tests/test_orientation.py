@@ -961,13 +961,19 @@ def test_a_form_page_the_screen_skipped_before_a_table_in_no_form_is_read(tmp_pa
     prose, and only pages 4–6 named a form; pages 2–6 were read, no title among them, and the file was
     'no known form'. A scanned page whose ruled table reads as a form's (指标, 分值 …) but that is in no form
     found makes the page the screen skipped before it read too, back to the form's first page."""
-    small = tmp_path / "department-3-0.55.pdf"  # the simulator draws by its source's name and the seed
-    _printed_at(FIXED / "department-3.pdf", small, 0.55)
-    scan = tmp_path / "scan.pdf"
-    simulate(small, 90, scan, dpi=300, rotation=0)
-    (record,) = extract_document(scan).records
+    record = _small_scan_read(tmp_path, "department-3", 300)
     assert record.template == "dept-overall-shanxi"
     assert record.source.form_pages == [1, 2, 3, 4, 5, 6]
+
+
+def _small_scan_read(tmp_path: Path, source: str, dpi: int) -> Any:
+    """The fixed form ``source`` printed at 55 %, scanned with seed 90 at ``dpi``: its one record."""
+    small = tmp_path / f"{source}-0.55.pdf"  # the simulator draws by its source's name and the seed
+    _printed_at(FIXED / f"{source}.pdf", small, 0.55)
+    scan = tmp_path / "scan.pdf"
+    simulate(small, 90, scan, dpi=dpi, rotation=0)
+    (record,) = extract_document(scan).records
+    return record
 
 
 def test_a_title_the_detector_lost_under_a_seals_ring_is_read_from_the_band_above_the_table(tmp_path: Path) -> None:
@@ -976,11 +982,7 @@ def test_a_title_the_detector_lost_under_a_seals_ring_is_read_from_the_band_abov
     no title was read, and the file was 'no known form' (four pages: read whole, no screen). Where no line
     above the table names a form's title, that band is detected again at full resolution and a title found
     there is read."""
-    small = tmp_path / "department-0-0.55.pdf"  # the simulator draws by its source's name and the seed
-    _printed_at(FIXED / "department-0.pdf", small, 0.55)
-    scan = tmp_path / "scan.pdf"
-    simulate(small, 90, scan, dpi=200, rotation=0)
-    (record,) = extract_document(scan).records
+    record = _small_scan_read(tmp_path, "department-0", 200)
     assert record.template == "dept-overall-shanxi"
     assert record.source.form_pages[0] == 1
 

@@ -6,7 +6,7 @@ that continues on the next page simply continues the sheet.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import regex
@@ -169,18 +169,16 @@ class Sheet:
     def find_glued(self, labels: Sequence[str], start: int = 0) -> tuple[int, Cell] | None:
         """First cell from row ``start`` that prints one of ``labels`` and an amount right after it, the
         colon between them lost to OCR (按收入性质分2436.58): a label and its value in one cell."""
-        for i in range(start, len(self.rows)):
-            row = self.rows[i]
-            for c in row.cells:
-                if row.starts(c) and c.text and label_with_figure(c.text, labels):
-                    return i, c
-        return None
+        return self._first(lambda text: label_with_figure(text, labels), start)
 
     def find(self, labels: Sequence[str], start: int = 0) -> tuple[int, Cell] | None:
         """First cell (in reading order, from row ``start``) whose text begins with one of ``labels``."""
+        return self._first(lambda text: label_matches(text, labels), start)
+
+    def _first(self, matches: Callable[[str], bool], start: int) -> tuple[int, Cell] | None:
         for i in range(start, len(self.rows)):
             row = self.rows[i]
             for c in row.cells:
-                if row.starts(c) and c.text and label_matches(c.text, labels):
+                if row.starts(c) and c.text and matches(c.text):
                     return i, c
         return None
