@@ -178,7 +178,6 @@ def _flag_unlabelled_values(sheet: Sheet, template: Template, ex: Extraction) ->
         s.path
         for s in template.fields
         if s.column is None
-        and s.type != "checkbox"  # a box ticked beside its option, no value printed beside a label
         and _unread(ex, s.path)
         and (core & set(s.labels) or not (sheet.find(s.labels) or sheet.find_near(s.labels)))
     ]
