@@ -582,6 +582,55 @@ def test_two_funds_columns_whose_ruling_a_scan_lost_keep_their_figures_apart(see
                 assert f"funds.rows.{r}.{col}" in got.review, (r, col, pair)
 
 
+@pytest.mark.parametrize("seed", range(16))  # test seeds 0–99
+def test_figures_of_two_funds_columns_in_one_cell_under_one_header_read_are_never_passed_off(seed: int) -> None:
+    """A 200-dpi 1-bit development scan lost the ruling between 年初预算数 and 全年预算数 under a seal's ring,
+    in the header and the figures below: one header cell read 年初预算败 全幼康社 (the second header garbled),
+    the figures 1580.42 1808. in one cell. The figures were read as one, 1580.421808 (flagged), and the
+    full-year budget, its column's header unread, passed as not printed. Two figures in one cell are no
+    figure (flagged, with why), and a column whose header was not read beside such a cell has every row's
+    blank in review. No figure of the two columns is passed off wrong or blank. Which form and which two
+    adjacent columns are drawn by the seed."""
+    rng = random.Random(seed)
+    a, form, want = _scanned_funds(FUNDS_HEADS[seed % len(FUNDS_HEADS)])
+    k = rng.randrange(len(BLOCK_COLUMNS) - 1)
+    pair = BLOCK_COLUMNS[k : k + 2]
+    boxes = {c: want.provenance[f"funds.rows.total.{c}"].bbox for c in pair}
+    cells = list(form.pages[0].grids[0].cells)
+
+    def at(box: Any) -> Any:
+        return next(c for c in cells if all(abs(u - v) < 0.5 for u, v in zip(c.bbox, box, strict=True)))
+
+    def above(box: Any) -> Any:
+        total = at(box)
+        heads = [c for c in cells if c.row < total.row and abs(c.bbox[0] - total.bbox[0]) < 0.5 and c.text.strip()]
+        return max(heads, key=lambda c: c.row)
+
+    left_head, right_head = above(boxes[pair[0]]), above(boxes[pair[1]])
+    junk = "".join(rng.choice(JUNK) for _ in range(4))
+
+    def garbled(c: Any) -> Any:  # the right column's header, read as nothing known
+        if c is not right_head:
+            return c
+        lines = tuple(dataclasses.replace(ln, text=junk[: max(1, len(ln.text))]) for ln in c.lines)
+        return dataclasses.replace(c, text=join_lines(lines) if lines else junk, lines=lines)
+
+    form = _cells_changed(form, garbled)
+    rows = ("total", "fiscal_appropriation", "carryover", "other")
+    printed = [
+        (r, col) for r in rows for col in pair if getattr(getattr(want.funds.rows, r, None), col, None) is not None
+    ]
+    last = max(at(want.provenance[f"funds.rows.{r}.{col}"].bbox).row for r, col in printed)
+    spans = tuple((boxes[c][0], boxes[c][2]) for c in pair)
+    got = record_of(a, _ruling_lost(form, spans[0], spans[1], range(left_head.row, last + 1)))
+    assert got.funds is not None
+    for r, col in printed:
+        value = getattr(getattr(got.funds.rows, r, None), col, None)
+        path = f"funds.rows.{r}.{col}"
+        assert value == getattr(getattr(want.funds.rows, r), col) or path in got.review, (path, value, pair)
+    assert all(f"funds.rows.{r}.{col}" in got.review for r, col in printed if r == "total"), pair
+
+
 @pytest.mark.parametrize("reordered", [False, True])
 @pytest.mark.parametrize("seed", range(len(FUNDS_HEADS)))  # test seeds 0–99
 def test_a_funds_column_a_seal_blanked_header_and_figures_is_in_review(seed: int, reordered: bool) -> None:
@@ -1150,3 +1199,120 @@ def test_text_beside_blank_cells_in_the_indicator_table_names_no_lost_header_lab
     form = _misread(a.forms[0], lambda t: t, "ocr")
     ex, _ = extract_fields(form.template, form.pages)
     assert not [p for p, why in ex.review.items() if "beside a blank cell" in why]
+
+
+CUT_FORMS = [
+    SAMPLES / "jinzhong-2021-justice-bureau.pdf",
+    SAMPLES / "jinzhong-2022-audit-bureau.pdf",
+    *(FIXED / f"{kind}-{n}.pdf" for kind in ("project", "department") for n in range(6)),
+]
+
+
+def _ruling_made_up(form: Any, cut: Any) -> Any:
+    """The form as a scan that found a ruling across the middle of one cell only (a seal's ring, a
+    photocopy's streak): the cell is two, one above the other, each with a part of its text, and every other
+    cell of its row spans one more row (the rows below one lower)."""
+
+    def grid(g: Any) -> Any:
+        if cut not in g.cells:
+            return g
+        r, cells = cut.row, []
+        half = len(cut.text) // 2
+        for c in g.cells:
+            if c is cut:
+                top = dataclasses.replace(
+                    c, text=c.text[:half], lines=(), bbox=(*c.bbox[:3], (c.bbox[1] + c.bbox[3]) / 2)
+                )
+                low = dataclasses.replace(
+                    c, row=r + 1, text=c.text[half:], lines=(), bbox=(c.bbox[0], top.bbox[3], *c.bbox[2:])
+                )
+                cells += [top, low]
+            elif c.row > r:
+                cells.append(dataclasses.replace(c, row=c.row + 1))
+            elif c.row + c.row_span > r:
+                cells.append(dataclasses.replace(c, row_span=c.row_span + 1))
+            else:
+                cells.append(c)
+        ys = tuple(sorted((*g.ys, (cut.bbox[1] + cut.bbox[3]) / 2)))
+        return dataclasses.replace(g, cells=tuple(cells), ys=ys)
+
+    pages = tuple(dataclasses.replace(p, grids=tuple(grid(g) for g in p.grids)) for p in form.pages)
+    return dataclasses.replace(form, pages=pages)
+
+
+@pytest.mark.parametrize("seed", range(14))  # test seeds 0–99
+def test_an_indicator_name_cell_a_scan_cut_in_two_is_one_indicator(seed: int) -> None:
+    """A 300-dpi grey photocopy (development scan department-1026) found a ruling across the middle of one
+    indicator's name cell only (社会公众或服务对象满意度 read as 找对象港音 over 小幼), the row's figures in
+    cells over both parts: the lower part was read as one more indicator with the same figures (5 | 5.00 |
+    5.00), the sums of the table off by its points, the total row not known for one. A scanned row whose own
+    cells are names only, its figures all the row above's, is that row's name cut in two: one indicator,
+    its name the two parts'. Which form and which indicator are drawn by the seed."""
+    rng = random.Random(seed)
+    a = analyse(CUT_FORMS[seed % len(CUT_FORMS)])
+    (form,) = a.forms
+    form = _misread(form, lambda t: t, "ocr")
+    want = record_of(a, form)
+    named = [k for k, r in enumerate(want.indicators) if r.level3 and len(r.level3) >= 2 and r.set_score is not None]
+    k = rng.choice(named)
+    box = want.provenance[f"indicators[{k}].level3"].bbox
+    page = want.provenance[f"indicators[{k}].level3"].page
+    assert box is not None
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    (cut,) = [
+        c
+        for p in form.pages
+        if p.number == page
+        for g in p.grids
+        for c in g.cells
+        if c.bbox[0] <= x <= c.bbox[2] and c.bbox[1] <= y <= c.bbox[3]
+    ]
+    if cut.row_span != 1:
+        pytest.skip("a name cell over more than one row")
+    got = record_of(a, _ruling_made_up(form, cut))
+    keys = ("level3", "set_score", "score", "target", "actual")
+    assert [[getattr(r, f, None) for f in keys] for r in got.indicators] == [
+        [getattr(r, f, None) for f in keys] for r in want.indicators
+    ], (k, cut.text)
+    assert got.score == want.score
+
+
+END_FORMS = [
+    SAMPLES / "jinzhong-2021-justice-bureau.pdf",
+    SAMPLES / "jinzhong-2022-audit-bureau.pdf",
+    *(FIXED / f"department-{n}.pdf" for n in (0, 2, 3)),  # Shanxi layouts: 综合得分, 评价结果等次
+]
+
+
+@pytest.mark.parametrize("seed", range(10))  # test seeds 0–99
+def test_end_labels_a_scan_misread_by_a_glyph_end_the_indicator_table(seed: int) -> None:
+    """A 300-dpi 1-bit photocopy (development scan department-1000) read the rows after a Shanxi indicator
+    table as 缘合得分 | 100 | 96.00 and 评价结累等次： | 优: no end label as read, so the table ran on over the
+    total row (one more group, 100 | 96.00) and the evaluators below (three more indicators scored with
+    their phone numbers, 3542636171), and the form's totals were not read. An end label one glyph off, in
+    a cell across the names columns, ends the table; the total row's figures, the indicators' sums, are
+    the totals, flagged. Which glyphs are misread is drawn by the seed; the second label keeps its own half
+    the time."""
+    rng = random.Random(seed)
+    a = analyse(END_FORMS[seed % len(END_FORMS)])
+    (form,) = a.forms
+
+    def one_off(word: str) -> str:
+        k = rng.randrange(len(word))
+        return word[:k] + rng.choice(JUNK) + word[k + 1 :]
+
+    total, grade = one_off("综合得分"), one_off("评价结果等次") if rng.random() < 0.5 else "评价结果等次"
+
+    def change(text: str) -> str:
+        t = "".join(text.split())
+        return {"综合得分": total, "评价结果等次": grade}.get(t.rstrip("：:"), text)
+
+    want = record_of(a, _misread(form, lambda t: t, "ocr"))
+    got = record_of(a, _misread(form, change, "ocr"))
+    assert want.score is not None and got.score is not None
+    assert (got.score.total, got.score.total_set) == (want.score.total, want.score.total_set), (total, grade)
+    assert {"score.total", "score.total_set"} <= set(got.review), (total, grade)
+    assert len(got.indicators) == len(want.indicators) and len(got.indicator_subtotals) == len(
+        want.indicator_subtotals
+    ), (total, grade)
+    assert [(e.name, e.phone) for e in got.evaluators] == [(e.name, e.phone) for e in want.evaluators]

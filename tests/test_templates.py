@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -1055,6 +1056,55 @@ def test_an_indicator_header_misread_past_resemblance_is_read_by_its_ordinals_an
     for i in range(len(ex.rows["indicators"])):
         for k in guessed & {"level3", "reference_score", "target", "actual"}:
             assert "taken by resemblance" in ex.review.get(f"indicators[{i}].{k}", ""), (i, k)
+
+
+_SMUDGE = "口丨亠巛夂丬"  # glyphs no header of the forms holds
+
+
+@pytest.mark.parametrize("seed", range(8))  # test seeds 0–99
+def test_a_header_row_whose_every_word_ocr_misread_heads_the_table_by_its_ordinals_and_near_words(seed: int) -> None:
+    """A 200-dpi 1-bit photocopy (development scan department-1000) read a Shanxi header row as 级指标 |
+    二指锋 | 三最指脉 | 指标分量 | 计算分析镇况 | 停价得分: the level headers kept their rising ordinals, and
+    every other word of the row was one glyph off, none as printed. A row of rising ordinals counts as the
+    table's header only where it heads another column, which was taken as read only: no indicator was read
+    (94 of 98 numbers lost, flagged). On a scan a word one glyph off heads its column there too: the table
+    is read, the names column's values flagged. Which glyphs are misread is drawn by the seed; the sample
+    and the template (its own, the generic reader) alternate."""
+    import pdfplumber
+
+    from extract.forms.fields import extract_fields
+    from extract.pdf.pages import read_page
+
+    rng = random.Random(seed)
+    sample = ("jinzhong-2022-audit-bureau.pdf", "jinzhong-2021-justice-bureau.pdf")[seed % 2]
+    template = ("dept-overall-shanxi", "generic")[seed // 2 % 2]
+
+    def off(word: str, keep: int, junk: int) -> str:  # the first ``keep`` glyphs, ``junk`` misread ones after
+        return word[:keep] + "".join(rng.choice(_SMUDGE) for _ in range(junk))
+
+    def one_off(word: str) -> str:
+        k = rng.randrange(len(word))
+        return word[:k] + rng.choice(_SMUDGE) + word[k + 1 :]
+
+    misread = {
+        "一级指标": "级指标",
+        "二级指标": off("二级指标", 1, rng.choice((2, 3))),
+        "三级指标": off("三级指标", 1, rng.choice((2, 3))),
+        **{w: one_off(w) for w in ("指标分值", "计算分析情况", "评价得分")},
+    }
+    pdf_path = SAMPLES / sample
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
+    (tp,) = [t for t in load_templates() if t.id == template]
+    keys = ("level3", "reference_score", "set_score", "score")
+
+    def table(ex: Any) -> list[dict[str, Any]]:
+        return [{k: r[k].value for k in keys if k in r} for r in ex.rows["indicators"]]
+
+    truth, _ = extract_fields(tp, _as_read(pages, {}))
+    ex, _ = extract_fields(tp, _as_read(pages, misread))
+    assert len(table(truth)) >= 10 and table(ex) == table(truth), misread
+    assert all(f"indicators[{i}].level3" in ex.review for i in range(len(table(ex)))), misread
 
 
 def test_ordinals_alone_head_no_table_in_a_row_that_heads_no_other_column_as_read() -> None:

@@ -16,6 +16,7 @@ from extract.forms.values import (
     parse_number,
     parse_phone,
     to_wan,
+    two_figures,
 )
 
 
@@ -83,6 +84,35 @@ def test_fold_digits_keeps_chinese_text() -> None:
 def test_to_wan() -> None:
     assert to_wan(Decimal("11216943.56"), "元") == Decimal("1121.694356")
     assert to_wan(Decimal("1121.69"), "万元") == Decimal("1121.69")
+
+
+@pytest.mark.parametrize(
+    ("text", "two"),
+    [
+        ("1580.42 1808.", True),  # a 1-bit development scan: the ruling between two cells lost under a seal
+        ("1580.42 1808.88", True),
+        ("10 88.64%", True),
+        ("96.80% 9.68", True),
+        ("１５８０．４２　１８０８", True),
+        ("12345 678", True),  # a group of more than three digits before the space
+        ("3 2", True),
+        ("1 580.42", False),  # thousands apart
+        ("100 000", False),
+        ("-1 000.5", False),
+        ("1,234 567.89", False),
+        ("1121. 69", False),  # a point's one side
+        ("1121 .69", False),
+        ("1\n121.69", False),  # a figure wrapped in its cell
+        ("12.5 万元", False),
+        ("清 57.35", False),
+        ("", False),
+    ],
+)
+def test_two_figures_side_by_side_are_no_one_figure(text: str, two: bool) -> None:
+    assert two_figures(text) is two
+    if two:
+        with pytest.raises(ValueParseError):
+            parse_number(text)
 
 
 @given(st.text(max_size=20))

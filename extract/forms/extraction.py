@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import regex
 
-from extract.forms.values import Value, clean_text, fold_digits, is_placeholder, parse_typed
+from extract.forms.values import Value, clean_text, fold_digits, is_placeholder, parse_typed, two_figures
 from extract.model import Cell, Field
 
 LOW_CONFIDENCE = 0.9
@@ -167,6 +167,8 @@ def ocr_value(raw: str, type_: str, unit: str | None) -> tuple[Value, str | None
     """``parse_typed`` for OCR text: a figure among stray marks, with its separators mixed up or a mark at an
     end is read, with why (the value stays in review)."""
     value, problem = parse_typed(raw, type_, unit)
+    if problem and type_ in NUMERIC and two_figures(raw):
+        return None, f"two figures in one cell ({raw.strip()}): the ruling between two cells lost in the scan?"
     if problem and type_ in NUMERIC:
         return (
             _among_stray_marks(raw, type_, unit)

@@ -602,9 +602,13 @@ def _finds(sheet: Sheet, labels: tuple[str, ...]) -> list[tuple[int, Cell]]:
 
 
 def _row_has_other_column(row: Row, spec: TableSpec, anchor: Cell) -> bool:
-    """The row heads other columns of the table too (指标值, 实际完成值): a header, not a side label."""
+    """The row heads other columns of the table too (指标值, 实际完成值; on a scan one character off, 停价得分
+    for 评价得分, in a label of four or more: 指标分值 is 指标值 with one added): a header, not a side label."""
     return any(
-        c is not anchor and row.starts(c) and c.text and label_matches(c.text, col.labels)
+        c is not anchor
+        and row.starts(c)
+        and c.text
+        and (label_matches(c.text, col.labels) or (c.source == "ocr" and label_one_edit(c.text, col.labels, 4)))
         for c in row.cells
         for col in spec.columns
         if col.name not in ("level1", "level2", spec.anchor)
@@ -619,16 +623,31 @@ def indicator_columns(sheet: Sheet, template: Template) -> tuple[int, dict[str, 
     return (0, {}) if head is None else (head[0], {c.spec.name: c.x for c in head[1]})
 
 
-def _is_end(row: Row, spec: TableSpec) -> bool:
-    """A row holding an end label (also after a scanned signature's scribble: ``18单位负责人（签章）``)."""
-    return any(row.starts(c) and c.text and any(lb in norm(c.text) for lb in spec.end_labels) for c in row.cells)
+def _end_cells(row: Row, spec: TableSpec, columns: Sequence[_Column]) -> list[Cell]:
+    """The row's cells holding an end label (also after a scanned signature's scribble: ``18单位负责人（签章）``),
+    or on a scan one glyph off (缘合得分, 评价结累等次) in a cell across two names columns, where no name is."""
+    names = [col.x for col in columns if col.spec.name in _NAMES]
+    return [
+        c
+        for c in row.cells
+        if row.starts(c)
+        and c.text
+        and (
+            any(lb in norm(c.text) for lb in spec.end_labels)
+            or (
+                c.source == "ocr"
+                and sum(c.bbox[0] <= x <= c.bbox[2] for x in names) >= 2
+                and label_one_edit(c.text, spec.end_labels, 4)
+            )
+        )
+    ]
 
 
-def _end_misread(row: Row, spec: TableSpec, columns: list[_Column]) -> bool:
-    """The scanned row ending the table holds its end label with a glyph OCR added (总分人, 总分A: a seal's or
-    a pen's stroke), no label as read, and figures under the score columns: the total row, its label not
-    read — its figures are taken only where they are the indicators' sums (``_total_row_misread``)."""
-    labels = [c for c in row.cells if row.starts(c) and c.text and any(lb in norm(c.text) for lb in spec.end_labels)]
+def _end_misread(row: Row, spec: TableSpec, columns: list[_Column], labels: list[Cell]) -> bool:
+    """The scanned row ending the table holds its end label misread (a glyph OCR added, 总分人, 总分A: a seal's
+    or a pen's stroke; one misread, 缘合得分), no label as read, and figures under the score columns: the
+    total row, its label not read — its figures are taken only where they are the indicators' sums
+    (``_total_row_misread``)."""
     if not labels or any(c.source != "ocr" or label_matches(c.text, spec.end_labels) for c in labels):
         return False
     scores = [row.at(col.x) for col in columns if col.spec.name in SCORE_KEYS]
@@ -642,32 +661,76 @@ def _table_rows(sheet: Sheet, spec: TableSpec) -> tuple[list[_Column], list[tupl
     start, columns = head
     out: list[tuple[Row, dict[str, Cell | None]]] = []
     for row in sheet.rows[start:]:
-        if _is_end(row, spec):
-            if _end_misread(row, spec, columns):  # 总分人 | 100 | 95.87: the walk weighs it as the total row
+        if ends := _end_cells(row, spec, columns):
+            if _end_misread(row, spec, columns, ends):  # 总分人 | 100 | 95.87: the walk weighs it as the total row
                 out.append((row, {col.spec.name: row.at(col.x) for col in columns}))
             break
         cells = {col.spec.name: row.at(col.x) for col in columns}
         texts = [norm(c.text) for c in cells.values() if c is not None and c.text]
         if any(t.startswith(lb) for t in texts for lb in spec.skip_labels):
             continue
-        key = cells.get(spec.anchor)
-        if (
-            key is not None
-            and key.text
-            and (any(p.search(clean_text(key.text)) for p in spec.skip_rows) or vocabulary().is_template_row(key.text))
-        ):
-            if any(not _blank(c) and c is not key for k, c in cells.items() if k not in _NAMES):
+        if (template := _template_row(cells, spec)) is not None:
+            if template:
                 out.append((row, cells))  # values on a template row: read on, the walk flags it
             continue  # a blank template row (指标2, ……), not an indicator
         # a repeated header on the next page (a print title, maybe another table's) is not a data row
         anchor = cells.get(spec.anchor)
         anchor_labels = next(c.spec.labels for c in columns if c.spec.name == spec.anchor)
-        if anchor is not None and label_matches(anchor.text, anchor_labels):
+        if (anchor is not None and label_matches(anchor.text, anchor_labels)) or _header_like(row):
             continue
-        if _header_like(row):
+        if out and _cut_from_above(row, cells, out[-1][1]):  # one indicator's name cut in two: one row
+            out[-1] = (out[-1][0], _names_joined(row, out[-1][1], cells))
             continue
         out.append((row, cells))
     return columns, out
+
+
+def _template_row(cells: dict[str, Cell | None], spec: TableSpec) -> bool | None:
+    """Whether a row the template's skip rows or the vocabulary's template rows name (指标2, ……) holds
+    values (True: read on, the walk flags it; False: a blank template row, no indicator); None when the
+    row is no such row."""
+    key = cells.get(spec.anchor)
+    if key is None or not key.text:
+        return None
+    if not (any(p.search(clean_text(key.text)) for p in spec.skip_rows) or vocabulary().is_template_row(key.text)):
+        return None
+    return any(not _blank(c) and c is not key for k, c in cells.items() if k not in _NAMES)
+
+
+def _cut_from_above(row: Row, cells: dict[str, Cell | None], above: dict[str, Cell | None]) -> bool:
+    """A scanned row whose own cells are names only and whose every other cell, one figure at least among
+    them, is the row above's, begun there: the row above's name cell cut by a ruling the scan made up (a
+    seal's ring, a photocopy's streak: 找对象港音 | 小幼 for 社会公众或服务对象满意度 beside one 5 | 5.00 |
+    5.00) — the same indicator, not one more with the row above's figures."""
+    own = [c for c in row.cells if row.starts(c) and clean_text(c.text)]
+    names = [cells.get(k) for k in _NAMES]
+    rest = {k: c for k, c in cells.items() if k not in _NAMES and c is not None}
+    return (
+        bool(own)
+        and all(c.source == "ocr" and any(c is n for n in names) for c in own)
+        and any(_FIGURE.match(norm(c.text)) for c in rest.values())
+        and all(not row.starts(c) and c is above.get(k) for k, c in rest.items())
+    )
+
+
+def _names_joined(row: Row, above: dict[str, Cell | None], cells: dict[str, Cell | None]) -> dict[str, Cell | None]:
+    """The row above's cells, each name cut in two (``_cut_from_above``) read as one: its two parts' text,
+    the lower confidence."""
+    joined = dict(above)
+    for k in _NAMES:
+        top, low = above.get(k), cells.get(k)
+        if low is None or top is None or low is top or not row.starts(low) or not clean_text(low.text):
+            continue
+        box = (min(top.bbox[0], low.bbox[0]), top.bbox[1], max(top.bbox[2], low.bbox[2]), low.bbox[3])
+        joined[k] = replace(
+            top,
+            row_span=top.row_span + low.row_span,
+            bbox=box,
+            text=top.text + low.text,
+            lines=(*top.lines, *low.lines),
+            confidence=min(top.confidence, low.confidence),
+        )
+    return joined
 
 
 def _header_like(row: Row) -> bool:

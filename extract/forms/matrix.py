@@ -12,7 +12,7 @@ import regex
 from extract.forms.extraction import Extraction, cell_field
 from extract.forms.sheet import Row, Sheet, label_matches, label_one_edit
 from extract.forms.templates import MatrixSpec, norm
-from extract.forms.values import clean_text
+from extract.forms.values import clean_text, two_figures
 from extract.forms.vocabulary import vocabulary
 from extract.grid import join_lines
 from extract.model import Cell, Field, TextLine
@@ -436,13 +436,19 @@ def _read_body(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block) ->
 
 def _flag_unheaded_columns(spec: MatrixSpec, ex: Extraction, block: _Block, found: dict[str, int]) -> None:
     """A column whose header was not read, where some row of the block prints a figure under no column
-    found (flagged by ``_put_unheaded``): the column is printed, so every row's value of it read as
-    nothing is in review — that row's figure may be there, unread — never passed off as not printed."""
+    found (flagged by ``_put_unheaded``) or two figures in one cell (the ruling between two columns lost,
+    with the header of one of them): the column is printed, so every row's value of it read as nothing is
+    in review — that row's figure may be there, unread — never passed off as not printed."""
+    merged = any(  # a cell holding two figures: a ruling lost, the figures of two columns in one cell
+        (f := ex.get(f"{spec.path}.{row}.{col}")) is not None and two_figures(f.raw)
+        for row in found
+        for col in block.xs
+    )
     for col in spec.columns:
         if col.name in block.xs:
             continue
         paths = [f"{spec.path}.{row}.{col.name}" for row in found]
-        if not any(p in ex.review for p in paths):
+        if not merged and not any(p in ex.review for p in paths):
             continue
         for p in paths:
             if (f := ex.get(p)) is None or f.value is None:

@@ -32,6 +32,7 @@ _GROUPED = regex.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _PLAIN = regex.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _UNIT_SUFFIX = regex.compile(r"(万元|元|%|分|个|人)$")
 _WS = regex.compile(r"\s+")
+_DIGITS_APART = regex.compile(r"(?P<left>[\d.,]+)(?P<percent>%?)\s+(?=(?P<right>[+-]?[\d.,]+))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,8 @@ def parse_number(text: str | None, kind: str = "number") -> Number | None:
     """``'1,121.69'``, ``'１１２１．６９'``, ``' 1121.69万元'``, ``'86.19%'`` → Number; blank/``——`` → None."""
     if text is None:
         return None
+    if two_figures(text):
+        raise ValueParseError(text, kind)
     raw = _WS.sub("", fold_digits(clean_text(text)))
     if raw in PLACEHOLDERS:
         return None
@@ -86,6 +89,26 @@ def parse_number(text: str | None, kind: str = "number") -> Number | None:
     except InvalidOperation as exc:  # pragma: no cover - the regexes admit only valid literals
         raise ValueParseError(text, kind) from exc
     return Number(value, unit)
+
+
+def two_figures(text: str | None) -> bool:
+    """The text holds two figures side by side, which no one cell prints: a scan lost the ruling between
+    two cells (1580.42 1808.88, 10 88.64%, 96.80% 9.68). Digits a space parts within one figure are a 3-digit group
+    after at most three (1 580.42, 100 000) or a point's one side (1121. 69)."""
+    if not text:
+        return False
+    for m in _DIGITS_APART.finditer(fold_digits(clean_text(text))):
+        left, right = m.group("left"), m.group("right")
+        if left.endswith((".", ",")) or right.startswith((".", ",")):
+            continue
+        if (
+            m.group("percent")
+            or "." in left
+            or not regex.match(r"\d{3}(?!\d)", right)
+            or not regex.search(r"(?:^|,)\d{1,3}$", left)
+        ):
+            return True
+    return False
 
 
 def parse_decimal(text: str | None, kind: str = "number") -> Decimal | None:
