@@ -158,3 +158,32 @@ def test_a_crop_tesseract_dies_on_is_left_unread_and_the_others_are_read() -> No
     assert (lines[1].text, lines[1].confidence) == ("", 0.0)
     assert lines[0].text.endswith("000.00") and lines[0].confidence > 0
     assert lines[2].text == lines[0].text
+
+
+def test_figures_on_grey_paper_are_read_again_as_on_white() -> None:
+    """A grey 200-dpi development scan (paper ~225 of 255): tesseract, reading the figures again, read none
+    of 40 cells — each crop was padded white, and tesseract's own threshold, over the whole image, split
+    the white margin off as background and took the grey paper for ink. Every low-confidence figure was
+    then flagged as "no figure" by the other engine, and every unread one stayed unread. The margin is of
+    the paper's grey: the figures of a committed scan, its paper greyed to 180–225, read as on white."""
+    from extract.forms.values import parse_decimal
+    from extract.pipeline import analyse, record_of
+    from extract.scan.ocr.tesseract import TesseractEngine
+
+    from .conftest import SAMPLES
+
+    a = analyse(SAMPLES / "scans" / "jinzhong-2021-justice-bureau-scan300.pdf")
+    page = a.pages[1]
+    record = record_of(a, a.forms[0])
+    paths = ["budget.carryover", "budget.initial_budget", "budget.execution", "budget.budget_adjustment"]
+    boxes = []
+    for p in paths:
+        bbox = record.provenance[p].bbox
+        assert bbox is not None and record.provenance[p].page == 1
+        boxes.append(tuple(int(v * page.scale) + d for v, d in zip(bbox, (3, 3, -3, -3), strict=True)))
+    engine = TesseractEngine()
+    white = [ln.text for ln in engine.read(page.image, boxes, numeric=True)]
+    assert [parse_decimal(t) for t in white] == [getattr(record.budget, p.split(".")[1]) for p in paths]
+    for paper in (225, 200, 180):
+        grey = (page.image.astype(np.float32) * (paper / 255)).astype(np.uint8)
+        assert [ln.text for ln in engine.read(grey, boxes, numeric=True)] == white, paper
