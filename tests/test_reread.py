@@ -180,7 +180,8 @@ def test_figures_on_grey_paper_are_read_again_as_on_white() -> None:
     for p in paths:
         bbox = record.provenance[p].bbox
         assert bbox is not None and record.provenance[p].page == 1
-        boxes.append(tuple(int(v * page.scale) + d for v, d in zip(bbox, (3, 3, -3, -3), strict=True)))
+        x0, y0, x1, y1 = (int(v * page.scale) for v in bbox)
+        boxes.append((x0 + 3, y0 + 3, x1 - 3, y1 - 3))
     engine = TesseractEngine()
     white = [ln.text for ln in engine.read(page.image, boxes, numeric=True)]
     assert [parse_decimal(t) for t in white] == [getattr(record.budget, p.split(".")[1]) for p in paths]
