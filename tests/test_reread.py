@@ -164,8 +164,8 @@ def test_figures_on_grey_paper_are_read_again_as_on_white() -> None:
     """A grey 200-dpi development scan (paper ~225 of 255): tesseract, reading the figures again, read none
     of 40 cells — each crop was padded white, and tesseract's own threshold, over the whole image, split
     the white margin off as background and took the grey paper for ink. Every low-confidence figure was
-    then flagged as "no figure" by the other engine, and every unread one stayed unread. The margin is of
-    the paper's grey: the figures of a committed scan, its paper greyed to 180–225, read as on white."""
+    then flagged as "no figure" by the other engine, and every unread one stayed unread. Each crop's paper
+    is made white first: the figures of a committed scan, its paper greyed to 180–225, read as on white."""
     from extract.forms.values import parse_decimal
     from extract.pipeline import analyse, record_of
     from extract.scan.ocr.tesseract import TesseractEngine
