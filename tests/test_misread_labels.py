@@ -539,6 +539,23 @@ def _scanned_funds(source: Any) -> tuple[Any, Any, Any]:
     return a, form, want
 
 
+def _adjacent_funds_columns(
+    seed: int,
+) -> tuple[random.Random, Any, Any, Any, tuple[str, ...], dict[str, Any], list[Any]]:
+    """A form of ``FUNDS_HEADS`` read as OCR cells, two adjacent funds columns drawn by the seed, the boxes
+    of their total row's figures and the first grid's cells."""
+    rng = random.Random(seed)
+    a, form, want = _scanned_funds(FUNDS_HEADS[seed % len(FUNDS_HEADS)])
+    k = rng.randrange(len(BLOCK_COLUMNS) - 1)
+    pair = BLOCK_COLUMNS[k : k + 2]
+    boxes = {c: want.provenance[f"funds.rows.total.{c}"].bbox for c in pair}
+    return rng, a, form, want, pair, boxes, list(form.pages[0].grids[0].cells)
+
+
+def _cell_at(cells: list[Any], box: Any) -> Any:
+    return next(c for c in cells if all(abs(u - v) < 0.5 for u, v in zip(c.bbox, box, strict=True)))
+
+
 @pytest.mark.parametrize("seed", range(len(FUNDS_HEADS)))  # test seeds 0–99
 def test_two_funds_columns_whose_ruling_a_scan_lost_keep_their_figures_apart(seed: int) -> None:
     """A 300-dpi development scan lost the ruling between the funds block's 预算执行数（元） and 权重 columns:
@@ -547,15 +564,10 @@ def test_two_funds_columns_whose_ruling_a_scan_lost_keep_their_figures_apart(see
     blank with no flag. A header cell whose groups side by side each head a column is split between them:
     each figure goes to the column whose part of the cell it lies in, flagged. Which two adjacent columns
     lost their ruling is drawn by the seed."""
-    rng = random.Random(seed)
-    a, form, want = _scanned_funds(FUNDS_HEADS[seed])
-    k = rng.randrange(len(BLOCK_COLUMNS) - 1)
-    pair = BLOCK_COLUMNS[k : k + 2]
-    boxes = {c: want.provenance[f"funds.rows.total.{c}"].bbox for c in pair}
-    cells = list(form.pages[0].grids[0].cells)
+    _rng, a, form, want, pair, boxes, cells = _adjacent_funds_columns(seed)
 
     def at(box: Any) -> Any:
-        return next(c for c in cells if all(abs(u - v) < 0.5 for u, v in zip(c.bbox, box, strict=True)))
+        return _cell_at(cells, box)
 
     total = at(boxes[pair[0]])
     above = sorted(
@@ -591,15 +603,10 @@ def test_figures_of_two_funds_columns_in_one_cell_under_one_header_read_are_neve
     figure (flagged, with why), and a column whose header was not read beside such a cell has every row's
     blank in review. No figure of the two columns is passed off wrong or blank. Which form and which two
     adjacent columns are drawn by the seed."""
-    rng = random.Random(seed)
-    a, form, want = _scanned_funds(FUNDS_HEADS[seed % len(FUNDS_HEADS)])
-    k = rng.randrange(len(BLOCK_COLUMNS) - 1)
-    pair = BLOCK_COLUMNS[k : k + 2]
-    boxes = {c: want.provenance[f"funds.rows.total.{c}"].bbox for c in pair}
-    cells = list(form.pages[0].grids[0].cells)
+    rng, a, form, want, pair, boxes, cells = _adjacent_funds_columns(seed)
 
     def at(box: Any) -> Any:
-        return next(c for c in cells if all(abs(u - v) < 0.5 for u, v in zip(c.bbox, box, strict=True)))
+        return _cell_at(cells, box)
 
     def above(box: Any) -> Any:
         total = at(box)
