@@ -51,6 +51,12 @@ def alive(pid: int) -> bool:
         return False
 
 
+def _as_from_a_terminal() -> None:
+    """Ctrl-C as a terminal's job has it: a test run launched in the background of a script (``cmd &``)
+    ignores SIGINT, its children inherit that, and Python then installs no KeyboardInterrupt for it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_ingest(folder: Path, db: Path) -> subprocess.Popen[str]:
     p = subprocess.Popen(
         [sys.executable, "-m", "extract", "ingest", str(folder), "--db", str(db), "--workers", "2"],
@@ -58,6 +64,7 @@ def start_ingest(folder: Path, db: Path) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a shell job is
+        preexec_fn=_as_from_a_terminal,
     )
     deadline = time.monotonic() + 60
     while len([c for c in children(p.pid) if alive(c)]) < 2 and time.monotonic() < deadline:
