@@ -93,8 +93,8 @@ def parse_number(text: str | None, kind: str = "number") -> Number | None:
 
 def two_figures(text: str | None) -> bool:
     """The text holds two figures side by side, which no one cell prints: a scan lost the ruling between
-    two cells (1580.42 1808.88, 10 88.64%, 96.80% 9.68). Digits a space parts within one figure are a 3-digit group
-    after at most three (1 580.42, 100 000) or a point's one side (1121. 69)."""
+    two cells (1580.42 1808.88, 10 88.64%, 96.80% 9.68). Within one figure, digits a space separates are a
+    3-digit group after at most three (1 580.42, 100 000) or a point's one side (1121. 69)."""
     if not text:
         return False
     for m in _DIGITS_APART.finditer(fold_digits(clean_text(text))):
