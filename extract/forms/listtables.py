@@ -72,7 +72,8 @@ def _levels_by_order(sheet: Sheet, spec: TableSpec) -> tuple[int, dict[str, Cell
                 and all("一二三".index(a) < "一二三".index(b) for a, b in itertools.pairwise(rising))
             ):
                 like = ordinals
-            if len(like) < 2 or not _row_has_other_column(row, spec, like[0]):
+            # the row heads another column, or the row under it does (参考分值 | 设定分值 under 指标分值)
+            if len(like) < 2 or not any(_row_has_other_column(r, spec, like[0]) for r in sheet.rows[i : i + 2]):
                 continue
             read, loose = like, True
         if not 2 <= len(read) <= len(wanted):
@@ -86,12 +87,30 @@ def _levels_by_order(sheet: Sheet, spec: TableSpec) -> tuple[int, dict[str, Cell
         twice = {e for e in exact.values() if e and list(exact.values()).count(e) > 1}
         exact = {name: None if e in twice and e != name else e for name, e in exact.items()}
         misplaced = any(e and e != name for name, e in exact.items())
-        if all(exact.values()) or (misplaced and len(read) < len(wanted)):
+        # a level read whole out of its place beside a garbled one, the table's next column right after them:
+        # the header's glyphs cut (the lower halves of 二级指标 | 三级指标 read 级拍标 | 二级指标)
+        cut = None in exact.values() and all(c.source == "ocr" for c in read)
+        cut = cut and _scores_next(sheet.rows[i : i + 2], read[-1], spec)
+        if all(exact.values()) or (misplaced and len(read) < len(wanted) and not cut):
             continue  # nothing garbled here, or the order does not hold
         # every level column read, in its place: an ordinal out of its place is misread (级指标 | 二级指标 for
         # 二级 | 三级指标: 三 read as 二), the columns taken by their order, their values flagged
         return i, named, loose or misplaced
     return None
+
+
+def _scores_next(rows: Sequence[Row], last: Cell, spec: TableSpec) -> bool:
+    """The header cell right of the last level read heads another column of the table as printed (参考分值,
+    or under a group's head: 指标分值 over 参考分值 | 设定分值, in the header's next row): no level column comes
+    after it, so the levels read are the table's last ones, whatever their ordinals say (a repeated header a
+    page break cut: the lower halves of 二级指标 | 三级指标 read 级拍标 | 二级指标)."""
+    others = [col for col in spec.columns if col.name not in LEVELS]
+    return spec.anchor == LEVELS[-1] and any(
+        row.starts(c) and abs(c.bbox[0] - last.bbox[2]) <= 1.0 and label_matches(c.text, col.labels)
+        for row in rows
+        for c in row.cells
+        for col in others
+    )
 
 
 def _names_after_levels(heads: list[Cell], read: list[Cell], spec: TableSpec) -> dict[str, Cell] | None:
@@ -177,11 +196,11 @@ def _shared(text: str, labels: tuple[str, ...]) -> float:
 
 def _columns_between(sheet: Sheet, spec: TableSpec, first: int, last: int, found: dict[str, _Column]) -> int:
     """Columns whose headers OCR misread past resemblance (参率分饱 | 业家分鲁 for 参考分值 | 设定分值: blotted
-    print). Between two columns found, the header cells no column took (at most ``MAX_BETWEEN``) are paired
-    with columns not found: taken when every cell is nearer than nothing to its column's labels and that
-    pairing is nearer than any other (``_shared``) — by resemblance, their values flagged. The row under the
-    header counts when it holds no figure (the lower row of a two-row header none of whose labels read).
-    Returns the header's last row."""
+    print). Between two columns found (or right of the last), the header cells no column took (at most
+    ``MAX_BETWEEN``) are paired with columns not found: taken when every cell is nearer than nothing to its
+    column's labels and that pairing is nearer than any other (``_shared``) — by resemblance, their values
+    flagged. The row under the header counts when it holds no figure (the lower row of a two-row header none
+    of whose labels read). Returns the header's last row."""
     rows = list(range(first, min(last + 2, len(sheet.rows))))
     if last + 1 in rows and any(_FIGURE.match(norm(c.text)) for c in sheet.rows[last + 1].cells if c.text):
         rows.pop()
@@ -189,7 +208,8 @@ def _columns_between(sheet: Sheet, spec: TableSpec, first: int, last: int, found
     # a cell over others (指标分值 over 参考分值 | 设定分值) heads none of them itself
     leaves = [(i, c) for i, c in loose if not any(j > i and c.bbox[0] <= _mid(d) <= c.bbox[2] for j, d in loose)]
     xs = sorted(col.x for col in found.values())
-    for x0, x1 in itertools.pairwise(xs):
+    # … and right of the last column found, up to the table's edge (计算力机有况 | 评价特力 ending the header)
+    for x0, x1 in itertools.pairwise([*xs, float("inf")]):
         cells = sorted((ic for ic in leaves if x0 < _mid(ic[1]) < x1), key=lambda ic: ic[1].bbox[0])
         missing = [c for c in spec.columns if c.name not in found]
         if not cells or len(cells) > MAX_BETWEEN or len(cells) > len(missing):
@@ -456,14 +476,21 @@ def _flag_unread_columns(
     rows: list[tuple[Row, dict[str, Cell | None]]],
     indicators: list[dict[str, Field]],
     ex: Extraction,
+    subtotals: Sequence[dict[str, Field]] = (),
 ) -> None:
     """Columns the template declares, not found, whose values the table prints under no column found: each
-    row's value of them is in review — never passed as not printed."""
+    row's value of them is in review — never passed as not printed; so is each level-1 group's, its subtotal
+    row printed under the same header."""
     if not indicators or not rows:
         return
     xs = [col.x for col in columns]
     figures = _unread_figure_columns(spec, columns, rows, xs)
-    _flag_unread(indicators, figures, ex, "a column of figures under no header read: this column not found")
+    why = "a column of figures under no header read: this column not found"
+    _flag_unread(indicators, figures, ex, why)
+    for i, sub in enumerate(subtotals):
+        for name in figures:
+            if name in SCORE_KEYS and (sub.get(name) is None or sub[name].value is None):
+                ex.flag(f"indicator_subtotals[{i}].{name}", why)
     texts = _unread_text_columns(sheet, spec, columns, rows, xs, len(indicators))
     _flag_unread(indicators, texts, ex, "a column of values under no header read: this column not found")
 
@@ -1038,7 +1065,7 @@ def read_indicators(sheet: Sheet, spec: TableSpec, template: Template, ex: Extra
     ex.rows["indicators"] = walk.rows
     ex.rows["indicator_subtotals"] = walk.subtotals
     _flag_guessed(columns, {"indicators": walk.rows, "indicator_subtotals": walk.subtotals}, ex)
-    _flag_unread_columns(sheet, spec, columns, rows, walk.rows, ex)
+    _flag_unread_columns(sheet, spec, columns, rows, walk.rows, ex, walk.subtotals)
 
 
 TOTALS = (("set_score", "score.total_set"), ("score", "score.total"))
