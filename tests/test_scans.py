@@ -222,6 +222,43 @@ def test_a_scan_whose_title_does_not_read_is_read_by_the_generic_reader_and_flag
     assert not reads_as_form("支出功能分类科目 年初预算数 全年预算数 全年执行数 执行率")  # a 决算 table
 
 
+@pytest.mark.parametrize("scan", ["jinzhong-2022-audit-bureau-scan300.pdf", "jinzhong-2021-justice-bureau-scan200.pdf"])
+def test_a_shanxi_scan_whose_title_does_not_read_is_read_by_its_points_and_scores_and_flagged(
+    tmp_path: Path, scan: str
+) -> None:
+    """A Shanxi department form prints no targets: its indicator table heads 参考分值 | 设定分值 | 评价得分.
+    Under a seal a 1-bit scan had made black (development scan department-2 printed at half size, 5.4-pt print),
+    its title read 中市部门整体支出绩效身 and the file ended as "no known form found": a page whose title does
+    not read was taken as a form only where it headed targets. A page heading indicator levels, points and
+    scores is a form too: read by the generic reader, title and template flagged, its figures read."""
+    import pypdfium2 as pdfium
+    from PIL import ImageDraw
+
+    scale = 300 / 72
+    doc = pdfium.PdfDocument(str(SCANS / scan))
+    try:
+        image = doc[0].render(scale=scale).to_pil().convert("RGB")
+        pages = [doc[i].render(scale=scale).to_pil().convert("RGB") for i in range(1, len(doc))]
+    finally:
+        doc.close()
+    ImageDraw.Draw(image).rectangle((0, int(20 * scale), image.width, int(72 * scale)), fill=(244, 243, 238))
+    untitled = tmp_path / "untitled.pdf"
+    image.save(untitled, resolution=300, save_all=True, append_images=pages)
+
+    (rec,) = extract.read_pdf(untitled)
+    assert rec.template == "generic" and rec.form.title is None
+    assert {"form.title", "template"} <= set(rec.review)
+    assert len(rec.indicators) >= 20
+    scores = [i.score for i in rec.indicators if i.score is not None]
+    assert len(scores) >= 20 and rec.score is not None and rec.score.total is not None
+
+    from extract.forms.segment import reads_as_form
+
+    assert reads_as_form("二级指标 三级指标 指标分值 计算分析情况 评价得分 参考分值 设定分值")
+    assert reads_as_form("二级措标 三级指标 参考分值 设定分偏 评价得分")  # as OCR reads it
+    assert not reads_as_form("一级指标 二级指标 三级指标 分值 评分标准")  # an evaluation scheme: scores nothing
+
+
 @pytest.mark.parametrize("lightness", [0.42, 0.35])
 def test_light_print_is_read_and_a_figure_too_faint_to_read_is_flagged(tmp_path: Path, lightness: float) -> None:
     """A scan of light print at 200 dpi (a toner-starved printer, a light scanner setting: black ink at grey

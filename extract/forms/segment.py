@@ -150,16 +150,18 @@ def _has(text: str, labels: Sequence[str]) -> bool:
 
 def reads_as_form(text: str) -> bool:
     """OCR text of a page whose title did not read (a seal over it) that is a self-evaluation form's table
-    all the same: it heads columns of targets and of actual values or scores (年度指标值 | 实际完成值 or
-    得分, or their synonyms) and of indicator levels — what a 绩效目标表 (targets, no actual values, no
-    scores) or a 决算 table does not. Such a page is read by the generic reader, flagged, never lost."""
+    all the same: it heads columns of indicator levels, and of targets and of actual values or scores
+    (年度指标值 | 实际完成值 or 得分, or their synonyms), or of points and scores (设定分值 | 评价得分: a Shanxi
+    department form prints no targets) — what a 绩效目标表 (targets, no actual values, no scores) or a 决算
+    table does not. Such a page is read by the generic reader, flagged, never lost."""
     from extract.forms.vocabulary import vocabulary
 
     columns = vocabulary().indicator_columns
     t = norm(text)
-    scored = vocabulary().expand("indicator_columns", ["得分"])  # 得分, 自评得分, …: a 绩效目标表 scores nothing
-    done = _has(t, columns.get("actual", ())) or any(lb in t for lb in scored)  # 实际完成值 read as 完成价
-    return _has(t, columns.get("target", ())) and done and _has(t, LEVELS)
+    scored = any(lb in t for lb in vocabulary().expand("indicator_columns", ["得分"]))  # a 绩效目标表 scores nothing
+    done = _has(t, columns.get("actual", ())) or scored  # 实际完成值 read as 完成价
+    points = scored and any(lb in t for lb in vocabulary().expand("indicator_columns", ["分值"]))
+    return (points or (_has(t, columns.get("target", ())) and done)) and _has(t, LEVELS)
 
 
 def candidates(screens: Sequence[PageScreen]) -> list[int]:
