@@ -1070,10 +1070,6 @@ def test_a_header_row_whose_every_word_ocr_misread_heads_the_table_by_its_ordina
     (94 of 98 numbers lost, flagged). On a scan a word one glyph off heads its column there too: the table
     is read, the names column's values flagged. Which glyphs are misread is drawn by the seed; the sample
     and the template (its own, the generic reader) alternate."""
-    import pdfplumber
-
-    from extract.forms.fields import extract_fields
-    from extract.pdf.pages import read_page
 
     rng = random.Random(seed)
     sample = ("jinzhong-2022-audit-bureau.pdf", "jinzhong-2021-justice-bureau.pdf")[seed % 2]
@@ -1092,19 +1088,34 @@ def test_a_header_row_whose_every_word_ocr_misread_heads_the_table_by_its_ordina
         "三级指标": off("三级指标", 1, rng.choice((2, 3))),
         **{w: one_off(w) for w in ("指标分值", "计算分析情况", "评价得分")},
     }
+    truth, ex, read = _indicators_as_read(
+        sample, template, misread, ("level3", "reference_score", "set_score", "score")
+    )
+    assert len(truth) >= 10 and read == truth, misread
+    assert all(f"indicators[{i}].level3" in ex.review for i in range(len(read))), misread
+
+
+def _indicators_as_read(
+    sample: str, template: str, misread: dict[str, str], keys: tuple[str, ...]
+) -> tuple[list[dict[str, Any]], Any, list[dict[str, Any]]]:
+    """A sample's indicator table (``keys`` of each row) as its template reads it from OCR cells read as
+    printed, the extraction from cells read as ``misread`` says, and its table."""
+    import pdfplumber
+
+    from extract.forms.fields import extract_fields
+    from extract.pdf.pages import read_page
+
     pdf_path = SAMPLES / sample
     with pdfplumber.open(pdf_path) as pdf:
         pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
     (tp,) = [t for t in load_templates() if t.id == template]
-    keys = ("level3", "reference_score", "set_score", "score")
 
     def table(ex: Any) -> list[dict[str, Any]]:
         return [{k: r[k].value for k in keys if k in r} for r in ex.rows["indicators"]]
 
     truth, _ = extract_fields(tp, _as_read(pages, {}))
     ex, _ = extract_fields(tp, _as_read(pages, misread))
-    assert len(table(truth)) >= 10 and table(ex) == table(truth), misread
-    assert all(f"indicators[{i}].level3" in ex.review for i in range(len(table(ex)))), misread
+    return table(truth), ex, table(ex)
 
 
 def test_ordinals_alone_head_no_table_in_a_row_that_heads_no_other_column_as_read() -> None:
@@ -1142,10 +1153,6 @@ def test_a_header_a_page_break_cut_heads_the_table_by_the_order_of_its_levels_an
     the levels were taken, 评价得分 unread left the level-1 subtotals' scores passed as not printed. The levels
     are taken by their order where the table's next column heads right after them; the trailing headers by
     resemblance. Which glyphs are misread is drawn by the seed; the sample and template alternate."""
-    import pdfplumber
-
-    from extract.forms.fields import extract_fields
-    from extract.pdf.pages import read_page
 
     rng = random.Random(seed)
     sample = ("jinzhong-2022-audit-bureau.pdf", "jinzhong-2021-justice-bureau.pdf")[seed % 2]
@@ -1164,23 +1171,14 @@ def test_a_header_a_page_break_cut_heads_the_table_by_the_order_of_its_levels_an
         "计算分析情况": garbled("计算分析情况", rng.choice((2, 3))),
         "评价得分": garbled("评价得分", 2),
     }
-    pdf_path = SAMPLES / sample
-    with pdfplumber.open(pdf_path) as pdf:
-        pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
-    (tp,) = [t for t in load_templates() if t.id == template]
     keys = ("level2", "level3", "reference_score", "set_score", "score")
-
-    def table(ex: Any) -> list[dict[str, Any]]:
-        return [{k: r[k].value for k in keys if k in r} for r in ex.rows["indicators"]]
-
-    truth, _ = extract_fields(tp, _as_read(pages, {}))
-    ex, _ = extract_fields(tp, _as_read(pages, misread))
-    assert len(table(truth)) >= 10 and table(ex) == table(truth), misread
-    assert all(f"indicators[{i}].level3" in ex.review for i in range(len(table(ex)))), misread
-    assert all(f"indicators[{i}].score" in ex.review for i in range(len(table(ex)))), misread
+    truth, ex, read = _indicators_as_read(sample, template, misread, keys)
+    assert len(truth) >= 10 and read == truth, misread
+    assert all(f"indicators[{i}].level3" in ex.review for i in range(len(read))), misread
+    assert all(f"indicators[{i}].score" in ex.review for i in range(len(read))), misread
     # a 2-level form's header read as printed is no such header: 一级指标 | 二级指标 | 指标分值 names no 三级
     two_levels = {"二级指标": "一级指标", "三级指标": "二级指标"}
-    assert not extract_fields(tp, _as_read(pages, two_levels))[0].rows.get("indicators"), two_levels
+    assert not _indicators_as_read(sample, template, two_levels, keys)[2], two_levels
 
 
 def test_a_subtotal_score_under_a_score_column_not_found_is_never_passed_as_not_printed() -> None:
