@@ -81,6 +81,21 @@ def _flag_unconfirmed(ex: Extraction, checks: list[Check]) -> None:
                     ex.flag(path, f"{c.id} holds only through a figure in review: not confirmed by it")
 
 
+ROW_SUMS = ("total_score", "indicator_subtotals")  # the checks that add up an indicator table's rows
+
+
+def _flag_rows_unconfirmed(ex: Extraction, checks: list[Check]) -> None:
+    """A scanned indicator table whose total score did not read, and whose rows no sum confirms (no check
+    adding them up passed): a row lost to the scan (its cells joined to the row above, its name unread)
+    leaves no trace there, so the table may miss rows — it is in review as a whole (a small-print scan lost
+    the last of its 26 rows, its printed scores passed as not printed)."""
+    if not ex.rows.get("indicators") or any(c.id in ROW_SUMS and c.status == "pass" for c in checks):
+        return
+    total = ex.get("score.total")
+    if total is None or total.value is None or "score.total" in ex.review:
+        ex.flag("indicators", "the total score is not read and no sum of the rows holds: rows may be missing")
+
+
 def _flag_derived(ex: Extraction, checks: list[Check]) -> None:
     """A subtotal the form does not print is the sum of its group's scores: where one of them is flagged
     (a failed check, review), so is the sum."""
@@ -430,6 +445,8 @@ def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ())
     consequences = len(ex.review) - before  # figures in review for another's sake, not misread themselves
     _flag_unconfirmed(ex, checks)
     _flag_derived(ex, checks)
+    if ocr_pages:
+        _flag_rows_unconfirmed(ex, checks)
     to_page = {p.number: p.to_page for p in form.pages if p.to_page is not None}
     return build_record(form.template, source, ex, amounts, checks, to_page), consequences
 

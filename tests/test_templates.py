@@ -1271,3 +1271,32 @@ def test_a_budget_block_or_total_row_read_in_part_on_a_scan_puts_the_rest_in_rev
     assert "budget.budget_adjustment" in lost and (template != "generic" or "score.total" in [*lost, *ex.review]), lost
     P._flag_partly_read(ex, tp)
     assert set(lost) <= set(ex.review), {p: ex.review.get(p) for p in lost}
+
+
+@pytest.mark.parametrize("sample", ["jinzhong-2022-audit-bureau.pdf", "jinzhong-2021-justice-bureau.pdf"])
+def test_a_scanned_table_whose_total_did_not_read_and_whose_rows_no_sum_confirms_is_in_review(sample: str) -> None:
+    """A small-print 200-dpi scan (development scan department-1081) lost the last of its 26 indicator rows,
+    and read neither the total row nor the level-1 subtotals: nothing said a row was missing, and the lost
+    row's printed scores passed as not printed. A scanned table whose total score is not read and whose rows
+    no sum confirms is in review as a whole; where the total reads and adds up, it is not."""
+    import pdfplumber
+
+    from extract.checks import run_checks
+    from extract.forms.fields import extract_fields
+    from extract.pdf.pages import read_page
+    from extract.pipeline import _amounts, _facts, _flag_rows_unconfirmed
+
+    pdf_path = SAMPLES / sample
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [read_page(p, i, str(pdf_path)) for i, p in enumerate(pdf.pages, start=1)]
+    (tp,) = [t for t in load_templates() if t.id == "dept-overall-shanxi"]
+
+    def reviewed(misread: dict[str, str]) -> set[str]:
+        ex, _ = extract_fields(tp, _as_read(pages, misread))
+        checks = run_checks(tp.rules, _facts(ex, _amounts(tp, ex)))
+        _flag_rows_unconfirmed(ex, checks)
+        return set(ex.review)
+
+    assert "indicators" not in reviewed({})
+    lost = {"综合得分": "口丨亠巛", "投入": "口丨", "过程": "口丨", "产出": "口丨", "效果": "口丨"}
+    assert "indicators" in reviewed(lost)
