@@ -863,7 +863,28 @@ def _table_read(record: Record) -> bool:
     least = TABLE_READ_SHARE * len(rows)
     set_scores = sum(1 for r in rows if r.set_score is not None)
     scores = sum(1 for r in rows if r.score is not None)
-    return len(rows) >= TABLE_READ_ROWS and set_scores >= least and scores >= least
+    return len(rows) >= TABLE_READ_ROWS and ((set_scores >= least and scores >= least) or _rows_add_up(record))
+
+
+def _rows_add_up(record: Record) -> bool:
+    """The form's own sums hold its indicator table: every level-1 group prints a score, read (not made
+    by the sum), that is the sum of its rows' scores (the subtotal check passed, no sum of the rows failed),
+    and every scored row is in a group. A form that scores only some of its rows (a score per group of
+    indicators, the other rows blank) reads whole so, though most rows print no score."""
+    status = {c.id: c.status for c in record.checks}
+    if status.get("indicator_subtotals") != "pass" or any(status.get(c) == "fail" for c in ROW_SUMS):
+        return False
+    groups = record.indicator_subtotals
+    scored = [r for r in record.indicators if r.score is not None]
+    printed = [
+        (p := record.provenance.get(f"indicator_subtotals[{i}].score")) is not None and bool(p.raw.strip())
+        for i in range(len(groups))
+    ]
+    return (
+        bool(groups)
+        and all(printed)
+        and {r.level1 for r in scored} == {g.level1 for g in groups}
+    )
 
 
 def _line_height(page: PageContent) -> float:
