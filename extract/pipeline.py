@@ -880,11 +880,7 @@ def _rows_add_up(record: Record) -> bool:
         (p := record.provenance.get(f"indicator_subtotals[{i}].score")) is not None and bool(p.raw.strip())
         for i in range(len(groups))
     ]
-    return (
-        bool(groups)
-        and all(printed)
-        and {r.level1 for r in scored} == {g.level1 for g in groups}
-    )
+    return bool(groups) and all(printed) and {r.level1 for r in scored} == {g.level1 for g in groups}
 
 
 def _line_height(page: PageContent) -> float:
