@@ -18,6 +18,7 @@ from extract.errors import CorruptPdfError, UnknownFormError, printable, stamped
 from extract.forms.amounts import find_amounts
 from extract.forms.extraction import Extraction
 from extract.forms.fields import extract_fields
+from extract.forms.rowsums import name_rows_by_sums
 from extract.forms.segment import FormPages, PageScreen, Unmatched, candidates, screen, split_forms
 from extract.forms.templates import Template, load_templates
 from extract.model import SCORE_KEYS, AmountInText, Check, PageContent, Record, Source
@@ -412,6 +413,7 @@ def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ())
     ocr_pages = {p.number for p in form.pages if p.method == "ocr"}
     ex.mark_ocr(ocr_pages, every_page=len(ocr_pages) == len(form.pages))
     if ocr_pages:
+        name_rows_by_sums(ex, form.template.rules)  # a block's row whose label a seal hid, named by its sums
         _flag_unknown_groups(ex)
         _flag_no_groups(ex, form.template)
         _flag_no_money_block(ex, form.template)

@@ -361,3 +361,74 @@ def test_small_print_scoring_some_rows_only_is_kept_where_its_group_sums_hold(
     assert _table_read(rec)
     broken = [dataclasses.replace(c, status="fail") if c.id == "indicator_subtotals" else c for c in rec.checks]
     assert not _table_read(dataclasses.replace(rec, checks=broken))
+
+
+SEALED_TOTAL = [  # (source, its total row's label, dpi, what covers the label)
+    ("project-2", "年度资金总额", 300, "garbled"),
+    ("project-2", "年度资金总额", 200, "blank"),
+    ("project-0", "资金总额", 300, "blank"),
+    ("project-3", "资金总额", 200, "garbled"),
+    ("project-1", "合计", 300, "garbled"),
+    ("project-5", "合计", 300, "blank"),
+]
+
+
+@pytest.mark.parametrize(("source", "label", "dpi", "cover"), SEALED_TOTAL)
+def test_a_funds_row_whose_label_a_seal_hid_is_named_by_the_forms_sums(
+    tmp_path: Path, source: str, label: str, dpi: int, cover: str
+) -> None:
+    """A seal over 年度资金总额 (development scan project-1045: read 年盛美全) left the total row unnamed: its
+    figures under ``funds.other_rows``, the named total row blank — six printed figures of the form's
+    headline row lost (flagged, not silent). The block's own sum (total = 财政拨款 + 上年结转 + 其他, per column)
+    names it: where one column's figure is exactly the sum of the parts and no other row fits, the figures are
+    the total row's, in review (the label did not read). The label is painted over (blank) or overwritten with
+    other characters (garbled), on a real form and on generated layouts, at 200 and 300 dpi."""
+    import pdfplumber
+    import pypdfium2 as pdfium
+    from PIL import ImageDraw, ImageFont
+
+    from samples.scansim.marks import cjk_font_file
+
+    pdf = SAMPLES / "variants" / "fixed" / f"{source}.pdf"
+    with pdfplumber.open(pdf) as doc:  # the label's characters, over the lines it wraps to
+        chars = [c for c in doc.pages[0].chars if c["text"].strip()]
+    at = "".join(c["text"] for c in chars).index(label)
+    hit = {
+        "x0": min(c["x0"] for c in chars[at : at + len(label)]),
+        "top": min(c["top"] for c in chars[at : at + len(label)]),
+        "x1": max(c["x1"] for c in chars[at : at + len(label)]),
+        "bottom": max(c["bottom"] for c in chars[at : at + len(label)]),
+    }
+    scale = dpi / 72
+    rendered = pdfium.PdfDocument(str(pdf))
+    try:
+        images = [rendered[i].render(scale=scale).to_pil().convert("L") for i in range(len(rendered))]
+    finally:
+        rendered.close()
+    box = [int(hit[k] * scale) for k in ("x0", "top", "x1", "bottom")]
+    draw = ImageDraw.Draw(images[0])
+    draw.rectangle((box[0] - 2, box[1] - 2, box[2] + 2, box[3] + 2), fill=255)
+    if cover == "garbled":
+        font_file = cjk_font_file()
+        assert font_file is not None
+        font = ImageFont.truetype(font_file[0], min(box[3] - box[1], (box[2] - box[0]) // 4), index=font_file[1])
+        draw.text((box[0], box[1]), "年盛美全", fill=0, font=font)
+    scan = tmp_path / "sealed.pdf"
+    images[0].save(scan, resolution=dpi, save_all=True, append_images=images[1:])
+
+    (rec,) = extract.read_pdf(scan)
+    fields = json.loads(pdf.with_suffix(".truth.json").read_text(encoding="utf-8"))["fields"]
+    prefix = "funds.rows.total."
+    want = {k.removeprefix(prefix): v for k, v in fields.items() if k.startswith(prefix)}
+    assert rec.funds is not None
+    assert not rec.funds.other_rows, rec.funds.other_rows
+    got = extract.to_dict(rec)["funds"]["rows"]["total"]
+    same = [
+        k
+        for k, v in want.items()
+        if v is not None and got.get(k) is not None and Decimal(str(got[k])) == Decimal(str(v))
+    ]
+    assert "executed" in same or "full_year_budget" in same, (got, want)
+    assert len(same) >= 3, (got, want)
+    for key in want:  # the label did not read: every figure of the row is in review
+        assert f"funds.rows.total.{key}" in rec.review, key
