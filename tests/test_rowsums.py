@@ -75,8 +75,8 @@ def test_a_row_whose_figures_the_sum_singles_out_is_named(
         ({"total": ("1674.10", "1686.41", "1515.70"), **PARTS}, [("中央补助", ("300", "300", "259.45"))]),
         # one part printed alone, one column agreeing and one not: not enough
         ({"fiscal_appropriation": ("200", "210", "190")}, [("含计", ("200", "215", None))]),
-        # two unnamed rows beside a sealed total: which is which is unsure
-        ({**PARTS}, [("年盛美全", ("1659.56", "1668.43", "1497.72")), ("中央补助", ("1", "2", "3"))]),
+        # two unnamed rows either of which sums as the sealed total: which is which is unsure
+        ({**PARTS}, [("年盛美全", ("1659.56", "1668.43", "1497.72")), ("年度资金", ("1659.56", "1668.43", "1497.72"))]),
         # the sums of zeros name nothing
         ({"fiscal_appropriation": ("0", "0", "0"), "carryover": ("0", "0", "0")}, [("", ("0", "0", "0"))]),
     ],
@@ -87,3 +87,21 @@ def test_a_row_the_sum_does_not_single_out_stays_unnamed(
     ex = _block(named, unnamed)
     assert name_rows_by_sums(ex, _rules()) == []
     assert len(ex.rows["funds.other_rows"]) == len(unnamed)
+
+
+def test_rows_named_together_and_a_row_of_its_own_kept() -> None:
+    """A sealed total and a part whose label a ruling cut (其中：年财政拨) are named together — neither alone
+    makes the sum hold — and 中央补助, which no way of naming needs, stays, numbered anew."""
+    sealed = ("年度实全", ("10", "16864", "1515.70"))  # the total, two of its figures misread
+    cut = ("其中：年财政拨", (None, "1595.62", "1439.73"))
+    own = ("中央补助", ("300", "300", "259.45"))
+    ex = _block({"carryover": PARTS["carryover"], "other": ("14.54", "17.98", "17.98")}, [own, sealed, cut])
+    ex.flag("funds.other_rows[0].executed", "a note on 中央补助")
+    ex.flag("funds.other_rows[2].executed", "a note on the cut row")
+    assert sorted(name_rows_by_sums(ex, _rules())) == ["funds.rows.fiscal_appropriation", "funds.rows.total"]
+    assert ex.fields["funds.rows.total.executed"].value == Decimal("1515.70")
+    assert ex.fields["funds.rows.fiscal_appropriation.full_year_budget"].value == Decimal("1595.62")
+    (kept,) = ex.rows["funds.other_rows"]
+    assert kept["label"].value == "中央补助" and kept["executed"].name == "funds.other_rows[0].executed"
+    assert ex.review["funds.other_rows[0].executed"] == "a note on 中央补助"
+    assert not any(p.startswith(("funds.other_rows[1]", "funds.other_rows[2]")) for p in ex.review)

@@ -323,7 +323,7 @@ def _after_anchor(cell: Cell, spec: MatrixSpec) -> str | None:
 
 def _unanchored(sheet: Sheet, spec: MatrixSpec, columns: dict[str, tuple[str, ...]]) -> int | None:
     """A scanned block whose label OCR did not read (年度预算申请 under a seal, read as ．年算): the first OCR
-    row that heads three or more of its columns with one of its row labels in the rows just below (年初预算数 |
+    row that heads three or more of its columns with one of its row labels in the rows below (年初预算数 |
     全年预算数 | 执行率 over 年度资金总额, or on a scan 年度资金总) — the block, found by what it prints rather than
     its name."""
     for i, row in enumerate(sheet.rows):
@@ -332,8 +332,10 @@ def _unanchored(sheet: Sheet, spec: MatrixSpec, columns: dict[str, tuple[str, ..
         head = _across(sheet, columns, i, strip=False, need=3)
         if head is None or head.row != i:
             continue
-        below = sheet.rows[i + 1 : i + 4]
-        if any(  # a row label as read, or on a scan one glyph off (年度资金总 for 年度资金总额)
+        # the rows the block spans (a merged cell may split one in two): a row label as read, or on a scan one
+        # glyph off (年度资金总 for 年度资金总额) — the first rows' labels may be lost (a seal over 年度资金总额)
+        below = sheet.rows[i + 1 : i + 2 + len(spec.rows)]
+        if any(
             r.starts(c)
             and c.text
             and (
