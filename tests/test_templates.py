@@ -669,7 +669,9 @@ def test_a_scan_read_with_no_level1_name_or_no_money_figure_puts_them_in_review(
     assert "indicator_subtotals" not in ex.review
 
 
-def _cut_row(pages: list[PageContent], name: str, cut: Mapping[int, tuple[str, str | None]]) -> list[PageContent]:
+def _cut_row(
+    pages: list[PageContent], name: str, cut: Mapping[int, tuple[str | None, str | None]]
+) -> list[PageContent]:
     """The pages with the table row of the indicator ``name`` cut in two by a line across the columns of
     ``cut`` (a signature's stroke read as a ruling): those cells split, each part holding the text given
     (None: ink that read as nothing); every other cell of the row spans both parts, the rows below move
@@ -695,7 +697,8 @@ def _cut_row(pages: list[PageContent], name: str, cut: Mapping[int, tuple[str, s
                 elif c.row == r and c.col in cut:
                     upper, lower = cut[c.col]
                     x0, y0, x1, y1 = c.bbox
-                    cells.append(dataclasses.replace(c, text=upper, bbox=(x0, y0, x1, mid), lines=()))
+                    top = dataclasses.replace(c, text=upper or "", bbox=(x0, y0, x1, mid), lines=())
+                    cells.append(top if upper is not None else dataclasses.replace(top, confidence=UNREAD_INK))
                     lower_box = (x0, mid, x1, y1)
                     part = dataclasses.replace(c, row=r + 1, text=lower or "", bbox=lower_box, lines=())
                     cells.append(part if lower is not None else dataclasses.replace(part, confidence=UNREAD_INK))
@@ -756,6 +759,17 @@ def test_an_indicator_row_cut_in_two_by_a_stroke_across_part_of_it_is_one_indica
     cut, _ = extract_fields(tp, _as_read(_cut_row(pages, name, two), {}))
     assert len(cut.rows["indicators"]) == len(rows) + 1
     assert values(cut)[k + 1] == (name, "≥1", "2", Decimal(5), Decimal(4))
+    # on a scan, the line across 分值 too, its figure in the lower part, blank above (development scan
+    # department-1143: 得分 merged over both parts was read twice, 5 | 5 passed as clean): one indicator
+    lower = {3: ("", "10"), 4: (target, ""), 5: ("", actual)}
+    cut, _ = extract_fields(tp, _as_read(_cut_row(pages, name, lower), {}))
+    assert values(cut) == values(want) and len(cut.rows["indicators"]) == len(rows)
+    # … and a figure in the lower part under ink above that read as nothing: one indicator, that figure in review
+    cut, _ = extract_fields(tp, _cut_row(pages_ocr, name, {3: (None, "10"), 4: (target, ""), 5: ("", actual)}))
+    assert values(cut) == values(want) and f"indicators[{k}].set_score" in cut.review
+    # a text layer prints what it prints: a name merged over two rows, one 分值 below, is two indicators
+    cut, _ = extract_fields(tp, _cut_row(pages, name, lower))
+    assert len(cut.rows["indicators"]) == len(rows) + 1
 
 
 @pytest.mark.parametrize(

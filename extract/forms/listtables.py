@@ -965,14 +965,23 @@ _HAN = regex.compile(r"\p{Han}")
 def _one_indicator(cells: dict[str, Cell | None], above: dict[str, Cell | None]) -> bool:
     """A row whose name cell and figures are the merged cells of the indicator row above: that indicator's
     row cut in two by a line across part of it (a signature's stroke over 指标值 and 实际完成值 read as a
-    ruling), not one more indicator. An indicator's name merged over rows with figures of their own is not:
-    those are indicators of one name."""
+    ruling), not one more indicator. On a scan, a figure of the lower part's own under a figure cell of the
+    upper part that reads blank is that indicator's too (a ruling made up across 分值 and 实际完成值 leaves the
+    分值 in the lower part, 得分 merged over both). An indicator's name merged over rows with figures of their
+    own in the same columns is not: those are indicators of one name."""
     l3 = cells.get("level3")
     if l3 is None or l3 is not above.get("level3"):
         return False
     figures = [k for k in SCORE_KEYS if k in cells]
     shared = [k for k in figures if not _blank(cells[k]) and cells[k] is above.get(k)]
-    return bool(shared) and all(cells[k] is above.get(k) or _blank_as_read(cells[k]) for k in figures)
+    return bool(shared) and all(
+        cells[k] is above.get(k) or _blank_as_read(cells[k]) or (_scanned(cells[k]) and _blank(above.get(k)))
+        for k in figures
+    )
+
+
+def _scanned(cell: Cell | None) -> bool:
+    return cell is not None and cell.source == "ocr"
 
 
 def _blank_as_read(cell: Cell | None) -> bool:
