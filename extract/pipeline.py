@@ -870,19 +870,25 @@ def _table_read(record: Record) -> bool:
 
 def _rows_add_up(record: Record) -> bool:
     """The form's own sums hold its indicator table: every level-1 group prints a score, read (not made
-    by the sum), that is the sum of its rows' scores (the subtotal check passed, no sum of the rows failed),
-    and every scored row is in a group. A form that scores only some of its rows (a score per group of
-    indicators, the other rows blank) reads whole so, though most rows print no score."""
+    by the sum), that is the sum of its rows' scores — each row that prints a figure has its score read, so
+    the sum was made (the subtotal check passed, no sum of the rows failed) — and every scored row is in a
+    group. A form that scores only some of its rows (a score per group of indicators, the other rows blank)
+    reads whole so, though most rows print no score."""
     status = {c.id: c.status for c in record.checks}
     if status.get("indicator_subtotals") != "pass" or any(status.get(c) == "fail" for c in ROW_SUMS):
         return False
     groups = record.indicator_subtotals
-    scored = [r for r in record.indicators if r.score is not None]
     printed = [
         (p := record.provenance.get(f"indicator_subtotals[{i}].score")) is not None and bool(p.raw.strip())
         for i in range(len(groups))
     ]
-    return bool(groups) and all(printed) and {r.level1 for r in scored} == {g.level1 for g in groups}
+    figured = [r for r in record.indicators if any(getattr(r, k) is not None for k in SCORE_KEYS)]
+    return (
+        bool(groups)
+        and all(printed)
+        and all(r.score is not None for r in figured)
+        and {r.level1 for r in figured} == {g.level1 for g in groups}
+    )
 
 
 def _line_height(page: PageContent) -> float:
