@@ -358,13 +358,16 @@ def _flag_incomplete_groups(ex: Extraction) -> None:
         )
 
 
-def quality(record: Record, consequences: int = 0) -> int:
+def quality(record: Record, consequences: int = 0, checks: frozenset[str] | None = None) -> int:
     """How much a reading of a form holds up: values read, less what needs review (``consequences`` of its
     review entries left out: figures in review only because a sum they are part of could not be made) or
-    fails a check."""
+    fails a check (of ``checks`` only, where given: two readings are weighed by the checks both make — a
+    template's own balance failing on a figure the generic reader does not read at all is no mark against
+    the template's reading)."""
     filled = sum(1 for p in record.provenance.values() if p.raw.strip())
-    failed = sum(1 for c in record.checks if c.status == "fail")
-    passed = sum(1 for c in record.checks if c.status == "pass")
+    counted = [c for c in record.checks if checks is None or c.id in checks]
+    failed = sum(1 for c in counted if c.status == "fail")
+    passed = sum(1 for c in counted if c.status == "pass")
     return filled + 2 * passed - 3 * (len(record.review) - consequences) - 5 * failed
 
 
@@ -377,7 +380,8 @@ def extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ()) 
     if form.alternative is not None and (form.how == "near" or structural):
         alternative = dataclasses.replace(form, template=form.alternative, how="generic")
         generic, generic_consequences = _extract_form(alternative, source, damage)
-        if quality(generic, generic_consequences) > quality(record, consequences):
+        both = frozenset(c.id for c in record.checks) & frozenset(c.id for c in generic.checks)
+        if quality(generic, generic_consequences, both) > quality(record, consequences, both):
             return _unread_by(generic, record)
     return record
 

@@ -236,7 +236,7 @@ def split_forms(
         untitled = template is None and not s.title and s.needs_ocr and reads_as_form(s.text)
         if template is None and (s.title or untitled):  # no template matches: the nearest, or the generic reader
             text = s.text + (screens[n].text if n < len(screens) else "")
-            template = nearest(templates, text, s.needs_ocr)
+            template = nearest(templates, text, s.needs_ocr, untitled=untitled)
             if template is not None:
                 how, missing = "near", tuple(template.missing(text, s.needs_ocr))
             elif (template := fallback(templates)) is not None:

@@ -180,14 +180,20 @@ class Template:
         found = sum(1 for g in groups if any(contains(text, label, fuzzy) for label in g))
         return found / len(groups) if groups else 0.0
 
-    def near(self, text: str, fuzzy: bool = False) -> float:
+    def near(self, text: str, fuzzy: bool = False, untitled: bool = False) -> float:
         """How close ``text`` is to this template: 0 unless its title keyword is there and no exclude
-        keyword; else the share of its keywords present."""
-        if (
-            self.fallback
-            or not self.has(text, self.keywords[0], fuzzy)
-            or any(k in text for k in self.exclude_keywords)
-        ):
+        keyword; else the share of its keywords present. ``untitled`` (a page whose title did not read: a
+        seal over it): 0 unless every other keyword is there as the template words it (two at least: a
+        synonym is too loose a sign without the title — 资金情况 for 年度预算申请), else 1 — two such templates are
+        told apart by the labels the page prints (``nearest``), not by how many keywords each has."""
+        if self.fallback or any(k in text for k in self.exclude_keywords):
+            return 0.0
+        if untitled:  # as worded: without its title, the page must print this template's own words
+            rest = self.keywords[1:]
+            if len(rest) < 2 or not all(contains(text, k, fuzzy) for k in rest):
+                return 0.0
+            return 1.0
+        if not self.has(text, self.keywords[0], fuzzy):
             return 0.0
         return 1 - len(self.missing(text, fuzzy)) / len(self.keywords)
 
@@ -492,12 +498,13 @@ LABELS_ENOUGH = 0.4  # of two as near by keywords, the one taken prints this sha
 LABELS_AHEAD = 0.15  # … and this much more than the other
 
 
-def nearest(templates: tuple[Template, ...], text: str, fuzzy: bool = False) -> Template | None:
+def nearest(templates: tuple[Template, ...], text: str, fuzzy: bool = False, untitled: bool = False) -> Template | None:
     """The template closest to a titled form no template matches (title keyword present, at least half of
-    the keywords), or None: then the generic reader takes it. A tie is no answer."""
+    the keywords), or to an untitled one (``untitled``: every keyword but the title), or None: then the
+    generic reader takes it. A tie is no answer."""
     t = norm(text)
     scored = sorted(
-        ((tp.near(t, fuzzy), tp.priority, tp.id, tp) for tp in templates), key=lambda x: x[:3], reverse=True
+        ((tp.near(t, fuzzy, untitled), tp.priority, tp.id, tp) for tp in templates), key=lambda x: x[:3], reverse=True
     )
     if not scored or scored[0][0] < NEAR_ENOUGH:
         return None
