@@ -1349,3 +1349,40 @@ def test_a_scanned_table_whose_total_did_not_read_and_whose_rows_no_sum_confirms
     assert "indicators" not in reviewed({})
     lost = {"综合得分": "口丨亠巛", "投入": "口丨", "过程": "口丨", "产出": "口丨", "效果": "口丨"}
     assert "indicators" in reviewed(lost)
+
+
+def test_two_readings_are_weighed_by_the_checks_both_make() -> None:
+    """A form read with the nearest template is read by the generic reader too, and the reading that holds up
+    better kept. A check only the template makes (its income and expenditure balances) weighed against it
+    where it failed — a figure of a block the generic reader does not read at all — and for it where it
+    passed: a national department scan whose 年度指标值 OCR misread went to the generic reader, 8 numbers
+    fewer exact (development scan department-1123, 200 dpi). Only the checks both readings make count."""
+    import dataclasses
+
+    import pdfplumber
+
+    from extract import pipeline as P
+    from extract.forms.segment import FormPages
+    from extract.model import Source
+    from extract.pdf.pages import read_page
+
+    path = SAMPLES / "anhui-2022-county-agriculture-bureau-dept.pdf"
+    with pdfplumber.open(path) as pdf:
+        pages = [read_page(p, i, str(path)) for i, p in enumerate(pdf.pages, start=1)]
+    texts = {c.text for p in pages for g in p.grids for c in g.cells}
+    change = {t: t.replace("1,371.81", "1,311.81") for t in texts if "1,371.81" in t}  # 项目支出 misread
+    change |= {t: t.replace("年度指标值", "年度指标佳") for t in texts if "年度指标值" in t}
+    templates = {t.id: t for t in load_templates()}
+    read = tuple(p for p in _as_read(pages, change) if p.grids)
+    form = FormPages(templates["dept-national"], read, "near", ("年度指标值",), templates["generic"])
+    source = Source(str(path), "0", len(pages), [p.number for p in read], "ocr", "rapidocr")
+    record, consequences = P._extract_form(form, source)
+    generic, _ = P._extract_form(dataclasses.replace(form, template=templates["generic"], how="generic"), source)
+    own = {c.id for c in record.checks} - {c.id for c in generic.checks}
+    assert {"by_income_sum", "by_expenditure_sum"} <= own
+    assert any(c.id == "by_expenditure_sum" and c.status == "fail" for c in record.checks)
+    both = frozenset(c.id for c in record.checks) - own
+    without = dataclasses.replace(record, checks=[c for c in record.checks if c.id not in own])
+    assert P.quality(record, consequences, both) == P.quality(without, consequences)
+    assert P.quality(record, consequences, both) != P.quality(record, consequences)
+    assert P.extract_form(form, source).template == "dept-national"
