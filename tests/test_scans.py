@@ -465,3 +465,31 @@ def test_a_funds_row_whose_label_a_seal_hid_is_named_by_the_forms_sums(
     assert len(same) >= 3, (got, want)
     for key in want:  # the label did not read: every figure of the row is in review
         assert f"funds.rows.total.{key}" in rec.review, key
+
+
+@pytest.mark.parametrize(("dpi", "cover"), [(300, "blank"), (200, "garbled")])
+def test_a_transposed_funds_block_whose_label_did_not_read_is_found_by_what_it_prints(
+    tmp_path: Path, dpi: int, cover: str
+) -> None:
+    """A funds block printed transposed (年度资金总额 | 其中：本年财政拨款 | 上年结转资金 | 其他资金
+    across, 年初预算数 … 得分 down the side) whose label 项目资金（万元） OCR read as 目端盒( on a clean
+    300-dpi scan: a block whose label did not read was looked for only as printed the usual way (its
+    columns across), so all 15 of its figures were lost, flagged (development scan project-1172). Three
+    of its row labels across with one of its column labels down the side below find it too.
+    (``tests/data/transposed-funds-project.pdf``: ``python -m samples.variants render --kinds project
+    --seeds 1172 --out DIR``.)"""
+    data = Path(__file__).parent / "data"
+    pdf = data / "transposed-funds-project.pdf"
+    (rec,) = extract.read_pdf(_labels_covered(pdf, ["项目资金"], dpi, cover, tmp_path / "unlabelled.pdf"))
+    assert "funds.rows" not in rec.review, rec.review
+    fields = json.loads((data / "transposed-funds-project.truth.json").read_text(encoding="utf-8"))["fields"]
+    got = extract.to_dict(rec)["funds"]["rows"]
+    want = {
+        (row, col): Decimal(v)
+        for k, v in fields.items()
+        if k.startswith("funds.rows.") and v is not None and (row := k.split(".")[2]) and (col := k.split(".")[3])
+    }
+    exact = sum(
+        1 for (row, col), v in want.items() if got[row].get(col) is not None and Decimal(str(got[row][col])) == v
+    )
+    assert exact >= len(want) - 2, (exact, len(want), got)

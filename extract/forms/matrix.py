@@ -324,28 +324,31 @@ def _after_anchor(cell: Cell, spec: MatrixSpec) -> str | None:
 def _unanchored(sheet: Sheet, spec: MatrixSpec, columns: dict[str, tuple[str, ...]]) -> int | None:
     """A scanned block whose label OCR did not read (年度预算申请 under a seal, read as ．年算): the first OCR
     row that heads three or more of its columns with one of its row labels in the rows below (年初预算数 |
-    全年预算数 | 执行率 over 年度资金总额, or on a scan 年度资金总) — the block, found by what it prints rather than
-    its name."""
+    全年预算数 | 执行率 over 年度资金总额, or on a scan 年度资金总) — or, printed transposed, three or more of its
+    row labels across (年度资金总额 | 本年财政拨款 | 上年结转资金) with one of its column labels down the side
+    below (年初预算数) — the block, found by what it prints rather than its name."""
     for i, row in enumerate(sheet.rows):
         if not any(c.source == "ocr" for c in row.cells):
             continue
-        head = _across(sheet, columns, i, strip=False, need=3)
-        if head is None or head.row != i:
-            continue
-        # the rows the block spans (a merged cell may split one in two): a row label as read, or on a scan one
-        # glyph off (年度资金总 for 年度资金总额) — the first rows' labels may be lost (a seal over 年度资金总额)
-        below = sheet.rows[i + 1 : i + 2 + len(spec.rows)]
-        if any(
-            r.starts(c)
-            and c.text
-            and (
-                label_matches(_row_label(c), labels) or (c.source == "ocr" and label_one_edit(_row_label(c), labels, 4))
-            )
-            for r in below
-            for c in r.cells
-            for labels in spec.rows.values()
-        ):
-            return i
+        for across, down, strip in ((columns, spec.rows, False), (spec.rows, columns, True)):
+            head = _across(sheet, across, i, strip=strip, need=3)
+            if head is None or head.row != i:
+                continue
+            # the rows the block spans (a merged cell may split one in two): a label as read, or on a scan one
+            # glyph off (年度资金总 for 年度资金总额) — the first rows' labels may be lost (a seal over them)
+            below = sheet.rows[i + 1 : i + 2 + len(down)]
+            if any(
+                r.starts(c)
+                and c.text
+                and (
+                    label_matches(_row_label(c), labels)
+                    or (c.source == "ocr" and label_one_edit(_row_label(c), labels, 4))
+                )
+                for r in below
+                for c in r.cells
+                for labels in down.values()
+            ):
+                return i
     return None
 
 
