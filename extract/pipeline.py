@@ -660,11 +660,17 @@ def _rescreen(
 
 def _read_back(pages: dict[int, PageContent], forms: list[FormPages], skipped: set[int]) -> set[int]:
     """Pages the cheap screen skipped right before a scanned page whose ruled table reads as a form's
-    (指标, 分值, 得分 …) but that is in no form found, or starts one only the generic reader took (an untitled
-    page that reads as a form): the form's first page, its title band misread."""
+    (指标, 分值, 得分 …) but that is in no form found, or starts one untitled (read by a template its other
+    keywords name, or by the generic reader) or one only the generic reader took: the form's first page, its
+    title band misread."""
     from extract.scan.scanscreen import names_a_form
 
-    taken = {p.number for f in forms for p in f.pages if f.how != "generic" or p is not f.pages[0]}
+    taken = {
+        p.number
+        for f in forms
+        for p in f.pages
+        if not (f.untitled or f.how == "generic") or p.number != f.pages[0].number
+    }
     return {
         n - 1
         for n, p in pages.items()

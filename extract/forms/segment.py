@@ -34,6 +34,7 @@ class FormPages:
     missing: tuple[str, ...] = ()
     alternative: Template | None = None  # near: the generic reader, whose record is kept if it reads more
     overrode: tuple[str, ...] = ()  # bundled templates that matched too, taken over by a user template
+    untitled: bool = False  # its first page's title did not read (a seal over it): a page before may be its first
 
 
 def overridden(template: Template, templates: tuple[Template, ...], ids: tuple[str, ...]) -> tuple[str, ...]:
@@ -253,6 +254,6 @@ def split_forms(
             members.append(nxt)
         alternative = fallback(templates) if how != "generic" else None
         overrode = overridden(template, templates, s.hits) if how == "keywords" else ()
-        forms.append(FormPages(template, tuple(members), how, missing, alternative, overrode))
+        forms.append(FormPages(template, tuple(members), how, missing, alternative, overrode, untitled))
         n = members[-1].number + 1
     return forms, unmatched
