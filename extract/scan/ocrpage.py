@@ -83,7 +83,7 @@ def _cell_ink(gray: Any, cell: PixelBox, contrast: float) -> tuple[Any, int, int
     return ink, x0, y0
 
 
-def _glyph_ink(gray: Any, cell: PixelBox) -> tuple[Any, int, int] | None:
+def glyph_ink(gray: Any, cell: PixelBox) -> tuple[Any, int, int] | None:
     """The ink of a cell as a reader of faint print sees it: grey ``UNREAD_CONTRAST`` darker than the
     paper, and the fainter strokes (``FAINT_CONTRAST``) joined to it: a hysteresis threshold. A small digit
     blurred grey by the scan (a 3 of 2.4-pt print at 300 dpi, 62 levels darker than the paper at most) is
@@ -102,10 +102,10 @@ def _glyph_ink(gray: Any, cell: PixelBox) -> tuple[Any, int, int] | None:
 
 
 def _ink_box(gray: Any, cell: PixelBox, min_height: float, contrast: float | None = INK_CONTRAST) -> PixelBox | None:
-    """The bounding box of the ink inside a cell (``_cell_ink``; ``contrast`` None: ``_glyph_ink``), if there
+    """The bounding box of the ink inside a cell (``_cell_ink``; ``contrast`` None: ``glyph_ink``), if there
     is any as tall as a glyph (a thinner strip is what is left of a ruling, or a dash placeholder: nothing
     to read)."""
-    found = _glyph_ink(gray, cell) if contrast is None else _cell_ink(gray, cell, contrast)
+    found = glyph_ink(gray, cell) if contrast is None else _cell_ink(gray, cell, contrast)
     if found is None:
         return None
     ink, x0, y0 = found
@@ -121,7 +121,7 @@ def _ink_lines(gray: Any, cell: PixelBox, min_height: float) -> list[PixelBox]:
     """The ink of a cell as lines of print: a word wrapped over two lines of a narrow cell (参考分 / 值) is
     two lines, and the recogniser reads one line at a time. Split only where every band of ink between
     blank rows is as tall as a glyph (the strokes of 三 alone are not lines)."""
-    found = _glyph_ink(gray, cell)
+    found = glyph_ink(gray, cell)
     if found is None:
         return []
     ink, x0, y0 = found

@@ -88,6 +88,7 @@ def reread(
                 disagree[f.name] = number.value
             else:
                 blank.append(f.name)
+    _take_glyphs([f for f in unread if f.name not in found], pages, ex, changed, found)
     why = "the other OCR engine reads no figure here (a dash or a speck read as one?)"
     out = ex.with_fields(changed, dict.fromkeys(blank, why))
     out.review.update(found)  # in place of "cannot read …": the figure is now read, by one engine
@@ -109,6 +110,41 @@ def _read_again(todo: list[Field], pages: dict[int, PageContent], engine: OcrEng
         yield from zip(fields, engine.read(page.image, boxes, numeric=True), strict=True)  # type: ignore[arg-type]
 
 
+GLYPHS = "the page's own glyphs"
+
+
+def _take_glyphs(
+    todo: list[Field], pages: dict[int, PageContent], ex: Extraction, changed: list[Field], found: dict[str, str]
+) -> None:
+    """Figures neither engine read that the page's own glyphs spell: taken, each in review with why."""
+    for f, text, likeness in _read_by_glyphs(todo, pages):
+        taken = _second_reading(f, OcrLine(text, (0, 0, 0, 0), likeness), *ex.numeric[f.name], by=GLYPHS)
+        if taken is not None:
+            changed.append(taken[0])
+            found[f.name] = taken[1]
+
+
+def _read_by_glyphs(todo: list[Field], pages: dict[int, PageContent]) -> Iterator[tuple[Field, str, float]]:
+    """Figures neither engine read, read by the glyphs of their page (``glyphs.read_glyphs``)."""
+    from extract.scan.glyphs import glyph_bank, read_glyphs
+
+    for page_no in sorted({f.page for f in todo if f.page is not None}):
+        page = pages.get(page_no)
+        bank = glyph_bank(page) if page is not None else None
+        if page is None or bank is None:
+            continue
+        for f in todo:
+            if f.page == page_no and f.bbox is not None:
+                box = (
+                    int(f.bbox[0] * page.scale),
+                    int(f.bbox[1] * page.scale),
+                    int(f.bbox[2] * page.scale),
+                    int(f.bbox[3] * page.scale),
+                )
+                if (read := read_glyphs(bank, box)) is not None:
+                    yield f, *read
+
+
 def _unread(ex: Extraction) -> Iterator[Field]:
     """Figures OCR did not read: a figure's cell whose text is no figure ('+' for a 4 whose strokes the scan
     broke, 432.000).00)) or that reads as nothing while it holds ink (``UNREAD_INK``)."""
@@ -126,13 +162,17 @@ SECOND_ONLY_FROM = 0.5  # a figure only the other engine reads is taken from thi
 # readings of a dash, a slash or a speck as a digit (7, -7, 2 at 0.0–0.34) outnumber the right ones 3 to 1
 
 
-def _second_reading(f: Field, line: OcrLine, type_: str, unit: str | None) -> tuple[Field, str] | None:
-    """The figure the other engine reads in a cell the first read none in, and why it stays in review."""
+def _second_reading(f: Field, line: OcrLine, type_: str, unit: str | None, by: str = "") -> tuple[Field, str] | None:
+    """The figure the other engine (or ``by``) reads in a cell the first read none in, and why it stays in
+    review."""
     value, problem = ocr_value(line.text, type_, unit)
     if not isinstance(value, Decimal) or line.confidence < SECOND_ONLY_FROM:
         return None
     first = f"{f.raw.strip()!r}" if f.raw.strip() else "nothing (ink unread)"
-    why = f"read by one OCR engine only: the first read {first}, the other {line.text.strip()}"
+    if by:
+        why = f"read by {by} only: the OCR engines read {first}, the glyphs {line.text.strip()}"
+    else:
+        why = f"read by one OCR engine only: the first read {first}, the other {line.text.strip()}"
     if problem:
         why += f" ({problem})"
     readings = (f.raw, line.text)
