@@ -29,6 +29,7 @@ MARGIN = 0.02  # … and better by this much than any other digit's (on 21 pages
 HEIGHTS = (0.75, 1.33)  # a glyph is compared with exemplars whose height is within these ratios of its own
 SIDE = 20  # pixels: glyphs are compared scaled to this height, centred in a square this wide
 DOT_SHARE = 0.6  # ink lower than this share of the cell's tallest glyph is a point (low) or a speck (high)
+SPECK_SHARE = 0.35  # ink apart from the digits no larger than this share of their height is a speck
 EXEMPLAR = re.compile(r"[0-9][0-9.,]*")
 
 
@@ -36,6 +37,7 @@ EXEMPLAR = re.compile(r"[0-9][0-9.,]*")
 class Glyph:
     kind: str  # "digit" (as tall as a glyph), "point" (small, low), "speck" (small, high)
     box: PixelBox
+    edge: bool = False  # the ink reaches the side of the cell's crop: a ruling's residue, clipped print
 
 
 @dataclass(slots=True)
@@ -74,11 +76,13 @@ def glyphs(gray: Any, box: PixelBox) -> list[Glyph]:
         return []
     tallest = max(g[3] - g[1] for g in joined)
     top = min(g[1] for g in joined)
+    h, w = ink.shape
     out = []
     for g in joined:
         low = g[1] >= top + 0.5 * tallest
         kind = "digit" if g[3] - g[1] >= DOT_SHARE * tallest else "point" if low else "speck"
-        out.append(Glyph(kind, (x0 + g[0], y0 + g[1], x0 + g[2], y0 + g[3])))
+        edge = g[0] == 0 or g[1] == 0 or g[2] == w or g[3] == h
+        out.append(Glyph(kind, (x0 + g[0], y0 + g[1], x0 + g[2], y0 + g[3]), edge))
     return out
 
 
@@ -117,9 +121,10 @@ def glyph_bank(page: PageContent) -> GlyphBank | None:
             if c.confidence < BANK_CONFIDENCE or not EXEMPLAR.fullmatch(text):
                 continue
             box = (int(c.bbox[0] * s), int(c.bbox[1] * s), int(c.bbox[2] * s), int(c.bbox[3] * s))
-            found = [g for g in glyphs(gray, box) if g.kind == "digit"]
+            every = glyphs(gray, box)
+            found = [g for g in every if g.kind == "digit"]
             digits = [ch for ch in text if ch.isdigit()]
-            if len(found) != len(digits):
+            if len(found) != len(digits) or any(g.edge for g in every):
                 continue
             for g, d in zip(found, digits, strict=True):
                 bank.digits.setdefault(d, []).append((*_normalised(bank, g.box), box))
@@ -131,15 +136,17 @@ def read_glyphs(bank: GlyphBank, box: PixelBox) -> tuple[str, float] | None:
     likeness of its digits; None where any glyph is no digit surely (no match near-identical, two close)."""
     found = glyphs(bank.gray, box)
     digits = [i for i, g in enumerate(found) if g.kind == "digit"]
-    if not digits:
+    if not digits or any(g.edge for g in found):
         return None
     text, least = "", 1.0
+    tallest = max(g.box[3] - g.box[1] for g in found)
     for i, g in enumerate(found):
-        if g.kind == "speck":
-            continue  # ink above the line too small for a glyph: a speck of the scan
-        if g.kind == "point":
-            if digits[0] < i < digits[-1]:
-                text += "."  # a point between digits: a decimal point, or a thousands comma
+        if g.kind == "point" and digits[0] < i:
+            text += "." if i < digits[-1] else ""  # a decimal point (or a comma); after the figure: no matter
+            continue
+        if g.kind != "digit":  # a speck of the scan, if small: a part of a glyph, if not
+            if max(g.box[2] - g.box[0], g.box[3] - g.box[1]) > SPECK_SHARE * tallest:
+                return None
             continue
         read = _digit(bank, g.box, box)
         if read is None:
