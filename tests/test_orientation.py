@@ -304,6 +304,30 @@ def test_a_label_wrapped_two_glyphs_a_line_in_a_narrow_cell_is_read_whole() -> N
     assert read.text == "上年结转金额", read.text
 
 
+def test_grey_print_in_a_tall_cell_is_a_stack_only_where_its_glyphs_are() -> None:
+    """Grey print in tall level-1 and level-2 cells of a grey JPEG scan (development scan department-1220,
+    300 dpi, crops in ``tests/data``): ink was grey under 128, so only the darkest parts of the strokes
+    counted, and a name on one line (预算执行) fell apart into runs a few pixels tall — "a column of
+    glyphs" — read 预算执-··.·; 投入(16分 / ) wrapped in its cell read as nothing: the group's level-1 name
+    and subtotals lost (91 of 98 numbers). Ink is what is darker than the cell's paper, as elsewhere: the
+    one-line name is no stack (read as a line), the wrapped one is two lines side by side."""
+    import numpy as np
+    from PIL import Image
+
+    from extract.scan.ocr import get_engine
+    from extract.scan.ocrpage import stacked_glyphs
+
+    data = Path(__file__).parent / "data"
+    one = np.asarray(Image.open(data / "grey-one-line-tall-cell.png").convert("L"))
+    assert (one[6:-6, 6:-6] < 128).sum() < (one[6:-6, 6:-6] < 160).sum() / 3  # grey strokes, mostly over 128
+    assert stacked_glyphs(one, (3, 3, one.shape[1] - 3, one.shape[0] - 3)) is None
+    wrapped = np.asarray(Image.open(data / "grey-wrapped-level1-cell.png").convert("L"))
+    line = stacked_glyphs(wrapped, (3, 3, wrapped.shape[1] - 3, wrapped.shape[0] - 3))
+    assert line is not None
+    (read,) = get_engine("rapidocr").read(line, [(0, 0, line.shape[1], line.shape[0])])
+    assert read.text.replace("(", "（").replace(")", "）") == "投入（16分）", read.text
+
+
 def test_a_header_word_wrapped_in_its_cell_matches_on_a_scan(tmp_path: Path) -> None:
     """年度指标 / 值 wrapped inside one header cell: on the scan the cell's lines are one string again, so the
     page matches its template's keywords by itself (as its text-layer version does)."""

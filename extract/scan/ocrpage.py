@@ -181,11 +181,14 @@ def _in_any(piece: PixelBox, cells: dict[PixelBox, Any]) -> bool:
 def stacked_glyphs(gray: Any, cell: PixelBox) -> Any | None:
     """A tall narrow cell whose ink is a column of glyphs (a level-1 name printed one character per line,
     产/出/指/标): the glyphs laid side by side as one line image, for a recogniser that reads lines
-    left to right. ``None`` for any other cell (one glyph run: a number, a word)."""
+    left to right. ``None`` for any other cell (one glyph run: a number, a word). Ink is what is darker than
+    the cell's paper (``INK_CONTRAST``): grey print counted only where under 128 breaks a one-line name into
+    runs a few pixels tall, a "column" read as 预算执-··.·."""
     x0, y0, x1, y1 = (cell[0] + INSET_PX, cell[1] + INSET_PX, cell[2] - INSET_PX, cell[3] - INSET_PX)
     if x1 - x0 < MIN_PIECE_PX or (y1 - y0) < STACK_RATIO * (x1 - x0):
         return None
-    ink = gray[y0:y1, x0:x1] < 128
+    crop = gray[y0:y1, x0:x1]
+    ink = crop < max(INK_LEVEL, float(np.median(crop)) - INK_CONTRAST)  # grey print: its strokes whole
     cols = np.flatnonzero(ink.sum(axis=0) >= 2)
     if len(cols) == 0:
         return None
