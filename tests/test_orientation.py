@@ -328,6 +328,42 @@ def test_grey_print_in_a_tall_cell_is_a_stack_only_where_its_glyphs_are() -> Non
     assert read.text.replace("(", "（").replace(")", "）") == "投入（16分）", read.text
 
 
+def test_dust_in_a_tall_cell_is_no_glyph_of_its_stacked_name() -> None:
+    """Dots of dust above and below 产出指标 / (50分) wrapped in a tall level-1 cell (development scan
+    project-1209, 300 dpi, grey): laid beside the name's lines as tiles of their own, they cost it its
+    bracket (产出指标50分）) and the group its set score. Runs of ink lower and narrower than a third of a
+    glyph are no glyph."""
+    import numpy as np
+    from PIL import Image
+
+    from extract.scan.ocr import get_engine
+    from extract.scan.ocrpage import stacked_glyphs
+
+    cell = np.asarray(Image.open(Path(__file__).parent / "data" / "dusty-level1-cell.png").convert("L"))
+    line = stacked_glyphs(cell, (3, 3, cell.shape[1] - 3, cell.shape[0] - 3))
+    assert line is not None
+    (read,) = get_engine("rapidocr").read(line, [(0, 0, line.shape[1], line.shape[0])])
+    assert read.text.replace("(", "（").replace(")", "）") == "产出指标（50分）", read.text
+
+
+def test_a_short_last_line_of_a_stacked_name_is_a_tile_as_wide_as_its_ink() -> None:
+    """产出指标(50分 / ) in a tall level-1 cell of a 1-bit scan (development scan department-1221, 200 dpi):
+    the lines laid side by side were each as wide as the widest, so ) sat at the end of a wide blank tile
+    whose left edge held a faint mark, read 产出指标(50分，) — no set score for the group. Each line is a
+    tile as wide as its own ink."""
+    import numpy as np
+    from PIL import Image
+
+    from extract.scan.ocr import get_engine
+    from extract.scan.ocrpage import stacked_glyphs
+
+    cell = np.asarray(Image.open(Path(__file__).parent / "data" / "bilevel-level1-cell.png").convert("L"))
+    line = stacked_glyphs(cell, (3, 3, cell.shape[1] - 3, cell.shape[0] - 3))
+    assert line is not None
+    (read,) = get_engine("rapidocr").read(line, [(0, 0, line.shape[1], line.shape[0])])
+    assert read.text.replace("(", "（").replace(")", "）") == "产出指标（50分）", read.text
+
+
 def test_a_header_word_wrapped_in_its_cell_matches_on_a_scan(tmp_path: Path) -> None:
     """年度指标 / 值 wrapped inside one header cell: on the scan the cell's lines are one string again, so the
     page matches its template's keywords by itself (as its text-layer version does)."""

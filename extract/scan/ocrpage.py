@@ -206,17 +206,32 @@ def stacked_glyphs(gray: Any, cell: PixelBox) -> Any | None:
             runs[-1][1] = end  # parts of one glyph (土 over 口) separated by a thin gap
         else:
             runs.append([start, end])
-    runs = [r for r in runs if r[1] - r[0] >= 3]
+    tallest = max(r[1] - r[0] for r in runs)
+    runs = [r for r in runs if r[1] - r[0] >= 3 and not _speck_run(ink[r[0] : r[1], xa:xb], tallest)]
     if len(runs) < 2 or any(r[1] - r[0] > 1.6 * glyph for r in runs):
         return None  # one run, or runs taller than a glyph: not a column of single glyphs
     height = max(r[1] - r[0] for r in runs) + 8
     tiles = []
-    for r0, r1 in runs:
-        tile = np.full((height, xb - xa + 8), 255, np.uint8)
+    for r0, r1 in runs:  # each line as wide as its own ink: a short last line, ), is no wide blank tile
+        used = np.flatnonzero(ink[r0:r1, xa:xb].any(axis=0))
+        ca, cb = xa + int(used[0]), xa + int(used[-1]) + 1
+        tile = np.full((height, cb - ca + 8), 255, np.uint8)
         top = (height - (r1 - r0)) // 2
-        tile[top : top + r1 - r0, 4 : 4 + xb - xa] = gray[y0 + r0 : y0 + r1, x0 + xa : x0 + xb]
+        tile[top : top + r1 - r0, 4 : 4 + cb - ca] = gray[y0 + r0 : y0 + r1, x0 + ca : x0 + cb]
         tiles.append(tile)
     return np.ascontiguousarray(np.hstack(tiles))
+
+
+SPECK_RUN_SHARE = 1 / 3  # a run of ink lower and narrower than this share of the tallest is a speck (dust)
+
+
+def _speck_run(ink: Any, tallest: int) -> bool:
+    """A run of ink down a tall cell that is no glyph: a dot of dust, lower and narrower than a third of the
+    cell's tallest run (a glyph, or a line of them). Dust above and below 产出指标 / (50分) laid beside it as
+    tiles of their own lost its bracket: 产出指标50分）, no set score for the group."""
+    cols = np.flatnonzero(ink.any(axis=0))
+    width = int(cols[-1] - cols[0]) + 1 if len(cols) else 0
+    return ink.shape[0] < SPECK_RUN_SHARE * tallest and width < SPECK_RUN_SHARE * tallest
 
 
 SPECK_CONFIDENCE = 0.3  # one or two glyphs, no digit, read this unsurely: a speck or a seal's trace
