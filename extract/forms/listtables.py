@@ -24,9 +24,10 @@ from extract.model import SCORE_KEYS, UNREAD_INK, Cell, Field
 
 EQUALS_READ_AS = frozenset("二三")  # a 指标性质 cell's lone = as OCR reads it (一 may be a dash: not taken)
 
-# a level-1 name's points, "（50分）"; OCR may lose the 分 or the closing bracket (not both), or read a
-# bracket before the 分 (产出指标(50)分）)
-_POINTS = regex.compile(r"[(（]\s*(?P<points>\d+(?:\.\d+)?)\s*(?:[)）]?\s*分\s*[)）]?|[)）])\s*$")
+# a level-1 name's points, "（50分）"; OCR may lose the 分 or the closing bracket (not both), read a bracket
+# before the 分 (产出指标(50)分）), or a bracket as a square one (效益指标[40分]: 200-dpi grey small print)
+_OPEN, _CLOSE = r"[(（\[［【〔]", r"[)）\]］】〕]"
+_POINTS = regex.compile(rf"{_OPEN}\s*(?P<points>\d+(?:\.\d+)?)\s*(?:{_CLOSE}?\s*分\s*{_CLOSE}?|{_CLOSE})\s*$")
 
 
 @dataclass(frozen=True, slots=True)
