@@ -346,6 +346,25 @@ def test_dust_in_a_tall_cell_is_no_glyph_of_its_stacked_name() -> None:
     assert read.text.replace("(", "（").replace(")", "）") == "产出指标（50分）", read.text
 
 
+def test_a_skewed_rulings_residue_down_part_of_a_tall_cell_is_no_glyph() -> None:
+    """上/年/结/转/金/额/(/万/元/) stacked in a narrow label cell of a colour 200-dpi scan (development scan
+    department-1179), its right ruling skewed into the cell's crop down a third of its height: grey ink as
+    ink made that residue one run down the cell's top, no column of glyphs, and the label read 万元 — the
+    form's 上年结转 and 预算执行 figures lost. A run of ink along a side longer than 1.5 times the cell's width
+    is a ruling's, not a stroke of a glyph."""
+    import numpy as np
+    from PIL import Image
+
+    from extract.scan.ocr import get_engine
+    from extract.scan.ocrpage import stacked_glyphs
+
+    cell = np.asarray(Image.open(Path(__file__).parent / "data" / "ruled-stacked-label-cell.png").convert("L"))
+    line = stacked_glyphs(cell, (3, 3, cell.shape[1] - 3, cell.shape[0] - 3))
+    assert line is not None
+    (read,) = get_engine("rapidocr").read(line, [(0, 0, line.shape[1], line.shape[0])])
+    assert read.text.startswith("上年结转金额"), read.text
+
+
 def test_a_short_last_line_of_a_stacked_name_is_a_tile_as_wide_as_its_ink() -> None:
     """产出指标(50分 / ) in a tall level-1 cell of a 1-bit scan (development scan department-1221, 200 dpi):
     the lines laid side by side were each as wide as the widest, so ) sat at the end of a wide blank tile

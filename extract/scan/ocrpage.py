@@ -182,13 +182,20 @@ def stacked_glyphs(gray: Any, cell: PixelBox) -> Any | None:
     """A tall narrow cell whose ink is a column of glyphs (a level-1 name printed one character per line,
     产/出/指/标): the glyphs laid side by side as one line image, for a recogniser that reads lines
     left to right. ``None`` for any other cell (one glyph run: a number, a word). Ink is what is darker than
-    the cell's paper (``INK_CONTRAST``): grey print counted only where under 128 breaks a one-line name into
-    runs a few pixels tall, a "column" read as 预算执-··.·."""
+    the cell's paper (``_cell_ink``: grey print counted only where under 128 breaks a one-line name into
+    runs a few pixels tall, a "column" read as 预算执-··.·), a ruling's residue along a side cleared — also
+    a skewed one inked down only part of the cell (else one run down the cell: 上/年/结/转/金/额 no stack)."""
     x0, y0, x1, y1 = (cell[0] + INSET_PX, cell[1] + INSET_PX, cell[2] - INSET_PX, cell[3] - INSET_PX)
     if x1 - x0 < MIN_PIECE_PX or (y1 - y0) < STACK_RATIO * (x1 - x0):
         return None
-    crop = gray[y0:y1, x0:x1]
-    ink = crop < max(INK_LEVEL, float(np.median(crop)) - INK_CONTRAST)  # grey print: its strokes whole
+    found = _cell_ink(gray, cell, INK_CONTRAST)  # grey print: its strokes whole; a ruling's residue: none
+    if found is None:
+        return None
+    ink = found[0]
+    width = ink.shape[1]
+    for j in {*range(min(RESIDUE_PX, width)), *range(max(width - RESIDUE_PX, 0), width)}:
+        if _longest_run(ink[:, j]) > RULING_RUN * width:
+            ink[:, j] = False  # a skewed ruling along a side, inked down part of the cell: no glyph's stroke
     cols = np.flatnonzero(ink.sum(axis=0) >= 2)
     if len(cols) == 0:
         return None
@@ -220,6 +227,15 @@ def stacked_glyphs(gray: Any, cell: PixelBox) -> Any | None:
         tile[top : top + r1 - r0, 4 : 4 + cb - ca] = gray[y0 + r0 : y0 + r1, x0 + ca : x0 + cb]
         tiles.append(tile)
     return np.ascontiguousarray(np.hstack(tiles))
+
+
+RULING_RUN = 1.5  # ink down a side of a tall cell longer than this many times its width is a ruling's
+
+
+def _longest_run(column: Any) -> int:
+    """The longest run of ink down one column of a mask."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], column.astype(np.int8), [0]))))
+    return int((edges[1::2] - edges[::2]).max()) if len(edges) else 0
 
 
 SPECK_RUN_SHARE = 1 / 3  # a run of ink lower and narrower than this share of the tallest is a speck (dust)
