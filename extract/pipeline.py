@@ -714,17 +714,21 @@ def extract_document(path: str | Path, settings: Settings = DEFAULT_SETTINGS) ->
         unread = {n: w for n, w in unread.items() if n not in found}
     if not records:
         _no_form(a.path, a.pages, a.screens, a.unmatched, {**tiny, **unread})
-    warnings += tuple(
-        f"p{n}: not read: its ruled table is printed too small to read in this scan ({why})"
-        for n, why in sorted({**tiny, **{n: w for n, w in unread.items() if n not in small}}.items())
-    ) + tuple(
-        f"p{n}: not read: its print is small in this scan ({why}) and its indicator table did not read whole"
-        for n, why in small.items()
-        if n in unread
-    ) + tuple(
-        f"p{n}: read, though its print is small in this scan ({why}): its indicator table read whole; "
-        "figures OCR doubted are in review"
-        for n, why in kept.items()
+    warnings += (
+        tuple(
+            f"p{n}: not read: its ruled table is printed too small to read in this scan ({why})"
+            for n, why in sorted({**tiny, **{n: w for n, w in unread.items() if n not in small}}.items())
+        )
+        + tuple(
+            f"p{n}: not read: its print is small in this scan ({why}) and its indicator table did not read whole"
+            for n, why in small.items()
+            if n in unread
+        )
+        + tuple(
+            f"p{n}: read, though its print is small in this scan ({why}): its indicator table read whole; "
+            "figures OCR doubted are in review"
+            for n, why in kept.items()
+        )
     )
     return Document(records, a.unmatched, len(a.screens), a.sha256, warnings)
 

@@ -181,12 +181,22 @@ def _in_any(piece: PixelBox, cells: dict[PixelBox, Any]) -> bool:
 def stacked_glyphs(gray: Any, cell: PixelBox) -> Any | None:
     """A tall narrow cell whose ink is a column of glyphs (a level-1 name printed one character per line,
     产/出/指/标): the glyphs laid side by side as one line image, for a recogniser that reads lines
-    left to right. ``None`` for any other cell (one glyph run: a number, a word)."""
+    left to right. ``None`` for any other cell (one glyph run: a number, a word). Ink is what is darker than
+    the cell's paper (``_cell_ink``: grey print counted only where under 128 breaks a one-line name into
+    runs a few pixels tall, a "column" read as 预算执-··.·), a ruling's residue along a side cleared — also
+    a skewed one inked down only part of the cell (else one run down the cell: 上/年/结/转/金/额 no stack)."""
     x0, y0, x1, y1 = (cell[0] + INSET_PX, cell[1] + INSET_PX, cell[2] - INSET_PX, cell[3] - INSET_PX)
     if x1 - x0 < MIN_PIECE_PX or (y1 - y0) < STACK_RATIO * (x1 - x0):
         return None
-    ink = gray[y0:y1, x0:x1] < 128
-    cols = np.flatnonzero(ink.sum(axis=0) >= 2)
+    found = glyph_ink(gray, cell)  # strokes whole, grey or light print; a ruling's residue cleared
+    if found is None:
+        return None
+    ink = found[0]
+    width = ink.shape[1]
+    for j in range(width):
+        if _longest_run(ink[:, j]) > RULING_RUN * width:
+            ink[:, j] = False  # a skewed ruling, inked down part of the cell: no glyph's stroke
+    cols = _glyph_columns(np.flatnonzero(ink.sum(axis=0) >= 2), width)
     if len(cols) == 0:
         return None
     xa, xb = int(cols[0]), int(cols[-1]) + 1
@@ -203,17 +213,59 @@ def stacked_glyphs(gray: Any, cell: PixelBox) -> Any | None:
             runs[-1][1] = end  # parts of one glyph (土 over 口) separated by a thin gap
         else:
             runs.append([start, end])
-    runs = [r for r in runs if r[1] - r[0] >= 3]
+    tallest = max(r[1] - r[0] for r in runs)
+    runs = [r for r in runs if r[1] - r[0] >= 3 and not _speck_run(ink[r[0] : r[1], xa:xb], tallest)]
     if len(runs) < 2 or any(r[1] - r[0] > 1.6 * glyph for r in runs):
         return None  # one run, or runs taller than a glyph: not a column of single glyphs
     height = max(r[1] - r[0] for r in runs) + 8
     tiles = []
-    for r0, r1 in runs:
-        tile = np.full((height, xb - xa + 8), 255, np.uint8)
+    for r0, r1 in runs:  # each line as wide as its own ink: a short last line, ), is no wide blank tile
+        used = np.flatnonzero(ink[r0:r1, xa:xb].any(axis=0))
+        ca, cb = xa + int(used[0]), xa + int(used[-1]) + 1
+        tile = np.full((height, cb - ca + 8), 255, np.uint8)
         top = (height - (r1 - r0)) // 2
-        tile[top : top + r1 - r0, 4 : 4 + xb - xa] = gray[y0 + r0 : y0 + r1, x0 + xa : x0 + xb]
+        tile[top : top + r1 - r0, 4 : 4 + cb - ca] = gray[y0 + r0 : y0 + r1, x0 + ca : x0 + cb]
         tiles.append(tile)
     return np.ascontiguousarray(np.hstack(tiles))
+
+
+def _glyph_columns(cols: Any, width: int) -> Any:
+    """The inked columns of a tall cell without a thin strip at a side, apart from the rest: a ruling's
+    residue (a skewed ruling a few pixels inside the crop, its run shorter than ``RULING_RUN``), which
+    would join the glyphs' rows into one run down the cell."""
+    while len(cols) > 1:
+        gaps = np.flatnonzero(np.diff(cols) > 2)  # groups of inked columns, apart by 3 blank ones or more
+        if not len(gaps):
+            break
+        first, last = cols[: gaps[0] + 1], cols[gaps[-1] + 1 :]
+        if first[-1] - first[0] < 3 and first[0] < RESIDUE_PX:
+            cols = cols[gaps[0] + 1 :]
+        elif last[-1] - last[0] < 3 and last[-1] >= width - RESIDUE_PX:
+            cols = cols[: gaps[-1] + 1]
+        else:
+            break
+    return cols
+
+
+RULING_RUN = 1.5  # ink down a side of a tall cell longer than this many times its width is a ruling's
+
+
+def _longest_run(column: Any) -> int:
+    """The longest run of ink down one column of a mask."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], column.astype(np.int8), [0]))))
+    return int((edges[1::2] - edges[::2]).max()) if len(edges) else 0
+
+
+SPECK_RUN_SHARE = 1 / 3  # a run of ink lower and narrower than this share of the tallest is a speck (dust)
+
+
+def _speck_run(ink: Any, tallest: int) -> bool:
+    """A run of ink down a tall cell that is no glyph: a dot of dust, lower and narrower than a third of the
+    cell's tallest run (a glyph, or a line of them). Dust above and below 产出指标 / (50分) laid beside it as
+    tiles of their own lost its bracket: 产出指标50分）, no set score for the group."""
+    cols = np.flatnonzero(ink.any(axis=0))
+    width = int(cols[-1] - cols[0]) + 1 if len(cols) else 0
+    return ink.shape[0] < SPECK_RUN_SHARE * tallest and width < SPECK_RUN_SHARE * tallest
 
 
 SPECK_CONFIDENCE = 0.3  # one or two glyphs, no digit, read this unsurely: a speck or a seal's trace
