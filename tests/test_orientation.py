@@ -304,6 +304,48 @@ def test_a_label_wrapped_two_glyphs_a_line_in_a_narrow_cell_is_read_whole() -> N
     assert read.text == "上年结转金额", read.text
 
 
+@pytest.mark.parametrize(
+    ("crop", "want"),
+    [
+        # 投入(16分 / ) in a tall cell, specks of dust above it: the dust was laid beside the name as tiles of
+        # its own and the whole read as nothing; the group's set score was lost
+        ("stacked-name-dust.png", "投入（16分）"),
+        # 上/年/结/转/金/额/(/万/元/) down a narrow cell, a skewed ruling's residue a few pixels inside its side
+        # (shorter than a ruling along the whole cell): it joined the glyphs into one run, or was laid beside
+        # each glyph as a stroke (上—年结转金额（万—元）), and the budget figure beside it was lost
+        ("stacked-label-skewed-ruling.png", "上年结转金额（万元）"),
+    ],
+)
+def test_a_stacked_name_is_read_past_dust_and_a_skewed_rulings_residue(crop: str, want: str) -> None:
+    """Crops of tall cells from development scans (department-1220 at 300 dpi, grey JPEG; department-1179
+    at 200 dpi, skewed 1.6°): the lines of the name laid side by side read as printed."""
+    import numpy as np
+    from PIL import Image
+
+    from extract.scan.ocr import get_engine
+    from extract.scan.ocrpage import stacked_glyphs
+
+    cell = np.asarray(Image.open(Path(__file__).parent / "data" / crop).convert("L"))
+    line = stacked_glyphs(cell, (3, 3, cell.shape[1] - 3, cell.shape[0] - 3))  # the cell's rulings, 3 px in
+    assert line is not None and line.shape[1] > 3 * line.shape[0]
+    (read,) = get_engine("rapidocr").read(line, [(0, 0, line.shape[1], line.shape[0])])
+    assert read.text == want, read.text
+
+
+def test_a_grey_one_line_name_in_a_tall_cell_is_no_stack() -> None:
+    """预算执行 on one line in a tall cell, printed grey (a 300-dpi grey JPEG scan, development scan
+    department-1220): counted as ink only where darker than 128 its strokes fell apart into runs a few
+    pixels tall, taken for a column of glyphs and read 预算执-··.·; with its strokes whole (the hysteresis
+    ink, ``glyph_ink``) it is one line, no stack, and the page's reading of the line stands."""
+    import numpy as np
+    from PIL import Image
+
+    from extract.scan.ocrpage import stacked_glyphs
+
+    cell = np.asarray(Image.open(Path(__file__).parent / "data" / "grey-name-tall-cell.png").convert("L"))
+    assert stacked_glyphs(cell, (3, 3, cell.shape[1] - 3, cell.shape[0] - 3)) is None
+
+
 def test_a_header_word_wrapped_in_its_cell_matches_on_a_scan(tmp_path: Path) -> None:
     """年度指标 / 值 wrapped inside one header cell: on the scan the cell's lines are one string again, so the
     page matches its template's keywords by itself (as its text-layer version does)."""

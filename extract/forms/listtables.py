@@ -14,20 +14,17 @@ from decimal import Decimal
 
 import regex
 
-from extract.forms.extraction import Extraction, cell_field
+from extract.forms.extraction import LOW_CONFIDENCE, Extraction, cell_field
 from extract.forms.mending import mend_page_breaks
 from extract.forms.sheet import Row, Sheet, edit_distance, label_matches, label_one_edit
 from extract.forms.templates import ColumnSpec, TableSpec, Template, norm
-from extract.forms.values import clean_text
+from extract.forms.values import NAME_POINTS, clean_text
 from extract.forms.vocabulary import vocabulary
 from extract.model import SCORE_KEYS, UNREAD_INK, Cell, Field
 
 EQUALS_READ_AS = frozenset("二三")  # a 指标性质 cell's lone = as OCR reads it (一 may be a dash: not taken)
 
-# a level-1 name's points, "（50分）"; OCR may lose the 分 or the closing bracket (not both), read a bracket
-# before the 分 (产出指标(50)分）), or a bracket as a square one (效益指标[40分]: 200-dpi grey small print)
-_OPEN, _CLOSE = r"[(（\[［【〔]", r"[)）\]］】〕]"
-_POINTS = regex.compile(rf"{_OPEN}\s*(?P<points>\d+(?:\.\d+)?)\s*(?:{_CLOSE}?\s*分\s*{_CLOSE}?|{_CLOSE})\s*$")
+_POINTS = NAME_POINTS  # a level-1 name's points (``values.NAME_POINTS``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1194,6 +1191,8 @@ def _level1_from_column(cell: Cell | None, subtotals: list[dict[str, Field]], ex
                 f"indicator_subtotals[{j}].level1", name, cell.text, cell.page, cell.bbox, cell.confidence, cell.source
             )
         }
+        if cell.source == "ocr" and cell.confidence < LOW_CONFIDENCE:  # a name not surely read (cut by a page)
+            ex.flag(f"indicator_subtotals[{j}].level1", f"low confidence {cell.confidence:.2f}")
         if m:
             sub["set_score"] = cell_field(
                 f"indicator_subtotals[{j}].set_score",

@@ -15,13 +15,15 @@ from dataclasses import replace
 import regex
 
 from extract.forms.sheet import Row
-from extract.forms.values import clean_text
+from extract.forms.values import NAME_POINTS, clean_text
 from extract.forms.vocabulary import vocabulary
 from extract.model import Cell
 
 Rows = list[tuple[Row, dict[str, Cell | None]]]
 _POINTS = regex.compile(r"^[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
 INNER = {"level1": "level2", "level2": "level3"}  # the column a name merged across would cover next
+CUT_EDGE_PT = 2.0  # a line of a part this near the page's cut edge of its cell is drawn across the break …
+CUT_CONFIDENCE = 0.5  # … and the name joined from two such strips is this unsure at most (flagged)
 
 
 def _blank(cell: Cell | None) -> bool:
@@ -64,11 +66,58 @@ class _Runs:
             for k in range(self.runs[r][0], self.runs[r][1] + 1):
                 self.rows[k][1][self.name] = named
 
+    def cut_through(self, a: int, b: int) -> bool:
+        """Parts ``a`` and ``b`` of one scanned cell (joinable) each show a strip of one line of glyphs at
+        the page break: a name drawn across the break, its glyphs cut in two — the upper halves at the foot
+        of the first page's part, the lower halves at the head of the next page's (效益指标 read 放兴指坛 and
+        双益杨). At least one strip reads as no group name (two names that read, each at its edge, are two)."""
+        up, down = self.runs[a][2], self.runs[b][2]
+        if up is None or down is None or not up.lines or not down.lines or "ocr" not in (up.source, down.source):
+            return False
+        shown, below = clean_text(up.text), clean_text(down.text)
+        if not shown or not below or shown == below:
+            return False
+        at_foot = max(ln.bbox[3] for ln in up.lines) >= up.bbox[3] - CUT_EDGE_PT
+        at_head = min(ln.bbox[1] for ln in down.lines) <= down.bbox[1] + CUT_EDGE_PT
+        known = vocabulary().is_group_name(shown) and vocabulary().is_group_name(below)
+        return at_foot and at_head and not known
+
+    def join_cut(self, a: int, b: int) -> None:
+        """Name both parts of a name cut through its glyphs (``cut_through``) as one, unsure: the strip that
+        reads as a group name, else the level-1 name sharing the most characters with both strips (one
+        alone, two or more shared), else both strips as read — without points, which a strip of half glyphs
+        misreads (产出(20分) at the foot of a page for 产出(30分)). The name and what is read from it (a set
+        score in its points) are below ``CUT_CONFIDENCE``: in review, never passed as read."""
+        up, down = self.runs[a][2], self.runs[b][2]
+        assert up is not None and down is not None
+        shown, below = clean_text(up.text), clean_text(down.text)
+        named = [t for t in (shown, below) if vocabulary().is_group_name(t)]
+        if named:
+            whole = named[0]
+        else:
+            both = set(shown + below)
+            shared = sorted(((len(set(n) & both), n) for n in vocabulary().level1_names), reverse=True)
+            best = shared[0] if shared else (0, "")
+            unique = len(shared) < 2 or shared[1][0] < best[0]
+            whole = best[1] if best[0] >= 2 and unique else shown + below
+        whole = NAME_POINTS.sub("", whole)  # points read from half glyphs (20 for 30): not read
+        confidence = min(up.confidence, down.confidence, CUT_CONFIDENCE)
+        for r in (a, b):
+            cell = self.runs[r][2]
+            assert cell is not None
+            named_cell = replace(cell, text=whole, hidden="", confidence=confidence)
+            for k in range(self.runs[r][0], self.runs[r][1] + 1):
+                self.rows[k][1][self.name] = named_cell
+
     def join_wrapped(self) -> None:
         """A wrapped name cut in two (服务对 | 象满意度指标, 产出指标 | (50分)) becomes one name; so does a
-        name whose last line the page break clips (效益指 with 标(30分) hidden), where the next part is blank."""
+        name whose last line the page break clips (效益指 with 标(30分) hidden), where the next part is blank,
+        and a scanned name drawn across the break, its glyphs cut in two (``cut_through``)."""
         for j in range(len(self.runs) - 1):
             cell, nxt = self.runs[j][2], self.runs[j + 1][2]
+            if self.joinable(j, j + 1) and self.cut_through(j, j + 1):
+                self.join_cut(j, j + 1)
+                continue
             if cell is not None and nxt is not None and cell.hidden and _blank(nxt) and self.joinable(j, j + 1):
                 self.name_runs(j, j, clean_text(cell.text) + clean_text(cell.hidden))
                 continue
