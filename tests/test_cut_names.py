@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import extract
+from extract.model import Cell
 
 from .truth import score
 
@@ -50,6 +51,70 @@ def _pages(pdf: Path) -> int:
         return len(doc)
     finally:
         doc.close()
+
+
+def _part(page: int, text: str, cell: tuple[float, float], line: tuple[float, float], rows: int) -> tuple[Cell, int]:
+    """A level-1 cell's part on one page of a scan: its rows, the cell's top and bottom, its one line of text."""
+    from extract.model import TextLine
+
+    c = Cell(
+        page,
+        0,
+        0,
+        rows,
+        1,
+        (80.0, cell[0], 120.0, cell[1]),
+        text,
+        (TextLine(text, (82.0, line[0], 118.0, line[1]), 9.0, 0.6),),
+        confidence=0.6,
+        source="ocr",
+    )
+    return c, rows
+
+
+def _mended(*parts: tuple[Cell, int]) -> list[str | None]:
+    """The level-1 text of every row once ``mend_page_breaks`` ran over the parts given (page by page)."""
+    from extract.forms.mending import mend_page_breaks
+    from extract.forms.sheet import Row
+
+    rows: list[tuple[Row, dict[str, Cell | None]]] = []
+    for cell, n in parts:
+        for k in range(n):
+            rows.append((Row(cell.page, k, (cell,)), {"level1": cell, "level2": None}))
+    mend_page_breaks(rows, ("level1",))
+    return [None if cells["level1"] is None else cells["level1"].text for _, cells in rows]
+
+
+@pytest.mark.parametrize(
+    ("above", "below", "want"),
+    [
+        # strips of half glyphs at the cut edges, neither a name: one group, its name the level-1 name
+        # sharing most characters with both strips (效益指标: 益 and 指), unsure
+        ("放兴指坛", "双益杨", "效益指标"),
+        # a strip that reads as a group name names the group, its points (from half glyphs) dropped
+        ("产出（20分）", "面（30万）", "产出"),
+    ],
+)
+def test_strips_of_one_name_at_a_page_break_join(above: str, below: str, want: str) -> None:
+    texts = _mended(_part(2, above, (115.0, 241.0), (235.2, 240.0), 3), _part(3, below, (65.0, 190.0), (65.8, 70.1), 2))
+    assert texts == [want] * 5
+
+
+def test_a_wrapped_name_and_two_names_at_a_page_break_are_not_taken_for_strips() -> None:
+    """A name wrapped over the break keeps its points (whole lines at the cut edges: 产出指标 | (50分)); two
+    group names that read, each at its edge, stay two groups; parts whose text is not at the cut stay apart."""
+    wrapped = _mended(
+        _part(1, "产出指标", (700.0, 809.0), (797.0, 807.0), 2), _part(2, "(50分)", (29.0, 120.0), (30.0, 40.0), 3)
+    )
+    assert wrapped == ["产出指标(50分)"] * 5
+    two = _mended(
+        _part(1, "产出指标", (700.0, 809.0), (797.0, 807.0), 2), _part(2, "效益指标", (29.0, 120.0), (30.0, 40.0), 3)
+    )
+    assert two == ["产出指标"] * 2 + ["效益指标"] * 3
+    centred = _mended(
+        _part(1, "放兴指坛", (700.0, 809.0), (750.0, 760.0), 2), _part(2, "双益杨", (29.0, 120.0), (65.8, 70.1), 3)
+    )
+    assert centred == ["放兴指坛"] * 2 + ["双益杨"] * 3
 
 
 def test_a_name_cut_through_its_glyphs_by_a_page_break_is_one_group(scan: tuple[str, Path]) -> None:

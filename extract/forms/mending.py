@@ -115,9 +115,6 @@ class _Runs:
         and a scanned name drawn across the break, its glyphs cut in two (``cut_through``)."""
         for j in range(len(self.runs) - 1):
             cell, nxt = self.runs[j][2], self.runs[j + 1][2]
-            if self.joinable(j, j + 1) and self.cut_through(j, j + 1):
-                self.join_cut(j, j + 1)
-                continue
             if cell is not None and nxt is not None and cell.hidden and _blank(nxt) and self.joinable(j, j + 1):
                 self.name_runs(j, j, clean_text(cell.text) + clean_text(cell.hidden))
                 continue
@@ -130,6 +127,8 @@ class _Runs:
                 whole, one_name = shown + below, not vocabulary().is_group_name(below)
             if one_name:
                 self.name_runs(j, j + 1, whole)
+            elif self.cut_through(j, j + 1):  # whole lines a wrap put on each page are read above
+                self.join_cut(j, j + 1)
 
     def chains(self) -> list[tuple[int, int]]:
         """Maximal sequences of blank parts, each part the next page's continuation of the one before."""
