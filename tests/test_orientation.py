@@ -481,13 +481,16 @@ def test_strokes_of_a_one_bit_page_are_evened(
         ("产出指标【50分】", "50"),
         ("产出指标〔50分〕", "50"),
         ("产出指标[40", None),
+        ("效益指标(20分).", "20"),  # a speck after the name read as a point (development scan project-1178)
+        ("效益指标(20分)。", "20"),
+        ("效益指标(20.5", None),
     ],
 )
 def test_a_level1_names_points_read_without_a_bracket_or_fen(text: str, points: str | None) -> None:
     """A level-1 name's points as OCR reads them on a scan: 分 or the closing bracket lost (development
     scans: '产出指标（50分' kept the points in the name, the group's set score was missing), a bracket read
-    as a square one (效益指标[40分], development scan project-1228 at 200 dpi); with both brackets lost the
-    number is no longer told from the name."""
+    as a square one (效益指标[40分], development scan project-1228 at 200 dpi), a speck read after it as a
+    point; with both brackets lost the number is no longer told from the name."""
     from extract.forms.listtables import _POINTS
 
     m = _POINTS.search(text)

@@ -33,9 +33,12 @@ _PLAIN = regex.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _UNIT_SUFFIX = regex.compile(r"(万元|元|%|分|个|人)$")
 _WS = regex.compile(r"\s+")
 # a level-1 name's points, "（50分）"; OCR may lose the 分 or the closing bracket (not both), read a bracket
-# before the 分 (产出指标(50)分）), or a bracket as a square one (效益指标[40分]: 200-dpi grey small print)
+# before the 分 (产出指标(50)分）), or a bracket as a square one (效益指标[40分]: 200-dpi grey small print),
+# and read a speck after it as a point (效益指标(20分).: a 300-dpi 1-bit scan)
 _OPEN, _CLOSE = r"[(（\[［【〔]", r"[)）\]］】〕]"
-NAME_POINTS = regex.compile(rf"{_OPEN}\s*(?P<points>\d+(?:\.\d+)?)\s*(?:{_CLOSE}?\s*分\s*{_CLOSE}?|{_CLOSE})\s*$")
+NAME_POINTS = regex.compile(
+    rf"{_OPEN}\s*(?P<points>\d+(?:\.\d+)?)\s*(?:{_CLOSE}?\s*分\s*{_CLOSE}?|{_CLOSE})\s*[.。·・,，、]?\s*$"
+)
 _DIGITS_APART = regex.compile(r"(?P<left>[\d.,]+)(?P<percent>%?)\s+(?=(?P<right>[+-]?[\d.,]+))")
 
 
