@@ -181,10 +181,11 @@ def _in_any(piece: PixelBox, cells: dict[PixelBox, Any]) -> bool:
 def stacked_glyphs(gray: Any, cell: PixelBox) -> Any | None:
     """A tall narrow cell whose ink is a column of glyphs (a level-1 name printed one character per line,
     产/出/指/标): the glyphs laid side by side as one line image, for a recogniser that reads lines
-    left to right. ``None`` for any other cell (one glyph run: a number, a word). Ink is what is darker than
-    the cell's paper (``_cell_ink``: grey print counted only where under 128 breaks a one-line name into
-    runs a few pixels tall, a "column" read as 预算执-··.·), a ruling's residue along a side cleared — also
-    a skewed one inked down only part of the cell (else one run down the cell: 上/年/结/转/金/额 no stack)."""
+    left to right. ``None`` for any other cell (one glyph run: a number, a word). Ink is ``glyph_ink`` (grey
+    darker than the cell's paper, and the fainter strokes joined to it), so grey and light print keep their
+    strokes whole (counted only under 128, a grey one-line name broke into runs a few pixels tall, a
+    "column" read as 预算执-··.·); a skewed ruling's residue inside the cell is cleared (else one run down
+    the cell: 上/年/结/转/金/额 no stack)."""
     x0, y0, x1, y1 = (cell[0] + INSET_PX, cell[1] + INSET_PX, cell[2] - INSET_PX, cell[3] - INSET_PX)
     if x1 - x0 < MIN_PIECE_PX or (y1 - y0) < STACK_RATIO * (x1 - x0):
         return None
@@ -247,7 +248,7 @@ def _glyph_columns(cols: Any, width: int) -> Any:
     return cols
 
 
-RULING_RUN = 1.5  # ink down a side of a tall cell longer than this many times its width is a ruling's
+RULING_RUN = 1.5  # ink down a column of a tall cell longer than this many times its width is a ruling's
 
 
 def _longest_run(column: Any) -> int:
