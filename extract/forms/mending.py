@@ -57,12 +57,15 @@ class _Runs:
         cell = self.runs[r][2]
         return 0.0 if cell is None else cell.bbox[3] - cell.bbox[1]
 
-    def name_runs(self, first: int, last: int, text: str) -> None:
+    def name_runs(self, first: int, last: int, text: str, confidence: float | None = None) -> None:
+        """Runs ``first``..``last`` all read ``text``; with ``confidence``, no surer than that."""
         for r in range(first, last + 1):
             cell = self.runs[r][2]
             if cell is None:
                 continue
             named = replace(cell, text=text, hidden="")
+            if confidence is not None:
+                named = replace(named, confidence=min(named.confidence, confidence))
             for k in range(self.runs[r][0], self.runs[r][1] + 1):
                 self.rows[k][1][self.name] = named
 
@@ -101,13 +104,7 @@ class _Runs:
             unique = len(shared) < 2 or shared[1][0] < best[0]
             whole = best[1] if best[0] >= 2 and unique else shown + below
         whole = NAME_POINTS.sub("", whole)  # points read from half glyphs (20 for 30): not read
-        confidence = min(up.confidence, down.confidence, CUT_CONFIDENCE)
-        for r in (a, b):
-            cell = self.runs[r][2]
-            assert cell is not None
-            named_cell = replace(cell, text=whole, hidden="", confidence=confidence)
-            for k in range(self.runs[r][0], self.runs[r][1] + 1):
-                self.rows[k][1][self.name] = named_cell
+        self.name_runs(a, b, whole, min(up.confidence, down.confidence, CUT_CONFIDENCE))
 
     def join_wrapped(self) -> None:
         """A wrapped name cut in two (服务对 | 象满意度指标, 产出指标 | (50分)) becomes one name; so does a
