@@ -171,6 +171,46 @@ def text_pieces(gray: Any, detected: list[PixelBox], cells: list[PixelBox], scal
     return pieces
 
 
+def missed_pieces(gray: Any, pieces: list[PixelBox], cells: list[PixelBox], least: float) -> list[PixelBox]:
+    """Line crops of the cells holding ``pieces`` that none of them covers (``_missed_lines``)."""
+    missed = []
+    for cell in cells:
+        if inside := [p for p in pieces if _inside(p, cell)]:
+            missed += _missed_lines(gray, cell, inside, least)
+    return missed
+
+
+MISSED_LINE_SHARE = 0.6  # a line of a cell the detector missed is this share as tall as the lines it found there …
+MISSED_INK_LEVELS = 20  # … printed as dark, within this many grey levels (a seal's ring crossing the cell is lighter:
+# 165–173 against the print's 132–138 in a grey scan, where the seal keeps no colour to be faded by) …
+MISSED_CONFIDENCE = 0.8  # … and reads this surely
+
+
+def _missed_lines(gray: Any, cell: PixelBox, found: list[PixelBox], least: float) -> list[PixelBox]:
+    """Lines of print in a cell where the detector found others but not these: a header word wrapped in a
+    narrow cell (指标性 / 质, 年初目标 / 值) whose first line fills the cell's width between its rulings is
+    missed on the reduced page while the short second line is found — the cell read 质, the column's name
+    lost. A band of ink (``_ink_lines``) beside the found lines, as tall as a line of them (not a speck, a
+    hair, a stroke of a seal), is read too. Only a cell with room for another line is looked at."""
+    top, bottom = min(p[1] for p in found), max(p[3] for p in found)
+    tall = max(p[3] - p[1] for p in found)
+    if (cell[3] - cell[1] - 2 * INSET_PX) - (bottom - top) < MISSED_LINE_SHARE * tall:
+        return []
+    missed = []
+    high = max(least, MISSED_LINE_SHARE * tall)
+    darkest = min(_darkest(gray, p) for p in found)
+    for part in ((cell[0], cell[1], cell[2], top + INSET_PX), (cell[0], bottom - INSET_PX, cell[2], cell[3])):
+        if part[3] - part[1] - 2 * INSET_PX >= high:
+            missed += [ln for ln in _ink_lines(gray, part, high) if _darkest(gray, ln) <= darkest + MISSED_INK_LEVELS]
+    return missed
+
+
+def _darkest(gray: Any, box: PixelBox) -> float:
+    """How dark the print in ``box`` is: its 3rd-percentile grey (a line's strokes, not its paper)."""
+    crop = gray[max(box[1], 0) : box[3], max(box[0], 0) : box[2]]
+    return float(np.percentile(crop, 3)) if crop.size else 255.0
+
+
 STACK_RATIO = 3.0  # a cell this many times taller than wide may hold a name stacked one glyph per line
 
 
@@ -414,8 +454,12 @@ def _read(prepared: Prepared, detected: list[PixelBox], settings: OcrSettings, e
     cells_px = [(int(b[0] * scale), int(b[1] * scale), int(b[2] * scale), int(b[3] * scale)) for b in boxes]
     stacked = {c: img for c in cells_px if (img := stacked_glyphs(prepared.gray, c)) is not None}
     pieces = [p for p in text_pieces(prepared.gray, detected, cells_px, scale) if not _in_any(p, stacked)]
-    lines = [slash(prepared.gray, relation_sign(prepared.gray, ln)) for ln in engine.read(prepared.gray, pieces)]
-    return _Read(boxes, lines, stacked, glyph_height(detected, cells_px, scale))
+    least = glyph_height(detected, cells_px, scale)
+    missed = missed_pieces(prepared.gray, pieces, [c for c in cells_px if c not in stacked], least)
+    read = engine.read(prepared.gray, pieces + missed)
+    found = read[: len(pieces)] + [ln for ln in read[len(pieces) :] if ln.confidence >= MISSED_CONFIDENCE]
+    lines = [slash(prepared.gray, relation_sign(prepared.gray, ln)) for ln in found]
+    return _Read(boxes, lines, stacked, least)
 
 
 TITLE_BAND_PX = 40  # a band above the table lower than this holds no title line to look for
