@@ -55,7 +55,7 @@ def test_wrapped_header_words_read_whole_in_a_scan(scan: Path) -> None:
     truth = json.loads((DATA / "wrapped-header-project.truth.json").read_text(encoding="utf-8"))
     result = score(truth, rec)
     assert not result.silent and not result.blank, (result.silent, result.blank)
-    assert rec.funds.rows.fiscal_appropriation is not None
+    assert rec.funds is not None and rec.funds.rows.fiscal_appropriation is not None
     assert str(rec.funds.rows.fiscal_appropriation.executed) == "37.24"
     wrong = [w for w in result.wrong if is_numeric_path(w.split(":")[0])]
     assert not wrong, wrong
