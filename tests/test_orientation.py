@@ -1116,3 +1116,30 @@ def test_a_figure_ocr_read_as_no_figure_is_read_again_by_the_other_engine(tmp_pa
                 taken.append((seed, path, p.readings, equal(path, truth["fields"].get(path), values.get(path))))
     assert len(taken) >= 3, taken
     assert all(right for *_, right in taken), taken
+
+
+@pytest.mark.parametrize("upright", [False, True])
+def test_a_page_on_its_side_whose_paragraphs_read_as_wide_blocks_is_turned(upright: bool, tmp_path: Path) -> None:
+    """A 1-bit (adaptive) scan of a Shanxi department form whose second page lies on its side (turned 270°):
+    the detector joins the short lines of the narrative cells' paragraphs into blocks wider than tall, so
+    the page's lines are not mostly tall (63 wide, 41 tall) — it was read as it lay, its table lost. The
+    longest tall lines read turned a quarter settle it; the same page upright stays as it is. The source is
+    development layout department-1251 (``python -m samples.variants render --kinds department --seeds
+    1251``) with the simulator's recipe of development scan seed 1240 at 300 dpi."""
+    from samples.scansim.recipe import draw_recipe
+    from samples.scansim.simulate import apply_recipe
+
+    source = Path(__file__).parent / "data" / "sideways-paragraphs-department.pdf"
+    doc = pdfium.PdfDocument(source)
+    pages = len(doc)
+    doc.close()
+    recipe = draw_recipe(1240, pages, source="department-1251", dpi=300, rotation=0 if upright else None)
+    assert recipe.colour == "bilevel" and page_rotation(recipe, 1) == (0 if upright else 270)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(apply_recipe(source, recipe).pdf)
+    doc = pdfium.PdfDocument(scan)
+    try:
+        prepared = prepare(doc[1], PrepSettings())
+    finally:
+        doc.close()
+    assert prepared.rotation == (360 - page_rotation(recipe, 1)) % 360
