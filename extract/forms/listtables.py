@@ -235,8 +235,18 @@ def _figures_at(rows: Sequence[Row], xs: Sequence[float]) -> int:
     return sum(1 for row in rows if any((d := row.at(x)) is not None and _figure_or_unread(d) for x in xs))
 
 
+GARBLED_HEAD = 0.8  # an OCR header cell read this unsurely as no label is a header lost (a seal over it: 得贫二)
+
+
+def _garbled_head(cell: Cell) -> bool:
+    """A scanned header cell that reads as no label of any column, unsurely: its print garbled (a seal's
+    lettering over 得分 read 得贫二, 0.62), as good as blank."""
+    return cell.source == "ocr" and cell.confidence < GARBLED_HEAD and not vocabulary().is_label(cell.text)
+
+
 def _blank_heads(sheet: Sheet, spec: TableSpec, first: int, last: int, found: dict[str, _Column]) -> None:
-    """Columns whose header cells read blank (a seal over 分值, 实际完成值 or 二级指标, its print lost) between
+    """Columns whose header cells read blank or garbled (``_garbled_head``: a seal over 分值, 实际完成值 or
+    二级指标, its print lost) between
     two columns found that the template's order puts next to each other but for these: the columns not found
     between them in that order take the blank header cells left to right, one each, when they are as many,
     and most rows below hold a figure (a figure column) or text (as many as the names column has), or ink
@@ -261,7 +271,7 @@ def _blank_heads(sheet: Sheet, spec: TableSpec, first: int, last: int, found: di
             and not any(c.bbox[0] <= x <= c.bbox[2] for x in (x0, x1))
         }
         cells = sorted(heads.values(), key=_mid)
-        if len(cells) != len(between) or any(clean_text(c.text) for c in cells):
+        if len(cells) != len(between) or any(clean_text(c.text) and not _garbled_head(c) for c in cells):
             continue  # a header cell that reads something is paired by resemblance (``_columns_between``)
         figures = [x for n, col in found.items() if specs[n].type == "number" for x in [col.x]]
         named_x = found[spec.anchor].x if spec.anchor in found else None
