@@ -59,3 +59,22 @@ def test_wrapped_header_words_read_whole_in_a_scan(scan: Path) -> None:
     assert str(rec.funds.rows.fiscal_appropriation.executed) == "37.24"
     wrong = [w for w in result.wrong if is_numeric_path(w.split(":")[0])]
     assert not wrong, wrong
+
+
+def test_a_paragraphs_first_line_filling_its_cell_is_read(tmp_path: Path) -> None:
+    """A national department form's goal cells, 1-bit (dithered) from a photocopy, the page upside down:
+    each paragraph's first line runs the cell's whole width and the detector missed it, the lines below it
+    found — 年度总体目标 read from its second line on (理/思想文化领域建设…). The source is development layout
+    department-1253 (``--seeds 1253``) with the simulator's recipe of development scan seed 1240 at 300 dpi."""
+    from samples.scansim.recipe import draw_recipe
+    from samples.scansim.simulate import apply_recipe
+
+    source = DATA / "first-line-department.pdf"
+    recipe = draw_recipe(1240, 2, source="department-1253", dpi=300)
+    assert recipe.colour == "bilevel" and recipe.pages[0].rotation == 180
+    scan = tmp_path / "first-line.pdf"
+    scan.write_bytes(apply_recipe(source, recipe).pdf)
+    (rec,) = extract.read_pdf(scan)
+    assert rec.goals is not None and rec.goals.achieved is not None and rec.goals.expected is not None
+    assert rec.goals.achieved.startswith("中心2021年较好地完成了履职任务"), rec.goals.achieved
+    assert rec.goals.expected.startswith("通过整合各级各类媒体"), rec.goals.expected

@@ -181,34 +181,47 @@ def missed_pieces(gray: Any, pieces: list[PixelBox], cells: list[PixelBox], leas
 
 
 MISSED_LINE_SHARE = 0.45  # a line of a cell the detector missed has ink this share as tall as the boxes found there …
-MISSED_INK_LEVELS = 20  # … printed as dark, within this many grey levels (a seal's ring crossing the cell is lighter:
-# 165–173 against the print's 132–138 in a grey scan, where the seal keeps no colour to be faded by) …
+MISSED_INK_LEVELS = 15  # … printed as dark, within this many grey levels (``_darkest``: a seal's ring crossing the
+# cell is lighter, 165–167 against the print's 132–147 in a grey scan, where no colour tells the seal apart) …
 MISSED_CONFIDENCE = 0.8  # … and reads this surely
 
 
 def _missed_lines(gray: Any, cell: PixelBox, found: list[PixelBox], least: float) -> list[PixelBox]:
     """Lines of print in a cell where the detector found others but not these: a header word wrapped in a
-    narrow cell (指标性 / 质, 年初目标 / 值) whose first line fills the cell's width between its rulings is
-    missed on the reduced page while the short second line is found — the cell read 质, the column's name
-    lost. A band of ink (``_ink_lines``) beside the found lines, as tall as a line of them (not a speck, a
-    hair, a stroke of a seal), is read too. Only a cell with room for another line is looked at."""
+    narrow cell (指标性 / 质, 年初目标 / 值) or a paragraph's first line filling the cell's width between its
+    rulings is missed on the reduced page while the lines below it are found — the cell read 质, the
+    column's name lost, or a goal's text without its first line. A band of ink (``_ink_lines``) above or
+    below the found lines is read too where it is as tall as a line of them (not a speck, a hair), printed
+    as dark as the lightest of them (not a grey seal's ring) and set inside the cell: ink running into the
+    cell's border is a ring or a ruling's residue. Only a cell with room for another line is looked at."""
     top, bottom = min(p[1] for p in found), max(p[3] for p in found)
     tall = max(p[3] - p[1] for p in found)
     if (cell[3] - cell[1] - 2 * INSET_PX) - (bottom - top) < MISSED_LINE_SHARE * tall:
         return []
-    missed = []
+    lines = [p for p in found if p[2] - p[0] >= p[3] - p[1]] or found  # not a ruling's end, a sliver of seal
+    lightest = max(_darkest(gray, p) for p in lines)
     high = max(least, MISSED_LINE_SHARE * tall)
-    darkest = min(_darkest(gray, p) for p in found)
-    for part in ((cell[0], cell[1], cell[2], top + INSET_PX), (cell[0], bottom - INSET_PX, cell[2], cell[3])):
-        if part[3] - part[1] - 2 * INSET_PX >= high:
-            missed += [ln for ln in _ink_lines(gray, part, high) if _darkest(gray, ln) <= darkest + MISSED_INK_LEVELS]
+    above = (cell[0], cell[1], cell[2], top + INSET_PX)
+    below = (cell[0], bottom - INSET_PX, cell[2], cell[3])
+    missed = []
+    for part in (above, below):
+        if part[3] - part[1] - 2 * INSET_PX < high:
+            continue
+        for ln in _ink_lines(gray, part, high):
+            at_border = ln[1] + 2 <= cell[1] + INSET_PX if part is above else ln[3] - 2 >= cell[3] - INSET_PX
+            if not at_border and _darkest(gray, ln) <= lightest + MISSED_INK_LEVELS:
+                missed.append(ln)
     return missed
 
 
 def _darkest(gray: Any, box: PixelBox) -> float:
-    """How dark the print in ``box`` is: its 3rd-percentile grey (a line's strokes, not its paper)."""
+    """How dark the print in ``box`` is: the lower quartile of its ink's grey (pixels ``UNREAD_CONTRAST``
+    darker than its paper) — its strokes' cores, however much paper the box holds; 255 for no ink."""
     crop = gray[max(box[1], 0) : box[3], max(box[0], 0) : box[2]]
-    return float(np.percentile(crop, 3)) if crop.size else 255.0
+    if not crop.size:
+        return 255.0
+    ink = crop[crop < float(np.median(crop)) - UNREAD_CONTRAST]
+    return float(np.percentile(ink, 25)) if ink.size >= 12 else 255.0
 
 
 STACK_RATIO = 3.0  # a cell this many times taller than wide may hold a name stacked one glyph per line
