@@ -1336,3 +1336,46 @@ def test_end_labels_a_scan_misread_by_a_glyph_end_the_indicator_table(seed: int)
         want.indicator_subtotals
     ), (total, grade)
     assert [(e.name, e.phone) for e in got.evaluators] == [(e.name, e.phone) for e in want.evaluators]
+
+
+FUNDS_TOTALS = [  # forms and their funds block's total row label
+    (SAMPLES / "sichuan-2022-rural-roads.pdf", "总额"),
+    (FIXED / "department-5.pdf", "资金总额"),
+    (FIXED / "project-1.pdf", "合计"),
+    (FIXED / "project-4.pdf", "合计"),
+]
+
+
+@pytest.mark.parametrize("surely", [False, True])
+@pytest.mark.parametrize(("source", "label"), FUNDS_TOTALS, ids=lambda v: getattr(v, "stem", v))
+def test_a_total_row_label_read_one_glyph_off_a_two_character_label_keeps_its_figures_in_review(
+    source: Any, label: str, surely: bool
+) -> None:
+    """合计 read 合让 (0.94) on a 1-bit development scan (department-1273, 200 dpi): no label was a character
+    off (that takes labels of four characters or more) and nothing resembled it, so the funds block's total
+    row — all six figures — was lost (flagged). A label of the block's total row read unsurely as two
+    characters one glyph off a two-character label of it (合计, 总计, 总额) is that row, its figures flagged;
+    read surely it is not, and no figure of the row passes as read."""
+    a = analyse(source)
+    form = a.forms[0]
+    want = record_of(a, form)
+    assert want.funds is not None and want.funds.rows.total is not None
+    first = next(c for p in form.pages for g in p.grids for c in g.cells if "".join(c.text.split()) == label)
+
+    def change(c: Any) -> Any:
+        if (c.page, c.bbox) != (first.page, first.bbox):
+            return dataclasses.replace(c, source="ocr")
+        return dataclasses.replace(c, text="合让", lines=(), source="ocr", confidence=0.99 if surely else 0.94)
+
+    got = record_of(a, _cells_changed(form, change))
+    assert got.funds is not None
+    keys = ("initial_budget", "full_year_budget", "executed")
+    total = got.funds.rows.total
+    for key in keys:
+        value = None if total is None else getattr(total, key)
+        if surely:
+            assert value is None or f"funds.rows.total.{key}" in got.review, key
+            continue
+        assert value == getattr(want.funds.rows.total, key), key
+        if value is not None:
+            assert f"funds.rows.total.{key}" in got.review, key

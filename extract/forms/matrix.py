@@ -416,7 +416,8 @@ def _read_body(sheet: Sheet, spec: MatrixSpec, ex: Extraction, block: _Block) ->
             if not (row.starts(c) and c.text and c.bbox[2] <= left_edge):
                 continue
             text = c.text if block.transposed else (_after_anchor(c, spec) or _row_label(c))
-            name, resembled = _label_of(text, {n: labels for n, labels in down.items() if n not in found}, c.source)
+            missing = {n: labels for n, labels in down.items() if n not in found}
+            name, resembled = _label_of(text, missing, c.source, c.confidence)
             if name is None:
                 continue
             found[name] = i
@@ -574,9 +575,16 @@ def _put_unheaded(spec: MatrixSpec, ex: Extraction, name: str, values: Row, labe
         _put(spec, ex, name, n, None)
 
 
-def _label_of(text: str, labels: dict[str, tuple[str, ...]], source: str) -> tuple[str | None, bool]:
+SHORT_LABEL_DOUBT = 0.97  # a two-character OCR label read less surely than this may be one glyph off (合让 for 合计)
+
+
+def _label_of(
+    text: str, labels: dict[str, tuple[str, ...]], source: str, confidence: float = 1.0
+) -> tuple[str | None, bool]:
     """The row (or column) a label cell names: as read; on OCR, the one label it is a character off; else the
-    one it resembles (当年财致技款), then also True: its values are flagged."""
+    one it resembles (当年财致技款), or the block's total row where it is one glyph off a two-character label
+    of it, read unsurely and no label itself (合让 for 合计, 0.94: a 1-bit scan's total row, all six figures
+    lost; not 其中 for 其他), then also True: its values are flagged."""
     name = next((n for n, options in labels.items() if label_matches(text, options)), None)
     if name is not None or source != "ocr":
         return name, False
@@ -584,7 +592,16 @@ def _label_of(text: str, labels: dict[str, tuple[str, ...]], source: str) -> tup
     if len(near) == 1:
         return near[0], False
     name = _resembles(norm(text), labels)
+    if name is None and confidence < SHORT_LABEL_DOUBT and not vocabulary().is_label(text):
+        t = norm(text)
+        off = [n for n, options in labels.items() if n == "total" and any(_one_glyph_off(t, norm(o)) for o in options)]
+        name = off[0] if len(off) == 1 else None
     return name, name is not None
+
+
+def _one_glyph_off(text: str, label: str) -> bool:
+    """Two characters, one of them as the label's (合让 and 合计)."""
+    return len(text) == len(label) == 2 and sum(a != b for a, b in zip(text, label, strict=True)) == 1
 
 
 _NUMBER = regex.compile(r"\d")
