@@ -201,3 +201,35 @@ def test_a_glyph_on_the_line_of_a_ruling_that_stops_at_its_cell_does_not_split_t
     for row in thin:
         names = [b for b in row if b[0] <= 20]
         assert len(names) == 1 and names[0][2] - names[0][0] >= 38, row  # one cell across both columns
+
+
+def test_columns_merged_over_a_whole_page_are_part_of_the_table(tmp_path: Path) -> None:
+    """A national department form whose 过程 group runs from the foot of page 1 over all of page 2 to page 3:
+    on page 2 the vertical label's and the level-1 column's rulings stand beside the table, as tall as it,
+    with no ruling across (their cells run on from the page before and to the page after). They lay outside
+    the region of the long rulings and were dropped: page 2 had no level-1 column, and its rows fell to the
+    group above (two subtotal scores wrong, 17 for 5 and 10.7 for 22.7, flagged). The source is development
+    layout department-1249 (``python -m samples.variants render --kinds department --seeds 1249``) with the
+    simulator's recipe of development scan seed 1240 at 300 dpi."""
+    import json
+
+    import extract
+    from extract.pipeline import analyse
+    from samples.scansim.recipe import draw_recipe
+    from samples.scansim.simulate import apply_recipe
+
+    from .truth import score
+
+    data = Path(__file__).parent / "data"
+    source = data / "through-page-department.pdf"
+    scan = tmp_path / "through-page.pdf"
+    scan.write_bytes(apply_recipe(source, draw_recipe(1240, 3, source="department-1249", dpi=300)).pdf)
+    a = analyse(scan, extract.Settings(pages=(2,)))
+    lefts = sorted({round(c.bbox[0]) for c in a.pages[2].grids[0].cells})
+    assert lefts[0] < 75 and len(lefts) == 9, lefts
+    (rec,) = extract.read_pdf(scan)
+    truth = json.loads((data / "through-page-department.truth.json").read_text(encoding="utf-8"))
+    for k, sub in enumerate(rec.indicator_subtotals):
+        assert str(sub.score) == truth["fields"][f"indicator_subtotals[{k}].score"], (k, sub.level1)
+    result = score(truth, rec)
+    assert not result.silent and not result.blank

@@ -138,6 +138,7 @@ def _taken_back(runs: Any, joined: Any, binary: Any, scale: float, horizontal: b
 
 
 TABLE_SPAN = (0.2, 0.15)  # a ruled structure this wide (share of the page) or this tall is a table
+ALONGSIDE = 0.9  # a ruling beside the table as tall as this share of it, within its height, is part of it
 
 
 def _at_edge(stat: Any, w: int, h: int) -> bool:
@@ -167,6 +168,20 @@ def _within_tables(horiz: Any, vert: Any) -> tuple[Any, Any]:
     y0 = max(min(int(b[1]) for b in boxes) - margin, 0)
     x1 = min(max(int(b[0] + b[2]) for b in boxes) + margin, w)
     y1 = min(max(int(b[1] + b[3]) for b in boxes) + margin, h)
+    # columns merged over the whole page on a page a group runs through (a level-1 name's cell from the page
+    # before to the page after): their rulings stand beside the table, as tall as it, with no ruling across
+    n, _, stats, _ = cv2.connectedComponentsWithStats(vert, connectivity=8)
+    beside = [
+        stats[i, :4]
+        for i in range(1, n)
+        if stats[i, 3] >= ALONGSIDE * (y1 - y0 - 2 * margin)
+        and stats[i, 1] >= y0
+        and stats[i, 1] + stats[i, 3] <= y1
+        and not _at_edge(stats[i], w, h)
+    ]
+    if beside:
+        x0 = max(min([x0, *(int(b[0]) - margin for b in beside)]), 0)
+        x1 = min(max([x1, *(int(b[0] + b[2]) + margin for b in beside)]), w)
     region = np.zeros_like(horiz)
     region[y0:y1, x0:x1] = 255
     return cv2.bitwise_and(horiz, region), cv2.bitwise_and(vert, region)
