@@ -246,11 +246,11 @@ def _garbled_head(cell: Cell) -> bool:
 
 def _blank_heads(sheet: Sheet, spec: TableSpec, first: int, last: int, found: dict[str, _Column]) -> None:
     """Columns whose header cells read blank or garbled (``_garbled_head``: a seal over 分值, 实际完成值 or
-    二级指标, its print lost) between
-    two columns found that the template's order puts next to each other but for these: the columns not found
-    between them in that order take the blank header cells left to right, one each, when they are as many,
-    and most rows below hold a figure (a figure column) or text (as many as the names column has), or ink
-    unread, under each cell — placed by the template's order, their values flagged."""
+    二级指标, its print lost) between two columns found that the template's order puts next to each other
+    but for these: the columns not found between them in that order take the blank header cells left to
+    right, one each, when they are as many, and most rows below hold a figure (a figure column) or text (as
+    many as the names column has), or ink unread, under each cell — placed by the template's order, their
+    values flagged."""
     order = [c.name for c in spec.columns]
     specs = {c.name: c for c in spec.columns}
     rows = sheet.rows[first : last + 1]
