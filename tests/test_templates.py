@@ -1049,6 +1049,34 @@ def test_glyphs_ocr_glued_before_a_figure_are_dropped_and_flagged(read: str, val
     assert why is not None and (got is None or "glyphs glued" in why)
 
 
+@pytest.mark.parametrize(
+    ("read", "value"),
+    [
+        ("10市", "10"),  # a development scan (grey, a seal's lettering 审计局 / 专用章 over the 得分 column)
+        ("10用", "10"),
+        ("5個", "5"),
+        ("1,121.69章", "1121.69"),
+        ("5+", "5"),  # a stroke of the seal's star: a mark at the end
+        ("10万", None),  # a magnitude printed with figures: 10万 is no 10
+        ("3次", None),  # a unit
+        ("10l", None),  # the glyph next to the digits may be one (10l: 101): not read
+        ("10O", None),
+        ("10二", None),  # bars: = or a dash, not a seal's glyph
+        ("10三个字", None),  # more than two glyphs: a word
+        ("57.35 12市", None),  # two figures
+    ],
+)
+def test_glyphs_ocr_glued_after_a_figure_are_dropped_and_flagged(read: str, value: str | None) -> None:
+    """A seal's lettering over the right side of a figure's cell reads as a glyph or two glued after the
+    digits (10市, 10用): the figure without them, flagged (an unreadable blank before); a glyph that may be
+    a digit, or a unit or magnitude a figure is printed with, leaves the figure unread."""
+    from extract.forms.extraction import ocr_value
+
+    got, why = ocr_value(read, "number", None)
+    assert (None if got is None else str(got)) == value
+    assert why is not None
+
+
 _BLOTTED = {  # a 1-bit adaptive photocopy of 4-pt print: the header's words as OCR read them (department-629)
     "一级指标": "一锤得样",
     "二级指标": "二像患标",

@@ -124,7 +124,7 @@ def _among_stray_marks(raw: str, type_: str, unit: str | None) -> tuple[Value, s
     return figures[0][1], f"stray marks beside the figure ({' '.join(others)}: a seal?); read {figures[0][0]}"
 
 
-_END_MARKS = "“”\"'‘’`´.,。，、)）(（°·:：;；_~-"  # what a speck or a ruling's edge reads as at a figure's end …
+_END_MARKS = "“”\"'‘’`´.,。，、)）(（°·:：;；_~-+＋"  # what a speck or a ruling's edge reads as at a figure's end …
 _START_MARKS = "“”\"'‘’`´。，、)）(（°·:：;；_~"  # … and at its start (not a point or a sign: .5, -5)
 
 
@@ -176,6 +176,7 @@ def ocr_value(raw: str, type_: str, unit: str | None) -> tuple[Value, str | None
             or _marks_at_ends(raw, type_, unit)
             or _brackets_in_figure(raw, type_, unit)
             or _glyphs_before(raw, type_, unit)
+            or _glyphs_after(raw, type_, unit)
             or (value, problem)
         )
     return value, problem
@@ -216,6 +217,32 @@ def _glyphs_before(raw: str, type_: str, unit: str | None) -> tuple[Value, str] 
     return (
         value,
         f"glyphs glued before the figure ({m.group('glyphs')}: a seal?); read {raw.strip()} as {m.group('figure')}",
+    )
+
+
+# … and one or two glued after it (10市, 10用, 5個: a seal's lettering over the cell's right side), the one
+# next to the digits no digit's look-alike and no unit or magnitude a figure is printed with (10万, 5亿, 3次)
+_GLUED_AFTER = regex.compile(
+    r"^(?P<figure>[+-]?[\d.,]*\d)\s*(?P<glyphs>[\p{Han}A-Za-z--[OoQDlIiJjZzSsBGgbq]][\p{Han}A-Za-z]{0,1})$",
+    regex.V1,
+)
+_AFTER_A_FIGURE = frozenset("万亿千百十元角分厘毫%‰个次人件项户天年月日时亩篇份期家所座台辆套册间场名批处条吨米kmt一二三")
+
+
+def _glyphs_after(raw: str, type_: str, unit: str | None) -> tuple[Value, str] | None:
+    """An OCR figure with one or two letters or Chinese glyphs glued after its digits (a seal's lettering
+    over the cell): the figure, still flagged, with why. None when the glyph next to the digits may be a
+    digit (l, O, Z …) or a unit or magnitude printed with figures (万, 次, 亩 …: 10万 is no 10), or when
+    what is left is no clean figure."""
+    m = _GLUED_AFTER.match(raw.strip())
+    if m is None or m.group("glyphs")[0] in _AFTER_A_FIGURE:
+        return None
+    value, problem = parse_typed(m.group("figure"), type_, unit)
+    if value is None or problem is not None:
+        return None
+    return (
+        value,
+        f"glyphs glued after the figure ({m.group('glyphs')}: a seal?); read {raw.strip()} as {m.group('figure')}",
     )
 
 
