@@ -226,7 +226,9 @@ _GLUED_AFTER = regex.compile(
     r"^(?P<figure>[+-]?[\d.,]*\d)\s*(?P<glyphs>[\p{Han}A-Za-z--[OoQDlIiJjZzSsBGgbq]][\p{Han}A-Za-z]{0,1})$",
     regex.V1,
 )
-_AFTER_A_FIGURE = frozenset("万亿千百十元角分厘毫%‰个次人件项户天年月日时亩篇份期家所座台辆套册间场名批处条吨米kmt一二三")
+_AFTER_A_FIGURE = frozenset(
+    "万亿千百十元角分厘毫%‰个次人件项户天年月日时亩篇份期家所座台辆套册间场名批处条吨米kmt一二三"  # bars: = or a dash
+)
 
 
 def _glyphs_after(raw: str, type_: str, unit: str | None) -> tuple[Value, str] | None:

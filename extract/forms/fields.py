@@ -17,7 +17,15 @@ import regex
 from extract.forms.extraction import Extraction, cell_field
 from extract.forms.listtables import indicator_columns, read_tables
 from extract.forms.matrix import read_matrices
-from extract.forms.sheet import LONG_LABEL, LONG_LABEL_EDITS, Sheet, label_matches, label_near, label_one_edit
+from extract.forms.sheet import (
+    LONG_LABEL,
+    LONG_LABEL_EDITS,
+    Sheet,
+    edit_distance,
+    label_matches,
+    label_near,
+    label_one_edit,
+)
 from extract.forms.templates import FieldSpec, HeaderSpec, Template, norm
 from extract.forms.units import read_unit, resolve_rate, unreadable_unit
 from extract.forms.values import clean_text, parse_typed
@@ -94,12 +102,7 @@ def read_label_fields(
     for spec in specs:
         ex.declared.add(spec.path)
         first = start if spec.column is not None else 0
-        hit = (
-            sheet.find(spec.labels, first)
-            or (sheet.find_glued(spec.labels, first) if spec.take == "inline" else None)
-            or sheet.find_near(spec.labels, first)
-        )
-        loose = hit is None and (hit := sheet.find_near(spec.labels, first, LONG_LABEL, LONG_LABEL_EDITS)) is not None
+        hit, loose = _find_label(sheet, spec, specs, first, start or len(sheet.rows))
         if hit is None:
             if spec.required:
                 ex.flag(spec.path, "label not found")
@@ -130,6 +133,64 @@ def read_label_fields(
         if spec.required and f.value is None:  # a gap where the form must state a value (——, blank)
             ex.flag(spec.path, "required, but the form prints no value")
     _flag_unlabelled_figures(sheet, [s for s in unfound if s.take == "inline" and s.type == "money"], labels, ex)
+
+
+def _find_label(
+    sheet: Sheet, spec: FieldSpec, specs: Sequence[FieldSpec], first: int, end: int
+) -> tuple[tuple[int, Cell] | None, bool]:
+    """The cell of the field's label (from row ``first``), and whether it was read two glyphs off (a value
+    likely, not certainly, the field's): as read, glued to its figure, one glyph off, two off a long label,
+    two off the nearest label of all (``_nearest_label``, in the rows above ``end``)."""
+    hit = (
+        sheet.find(spec.labels, first)
+        or (sheet.find_glued(spec.labels, first) if spec.take == "inline" else None)
+        or sheet.find_near(spec.labels, first)
+    )
+    if hit is not None:
+        return hit, False
+    hit = sheet.find_near(spec.labels, first, LONG_LABEL, LONG_LABEL_EDITS) or _nearest_label(
+        sheet, spec, specs, first, end
+    )
+    return hit, hit is not None
+
+
+NEAREST_LABEL = 6  # a label this long or longer is still itself with …
+NEAREST_EDITS = 2  # … this many glyphs misread, where it is the nearest label of all to the cell by far
+NEAREST_AHEAD = 1  # (every other label of the template's fields and of the vocabulary this many edits further)
+_LABEL_TAIL = regex.compile(r"[(（][^)）]*[)）]?$|[:：]$")  # a unit (万元) or a colon after the label
+
+
+def _nearest_label(
+    sheet: Sheet, spec: FieldSpec, specs: Sequence[FieldSpec], start: int, end: int
+) -> tuple[int, Cell] | None:
+    """For a label no cell prints as read, nor one character off: the one OCR cell of the rows ``start`` to
+    ``end`` (above the indicator table: its names are no labels, 预算调整率 two glyphs off 预算调整金额) whose
+    text is ``NEAREST_EDITS`` glyphs off one of the field's labels of six or more characters, that label
+    nearer to it than any other of the forms (by ``NEAREST_AHEAD`` edits). A header of 4-pt print on a 1-bit
+    scan reads 年初授算金款 for 年初预算金额 and 慢算调警金额 for 预算调整金额 (the next nearest three edits off or
+    more: 年初预算数, 预算执行金额). Two such cells are no answer; the value is in review."""
+    own = [lb for lb in spec.labels if len(lb) >= NEAREST_LABEL]
+    if not own:
+        return None
+    others = {norm(lb) for s in specs if s is not spec for lb in s.labels} | set(vocabulary().labels)
+    others -= set(spec.labels)
+    hits = []
+    for i in range(start, min(end, len(sheet.rows))):
+        row = sheet.rows[i]
+        for c in row.cells:
+            if not row.starts(c) or c.source != "ocr" or not c.text or vocabulary().is_label(c.text):
+                continue
+            t = _LABEL_TAIL.sub("", norm(c.text))
+            if not t or all(abs(len(t) - len(lb)) > NEAREST_EDITS for lb in own):
+                continue
+            mine = min(edit_distance(t, lb) for lb in own)
+            if mine > NEAREST_EDITS:
+                continue
+            near = (lb for lb in others if abs(len(lb) - len(t)) < mine + NEAREST_AHEAD)  # the rest are further
+            theirs = min((edit_distance(t, lb) for lb in near), default=mine + NEAREST_AHEAD)
+            if theirs >= mine + NEAREST_AHEAD:
+                hits.append((i, c))
+    return hits[0] if len(hits) == 1 else None
 
 
 # an OCR cell printing a label and an amount (船公共预量：18264200.00): words, a colon (or none: OCR may lose

@@ -16,7 +16,7 @@ import regex
 
 from extract.forms.extraction import LOW_CONFIDENCE, Extraction, cell_field
 from extract.forms.mending import mend_page_breaks
-from extract.forms.sheet import Row, Sheet, edit_distance, label_matches, label_one_edit
+from extract.forms.sheet import Row, Sheet, edit_distance, label_matches, label_near, label_one_edit
 from extract.forms.templates import ColumnSpec, TableSpec, Template, norm
 from extract.forms.values import NAME_POINTS, clean_text
 from extract.forms.vocabulary import vocabulary
@@ -658,9 +658,14 @@ def indicator_columns(sheet: Sheet, template: Template) -> tuple[int, dict[str, 
     return (0, {}) if head is None else (head[0], {c.spec.name: c.x for c in head[1]})
 
 
+END_LABEL_LONG = 6  # an end label this long or longer, in a cell across two names columns, is itself on a scan …
+END_LABEL_EDITS = 2  # … with this many glyphs misread (评价结泉得次: a 1-bit 300-dpi scan of 4-pt print)
+
+
 def _end_cells(row: Row, spec: TableSpec, columns: Sequence[_Column]) -> list[Cell]:
     """The row's cells holding an end label (also after a scanned signature's scribble: ``18单位负责人（签章）``),
-    or on a scan one glyph off (缘合得分, 评价结累等次) in a cell across two names columns, where no name is."""
+    or on a scan one glyph off (缘合得分, 评价结累等次), two in a label of six or more (评价结泉得次), in a cell
+    across two names columns, where no name is."""
     names = [col.x for col in columns if col.spec.name in _NAMES]
     return [
         c
@@ -672,7 +677,10 @@ def _end_cells(row: Row, spec: TableSpec, columns: Sequence[_Column]) -> list[Ce
             or (
                 c.source == "ocr"
                 and sum(c.bbox[0] <= x <= c.bbox[2] for x in names) >= 2
-                and label_one_edit(c.text, spec.end_labels, 4)
+                and (
+                    label_one_edit(c.text, spec.end_labels, 4)
+                    or label_near(c.text, spec.end_labels, END_LABEL_LONG, END_LABEL_EDITS)
+                )
             )
         )
     ]
@@ -1102,6 +1110,9 @@ def _total_row_misread(
     was not read), not a group's; the rows read below it (``above`` indicator rows were read before it),
     none with a figure, are past the table's end."""
     label = "nothing"
+    spec = walk.template.tables.get("indicators")
+    end_labels = spec.end_labels if spec is not None else ()
+    one_off = False  # the label one glyph off an end label of four or more (综命得分): the total row by its label
     if figures is None:  # a group's row (``flag`` its path): the last group read
         if flag != f"indicator_subtotals[{len(walk.subtotals) - 1}]":
             return
@@ -1110,10 +1121,13 @@ def _total_row_misread(
         if name is None or name.source != "ocr" or vocabulary().is_group_name(str(name.value or "")):
             return
         label = repr(name.value)
+        one_off = label_one_edit(str(name.value or ""), end_labels, 4)
     if any((f := ex.fields.get(path)) is not None and f.value is not None for _, path in TOTALS):
         return
-    if not any((f := figures.get(key)) is not None and f.value in _sums(walk, ex, above, key) for key, _ in TOTALS):
+    sums = any((f := figures.get(key)) is not None and f.value in _sums(walk, ex, above, key) for key, _ in TOTALS)
+    if not sums and not one_off:
         return
+    why = "its figures are the indicators' sums" if sums else "one glyph off the table's end label"
     prefixes = [f"indicators[{j}]." for j in range(above, len(walk.rows))]
     if flag.startswith("indicator_subtotals["):
         walk.subtotals.pop()
@@ -1129,7 +1143,7 @@ def _total_row_misread(
         if f is not None and f.value is not None:
             ex.put(replace(f, name=path))
             ex.gaps[:] = [g for g in ex.gaps if g != path]
-            ex.review[path] = f"the total row, its label read as {label}: its figures are the indicators' sums"
+            ex.review[path] = f"the total row, its label read as {label}: {why}"
 
 
 def _sums(walk: _Indicators, ex: Extraction, above: int, key: str) -> set[Decimal]:

@@ -215,15 +215,19 @@ def _slots(
 
 def _framed(hsegs: list[Segment], vsegs: list[Segment], merge_px: int) -> list[Segment]:
     """The horizontal rulings, and a closing line wherever vertical rulings end together with no ruling
-    across. A table printed over pages leaves the cells that run on over the page break (a level name
-    spanning rows on both pages) without their bottom or top ruling: the line closes them, as the edge
-    of the page does."""
+    across (two of them at least meeting none). A table printed over pages leaves the cells that run on over the
+    page break (a level name spanning rows on both pages) without their bottom or top ruling: the line
+    closes them, as the edge of the page does."""
     out = list(hsegs)
+    tol = 2 * merge_px
     for ends in ([v.start for v in vsegs], [v.end for v in vsegs]):
         for y in sorted(set(ends)):
-            xs = [v.pos for v, e in zip(vsegs, ends, strict=True) if abs(e - y) <= 2 * merge_px]
-            if len(xs) >= 2:
-                out.append(Segment(y, min(xs), max(xs)))
+            group = [(v.pos, e) for v, e in zip(vsegs, ends, strict=True) if abs(e - y) <= tol]
+            # two of them at least meet no ruling across: one alone is a ruling drawn on a little past its
+            # end (a seal's ring running on from it made a line through the middle of 综合得分's row)
+            unmet = sum(1 for x, e in group if _met_by(e, x, hsegs, tol) is None)
+            if len(group) >= 2 and unmet >= 2:
+                out.append(Segment(y, min(x for x, _ in group), max(x for x, _ in group)))
     return sorted(out, key=lambda g: g.pos)
 
 
