@@ -8,6 +8,7 @@ list of cell boxes the text path also starts from, so cells, fields and checks r
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 from typing import Any
 
@@ -214,8 +215,8 @@ def _slots(
 
 
 def _framed(hsegs: list[Segment], vsegs: list[Segment], merge_px: int) -> list[Segment]:
-    """The horizontal rulings, and a closing line wherever vertical rulings end together with no ruling
-    across (two of them at least meeting none). A table printed over pages leaves the cells that run on over the
+    """The horizontal rulings, and a closing line wherever vertical rulings end together (where most of
+    them end) with no ruling across. A table printed over pages leaves the cells that run on over the
     page break (a level name spanning rows on both pages) without their bottom or top ruling: the line
     closes them, as the edge of the page does."""
     out = list(hsegs)
@@ -223,12 +224,11 @@ def _framed(hsegs: list[Segment], vsegs: list[Segment], merge_px: int) -> list[S
     for ends in ([v.start for v in vsegs], [v.end for v in vsegs]):
         for y in sorted(set(ends)):
             group = [(v.pos, e) for v, e in zip(vsegs, ends, strict=True) if abs(e - y) <= tol]
-            # two of them at least meet no ruling across: one alone is a ruling drawn on a little past its
-            # end (a seal's ring running on from it made a line through the middle of 综合得分's row)
-            unmet = sum(1 for x, e in group if _met_by(e, x, hsegs, tol) is None)
-            if len(group) >= 2 and unmet >= 2:
-                out.append(Segment(y, min(x for x, _ in group), max(x for x, _ in group)))
-    return sorted(out, key=lambda g: g.pos)
+            if len(group) >= 2:  # where most of them end: one drawn on a little past the others' end
+                # (a seal's ring running on from a ruling) made a line through the middle of 综合得分's row
+                at = statistics.median_low(e for _, e in group)
+                out.append(Segment(at, min(x for x, _ in group), max(x for x, _ in group)))
+    return sorted(dict.fromkeys(out), key=lambda g: g.pos)
 
 
 def _met_by(end: float, pos: float, across: list[Segment], tol: float) -> float | None:
