@@ -205,21 +205,6 @@ _GLUED = regex.compile(
 )
 
 
-def _glyphs_before(raw: str, type_: str, unit: str | None) -> tuple[Value, str] | None:
-    """An OCR figure with one or two letters or Chinese glyphs glued before its digits (a seal's lettering
-    over the cell): the figure, still flagged, with why. None when what is left is no clean figure."""
-    m = _GLUED.match(raw.strip())  # 清 57.35 12 is two figures, not 57.3512
-    if m is None:
-        return None
-    value, problem = parse_typed(m.group("figure"), type_, unit)
-    if value is None or problem is not None:
-        return None
-    return (
-        value,
-        f"glyphs glued before the figure ({m.group('glyphs')}: a seal?); read {raw.strip()} as {m.group('figure')}",
-    )
-
-
 # … and one or two glued after it (10市, 10用, 5個: a seal's lettering over the cell's right side), the one
 # next to the digits no digit's look-alike and no unit or magnitude a figure is printed with (10万, 5亿, 3次)
 _GLUED_AFTER = regex.compile(
@@ -231,20 +216,30 @@ _AFTER_A_FIGURE = frozenset(
 )
 
 
+def _glyphs_before(raw: str, type_: str, unit: str | None) -> tuple[Value, str] | None:
+    """An OCR figure with one or two letters or Chinese glyphs glued before its digits (a seal's lettering
+    over the cell): the figure, still flagged, with why. None when what is left is no clean figure."""
+    return _glyphs_glued(raw, type_, unit, "before")  # 清 57.35 12 is two figures, not 57.3512
+
+
 def _glyphs_after(raw: str, type_: str, unit: str | None) -> tuple[Value, str] | None:
     """An OCR figure with one or two letters or Chinese glyphs glued after its digits (a seal's lettering
     over the cell): the figure, still flagged, with why. None when the glyph next to the digits may be a
     digit (l, O, Z …) or a unit or magnitude printed with figures (万, 次, 亩 …: 10万 is no 10), or when
     what is left is no clean figure."""
-    m = _GLUED_AFTER.match(raw.strip())
-    if m is None or m.group("glyphs")[0] in _AFTER_A_FIGURE:
+    return _glyphs_glued(raw, type_, unit, "after")
+
+
+def _glyphs_glued(raw: str, type_: str, unit: str | None, where: str) -> tuple[Value, str] | None:
+    m = (_GLUED if where == "before" else _GLUED_AFTER).match(raw.strip())
+    if m is None or (where == "after" and m.group("glyphs")[0] in _AFTER_A_FIGURE):
         return None
     value, problem = parse_typed(m.group("figure"), type_, unit)
     if value is None or problem is not None:
         return None
     return (
         value,
-        f"glyphs glued after the figure ({m.group('glyphs')}: a seal?); read {raw.strip()} as {m.group('figure')}",
+        f"glyphs glued {where} the figure ({m.group('glyphs')}: a seal?); read {raw.strip()} as {m.group('figure')}",
     )
 
 
