@@ -20,6 +20,7 @@ from extract.checks.presence import (
 from extract.checks.scores import (
     check_grade_band,
     check_indicator_subtotals,
+    check_level_families,
     check_score_within_weight,
     check_total_score,
 )
@@ -36,6 +37,7 @@ CHECKS: dict[str, Callable[[RuleSpec, Facts], Check]] = {
     "text_total_parts": check_text_total_parts,
     "text_matches_field": check_text_matches_field,
     "indicator_subtotals": check_indicator_subtotals,
+    "level_families": check_level_families,
     "total_score": check_total_score,
     "score_within_weight": check_score_within_weight,
     "grade_band": check_grade_band,

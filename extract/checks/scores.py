@@ -8,6 +8,7 @@ from decimal import Decimal
 from extract.checks.base import Facts, compare, skipped, unconfirmed, verdict
 from extract.forms.templates import RuleSpec
 from extract.forms.tolerance import allowance
+from extract.forms.vocabulary import norm
 from extract.model import SCORE_KEYS, Check
 
 
@@ -142,3 +143,37 @@ def check_grade_band(rule: RuleSpec, facts: Facts) -> Check:
             detail = [] if ok else [f"score {total} is in band {band['grade']}, printed {grade}"]
             return Check(id=rule.id, status="pass" if ok else "fail", rule=rule.rule, fields=fields, details=detail)
     return Check(id=rule.id, status="fail", rule=rule.rule, fields=fields, details=[f"score {total} in no band"])
+
+
+def _family(text: object, families: dict[str, dict[str, list[str]]], key: str) -> set[str]:
+    """The families whose ``key`` (level1 / level2) words the name holds (产出指标(50分) → {产出})."""
+    if not isinstance(text, str):
+        return set()
+    name = norm(text)
+    return {f for f, words in families.items() if any(w in name for w in words.get(key, []))}
+
+
+def check_level_families(rule: RuleSpec, facts: Facts) -> Check:
+    """Each indicator's level-2 name is of its level-1 group's kind (数量指标 under 产出, 社会效益指标 under 效益):
+    a row under another kind's group is one of a group whose name (and the ruling above it) the table lost, its
+    rows run into the group above — whose subtotal, the sum of them all, no other check can doubt."""
+    families: dict[str, dict[str, list[str]]] = rule.params["families"]
+    details: list[str] = []
+    fields: list[str] = []
+    checked = 0
+    strays: dict[str, list[int]] = {}
+    for j, r in enumerate(facts.indicators):
+        group, kinds = _family(r.get("level1"), families, "level1"), _family(r.get("level2"), families, "level2")
+        if len(group) != 1 or not kinds:  # a group of no kind, or two (成本效益); a level-2 name of none
+            continue
+        checked += 1
+        if not group & kinds:
+            strays.setdefault(str(r.get("level1")), []).append(j)
+    for level1, rows in strays.items():
+        names = "、".join(dict.fromkeys(str(facts.indicators[j].get("level2")) for j in rows))
+        details.append(f"{names} under {level1}: another group's rows (its name lost?)")
+        fields.extend(f"indicators[{j}].level1" for j in rows)
+        for i, sub in enumerate(facts.subtotals):
+            if sub.get("level1") == level1:
+                fields.extend(f"indicator_subtotals[{i}].{k}" for k in SCORE_KEYS)
+    return verdict(rule, details, fields, checked)

@@ -41,6 +41,7 @@ _RULE_PARAMS: dict[str, tuple[str, ...]] = {
     "actual_present": (),
     "within_budget": ("matrix", "rows"),
     "deduction_explained": (),
+    "level_families": ("families",),
 }
 RULES_FILE = SCHEMAS_DIR / "rules.yaml"
 _TABLE_ROWS: dict[str, type] = {"indicators": model.Indicator, "evaluators": model.Evaluator}
