@@ -232,6 +232,17 @@ def _flag_unsure_subtotals(ex: Extraction, flagged: set[str]) -> None:
                     ex.flag(total, "not read, and a row named as no level-1 group may be the total row")
 
 
+def _flag_near_blanks(ex: Extraction, template: Template) -> None:
+    """Read with the nearest template, a figure of its own that it did not find is in doubt, not a gap the form
+    leaves: it looks where another kind of form prints it (总分（100分） in the label, where this form prints
+    总分 | 100 | 97 in columns) — in review, never passed as not printed."""
+    specs = [(h.path, h.type) for h in template.header] + [(f.path, f.type) for f in template.fields]
+    for path, kind in specs:
+        f = ex.fields.get(path)
+        if kind in _NUMERIC_TYPES and (f is None or f.value is None) and path not in ex.review:
+            ex.flag(path, "not found by the nearest template (the form may print it where that template does not look)")
+
+
 def _flag_unknown_groups(ex: Extraction) -> None:
     """A level-1 name read by OCR that is none the forms use (效色模 for 效益指标) is a misreading until a
     person says otherwise: in review, never passed as a group name."""
@@ -427,6 +438,7 @@ def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ())
         ex.flag("source", f"damaged PDF, read in part: {damage[0]}{more}")
     if form.how == "near":
         ex.flag("template", f"read with the nearest template; not on the form: {', '.join(form.missing)}")
+        _flag_near_blanks(ex, form.template)
     elif form.how == "generic":
         ex.flag("template", "read by the generic reader: no template knows this kind of form")
     amounts = _amounts(form.template, ex)
