@@ -30,6 +30,18 @@ def _blank(cell: Cell | None) -> bool:
     return cell is None or not clean_text(cell.text)
 
 
+def _whole_name(shown: str, below: str) -> str | None:
+    """Of the two parts of one name cell at a page break, the one that shows the whole group name where the
+    other shows a part of it — its start (社会效益 | 社会效益指标: a name centred on the whole merged cell, drawn
+    across the break, the first page's part clipping its last line off below the table) or its end
+    (社会效益指标 | 指标). None unless the whole is a group name the forms use."""
+    for whole, part in ((below, shown), (shown, below)):
+        clipped = part and part != whole and (whole.startswith(part) or whole.endswith(part))
+        if clipped and vocabulary().is_group_name(whole):
+            return whole
+    return None
+
+
 class _Runs:
     """The runs of one name column: consecutive rows sharing one (merged) cell."""
 
@@ -106,6 +118,16 @@ class _Runs:
         whole = NAME_POINTS.sub("", whole)  # points read from half glyphs (20 for 30): not read
         self.name_runs(a, b, whole, min(up.confidence, down.confidence, CUT_CONFIDENCE))
 
+    def join_hidden(self) -> None:
+        """A part whose hidden lines make it a group name the forms use (社会效 with 益指标 clipped below the
+        table, the part on the next page holding no indicator) is that name, whatever part follows."""
+        for j, (_, _, cell) in enumerate(self.runs):
+            if cell is None or not cell.hidden:
+                continue
+            shown, whole = clean_text(cell.text), clean_text(cell.text) + clean_text(cell.hidden)
+            if not vocabulary().is_group_name(shown) and vocabulary().is_group_name(whole):
+                self.name_runs(j, j, whole)
+
     def join_wrapped(self) -> None:
         """A wrapped name cut in two (服务对 | 象满意度指标, 产出指标 | (50分)) becomes one name; so does a
         name whose last line the page break clips (效益指 with 标(30分) hidden), where the next part is blank,
@@ -118,6 +140,9 @@ class _Runs:
             if cell is None or nxt is None or _blank(cell) or _blank(nxt) or not self.joinable(j, j + 1):
                 continue
             shown, rest, below = clean_text(cell.text), clean_text(cell.hidden), clean_text(nxt.text)
+            if whole_in_one := _whole_name(shown, below):  # 社会效益 | 社会效益指标: the break clipped one part
+                self.name_runs(j, j + 1, whole_in_one)
+                continue
             whole = shown + below if below.startswith(rest) else shown + rest
             one_name = bool(rest) and whole.endswith(below)
             if not one_name and (_POINTS.match(below) or vocabulary().is_group_name(shown + below)):
@@ -213,6 +238,7 @@ def mend_page_breaks(rows: Rows, names: Sequence[str]) -> None:
     """Give every part of a merged name cut by a page break the whole name (in place)."""
     for name in names:
         runs = _Runs(rows, name)
+        runs.join_hidden()
         runs.join_wrapped()
         runs = _Runs(rows, name)
         runs.fill_blanks()
