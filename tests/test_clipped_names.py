@@ -35,3 +35,15 @@ def test_every_level2_name_reads_whole(name: str) -> None:
     want = [truth[f"indicators[{j}].level2"] for j in range(len(rec.indicators))]
     assert [i.level2 for i in rec.indicators] == want
     assert f"indicators[{len(rec.indicators)}].level2" not in truth  # no row lost
+
+
+def test_a_level1_row_above_a_level2_name_ending_in_it_keeps_its_name() -> None:
+    """``level1-above-level2-department`` (``python -m samples.variants render --kinds department --seeds 134``):
+    the level-1 names are rows of the level-2 column; 满意度指标's row ends page 1 and 服务对象满意度指标 (its 标
+    clipped below the cell) begins page 2 — two names, though one ends with the other: the group stays."""
+    pdf = DATA / "level1-above-level2-department.pdf"
+    truth = load_truth(pdf)["fields"]
+    (rec,) = extract.read_pdf(pdf)
+    assert [i.level1 for i in rec.indicators] == [truth[f"indicators[{j}].level1"] for j in range(len(rec.indicators))]
+    assert [i.level2 for i in rec.indicators] == [truth[f"indicators[{j}].level2"] for j in range(len(rec.indicators))]
+    assert [s.level1 for s in rec.indicator_subtotals][-1] == "满意度指标"

@@ -34,10 +34,11 @@ def _whole_name(shown: str, below: str) -> str | None:
     """Of the two parts of one name cell at a page break, the one that shows the whole group name where the
     other shows a part of it — its start (社会效益 | 社会效益指标: a name centred on the whole merged cell, drawn
     across the break, the first page's part clipping its last line off below the table) or its end
-    (社会效益指标 | 指标). None unless the whole is a group name the forms use."""
+    (社会效益指标 | 指标). None unless the whole is a group name the forms use and the part is none (满意度指标 above
+    服务对象满意度指标 is a level-1 group's row above its level-2 group's)."""
     for whole, part in ((below, shown), (shown, below)):
         clipped = part and part != whole and (whole.startswith(part) or whole.endswith(part))
-        if clipped and vocabulary().is_group_name(whole):
+        if clipped and vocabulary().is_group_name(whole) and not vocabulary().is_group_name(part):
             return whole
     return None
 
