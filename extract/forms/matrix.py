@@ -305,6 +305,8 @@ def _locate(sheet: Sheet, spec: MatrixSpec, ex: Extraction) -> _Block | None:
     return None
 
 
+UNANCHORED_ACROSS = 3  # a block whose label is not read: this many of its labels across, one down the side below …
+UNANCHORED_DOWN = 3  # … or two across and this many down
 _UNIT_FIRST = regex.compile(r"^[(（][^)）]{0,6}[)）]")
 
 
@@ -326,28 +328,29 @@ def _unanchored(sheet: Sheet, spec: MatrixSpec, columns: dict[str, tuple[str, ..
     row that heads three or more of its columns with one of its row labels in the rows below (年初预算数 |
     全年预算数 | 执行率 over 年度资金总额, or on a scan 年度资金总) — or, printed transposed, three or more of its
     row labels across (年度资金总额 | 本年财政拨款 | 上年结转资金) with one of its column labels down the side
-    below (年初预算数) — the block, found by what it prints rather than its name."""
+    below (年初预算数); or two across with three or more down the side (年度资金总额 | 其他资金 over 年初预算数,
+    全年预算数, 全年执行数 …, its 项目资金（万元） under a seal) — the block, found by what it prints rather
+    than its name."""
     for i, row in enumerate(sheet.rows):
         if not any(c.source == "ocr" for c in row.cells):
             continue
         for across, down, strip in ((columns, spec.rows, False), (spec.rows, columns, True)):
-            head = _across(sheet, across, i, strip=strip, need=3)
+            head = _across(sheet, across, i, strip=strip, need=2)
             if head is None or head.row != i:
                 continue
             # the rows the block spans (a merged cell may split one in two): a label as read, or on a scan one
             # glyph off (年度资金总 for 年度资金总额) — the first rows' labels may be lost (a seal over them)
             below = sheet.rows[i + 1 : i + 2 + len(down)]
-            if any(
-                r.starts(c)
-                and c.text
-                and (
-                    label_matches(_row_label(c), labels)
-                    or (c.source == "ocr" and label_one_edit(_row_label(c), labels, 4))
-                )
+            found = {
+                name
                 for r in below
                 for c in r.cells
-                for labels in down.values()
-            ):
+                if r.starts(c) and c.text
+                for name, labels in down.items()
+                if label_matches(_row_label(c), labels)
+                or (c.source == "ocr" and label_one_edit(_row_label(c), labels, 4))
+            }
+            if found and (len(head.xs) >= UNANCHORED_ACROSS or len(found) >= UNANCHORED_DOWN):
                 return i
     return None
 
