@@ -38,6 +38,7 @@ def record(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 def test_the_block_is_read_without_its_label(record: Record) -> None:
     assert record.funds is not None
     total = record.funds.rows.total
+    assert total is not None
     assert (total.full_year_budget, total.executed) == (Decimal("4000"), Decimal("4000"))
     assert total.execution_rate == Decimal("100")
     # its unit is in the label the seal covers: not read, so said — and its amounts with it
