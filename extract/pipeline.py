@@ -9,6 +9,7 @@ import dataclasses
 import logging
 import os
 import re
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +19,7 @@ from extract.errors import CorruptPdfError, UnknownFormError, printable, stamped
 from extract.forms.amounts import find_amounts
 from extract.forms.extraction import Extraction
 from extract.forms.fields import extract_fields
+from extract.forms.listtables import resum_subtotals
 from extract.forms.rowsums import name_rows_by_sums
 from extract.forms.segment import FormPages, PageScreen, Unmatched, candidates, screen, split_forms
 from extract.forms.templates import Template, load_templates
@@ -420,6 +422,29 @@ def _unread_by(generic: Record, record: Record) -> Record:
     return dataclasses.replace(generic, review=list(dict.fromkeys([*generic.review, *lost])))
 
 
+def _second_reading(
+    ex: Extraction,
+    checks: list[Check],
+    form: FormPages,
+    engine: str,
+    ocr_pages: Collection[int],
+    run: Callable[[Extraction], list[Check]],
+) -> tuple[Extraction, list[Check]]:
+    """Uncertain OCR numbers (and those of failed checks, and all on pages of print hard to read) read again
+    by the other engine; a disagreement repaired only where arithmetic decides; the subtotals the form does not
+    print summed again from the rows as they now read."""
+    from extract.scan.reread import repair, reread
+
+    suspects = {f for c in checks if c.status == "fail" for f in c.fields}
+    pages = {p.number: p for p in form.pages}
+    doubted = frozenset(n for n in ocr_pages if _legibility(pages[n]))  # print hard to read
+    ex, alternatives = reread(ex, pages, engine, suspects, doubted)
+    ex, checks = repair(ex, alternatives, run) if alternatives else (ex, run(ex))
+    if resum_subtotals(ex):  # a row whose figures only the second reading read was no part of its group's sum
+        checks = run(ex)
+    return ex, checks
+
+
 def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ()) -> tuple[Record, int]:
     """The record of one form read with its template, and how many of its review entries are there only
     because a sum they are part of could not be made (``_flag_unconfirmed_groups``, ``_flag_unconfirmed_sums``:
@@ -448,13 +473,7 @@ def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ())
 
     checks = run(ex)
     if source.ocr_engine is not None:  # uncertain OCR numbers: read again, repair only where arithmetic decides
-        from extract.scan.reread import repair, reread
-
-        suspects = {f for c in checks if c.status == "fail" for f in c.fields}
-        pages = {p.number: p for p in form.pages}
-        doubted = frozenset(n for n in ocr_pages if _legibility(pages[n]))  # print hard to read
-        ex, alternatives = reread(ex, pages, source.ocr_engine, suspects, doubted)
-        ex, checks = repair(ex, alternatives, run) if alternatives else (ex, run(ex))
+        ex, checks = _second_reading(ex, checks, form, source.ocr_engine, ocr_pages, run)
     before = len(ex.review)
     if ocr_pages and _flag_unconfirmed_groups(ex, form.template):
         checks = run(ex)

@@ -1188,6 +1188,21 @@ def _sum_subtotal_scores(rows: list[dict[str, Field]], subtotals: list[dict[str,
             ex.flag(f"indicator_subtotals[{i}].score", "not printed, and not computed: a score of its group is blank")
 
 
+def resum_subtotals(ex: Extraction) -> bool:
+    """The subtotal scores the form does not print summed again from the rows as they now read (a scan's
+    figures read again: a row whose figures the first reading lost was no part of its group's sum); whether
+    any was."""
+    rows = ex.rows.get("indicators", [])
+    subtotals = [dict(sub) for sub in ex.rows.get("indicator_subtotals", [])]  # an earlier reading's rows stay
+    computed = [sub for sub in subtotals if (f := sub.get("score")) is not None and f.source == "computed"]
+    for sub in computed:
+        del sub["score"]
+    if computed:
+        ex.rows["indicator_subtotals"] = subtotals
+        _sum_subtotal_scores(rows, subtotals, ex)
+    return bool(computed)
+
+
 def _without_points(f: Field) -> Field:
     """``数量指标(10分)`` → ``数量指标`` (the points are the form's, not the name's)."""
     text = str(f.value)

@@ -17,6 +17,7 @@ import dataclasses
 import itertools
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from typing import Any
 
 from extract.errors import ExtractError, ValueParseError
 from extract.forms.extraction import Extraction, ocr_value
@@ -107,7 +108,36 @@ def _read_again(todo: list[Field], pages: dict[int, PageContent], engine: OcrEng
             tuple(int(v * page.scale) + d for v, d in zip(f.bbox or (), (INSET, INSET, -INSET, -INSET), strict=True))
             for f in fields
         ]
-        yield from zip(fields, engine.read(page.image, boxes, numeric=True), strict=True)  # type: ignore[arg-type]
+        image = lift_ghosts(page.image, boxes)  # type: ignore[arg-type]
+        yield from zip(fields, engine.read(image, boxes, numeric=True), strict=True)  # type: ignore[arg-type]
+
+
+GHOST_INK_SHARE = 0.2  # the percentile of a cell's pixels that is its darkest ink (a 6 is 1 % of its cell) …
+GHOST_DARK = 100  # … a cell holding ink this dark …
+GHOST_SPAN = 100  # … on paper this much lighter (its median) …
+GHOST_LIFT = 0.6  # … has its pixels lighter than this share of the way from ink to paper lifted to white
+
+
+def lift_ghosts(image: Any, boxes: list[tuple[int, int, int, int]]) -> Any:
+    """The page with, in each box that holds dark ink, the pixels much lighter than that ink made paper: what is
+    left of a seal (its grey ghost, after ``prep.suppress_seal``) beside a figure is read as a glyph of it (6台
+    for 6, a 6 not read at all) — the figure's own strokes are the darkest ink in its cell. A cell of faint
+    print only (a pale photocopy: no ink this dark) is left as it is."""
+    import numpy as np
+
+    out = None
+    for x0, y0, x1, y1 in boxes:
+        crop = image[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)]
+        if crop.size == 0:
+            continue
+        dark, paper = float(np.percentile(crop, GHOST_INK_SHARE)), float(np.median(crop))
+        if dark >= GHOST_DARK or paper - dark < GHOST_SPAN:
+            continue
+        if out is None:
+            out = image.copy()
+        cut = out[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)]
+        cut[cut > dark + (paper - dark) * GHOST_LIFT] = 255
+    return image if out is None else out
 
 
 GLYPHS = "the page's own glyphs"
