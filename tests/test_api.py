@@ -30,7 +30,8 @@ def test_read_pdf_and_frames() -> None:
     assert list(forms["form.fiscal_year"]) == [2021, 2022]
     assert forms.loc[0, "budget.execution"] == Decimal("1121.69")  # exact Decimal, not a float
     assert list(forms["clean"]) == [False, True]
-    assert len(frames["indicators"]) == 52 and len(frames["checks"]) == 18  # 9 a form: 8 own + scores_present (shared)
+    assert len(frames["indicators"]) == 52 and len(frames["checks"]) == 20  # 10 a form: 8 own + 2 shared
+    assert list(frames["checks"]["id"]).count("indicator_families") == 2  # shared: scores_present and this
     fails = frames["checks"][frames["checks"]["status"] == "fail"]
     assert list(fails["id"]) == ["text_expenditure_by_function"]
     assert records[0].clean is False and records[1].clean is True
