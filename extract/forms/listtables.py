@@ -1190,17 +1190,26 @@ def _sum_subtotal_scores(rows: list[dict[str, Field]], subtotals: list[dict[str,
 
 def resum_subtotals(ex: Extraction) -> bool:
     """The subtotal scores the form does not print summed again from the rows as they now read (a scan's
-    figures read again: a row whose figures the first reading lost was no part of its group's sum); whether
-    any was."""
+    figures read again: a row whose figures the first reading lost was no part of its group's sum, or a blank
+    score of its group left the sum unmade), as the field stage sums them; whether any was summed."""
     rows = ex.rows.get("indicators", [])
     subtotals = [dict(sub) for sub in ex.rows.get("indicator_subtotals", [])]  # an earlier reading's rows stay
-    computed = [sub for sub in subtotals if (f := sub.get("score")) is not None and f.source == "computed"]
-    for sub in computed:
-        del sub["score"]
-    if computed:
-        ex.rows["indicator_subtotals"] = subtotals
-        _sum_subtotal_scores(rows, subtotals, ex)
-    return bool(computed)
+    unprinted = {
+        i: sub.pop("score", None)
+        for i, sub in enumerate(subtotals)
+        if (f := sub.get("score")) is None or f.value is None or f.source == "computed"
+    }
+    if not unprinted:
+        return False
+    _sum_subtotal_scores(rows, subtotals, ex)
+    summed = {i for i in unprinted if (f := subtotals[i].get("score")) is not None and f.source == "computed"}
+    for i, before in unprinted.items():
+        if i not in summed and before is not None:
+            subtotals[i]["score"] = before  # not summed now either: the field as it was (its place on the page)
+        elif i in summed and "not computed" in ex.review.get(path := f"indicator_subtotals[{i}].score", ""):
+            ex.review[path] = "computed only after figures of its group were read again"  # in review still
+    ex.rows["indicator_subtotals"] = subtotals
+    return bool(summed)
 
 
 def _without_points(f: Field) -> Field:
