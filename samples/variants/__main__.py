@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import random
@@ -53,10 +54,19 @@ def choose_content(contents: list[Content], layout: Layout, pinned: str | None =
 
 
 def variant(
-    contents: list[Content], kind: str, seed: int, *, inject: bool, pinned: str | None = None
+    contents: list[Content],
+    kind: str,
+    seed: int,
+    *,
+    inject: bool,
+    pinned: str | None = None,
+    scaling: str | None = None,
 ) -> tuple[Any, dict[str, Any]]:
-    """The workbook and the truth (without ``pages``) of one seed."""
+    """The workbook and the truth (without ``pages``) of one seed; ``scaling`` in place of the layout's own
+    (a sheet fitted to one page printed fitted to the page's width instead: ``render_many``'s ``reprint``)."""
     layout = random_layout(seed, kind)
+    if scaling is not None and scaling != layout.scaling:
+        layout = dataclasses.replace(layout, scaling=scaling)
     base = choose_content(contents, layout, pinned)
     rng = random.Random(f"variant-{kind}-{seed}")
     perturbed = rng.random() < PERTURB_SHARE and base.perturb != "none" and not problems(base)
@@ -103,8 +113,11 @@ def render_many(
     pinned: str | None = None,
     force: bool = False,
     manifest: dict[str, str] | None = None,
+    reprint: dict[str, str] | None = None,
 ) -> list[Path]:
-    """Render each (kind, seed) to ``out``/<kind>-<seed>.pdf and .truth.json; pairs already there are kept."""
+    """Render each (kind, seed) to ``out``/<kind>-<seed>.pdf and .truth.json; pairs already there are kept.
+    ``reprint``: stem -> why, the sheets printed fitted to the page's width instead of their layout's scaling
+    (noted in the truth as ``reprinted``)."""
     errors: list[str] = []
     contents = load_all(errors=errors)
     for error in errors:
@@ -123,7 +136,11 @@ def render_many(
         for kind, seed in todo:
             stem = f"{kind}-{seed}"
             chosen = (manifest or {}).get(stem, pinned)
-            workbook, truth = variant(contents, kind, seed, inject=inject, pinned=chosen)
+            why = (reprint or {}).get(stem)
+            scaling = "fit_width" if why else None
+            workbook, truth = variant(contents, kind, seed, inject=inject, pinned=chosen, scaling=scaling)
+            if why:
+                truth["reprinted"] = why
             workbook.save(work / f"{stem}.xlsx")
             files.append(work / f"{stem}.xlsx")
             truths[stem] = truth
