@@ -23,7 +23,7 @@ from extract.forms.listtables import resum_subtotals
 from extract.forms.rowsums import name_rows_by_sums
 from extract.forms.segment import FormPages, PageScreen, Unmatched, candidates, screen, split_forms
 from extract.forms.templates import Template, load_templates
-from extract.model import SCORE_KEYS, AmountInText, Check, PageContent, Record, Source
+from extract.model import SCORE_KEYS, AmountInText, Check, Field, PageContent, Record, Source
 from extract.pdf.load import LoadedPdf, load
 from extract.pdf.pages import read_pages
 from extract.records.build import build_record
@@ -196,6 +196,24 @@ def _flag_unconfirmed_sums(ex: Extraction, checks: list[Check]) -> None:
             f = ex.get(p)
             if f is not None and isinstance(f.value, Decimal) and f.source == "ocr" and p not in held:
                 ex.flag(p, "the total score does not add up and no sum that passed holds this score")
+    _flag_sums(ex, sums, held)
+
+
+def _flag_unconfirmed_figures(
+    ex: Extraction, checks: list[Check], run: Callable[[Extraction], list[Check]]
+) -> list[Check]:
+    """The OCR figures no sum confirms, in review (``_flag_unconfirmed_sums``, ``_flag_unconfirmed_sets``); the
+    checks, run again where a sum now holds only through figures in review."""
+    _flag_unconfirmed_sums(ex, checks)
+    return run(ex) if _flag_unconfirmed_sets(ex, checks) else checks
+
+
+def _scored_row(row: dict[str, Field]) -> bool:
+    return any((f := row.get(k)) is not None and f.value is not None for k in SCORE_KEYS)
+
+
+def _flag_sums(ex: Extraction, sums: list[list[str]], held: set[str]) -> None:
+    """Of each sum a figure of which is in review, the other OCR figures no passing check holds: in review."""
     for paths in sums:
         unread = [p for p in paths if p in ex.review and not isinstance(getattr(ex.get(p), "value", None), str)]
         if not unread:
@@ -205,6 +223,30 @@ def _flag_unconfirmed_sums(ex: Extraction, checks: list[Check]) -> None:
             if f is None or not isinstance(f.value, Decimal) or f.source != "ocr" or p in ex.review or p in held:
                 continue
             ex.flag(p, f"not confirmed: {', '.join(unread)} in review, the sum it is part of cannot be made")
+
+
+def _flag_unconfirmed_sets(ex: Extraction, checks: list[Check]) -> bool:
+    """On a scan of a form that prints no group's set score (产出指标 | 数量指标 | … with the points on the rows
+    only), the rows' set scores are confirmed by one sum alone: they make the form's total set score (100).
+    Where one of them is in review (unread, misread) that sum cannot be made (``check_total_score`` makes it
+    only with every one read), and the others no passing check holds are confirmed by nothing (a 4 read as 1
+    beside an unread 8 passed as clean): in review. (Where groups print their set scores,
+    ``_flag_unconfirmed_groups`` weighs each group's sum.) Whether anything was put in review: the checks
+    then run again."""
+    subs = ex.rows.get("indicator_subtotals", [])
+    if any((f := sub.get("set_score")) is not None and f.value is not None and f.source != "computed" for sub in subs):
+        return False
+    rows = ex.rows.get("indicators", [])
+    scored = [
+        j for j, r in enumerate(rows) if any((f := r.get(k)) is not None and f.value is not None for k in SCORE_KEYS)
+    ]
+    paths = [f"indicators[{j}].set_score" for j in scored]
+    if len(paths) < 2:
+        return False
+    held = {f for c in checks if c.status == "pass" for f in c.fields}
+    before = len(ex.review)
+    _flag_sums(ex, [paths], held)
+    return len(ex.review) > before
 
 
 def _score_paths(ex: Extraction) -> list[str]:
@@ -482,7 +524,7 @@ def _extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ())
     if ocr_pages and _flag_unconfirmed_groups(ex, form.template):
         checks = run(ex)
     if ocr_pages:
-        _flag_unconfirmed_sums(ex, checks)
+        checks = _flag_unconfirmed_figures(ex, checks, run)
     consequences = len(ex.review) - before  # figures in review for another's sake, not misread themselves
     _flag_unconfirmed(ex, checks)
     _flag_derived(ex, checks)

@@ -502,20 +502,33 @@ LABELS_AHEAD = 0.15  # … and this much more than the other
 def nearest(templates: tuple[Template, ...], text: str, fuzzy: bool = False, untitled: bool = False) -> Template | None:
     """The template closest to a titled form no template matches (title keyword present, at least half of
     the keywords), or to an untitled one (``untitled``: every keyword but the title), or None: then the
-    generic reader takes it. A tie is no answer."""
+    generic reader takes it. A tie is no answer. Where the keywords single out none (a tie, or fewer than
+    half of any template's read: a 1-bit scan read 年度预算申请 as 年度顾葬中请), the templates whose title the
+    form prints are weighed by the labels it prints (按收入性质分, 执行率 …): one that prints clearly more of
+    one template's labels than of any other's is read with it."""
     t = norm(text)
     scored = sorted(
         ((tp.near(t, fuzzy, untitled), tp.priority, tp.id, tp) for tp in templates), key=lambda x: x[:3], reverse=True
     )
-    if not scored or scored[0][0] < NEAR_ENOUGH:
+    if not scored or scored[0][0] <= 0:
         return None
-    tied = [x[3] for x in scored if x[:2] == scored[0][:2]]
-    if len(tied) == 1:
-        return scored[0][3]
-    # as near by keywords: the one whose labels the page prints clearly more of, else no answer
-    by_labels = sorted(((tp.evidence(t, fuzzy), tp.id, tp) for tp in tied), key=lambda x: x[:2], reverse=True)
-    best, second = by_labels[0][0], by_labels[1][0]
-    return by_labels[0][2] if best >= LABELS_ENOUGH and best - second >= LABELS_AHEAD else None
+    if scored[0][0] >= NEAR_ENOUGH:
+        tied = [x[3] for x in scored if x[:2] == scored[0][:2]]
+        if len(tied) == 1:
+            return scored[0][3]
+        if (chosen := _by_labels(tied, t, fuzzy)) is not None:  # as near by keywords: by the labels printed
+            return chosen
+    return _by_labels([x[3] for x in scored if x[0] > 0], t, fuzzy)
+
+
+def _by_labels(templates: list[Template], text: str, fuzzy: bool) -> Template | None:
+    """The one of ``templates`` whose labels ``text`` prints clearly more of than any other's, else None."""
+    ranked = sorted(((tp.evidence(text, fuzzy), tp.id, tp) for tp in templates), key=lambda x: x[:2], reverse=True)
+    if not ranked:
+        return None
+    best = ranked[0][0]
+    second = ranked[1][0] if len(ranked) > 1 else 0.0
+    return ranked[0][2] if best >= LABELS_ENOUGH and best - second >= LABELS_AHEAD else None
 
 
 def fallback(templates: tuple[Template, ...]) -> Template | None:
