@@ -340,13 +340,17 @@ _NUMERIC_TYPES = ("money", "number", "percent")
 
 def _flag_partly_read(ex: Extraction, template: Template) -> None:
     """On a scan, a block of label fields read in part (上年结转金额 and 年末结余金额 found, 预算调整金额 not: its
-    label misread) has the fields whose labels were not found in review; so have the form's totals where its
-    indicators were read and its total row was not (总分 misread). A form prints its whole budget block and
-    its totals: a label OCR lost is not a figure the form does not print."""
+    label misread; 按支出性质分 found, 基本支出 and 项目支出 not) has the fields whose labels were not found in
+    review; so have the form's totals where its indicators were read and its total row was not (总分 misread).
+    A form prints its whole blocks and its totals: a label OCR lost is not a figure the form does not print."""
     numeric = [f.path for f in template.fields if f.type in _NUMERIC_TYPES]
-    for section in ("budget",):
-        declared = [p for p in numeric if p.split(".")[0] == section]
-        if any(p in ex.fields and ex.fields[p].value is not None for p in declared):
+    blocks: dict[str, list[str]] = {}
+    for p in numeric:  # a block: the fields of one section or sub-block (budget.*, funds.by_income.*)
+        if not p.startswith("score."):
+            blocks.setdefault(p.rsplit(".", 1)[0], []).append(p)
+    for declared in blocks.values():
+        seen = [p for p in declared if p in ex.fields and (ex.fields[p].value is not None or p in ex.review)]
+        if seen and len(declared) > 1:
             for p in declared:
                 if p not in ex.fields:
                     ex.flag(p, "not found on the scan where the rest of its block was read (its label misread?)")
