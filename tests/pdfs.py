@@ -130,3 +130,13 @@ def scan_with_text_layer(scan: Path, dst: Path, text: str) -> Path:
     c.showPage()
     c.save()
     return dst
+
+
+def simulated_scan(src: Path, dst: Path, seed: int, pages: int, source: str, dpi: int) -> Path:
+    """``src`` scanned by ``samples.scansim`` with the recipe of scan seed ``seed`` for layout ``source`` (the
+    recipe a development scan of that layout was made with), every page at ``dpi``."""
+    from samples.scansim.recipe import draw_recipe
+    from samples.scansim.simulate import apply_recipe
+
+    dst.write_bytes(apply_recipe(src, draw_recipe(seed, pages, source=source, dpi=dpi)).pdf)
+    return dst

@@ -26,6 +26,7 @@ import extract
 from extract.forms.templates import load_templates, nearest
 from extract.model import Record
 
+from .pdfs import simulated_scan
 from .truth import load_truth, score
 
 DATA = Path(__file__).parent / "data"
@@ -34,12 +35,8 @@ PDF = DATA / "garbled-keywords-department.pdf"
 
 @pytest.fixture(scope="module")
 def record(tmp_path_factory: pytest.TempPathFactory) -> Record:
-    from samples.scansim.recipe import draw_recipe
-    from samples.scansim.simulate import apply_recipe
-
     out = tmp_path_factory.mktemp("garbled") / "scan.pdf"
-    out.write_bytes(apply_recipe(PDF, draw_recipe(1305, 2, source="department-1355", dpi=200)).pdf)
-    (rec,) = extract.read_pdf(out)
+    (rec,) = extract.read_pdf(simulated_scan(PDF, out, 1305, 2, "department-1355", 200))
     return rec
 
 

@@ -27,6 +27,7 @@ from extract.forms.extraction import Extraction
 from extract.model import Check, Field, Record
 from extract.scan.mend import mend_by_arithmetic, neighbours
 
+from .pdfs import simulated_scan
 from .truth import load_truth, score
 
 DATA = Path(__file__).parent / "data"
@@ -35,12 +36,8 @@ PDF = DATA / "mended-digit-department.pdf"
 
 @pytest.fixture(scope="module")
 def record(tmp_path_factory: pytest.TempPathFactory) -> Record:
-    from samples.scansim.recipe import draw_recipe
-    from samples.scansim.simulate import apply_recipe
-
     out = tmp_path_factory.mktemp("mend") / "scan.pdf"
-    out.write_bytes(apply_recipe(PDF, draw_recipe(1280, 1, source="department-1285", dpi=300)).pdf)
-    (rec,) = extract.read_pdf(out)
+    (rec,) = extract.read_pdf(simulated_scan(PDF, out, 1280, 1, "department-1285", 300))
     return rec
 
 

@@ -19,6 +19,7 @@ import pytest
 import extract
 from extract.model import Record
 
+from .pdfs import simulated_scan
 from .truth import load_truth, score
 
 DATA = Path(__file__).parent / "data"
@@ -27,12 +28,8 @@ PDF = DATA / "partly-read-blocks-department.pdf"
 
 @pytest.fixture(scope="module")
 def record(tmp_path_factory: pytest.TempPathFactory) -> Record:
-    from samples.scansim.recipe import draw_recipe
-    from samples.scansim.simulate import apply_recipe
-
     out = tmp_path_factory.mktemp("blocks") / "scan.pdf"
-    out.write_bytes(apply_recipe(PDF, draw_recipe(1306, 3, source="department-1364", dpi=200)).pdf)
-    (rec,) = extract.read_pdf(out)
+    (rec,) = extract.read_pdf(simulated_scan(PDF, out, 1306, 3, "department-1364", 200))
     return rec
 
 

@@ -25,6 +25,7 @@ import extract
 from extract.model import Record
 from extract.scan.reread import lift_ghosts
 
+from .pdfs import simulated_scan
 from .truth import load_truth, score
 
 DATA = Path(__file__).parent / "data"
@@ -33,12 +34,8 @@ PDF = DATA / "seal-ghost-figures-department.pdf"
 
 @pytest.fixture(scope="module")
 def record(tmp_path_factory: pytest.TempPathFactory) -> Record:
-    from samples.scansim.recipe import draw_recipe
-    from samples.scansim.simulate import apply_recipe
-
     out = tmp_path_factory.mktemp("ghost") / "scan.pdf"
-    out.write_bytes(apply_recipe(PDF, draw_recipe(1280, 2, source="department-1307", dpi=300)).pdf)
-    (rec,) = extract.read_pdf(out)
+    (rec,) = extract.read_pdf(simulated_scan(PDF, out, 1280, 2, "department-1307", 300))
     return rec
 
 

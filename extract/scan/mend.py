@@ -29,6 +29,7 @@ from extract.forms.extraction import Extraction
 from extract.forms.listtables import resum_subtotals
 from extract.forms.values import parse_number
 from extract.model import Check, Field
+from extract.scan.reread import ocr_numbers
 
 MAX_ROUNDS = 3  # figures mended one after another
 MAX_TRIALS = 1200  # check runs a round may cost, about 1.2 ms each (a 2-digit figure has 50 neighbours)
@@ -53,7 +54,7 @@ def _one_round(ex: Extraction, checks: list[Check], run: Checker) -> tuple[Extra
     clears as many; the least sure figures are tried first."""
     before = _failures(checks)
     paths = set(p for c in checks if c.status == "fail" for p in c.fields)
-    figures = [f for f in _ocr_figures(ex) if f.name in paths and f.repaired_from is None and not _confirmed(f)]
+    figures = [f for f in ocr_numbers(ex) if f.name in paths and f.repaired_from is None and not _confirmed(f)]
     figures.sort(key=lambda f: f.confidence)
     fits: list[tuple[int, Extraction, list[Check], list[str]]] = []
     trials = 0
@@ -81,17 +82,6 @@ def _one_round(ex: Extraction, checks: list[Check], run: Checker) -> tuple[Extra
 def _failures(checks: list[Check]) -> set[tuple[str, str]]:
     """Each failed check's items (its details: a group whose sum is off, a score over its points)."""
     return {(c.id, d) for c in checks if c.status == "fail" for d in (c.details or [""])}
-
-
-def _ocr_figures(ex: Extraction) -> Iterator[Field]:
-    for f in ex.fields.values():
-        if f.source == "ocr" and isinstance(f.value, Decimal):
-            yield f
-    for rows in ex.rows.values():
-        for row in rows:
-            for f in row.values():
-                if f.source == "ocr" and isinstance(f.value, Decimal):
-                    yield f
 
 
 def _confirmed(f: Field) -> bool:

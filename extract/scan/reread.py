@@ -31,7 +31,8 @@ REREAD_BELOW = {"rapidocr": 0.97, "tesseract": 1.01}  # confidence under which a
 INSET = 3
 
 
-def _numeric(ex: Extraction) -> Iterator[Field]:
+def ocr_numbers(ex: Extraction) -> Iterator[Field]:
+    """The numbers of an extraction read by OCR (its fields and its tables' cells)."""
     for f in ex.fields.values():
         if f.source == "ocr" and isinstance(f.value, Decimal):
             yield f
@@ -54,7 +55,7 @@ def reread(
     hard to read in the scan: the recogniser is as sure of a misread digit as of a right one) is read
     again, whatever its confidence."""
     below = REREAD_BELOW.get(primary, 1.01)
-    todo = [f for f in _numeric(ex) if f.confidence < below or f.name in suspects or f.page in doubted]
+    todo = [f for f in ocr_numbers(ex) if f.confidence < below or f.name in suspects or f.page in doubted]
     unread = list(_unread(ex))
     todo += unread
     if not todo:
@@ -224,7 +225,7 @@ def repair(ex: Extraction, alternatives: dict[str, Decimal], run: Checker) -> tu
     checks = run(ex)
     if not any(c.status == "fail" for c in checks):
         return ex.with_fields([], dict.fromkeys(alternatives, DISAGREE)), checks
-    fields = {f.name: f for f in _numeric(ex)}
+    fields = {f.name: f for f in ocr_numbers(ex)}
     solutions = _solutions(ex, fields, alternatives, checks, run)
     if len(solutions) == 1:
         paths, fixed = solutions[0]
