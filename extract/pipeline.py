@@ -478,9 +478,7 @@ def _second_reading(
 ) -> tuple[Extraction, list[Check]]:
     """Uncertain OCR numbers (and those of failed checks, and all on pages of print hard to read) read again
     by the other engine; a disagreement repaired only where arithmetic decides; the subtotals the form does not
-    print summed again from the rows as they now read; a figure one digit off that the failed checks single out
-    mended (``scan.mend``)."""
-    from extract.scan.mend import mend_by_arithmetic
+    print summed again from the rows as they now read."""
     from extract.scan.reread import repair, reread
 
     suspects = {f for c in checks if c.status == "fail" for f in c.fields}
@@ -490,8 +488,6 @@ def _second_reading(
     ex, checks = repair(ex, alternatives, run) if alternatives else (ex, run(ex))
     if resum_subtotals(ex):  # a row whose figures only the second reading read was no part of its group's sum
         checks = run(ex)
-    if any(c.status == "fail" for c in checks):  # a digit both readings missed, where arithmetic singles it out
-        ex, checks = mend_by_arithmetic(ex, checks, run)
     return ex, checks
 
 
