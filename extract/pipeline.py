@@ -237,10 +237,7 @@ def _flag_unconfirmed_sets(ex: Extraction, checks: list[Check]) -> bool:
     if any((f := sub.get("set_score")) is not None and f.value is not None and f.source != "computed" for sub in subs):
         return False
     rows = ex.rows.get("indicators", [])
-    scored = [
-        j for j, r in enumerate(rows) if any((f := r.get(k)) is not None and f.value is not None for k in SCORE_KEYS)
-    ]
-    paths = [f"indicators[{j}].set_score" for j in scored]
+    paths = [f"indicators[{j}].set_score" for j, r in enumerate(rows) if _scored_row(r)]
     if len(paths) < 2:
         return False
     held = {f for c in checks if c.status == "pass" for f in c.fields}
