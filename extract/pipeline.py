@@ -432,6 +432,11 @@ def extract_form(form: FormPages, source: Source, damage: tuple[str, ...] = ()) 
     funds block where it expects one (another layout of the kind), is also read by the generic reader; the
     reading that holds up better is kept (a generic reading carries a ``template`` review entry)."""
     record, consequences = _extract_form(form, source, damage)
+    for other, missing in form.others:  # as near by keywords and labels (a scan): the reading that holds up best
+        candidate, cons = _extract_form(dataclasses.replace(form, template=other, missing=missing), source, damage)
+        both = frozenset(c.id for c in record.checks) & frozenset(c.id for c in candidate.checks)
+        if quality(candidate, cons, both) > quality(record, consequences, both):
+            record, consequences = candidate, cons
     structural = any(p == "funds.rows" or (p.startswith("funds.rows.") and "." not in p[11:]) for p in record.review)
     if form.alternative is not None and (form.how == "near" or structural):
         alternative = dataclasses.replace(form, template=form.alternative, how="generic")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import regex
 
 from extract.errors import UnknownFormError
-from extract.forms.templates import Template, fallback, is_bundled, match, nearest, norm
+from extract.forms.templates import Template, fallback, is_bundled, match, nearest, norm, tied_near
 from extract.model import PageContent
 
 # a title line: short, ends with 自评表 (optionally a year in brackets); not a table-of-contents line
@@ -35,6 +35,7 @@ class FormPages:
     alternative: Template | None = None  # near: the generic reader, whose record is kept if it reads more
     overrode: tuple[str, ...] = ()  # bundled templates that matched too, taken over by a user template
     untitled: bool = False  # its first page's title did not read (a seal over it): a page before may be its first
+    others: tuple[tuple[Template, tuple[str, ...]], ...] = ()  # near on a scan: templates as near (and missing)
 
 
 def overridden(template: Template, templates: tuple[Template, ...], ids: tuple[str, ...]) -> tuple[str, ...]:
@@ -234,10 +235,15 @@ def split_forms(
         template = _pick(templates, s, path, n)
         how = "keywords"
         missing: tuple[str, ...] = ()
+        others: tuple[tuple[Template, tuple[str, ...]], ...] = ()
         untitled = template is None and not s.title and s.needs_ocr and reads_as_form(s.text)
         if template is None and (s.title or untitled):  # no template matches: the nearest, or the generic reader
             text = s.text + (screens[n].text if n < len(screens) else "")
             template = nearest(templates, text, s.needs_ocr, untitled=untitled)
+            tied = tied_near(templates, text, True, untitled) if template is None and s.needs_ocr else ()
+            if template is None and tied:  # a scan whose keywords and labels single out none: each is read
+                template = tied[0]
+                others = tuple((tp, tuple(tp.missing(text, True))) for tp in tied[1:])
             if template is not None:
                 how, missing = "near", tuple(template.missing(text, s.needs_ocr))
             elif (template := fallback(templates)) is not None:
@@ -254,6 +260,6 @@ def split_forms(
             members.append(nxt)
         alternative = fallback(templates) if how != "generic" else None
         overrode = overridden(template, templates, s.hits) if how == "keywords" else ()
-        forms.append(FormPages(template, tuple(members), how, missing, alternative, overrode, untitled))
+        forms.append(FormPages(template, tuple(members), how, missing, alternative, overrode, untitled, others))
         n = members[-1].number + 1
     return forms, unmatched

@@ -521,6 +521,21 @@ def nearest(templates: tuple[Template, ...], text: str, fuzzy: bool = False, unt
     return _by_labels([x[3] for x in scored if x[0] > 0], t, fuzzy)
 
 
+def tied_near(
+    templates: tuple[Template, ...], text: str, fuzzy: bool = False, untitled: bool = False
+) -> tuple[Template, ...]:
+    """The templates a titled form is nearest to by keywords when ``nearest`` names none (keywords and labels
+    single out none): those at the top share of keywords, best labels first — each read, the reading that holds
+    up best kept (``pipeline.extract_form``)."""
+    t = norm(text)
+    scored = [(tp.near(t, fuzzy, untitled), tp) for tp in templates]
+    top = max((n for n, _ in scored), default=0.0)
+    if top <= 0:
+        return ()
+    tied = [tp for n, tp in scored if n == top]
+    return tuple(sorted(tied, key=lambda tp: (-tp.evidence(t, fuzzy), tp.id)))
+
+
 def _by_labels(templates: list[Template], text: str, fuzzy: bool) -> Template | None:
     """The one of ``templates`` whose labels ``text`` prints clearly more of than any other's, else None."""
     ranked = sorted(((tp.evidence(text, fuzzy), tp.id, tp) for tp in templates), key=lambda x: x[:2], reverse=True)
