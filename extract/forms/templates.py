@@ -497,6 +497,7 @@ def match(templates: tuple[Template, ...], text: str, fuzzy: bool = False) -> li
 NEAR_ENOUGH = 0.5  # share of a template's keywords a titled form must show to be read with it
 LABELS_ENOUGH = 0.4  # of two as near by keywords, the one taken prints this share of its labels or more …
 LABELS_AHEAD = 0.15  # … and this much more than the other
+CLOSE_EVIDENCE = 0.75  # tied on a scan: templates printing this share of the best one's label share are each read
 
 
 def nearest(templates: tuple[Template, ...], text: str, fuzzy: bool = False, untitled: bool = False) -> Template | None:
@@ -526,14 +527,17 @@ def tied_near(
 ) -> tuple[Template, ...]:
     """The templates a titled form is nearest to by keywords when ``nearest`` names none (keywords and labels
     single out none): those at the top share of keywords, best labels first — each read, the reading that holds
-    up best kept (``pipeline.extract_form``)."""
+    up best kept (``pipeline.extract_form``). Only those whose labels the form prints nearly as many of as the
+    best's (``CLOSE_EVIDENCE`` of its share): a template finding half the labels another finds is not that
+    form's, however many of its fields it fills from a page of another layout."""
     t = norm(text)
     scored = [(tp.near(t, fuzzy, untitled), tp) for tp in templates]
     top = max((n for n, _ in scored), default=0.0)
     if top <= 0:
         return ()
-    tied = [tp for n, tp in scored if n == top]
-    return tuple(sorted(tied, key=lambda tp: (-tp.evidence(t, fuzzy), tp.id)))
+    tied = sorted(((tp.evidence(t, fuzzy), tp.id, tp) for n, tp in scored if n == top), key=lambda x: (-x[0], x[1]))
+    best = tied[0][0]
+    return tuple(tp for e, _, tp in tied if best > 0 and e >= CLOSE_EVIDENCE * best)
 
 
 def _by_labels(templates: list[Template], text: str, fuzzy: bool) -> Template | None:
