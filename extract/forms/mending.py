@@ -26,8 +26,16 @@ CUT_EDGE_PT = 2.0  # a line of a part this near the page's cut edge of its cell 
 CUT_CONFIDENCE = 0.5  # … and the name joined from two such strips is this unsure at most (flagged)
 
 
+_SPECKS = regex.compile(r"^[\p{P}\p{S}\s]*$")  # marks only: no letter, digit or character of a name
+
+
 def _blank(cell: Cell | None) -> bool:
-    return cell is None or not clean_text(cell.text)
+    """A part showing no name: empty, or on a scan only specks read as marks (``*``, ``+``: dust, a seal's
+    fleck), which broke the chain of a name's parts over pages (its rows went to the group above)."""
+    if cell is None:
+        return True
+    text = clean_text(cell.text)
+    return not text or (cell.source == "ocr" and bool(_SPECKS.match(text)))
 
 
 def _whole_name(shown: str, below: str) -> str | None:

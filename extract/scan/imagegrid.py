@@ -266,12 +266,40 @@ def frame_segments(horiz: Any, vert: Any, scale: float, s: ImageGridSettings) ->
     hsegs, vsegs = _segments(horiz, True, s.merge_px), _segments(vert, False, s.merge_px)
     tol = max(4.0, 1.5 * scale)  # a ruling's end lies in the ruling across it
     long_px, thick_px, bend_px = s.anchor_free_pt * scale, max(s.ruling_max_pt * scale, 5.0), max(1.5, 0.4 * scale)
+    pieces = vsegs
     for _ in range(2):
         hsegs, vsegs = (
             _anchored(hsegs, vsegs, tol, long_px, thick_px, bend_px),
             _anchored(vsegs, hsegs, tol, long_px, thick_px, bend_px),
         )
-    return hsegs, vsegs
+    return hsegs, vsegs + _at_page_edges(pieces, vsegs, hsegs, tol, thick_px, bend_px)
+
+
+def _at_page_edges(
+    pieces: list[Segment], kept: list[Segment], across: list[Segment], tol: float, thick_px: float, bend_px: float
+) -> list[Segment]:
+    """Vertical pieces left out that run to where the table is cut by the page: a table printed over pages
+    leaves the cells running on over the break (level names merged down over rows) without a ruling at the
+    page's top or bottom of the table, so their sides meet nothing across there. A thin, straight piece whose
+    ends each lie at the table's cut edge (where two kept rulings or more end together: its top or bottom on
+    this page) or meet a ruling across is the side of such a cell (a page holding one row of a group whose
+    name is printed on the next page lost its level columns, and the rows their group)."""
+    if len(kept) < 2:
+        return []
+    starts, ends = [v.start for v in kept], [v.end for v in kept]
+    edges = [y for y, near in ((min(starts), starts), (max(ends), ends)) if sum(abs(e - y) <= tol for e in near) >= 2]
+
+    def placed(end: float, pos: float) -> bool:
+        return any(abs(end - y) <= tol for y in edges) or _met_by(end, pos, across, tol) is not None
+
+    out = []
+    for g in pieces:
+        if g in kept or g.thick > thick_px or g.bend > bend_px or not edges:
+            continue
+        at_edge = any(abs(e - y) <= tol for e in (g.start, g.end) for y in edges)
+        if at_edge and placed(g.start, g.pos) and placed(g.end, g.pos) and g.end - g.start > 2 * tol:
+            out.append(g)
+    return out
 
 
 def cell_boxes(gray: Any, scale: float, s: ImageGridSettings | None = None) -> list[BBox]:
