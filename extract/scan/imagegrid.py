@@ -272,7 +272,7 @@ def frame_segments(horiz: Any, vert: Any, scale: float, s: ImageGridSettings) ->
             _anchored(hsegs, vsegs, tol, long_px, thick_px, bend_px),
             _anchored(vsegs, hsegs, tol, long_px, thick_px, bend_px),
         )
-    return hsegs, vsegs + _at_page_edges(pieces, vsegs, hsegs, tol, thick_px, bend_px)
+    return hsegs, sorted(vsegs + _at_page_edges(pieces, vsegs, hsegs, tol, thick_px, bend_px), key=lambda g: g.pos)
 
 
 def _at_page_edges(
