@@ -56,7 +56,8 @@ def test_a_page_of_one_row_keeps_the_columns_running_on_over_both_breaks() -> No
     boxes = cell_boxes(img, SCALE)
     lefts = sorted(round(b[0] * SCALE) for b in boxes)
     want = [730, 820, 1020]  # the label's, level 1's and level 2's parts: cells of the row
-    assert len(lefts) > 3 and all(abs(a - b) <= 3 for a, b in zip(lefts, want)) and lefts[3] > 1200, lefts
+    assert len(lefts) > 3 and all(abs(a - b) <= 3 for a, b in zip(lefts[:3], want, strict=True)), lefts
+    assert lefts[3] > 1200, lefts
     assert len(boxes) == 9, boxes
 
 
@@ -75,7 +76,8 @@ def test_specks_in_a_blank_part_do_not_break_the_chain() -> None:
 @pytest.fixture(scope="module")
 def one_row_page(tmp_path_factory: pytest.TempPathFactory) -> Record:
     out = tmp_path_factory.mktemp("parts") / "one-row.pdf"
-    (rec,) = extract.read_pdf(simulated_scan(DATA / "one-row-page-department.pdf", out, 1280, 3, "department-1309", 300))
+    source = DATA / "one-row-page-department.pdf"
+    (rec,) = extract.read_pdf(simulated_scan(source, out, 1280, 3, "department-1309", 300))
     return rec
 
 
@@ -91,7 +93,8 @@ def test_the_rows_of_a_one_row_page_belong_to_their_group(one_row_page: Record) 
 
 def test_specks_read_in_a_blank_name_cell_name_no_group(tmp_path: Path) -> None:
     out = tmp_path / "specks.pdf"
-    (rec,) = extract.read_pdf(simulated_scan(DATA / "specks-in-name-department.pdf", out, 1280, 3, "department-1311", 200))
+    source = DATA / "specks-in-name-department.pdf"
+    (rec,) = extract.read_pdf(simulated_scan(source, out, 1280, 3, "department-1311", 200))
     truth = _truth("specks-in-name-department")
     assert [s.level1 for s in rec.indicator_subtotals] == ["投入", "过程", "产出", "效果"]
     for j, ind in enumerate(rec.indicators):
