@@ -73,6 +73,33 @@ def test_specks_in_a_blank_part_do_not_break_the_chain() -> None:
     assert texts == ["投入"] * 3 + ["过程"] * 11
 
 
+@pytest.mark.parametrize(
+    ("text", "confidence", "source", "no_name"),
+    [
+        ("8", 0.07, "ocr", True),  # a figure, no Chinese: faint specks where a name's cell was cut
+        ("*", 0.68, "ocr", True),
+        ("=*重", 0.41, "ocr", True),  # one character among marks
+        ("鲁", 0.54, "ocr", True),  # one character, of no group name (the grain of a blank cell 3 rows tall)
+        ("豪", 0.83, "ocr", True),
+        ("帝鲁", 0.41, "ocr", True),  # unsure, no character of any group name
+        ("帝鲁", 0.95, "ocr", False),  # read surely: a name the vocabulary does not know, kept (and flagged)
+        ("效色模", 0.40, "ocr", False),  # 效益指标 misread: shares 效, kept (a name not surely read, flagged)
+        ("效", 0.90, "ocr", False),  # the part of a name a break cut
+        ("产出", 0.30, "ocr", False),
+        ("(50分)", 0.60, "ocr", False),  # a wrapped name's points, its second line on the next page
+        ("鲁", 0.54, "text", False),  # a text layer prints what it prints
+    ],
+)
+def test_what_a_scanned_name_cell_shows_is_a_name_or_not(
+    text: str, confidence: float, source: str, no_name: bool
+) -> None:
+    from extract.forms.mending import shows_no_name
+    from extract.model import Cell
+
+    cell = Cell(2, 0, 0, 3, 1, (80.0, 100.0, 120.0, 200.0), text, confidence=confidence, source=source)
+    assert shows_no_name(cell) is no_name
+
+
 @pytest.fixture(scope="module")
 def one_row_page(tmp_path_factory: pytest.TempPathFactory) -> Record:
     out = tmp_path_factory.mktemp("parts") / "one-row.pdf"

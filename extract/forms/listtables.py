@@ -15,7 +15,7 @@ from decimal import Decimal
 import regex
 
 from extract.forms.extraction import LOW_CONFIDENCE, Extraction, cell_field
-from extract.forms.mending import mend_page_breaks
+from extract.forms.mending import mend_page_breaks, shows_no_name
 from extract.forms.sheet import Row, Sheet, edit_distance, label_matches, label_near, label_one_edit
 from extract.forms.templates import ColumnSpec, TableSpec, Template, norm
 from extract.forms.values import NAME_POINTS, clean_text
@@ -905,17 +905,13 @@ class _Indicators:
         self.rows.append(ind)
 
     def no_figures_for_names(self, cells: dict[str, Cell | None]) -> dict[str, Cell | None]:
-        """A group-name cell OCR read as a figure or marks, no Chinese in it (8 at 0.07: faint specks where
-        a name's merged cell was cut), or one character among marks (=*重 at 0.41: dust in a blank name cell
-        16 rows tall; every group name has two characters or more): no name — an unread cell
-        (``UNREAD_INK``), flagged where it is used, never a group named 8. A merged cell stays one cell over
-        its rows."""
+        """A group-name cell OCR read as no name (``mending.shows_no_name``: 8 at 0.07, faint specks where a
+        name's merged cell was cut): an unread cell (``UNREAD_INK``), flagged where it is used, never a group
+        named 8. A merged cell stays one cell over its rows."""
         out = dict(cells)
         for key in ("level1", "level2"):
             c = cells.get(key)
-            text = clean_text(c.text) if c is not None else ""
-            han = len(_HAN.findall(text))
-            if c is not None and c.source == "ocr" and text and (not han or (han == 1 and _MARK.search(text))):
+            if c is not None and shows_no_name(c):
                 blank = self.blanked.setdefault(id(c), replace(c, text="", lines=(), hidden="", confidence=UNREAD_INK))
                 out.update({k: blank for k, other in cells.items() if other is c})  # every column it spans
         return out
@@ -979,8 +975,6 @@ class _Indicators:
 _NAMES = ("level1", "level2", "level3")
 
 
-_HAN = regex.compile(r"\p{Han}")
-_MARK = regex.compile(r"[\p{P}\p{S}]")
 
 
 def _one_indicator(cells: dict[str, Cell | None], above: dict[str, Cell | None]) -> bool:

@@ -26,16 +26,32 @@ CUT_EDGE_PT = 2.0  # a line of a part this near the page's cut edge of its cell 
 CUT_CONFIDENCE = 0.5  # … and the name joined from two such strips is this unsure at most (flagged)
 
 
-_SPECKS = regex.compile(r"^[\p{P}\p{S}\s]*$")  # marks only: no letter, digit or character of a name
+_HAN = regex.compile(r"\p{Han}")
+_MARK = regex.compile(r"[\p{P}\p{S}]")
+UNSURE_NAME = 0.5  # a name cell's text read less surely than this, no character of any group name in it: specks
+
+
+def shows_no_name(cell: Cell) -> bool:
+    """A name cell of a scan whose text is no name: OCR read dust, a seal's fleck or the grain of a blank
+    merged cell as a figure or marks, no Chinese in it (``8`` at 0.07, ``*``, ``+``), one character among
+    marks or of no group name (``=*重`` at 0.41, ``鲁`` at 0.54, ``豪`` at 0.83: every group name has two
+    characters or more), or unsure characters of no group name the forms use (``帝鲁`` at 0.41, ``豪`` at
+    0.45, in blank cells 11–16 rows tall). Such a part broke the
+    chain of a name's parts over pages and made a group of its own (its rows' scores a subtotal of their
+    own, two figures wrong). A name misread (``效色模`` for 效益指标) shares characters with the names: kept."""
+    text = clean_text(cell.text)
+    if cell.source != "ocr" or not text or _POINTS.match(text):  # (50分): a wrapped name's points
+        return False
+    han = _HAN.findall(text)
+    shared = set(han) & vocabulary().name_characters
+    if not han or (len(han) == 1 and (_MARK.search(text) or not shared)):
+        return True
+    return cell.confidence < UNSURE_NAME and not shared
 
 
 def _blank(cell: Cell | None) -> bool:
-    """A part showing no name: empty, or on a scan only specks read as marks (``*``, ``+``: dust, a seal's
-    fleck), which broke the chain of a name's parts over pages (its rows went to the group above)."""
-    if cell is None:
-        return True
-    text = clean_text(cell.text)
-    return not text or (cell.source == "ocr" and bool(_SPECKS.match(text)))
+    """A part showing no name: empty, or on a scan no name (``shows_no_name``)."""
+    return cell is None or not clean_text(cell.text) or shows_no_name(cell)
 
 
 def _whole_name(shown: str, below: str) -> str | None:

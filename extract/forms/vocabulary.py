@@ -47,6 +47,11 @@ class Vocabulary:
         off, …绩效目标自评 without 表)."""
         return self.title_words is not None and self.title_words.search("".join(text.split())) is not None
 
+    @property
+    def name_characters(self) -> frozenset[str]:
+        """Every character of the group names the forms use (level 1 and level 2)."""
+        return frozenset("".join(self.level1_names) + "".join(self.level2_names))
+
     def is_group_name(self, text: str) -> bool:
         """A level-1 or level-2 group name the forms use (产出指标, 服务对象满意度指标), points aside."""
         t = regex.sub(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$", "", norm(text))
