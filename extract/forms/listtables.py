@@ -975,8 +975,6 @@ class _Indicators:
 _NAMES = ("level1", "level2", "level3")
 
 
-
-
 def _one_indicator(cells: dict[str, Cell | None], above: dict[str, Cell | None]) -> bool:
     """A row whose name cell and figures are the merged cells of the indicator row above: that indicator's
     row cut in two by a line across part of it (a signature's stroke over 指标值 and 实际完成值 read as a
